@@ -1,0 +1,58 @@
+"""Roles and what each may do (DESIGN.md §5). Deny by default: a permission not listed is not granted."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.CASEWORKER: _l("Caseworker (相談支援員)"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.COORDINATOR: _l("Coordinator (調整機関)"),
+    Role.MEMBER: _l("Council member"),
+    Role.AUDITOR: _l("Auditor"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class Permission(StrEnum):
+    """``scope:resource:action``."""
+
+    HOME_VIEW = "council:home:view"
+    ACCOUNT_MANAGE = "account:self:manage"
+    INSTITUTIONS_MANAGE = "admin:institutions:manage"
+    USERS_MANAGE = "admin:users:manage"
+    AUDIT_LOG_VIEW = "audit:log:view"
+
+
+_EVERYONE = {Permission.HOME_VIEW, Permission.ACCOUNT_MANAGE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CASEWORKER: frozenset(_EVERYONE),
+    Role.SUPERVISOR: frozenset(_EVERYONE),
+    Role.COORDINATOR: frozenset(_EVERYONE),
+    Role.MEMBER: frozenset(_EVERYONE),
+    # Auditors read the audit trail, never case content.
+    Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_LOG_VIEW}),
+    # Administrators manage accounts and institutions, never case content or the audit trail.
+    Role.ADMIN: frozenset(_EVERYONE | {Permission.INSTITUTIONS_MANAGE, Permission.USERS_MANAGE}),
+}
+
+
+def has_permission(user, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(Role(user.role), frozenset())

@@ -1,0 +1,81 @@
+"""The council-side application factory (``council.create_app`` calls it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden
+
+from council import config
+from council.access.permissions import has_permission
+from council.auth.services import build_account_service, pledge_due
+from council.core import migrate
+from council.core.permissions import SIGNED_IN, install_gate
+from council.core.web import init_web
+from council.database import db
+from council.security.views import install_login, make_account_blueprint
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def build_app(test_config: dict | None = None) -> Flask:
+    app = Flask("council", root_path=str(PACKAGE), template_folder="templates",
+                static_folder=str(PACKAGE / "core" / "static"))
+    config.load(app, test_config)
+    config.validate(app.config)
+    db.init_app(app, app.config["DATABASE_URL"])
+    _prepare_database(app)
+    init_web(app, cookie_name="council")
+    app.extensions["account_service"] = build_account_service(app.config)
+    install_login(app, db)
+    _register_blueprints(app)
+    install_gate(app, _check_permission)
+    app.context_processor(lambda: {"site_name": "孤独・孤立対策地域協議会", "site_class": "council",
+                                   "home_url": url_for("auth.home"), "has_permission": has_permission})
+    return app
+
+
+def _prepare_database(app: Flask) -> None:
+    """Bring the council database to the newest migration, or refuse to start with a clear message."""
+    if app.config["AUTO_MIGRATE"]:
+        try:
+            migrate.prepare(db.engine_of(app), "council", url_variable="COUNCIL_DATABASE_URL",
+                            init_command=config.INIT_HINT)
+        except migrate.DatabaseUnavailable as error:
+            raise config.ConfigError(str(error)) from None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from council.audit.blueprint import bp as audit_bp
+    from council.auth.blueprint import bp as auth_bp
+
+    app.register_blueprint(make_account_blueprint(db, account_permission="account:self:manage",
+                                                  home_endpoint="auth.home", issuer="council"))
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp)
+
+
+def _check_permission(permission: str):
+    """The gate of every non-public page: signed in, pledge accepted, role allows it."""
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            session["next"] = request.full_path.rstrip("?")
+        return redirect(url_for("account.login"))
+    if permission == SIGNED_IN:
+        return None
+    if pledge_due(current_user):
+        return redirect(url_for("auth.pledge"))
+    if not has_permission(current_user, permission):
+        raise Forbidden()
+    return None
+
+
+def serve_both(council_app: Flask | None = None):
+    """The council app at / and a platform app at /platform, as one WSGI callable (local use only)."""
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from council.platform import create_app as create_platform_app
+
+    return DispatcherMiddleware(council_app or build_app(), {"/platform": create_platform_app()})

@@ -1,0 +1,1 @@
+"""The council's audit trail: events, verification, and the auditor's workspace."""

@@ -1,0 +1,66 @@
+"""Reading and verifying the council's audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from council.audit.events import AuditTag, record
+from council.audit.models import AuditEvent
+from council.database import db
+from council.security import auditchain
+from council.security.auditchain import Outcome, Verification
+
+PAGE_SIZE = 100
+
+
+@dataclass
+class LogFilter:
+    tag: str = ""
+    actor_user_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    page: int = 1
+
+
+def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEvent], bool]:
+    """One page of a council's events (and deployment-wide ones), newest first; and whether more follow."""
+    query = select(AuditEvent).where(or_(AuditEvent.council_id == council_id, AuditEvent.council_id.is_(None)))
+    if log_filter.tag:
+        query = query.where(AuditEvent.tag.startswith(log_filter.tag, autoescape=True))
+    if log_filter.actor_user_id:
+        query = query.where(AuditEvent.actor_user_id == log_filter.actor_user_id)
+    if log_filter.since:
+        query = query.where(AuditEvent.occurred_at >= _start_of(log_filter.since))
+    if log_filter.until:
+        query = query.where(AuditEvent.occurred_at < _start_of(log_filter.until + dt.timedelta(days=1)))
+    offset = (max(log_filter.page, 1) - 1) * PAGE_SIZE
+    rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def record_log_viewed(*, actor) -> None:
+    """Reading the audit trail is itself audited. Commits."""
+    record(tag=AuditTag.AUDIT_LOG_VIEWED, actor=actor)
+    db.session.commit()
+
+
+def verify_chain(*, actor=None, progress=None) -> Verification:
+    """Walk the whole chain; record the outcome as an event (after the walk, so it is not part of it)."""
+    result = auditchain.verify(db.session, AuditEvent, progress=progress)
+    db.session.rollback()
+    record(tag=AuditTag.AUDIT_VERIFIED, actor=actor,
+           outcome=Outcome.ALLOWED if result.intact else Outcome.ERROR,
+           reason=f"{result.checked} intact" if result.intact else f"first bad seq {result.first_bad_seq}")
+    db.session.commit()
+    return result
+
+
+def chain_length() -> int:
+    return auditchain.count(db.session, AuditEvent)

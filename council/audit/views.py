@@ -1,0 +1,39 @@
+"""The auditor's workspace: the log of their council and chain verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template, request
+from flask_login import current_user
+
+from council.audit import services
+from council.auth.models import User
+from council.database import db
+from council.security.forms import ConfirmForm
+
+
+def _date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def log():
+    log_filter = services.LogFilter(
+        tag=request.args.get("tag", "").strip()[:64],
+        actor_user_id=request.args.get("actor", type=int),
+        since=_date("since"), until=_date("until"), page=request.args.get("page", 1, type=int),
+    )
+    events, more = services.events_for(council_id=current_user.council_id, log_filter=log_filter)
+    services.record_log_viewed(actor=current_user)
+    actor_ids = {e.actor_user_id for e in events if e.actor_user_id}
+    names = {u.id: u.username for u in db.session.query(User).filter(User.id.in_(actor_ids))} if actor_ids else {}
+    return render_template("audit/log.html", events=events, more=more, log_filter=log_filter, names=names,
+                           form=ConfirmForm(), total=services.chain_length())
+
+
+def verify():
+    result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
+    return render_template("audit/verify.html", result=result)

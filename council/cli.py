@@ -1,0 +1,202 @@
+"""The ``council`` command: the Flask CLI of the council side, with ``council platform …`` beneath it."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from council import create_app
+
+
+def _create(_info=None):
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create, add_default_commands=False, add_version_option=False)
+def cli():
+    """council: case coordination for a 孤独・孤立対策地域協議会."""
+
+
+def main():
+    cli(prog_name="council")
+
+
+def _fail(message: str):
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+@cli.command("init", with_appcontext=False)
+@click.option("--quiet", is_flag=True, help="Say nothing when everything already exists.")
+def init_command(quiet: bool):
+    """Create instance keys (0600) and both databases, and migrate them. Never overwrites a key."""
+    from council.config import ConfigError
+    from council.instance import create_keys, instance_path
+    from council.platform.setup import initialise as initialise_platform
+
+    folder = instance_path()
+    created = create_keys(folder)
+    try:
+        create_app({"CREATE_DATABASE": True})  # creating the app migrates the council database
+        created += initialise_platform()
+    except (ConfigError, RuntimeError) as error:
+        _fail(str(error))
+    if created or not quiet:
+        click.echo(f"Instance folder: {folder}")
+        for name in created:
+            click.echo(f"  created {name}")
+        click.echo("The council and platform databases are at the newest migration.")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int):
+    """Serve both apps for local use (platform under /platform)."""
+    from werkzeug.serving import run_simple
+
+    from council.application import serve_both
+    from council.auth.services import admin_exists, issue_first_admin_link
+
+    if not admin_exists():
+        token = issue_first_admin_link()
+        click.secho("No administrator exists yet. Open this one-time link to create the first one:", fg="yellow")
+        click.secho(f"  http://{host}:{port}/setup/first/{token}", bold=True)
+    click.echo(f"Council:  http://{host}:{port}/")
+    click.echo(f"Platform: http://{host}:{port}/platform/")
+    run_simple(host, port, serve_both(current_app._get_current_object()), use_reloader=False, threaded=True)
+
+
+@cli.command("first-admin-link")
+def first_admin_link_command():
+    """Print a new one-time link for creating the first administrator."""
+    from council.auth.services import admin_exists, issue_first_admin_link
+
+    if admin_exists():
+        _fail("An administrator exists already; they create further accounts.")
+    click.echo(f"/setup/first/{issue_first_admin_link()}")
+
+
+def _council(name: str | None):
+    from council.auth.models import Council
+    from council.database import db
+
+    councils = list(db.session.scalars(select(Council)))
+    if name:
+        match = [c for c in councils if c.name == name]
+        if not match:
+            _fail(f"No council named {name}. Create it with `council create-council NAME`.")
+        return match[0]
+    if len(councils) != 1:
+        _fail("Say which council with --council NAME." if councils else
+              "No council exists yet. Create one with `council create-council NAME`.")
+    return councils[0]
+
+
+@cli.command("create-council")
+@click.argument("name")
+def create_council_command(name: str):
+    """Create a council (協議会)."""
+    from council.auth.services import AdminError, create_council
+
+    try:
+        council = create_council(name)
+    except AdminError as error:
+        _fail(str(error))
+    click.echo(f"Created council {council.name} (id {council.id}).")
+
+
+_TYPE_NAMES = "行政, 社協, 地域包括, NPO法人, 社会福祉法人, 医療, 学校, 警察, その他"
+
+
+@cli.command("create-institution")
+@click.argument("name")
+@click.option("--type", "kind", required=True, help=_TYPE_NAMES)
+@click.option("--coordinator", is_flag=True, help="This is the council's 調整機関.")
+@click.option("--council", "council_name", help="Needed when the deployment hosts several councils.")
+def create_institution_command(name: str, kind: str, coordinator: bool, council_name: str | None):
+    """Add a member institution (構成機関) to a council."""
+    from council.auth.admin import create_institution
+    from council.auth.models import InstitutionType
+    from council.auth.services import AdminError
+
+    try:
+        parsed = InstitutionType.parse(kind)
+    except ValueError:
+        _fail(f"Unknown type {kind}. Use one of: {_TYPE_NAMES}.")
+    try:
+        institution = create_institution(actor=None, council=_council(council_name), name=name, kind=parsed.value,
+                                         is_coordinator=coordinator)
+    except AdminError as error:
+        _fail(str(error))
+    click.echo(f"Created institution {institution.name} ({parsed.label}).")
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--institution", "institution_name", required=True)
+@click.option("--role", required=True, type=click.Choice(["caseworker", "supervisor", "coordinator", "member",
+                                                          "auditor", "admin"]))
+@click.option("--name", "display_name", default="", help="Name shown to colleagues.")
+@click.option("--council", "council_name")
+def create_user_command(username: str, institution_name: str, role: str, display_name: str,
+                        council_name: str | None):
+    """Create an account and print its one-time setup link."""
+    from council.auth.admin import create_user
+    from council.auth.models import Institution
+    from council.auth.services import AdminError
+    from council.database import db
+
+    council = _council(council_name)
+    institution = db.session.scalar(select(Institution).where(Institution.council_id == council.id,
+                                                              Institution.name == institution_name))
+    if institution is None:
+        _fail(f"No institution named {institution_name} in {council.name}.")
+    try:
+        user, token = create_user(actor=None, institution=institution, username=username,
+                                  display_name=display_name, role=role)
+    except AdminError as error:
+        _fail(str(error))
+    click.echo(f"Created {user.username}. One-time setup link (expires): /setup/{token}")
+
+
+@cli.group("audit")
+def audit_group():
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command():
+    """Re-walk the hash chain: exit 0 when intact, 1 with the first bad sequence number otherwise."""
+    from council.audit.services import chain_length, verify_chain
+
+    with click.progressbar(length=chain_length(), label="Verifying", file=sys.stderr) as bar:
+        result = verify_chain(progress=bar.update)
+    if result.intact:
+        click.echo(f"Audit chain intact: {result.checked} events.")
+        return
+    click.secho(f"Audit chain broken at sequence {result.first_bad_seq}: {result.problem}.", fg="red")
+    sys.exit(1)
+
+
+@cli.command("demo")
+def demo_command():
+    """Create a fictitious council with users of every role and print their logins."""
+    from council.demo import create_demo
+
+    for line in create_demo():
+        click.echo(line)
+
+
+def _register_platform():
+    from council.platform.cli import platform_group
+
+    cli.add_command(platform_group)
+
+
+_register_platform()

@@ -1,0 +1,80 @@
+"""Council-side settings: defaults, environment overrides, and the checks that refuse an unsafe start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from council import instance as instance_files
+from council.core.keyfiles import KeyFileError, read_key_file
+from council.security.passwords import Argon2Parameters
+
+
+class ConfigError(RuntimeError):
+    """The app must not start; the message says what to do."""
+
+
+DEFAULTS = {
+    "SESSION_IDLE": dt.timedelta(minutes=30),
+    "SESSION_ABSOLUTE": dt.timedelta(hours=12),
+    "PLEDGE_VALID_FOR": dt.timedelta(days=365),
+    "SETUP_LINK_LIFETIME": dt.timedelta(hours=72),
+    "PASSWORD_HASH": Argon2Parameters(),
+    "LOGIN_BACKOFF_AFTER": 3,
+    "LOGIN_LOCKOUT_AFTER": 10,
+    "LOGIN_LOCKOUT": dt.timedelta(minutes=15),
+    "LOGIN_IP_MAX_FAILURES": 50,
+    "LOGIN_IP_WINDOW": dt.timedelta(minutes=15),
+    "PREFERRED_URL_SCHEME": "http",
+    "ENVIRONMENT": "development",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "AUTO_MIGRATE": True,
+}
+
+INIT_HINT = "council init"
+
+
+def load(app, test_config: dict | None) -> None:
+    """Fill ``app.config``: defaults, then instance/config.py, then environment, then ``test_config``."""
+    folder = Path(test_config.get("INSTANCE_PATH")) if test_config and "INSTANCE_PATH" in test_config \
+        else instance_files.instance_path()
+    app.config.update(DEFAULTS)
+    app.config["INSTANCE_PATH"] = folder
+    app.config.from_pyfile(str(folder / "config.py"), silent=True)
+    env = os.environ
+    if env.get("COUNCIL_DATABASE_URL"):
+        app.config["DATABASE_URL"] = env["COUNCIL_DATABASE_URL"]
+    if env.get("COUNCIL_ENV"):
+        app.config["ENVIRONMENT"] = env["COUNCIL_ENV"]
+    if env.get("COUNCIL_URL_SCHEME"):
+        app.config["PREFERRED_URL_SCHEME"] = env["COUNCIL_URL_SCHEME"]
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'council.db'}")
+    if test_config:
+        app.config.update(test_config)
+    _load_keys(app.config)
+
+
+def _load_keys(config) -> None:
+    keys = instance_files.keys_dir(config["INSTANCE_PATH"])
+    try:
+        config["SECRET_KEY"] = os.environ.get("COUNCIL_SECRET_KEY") or \
+            read_key_file(keys / instance_files.SECRET_KEY, fix=INIT_HINT)
+        for name in (instance_files.KEK_V1, instance_files.INDEX_KEY, instance_files.AUDIT_SIGNING_KEY):
+            read_key_file(keys / name, fix=INIT_HINT)
+    except KeyFileError as error:
+        raise ConfigError(str(error)) from None
+
+
+def validate(config) -> None:
+    """Refuse to start when the configuration is unsafe or incomplete; the message names the fix."""
+    if not config.get("SECRET_KEY"):
+        raise ConfigError(f"No secret key. Run `{INIT_HINT}`.")
+    if config["ENVIRONMENT"] == "production":
+        if config.get("DEBUG"):
+            raise ConfigError("DEBUG is on in production. Remove DEBUG from instance/config.py and the environment.")
+        if config.get("PREFERRED_URL_SCHEME") != "https":
+            raise ConfigError("Production must be served over HTTPS. Set COUNCIL_URL_SCHEME=https behind the proxy.")
+    url = config["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not config.get("CREATE_DATABASE") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ConfigError(f"The council database {url.removeprefix('sqlite:///')} does not exist. Run `{INIT_HINT}`.")

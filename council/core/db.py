@@ -1,0 +1,102 @@
+"""One SQLAlchemy engine and session per application, without a global that the two apps could share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app
+from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always stored and returned as UTC.
+
+    SQLite keeps no timezone; without this, values would come back naive on SQLite and aware on
+    PostgreSQL, and the audit chain hashes would differ between the two.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use council.core.db.utcnow()")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings every part of the system relies on.
+
+    On SQLite every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
+    transaction that reads the audit chain head and then appends can never interleave with another
+    writer (deferred transactions would both read the same head). busy_timeout makes writers queue.
+    hide_parameters keeps submitted values out of exception messages and so out of logs.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(url, hide_parameters=True,
+                               connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+class Database:
+    """The engine and request-scoped session of one application, found through ``current_app``."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def init_app(self, app: Flask, url: str) -> None:
+        engine = make_engine(url)
+        factory = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
+        app.extensions[self.name] = (engine, factory)
+
+        @app.teardown_appcontext
+        def _remove_session(_exc):
+            factory.remove()
+
+    @property
+    def session(self) -> Session:
+        return current_app.extensions[self.name][1]()
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions[self.name][0]
+
+    def engine_of(self, app: Flask) -> Engine:
+        return app.extensions[self.name][0]
+
+    def dispose(self, app: Flask) -> None:
+        """Close every connection of ``app`` (tests drop their databases after this)."""
+        engine, factory = app.extensions[self.name]
+        factory.remove()
+        engine.dispose()

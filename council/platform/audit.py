@@ -1,0 +1,43 @@
+"""The one function that records platform audit events, and the platform's own tags."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask import g, has_request_context, request
+
+from council.core.db import utcnow
+from council.platform.database import db
+from council.platform.models import PlatformAuditEvent
+from council.security import auditchain
+from council.security.auditchain import Outcome
+
+
+class PlatformTag(StrEnum):
+    ADMIN_CREATED = "platform.admin_created"
+    AUDIT_VERIFIED = "audit.verified"
+
+
+def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,
+           target_id: str | int | None = None, outcome: Outcome = Outcome.ALLOWED, basis: str | None = None,
+           reason: str | None = None) -> PlatformAuditEvent:
+    """Append an event inside the current transaction; the caller commits (fail closed)."""
+    if target is not None:
+        db.session.flush()
+        target_type, target_id = target.__tablename__, target.id
+    return auditchain.append(
+        db.session, PlatformAuditEvent, now=utcnow(), tag=str(tag),
+        actor_user_id=actor.id if actor is not None else None, target_type=target_type,
+        target_id=str(target_id) if target_id is not None else None, outcome=str(outcome), basis=basis,
+        reason=reason, request_id=g.get("request_id") if has_request_context() else "cli",
+        client_ip=request.remote_addr if has_request_context() else None,
+    )
+
+
+def verify_chain(progress=None) -> auditchain.Verification:
+    result = auditchain.verify(db.session, PlatformAuditEvent, progress=progress)
+    db.session.rollback()
+    record(tag=PlatformTag.AUDIT_VERIFIED, outcome=Outcome.ALLOWED if result.intact else Outcome.ERROR,
+           reason=f"{result.checked} intact" if result.intact else f"first bad seq {result.first_bad_seq}")
+    db.session.commit()
+    return result

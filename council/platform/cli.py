@@ -1,0 +1,98 @@
+"""``council platform …``: platform commands. They build the platform app only; no council key is read."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from council.platform.config import PlatformConfigError
+
+
+def _fail(message: str):
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def with_platform_app(command):
+    """Run ``command`` inside an app context of the platform app."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from council.platform import create_app
+
+        try:
+            app = create_app()
+        except PlatformConfigError as error:
+            _fail(str(error))
+        with app.app_context():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group("platform")
+def platform_group():
+    """The 官民連携プラットフォーム (separate database, accounts and keys)."""
+
+
+@platform_group.command("init")
+def init_command():
+    """Create the platform's secret key (0600) and database. Never overwrites a key."""
+    from council.platform.setup import initialise
+
+    try:
+        created = initialise()
+    except PlatformConfigError as error:
+        _fail(str(error))
+    for name in created:
+        click.echo(f"created {name}")
+    click.echo("The platform database is at the newest migration.")
+
+
+@platform_group.command("create-admin")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="Name shown to others.")
+@with_platform_app
+def create_admin_command(username: str, display_name: str):
+    """Create a platform administrator and print the one-time setup link (TOTP is mandatory for admins)."""
+    from council.platform.accounts import PlatformAccountError, create_admin
+
+    try:
+        user, token = create_admin(username=username, display_name=display_name)
+    except PlatformAccountError as error:
+        _fail(str(error))
+    click.echo(f"Created platform administrator {user.username}. One-time setup link (expires): "
+               f"/platform/setup/{token}  (standalone: /setup/{token})")
+
+
+@platform_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int)
+@with_platform_app
+def serve_command(host: str, port: int):
+    """Serve the platform alone (development). In production: gunicorn 'council.platform:create_app()'."""
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+
+
+@platform_group.group("audit")
+def audit_group():
+    """The platform's own audit trail."""
+
+
+@audit_group.command("verify")
+@with_platform_app
+def audit_verify_command():
+    """Re-walk the platform's hash chain: exit 0 when intact, 1 with the first bad sequence number."""
+    from council.platform.audit import verify_chain
+
+    result = verify_chain()
+    if result.intact:
+        click.echo(f"Platform audit chain intact: {result.checked} events.")
+        return
+    click.secho(f"Platform audit chain broken at sequence {result.first_bad_seq}: {result.problem}.", fg="red")
+    sys.exit(1)

@@ -1,0 +1,72 @@
+"""Platform settings. Only PLATFORM_* variables are read; the council's settings are never consulted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from council.core.keyfiles import KeyFileError, read_key_file
+from council.security.passwords import Argon2Parameters
+
+INIT_HINT = "council platform init"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
+
+
+class PlatformConfigError(RuntimeError):
+    """The platform must not start; the message says what to do."""
+
+
+DEFAULTS = {
+    "SESSION_IDLE": dt.timedelta(minutes=30),
+    "SESSION_ABSOLUTE": dt.timedelta(hours=12),
+    "SETUP_LINK_LIFETIME": dt.timedelta(hours=72),
+    "PASSWORD_HASH": Argon2Parameters(),
+    "LOGIN_BACKOFF_AFTER": 3,
+    "LOGIN_LOCKOUT_AFTER": 10,
+    "LOGIN_LOCKOUT": dt.timedelta(minutes=15),
+    "LOGIN_IP_MAX_FAILURES": 50,
+    "LOGIN_IP_WINDOW": dt.timedelta(minutes=15),
+    "PREFERRED_URL_SCHEME": "http",
+    "ENVIRONMENT": "development",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "AUTO_MIGRATE": True,
+}
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("PLATFORM_INSTANCE_PATH", "instance/platform")).resolve()
+
+
+def load(app, test_config: dict | None) -> None:
+    folder = Path(test_config["INSTANCE_PATH"]) if test_config and "INSTANCE_PATH" in test_config \
+        else instance_path()
+    app.config.update(DEFAULTS)
+    app.config["INSTANCE_PATH"] = folder
+    app.config.from_pyfile(str(folder / "config.py"), silent=True)
+    env = os.environ
+    for name in ("DATABASE_URL", "ENV", "URL_SCHEME"):
+        if env.get(f"PLATFORM_{name}"):
+            app.config[{"ENV": "ENVIRONMENT", "URL_SCHEME": "PREFERRED_URL_SCHEME"}.get(name, name)] = \
+                env[f"PLATFORM_{name}"]
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'platform.db'}")
+    if test_config:
+        app.config.update(test_config)
+    try:
+        app.config["SECRET_KEY"] = env.get("PLATFORM_SECRET_KEY") or \
+            read_key_file(folder / SECRET_KEY_FILE, fix=INIT_HINT)
+    except KeyFileError as error:
+        raise PlatformConfigError(str(error)) from None
+
+
+def validate(config) -> None:
+    if config["ENVIRONMENT"] == "production":
+        if config.get("DEBUG"):
+            raise PlatformConfigError("DEBUG is on in production. Remove it from the platform's config.py.")
+        if config.get("PREFERRED_URL_SCHEME") != "https":
+            raise PlatformConfigError("Production must be served over HTTPS. Set PLATFORM_URL_SCHEME=https.")
+    url = config["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not config.get("CREATE_DATABASE") \
+            and not Path(url.removeprefix("sqlite:///")).exists():
+        raise PlatformConfigError(f"The platform database {url.removeprefix('sqlite:///')} does not exist. "
+                                  f"Run `{INIT_HINT}`.")

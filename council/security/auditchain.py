@@ -1,0 +1,167 @@
+"""The hash-chained, append-only audit log mechanism, used by both sides with their own tables.
+
+Each event's hash is SHA-256 over the previous event's hash and a canonical JSON of every other
+column, so altering, removing or inserting a row breaks the chain from that row on. Appends are
+serialised so that concurrent writers never fork it or leave a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, String, Text, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from council.core.db import UTCDateTime
+
+GENESIS_HASH = "0" * 64
+
+
+class Outcome(StrEnum):
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    ERROR = "error"
+
+
+class AuditEventMixin:
+    """Columns every audit table has; a side may add its own (they are hashed too)."""
+
+    #: Position in the chain, 1, 2, 3 … without gaps.
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    #: When the event happened (UTC).
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: What happened, e.g. ``auth.login.failed`` (a StrEnum value).
+    tag: Mapped[str] = mapped_column(String(64), index=True)
+    #: The acting user's id; empty for anonymous requests and the command line without a user.
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    #: What was acted on: a table-like type name and its id.
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    #: allowed, denied or error.
+    outcome: Mapped[str] = mapped_column(String(10))
+    #: Why access was granted (e.g. ``own_institution``); empty where no grant was involved.
+    basis: Mapped[str | None] = mapped_column(String(80))
+    #: A short reason code or a reason written by the user; never secrets or case content.
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: The request id shown on error pages and in X-Request-ID, or ``cli``.
+    request_id: Mapped[str | None] = mapped_column(String(40))
+    client_ip: Mapped[str | None] = mapped_column(String(45))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+def _canonical_value(value):
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def event_hash(prev_hash: str, fields: dict) -> str:
+    """SHA-256 over the previous hash and the canonical JSON of ``fields`` (every column but hash)."""
+    canonical = json.dumps(
+        {key: _canonical_value(value) for key, value in fields.items()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical.encode()).hexdigest()
+
+
+def _hashed_columns(model) -> list[str]:
+    return [column.name for column in model.__table__.columns if column.name != "hash"]
+
+
+def _lock_chain(session: Session, model) -> None:
+    """Serialise appenders until the caller's transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock keyed on the table. SQLite: every transaction
+    begins IMMEDIATE (core.db), so the writer already holds the database's single write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": model.__tablename__})
+
+
+def append(session: Session, model, *, now: dt.datetime, **fields):
+    """Add one event to the chain inside the caller's transaction and return it.
+
+    The caller commits; if the transaction rolls back, the event and whatever it recorded vanish
+    together, which is how "fail closed" is achieved.
+    """
+    _lock_chain(session, model)
+    session.flush()
+    head = session.execute(select(model.seq, model.hash).order_by(model.seq.desc()).limit(1)).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+    event = model(seq=seq, occurred_at=now, prev_hash=prev_hash, **fields)
+    values = {name: getattr(event, name) for name in _hashed_columns(model)}
+    values["occurred_at"] = now
+    event.hash = event_hash(prev_hash, values)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass
+class Verification:
+    """The result of walking the chain."""
+
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_bad_seq is None
+
+
+def _rows(session: Session, model, batch: int) -> Iterator:
+    statement = select(model.__table__).order_by(model.seq).execution_options(yield_per=batch)
+    yield from session.execute(statement)
+
+
+def verify(session: Session, model, *, progress: Callable[[int], None] | None = None) -> Verification:
+    """Re-walk the whole chain; report the first sequence number that is missing, moved or altered."""
+    columns = _hashed_columns(model)
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for row in _rows(session, model, 5000):
+        mapping = row._mapping
+        if mapping["seq"] != expected_seq:
+            return Verification(checked, expected_seq, "missing event")
+        if mapping["prev_hash"] != prev_hash:
+            return Verification(checked, mapping["seq"], "previous hash does not match")
+        if event_hash(prev_hash, {name: mapping[name] for name in columns}) != mapping["hash"]:
+            return Verification(checked, mapping["seq"], "event content does not match its hash")
+        prev_hash, expected_seq, checked = mapping["hash"], expected_seq + 1, checked + 1
+        if progress and checked % 5000 == 0:
+            progress(5000)
+    if progress:
+        progress(checked % 5000)
+    return Verification(checked)
+
+
+def count(session: Session, model) -> int:
+    head = session.execute(select(model.seq).order_by(model.seq.desc()).limit(1)).scalar()
+    return head or 0
+
+
+def append_only_ddl(table: str, dialect: str) -> list[str]:
+    """Statements that make the database itself refuse UPDATE, DELETE (and TRUNCATE) on ``table``."""
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+        ]
+    return [
+        f"CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$",
+        f"CREATE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change()",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change()",
+    ]

@@ -1,0 +1,178 @@
+"""Sign-in, second factor, setup links and the user's own account pages, for either side.
+
+``make_account_blueprint`` is given the side's database and the permission its account pages need;
+the side's AccountService is found in ``current_app.extensions["account_service"]``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from council.core.permissions import PUBLIC, SIGNED_IN, requires
+from council.security import totp
+from council.security.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, SetupForm
+from council.security.signin import SetupError
+
+#: How long the password step stays valid while the user looks for their phone.
+MFA_STEP_SECONDS = 300
+GENERIC_FAILURE = "The username or password is not correct, or the account cannot sign in now."
+
+
+def _service():
+    return current_app.extensions["account_service"]
+
+
+def _client():
+    return request.remote_addr, request.headers.get("User-Agent")
+
+
+def safe_next(default: str) -> str:
+    """The page the user wanted before signing in, if it is a path on this site."""
+    target = session.pop("next", None)
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, issuer: str) -> Blueprint:
+    bp = Blueprint("account", __name__)
+
+    @bp.route("/login", methods=["GET", "POST"])
+    @requires(PUBLIC)
+    def login():
+        form = LoginForm()
+        if form.validate_on_submit():
+            user = _service().check_password(db.session, username=form.username.data,
+                                             password=form.password.data, client_ip=request.remote_addr)
+            if user is None:
+                flash(_(GENERIC_FAILURE), "error")
+                return render_template("auth/login.html", form=form), 401
+            if not user.totp_secret:
+                if user.mfa_required:  # cannot happen through setup links; refuse rather than skip MFA
+                    flash(_(GENERIC_FAILURE), "error")
+                    return render_template("auth/login.html", form=form), 401
+                return _finish(user, mfa=False)
+            session["mfa_user"], session["mfa_started"] = user.id, time.time()
+            return redirect(url_for("account.code"))
+        return render_template("auth/login.html", form=form)
+
+    @bp.route("/login/code", methods=["GET", "POST"])
+    @requires(PUBLIC)
+    def code():
+        user = _pending_user()
+        if user is None:
+            flash(_("Sign in again: the first step has expired."), "error")
+            return redirect(url_for("account.login"))
+        form = CodeForm()
+        if form.validate_on_submit():
+            if _service().check_code(db.session, user=user, code=form.code.data, client_ip=request.remote_addr):
+                return _finish(user, mfa=True)
+            flash(_("The code is not correct or was already used."), "error")
+            return render_template("auth/code.html", form=form), 401
+        return render_template("auth/code.html", form=form)
+
+    def _pending_user():
+        user_id, started = session.get("mfa_user"), session.get("mfa_started", 0)
+        if user_id is None or time.time() - started > MFA_STEP_SECONDS:
+            return None
+        return db.session.get(_service().models.user, user_id)
+
+    def _finish(user, *, mfa: bool):
+        wanted = session.get("next")
+        lang = session.get("lang")
+        session.clear()  # nothing from before sign-in survives into the signed-in session
+        if lang:
+            session["lang"] = lang
+        if wanted:
+            session["next"] = wanted
+        ip, agent = _client()
+        _service().start_session(db.session, user=user, client_ip=ip, user_agent=agent, mfa=mfa)
+        login_user(user)
+        return redirect(safe_next(url_for(home_endpoint)))
+
+    @bp.route("/logout", methods=["POST"])
+    @requires(SIGNED_IN)
+    def logout():
+        if ConfirmForm().validate_on_submit():
+            _service().logout(db.session, user=current_user)
+            logout_user()
+            session.clear()
+            flash(_("You have signed out."), "info")
+        return redirect(url_for("account.login"))
+
+    @bp.route("/setup/<token>", methods=["GET", "POST"])
+    @requires(PUBLIC)
+    def setup(token: str):
+        link, user = _service().find_setup_link(db.session, token)
+        if link is None:
+            abort(404)
+        form = SetupForm()
+        secret = session.get("setup_secret") if session.get("setup_link") == link.id else None
+        if secret is None:
+            secret = totp.new_secret()
+            session["setup_secret"], session["setup_link"] = secret, link.id
+        if form.validate_on_submit():
+            try:
+                codes = _service().complete_setup(db.session, link=link, user=user, password=form.password.data,
+                                                  confirm=form.confirm.data, secret=secret, code=form.code.data)
+            except SetupError as error:
+                return _setup_page(form, user, secret, error.problems), 400
+            session.pop("setup_secret"), session.pop("setup_link")
+            return render_template("auth/recovery_codes.html", codes=codes, first=True)
+        return _setup_page(form, user, secret, [])
+
+    def _setup_page(form, user, secret, problems):
+        uri = totp.provisioning_uri(secret, account=user.username, issuer=issuer)
+        return render_template("auth/setup.html", form=form, user=user, secret=secret,
+                               qr=totp.qr_svg(uri), problems=problems)
+
+    @bp.route("/account")
+    @requires(account_permission)
+    def overview():
+        sessions = _service().registry.live_for(db.session, current_user.id)
+        return render_template("auth/account.html", sessions=sessions, form=ConfirmForm(),
+                               recovery_left=_service().recovery_codes_left(db.session, current_user))
+
+    @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+    @requires(account_permission)
+    def end_session(session_id: int):
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if not _service().end_one_session(db.session, actor=current_user, user=current_user, session_id=session_id):
+            abort(404)
+        flash(_("The session was ended."), "info")
+        return redirect(url_for("account.overview"))
+
+    @bp.route("/account/password", methods=["GET", "POST"])
+    @requires(account_permission)
+    def password():
+        form = PasswordChangeForm()
+        if form.validate_on_submit():
+            try:
+                _service().change_password(db.session, user=current_user, current=form.current.data,
+                                           new=form.password.data, confirm=form.confirm.data)
+            except SetupError as error:
+                return render_template("auth/password.html", form=form, problems=error.problems), 400
+            flash(_("Your password was changed. Your other sessions were ended."), "info")
+            return redirect(url_for("account.overview"))
+        return render_template("auth/password.html", form=form, problems=[])
+
+    return bp
+
+
+def install_login(app, db) -> None:
+    """Flask-Login reads the session token from the cookie; the registry decides whether it is live."""
+    from flask_login import LoginManager
+
+    manager = LoginManager(app)
+    # The registry already binds sessions to the server; Flask-Login's own heuristics would only add
+    # surprise logouts behind proxies.
+    manager.session_protection = None
+
+    @manager.user_loader
+    def _load(token: str):
+        return _service().load_session(db.session, token)
