@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 translations: $(STAMP) $(CATALOGS:.po=.mo)
 
 %.mo: %.po
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics 2>&1 | tail -1
+	$(BIN)/pybabel compile -i $< -o $@ --statistics 2>&1 | tail -1
 
 run: install
 	$(BIN)/council init --quiet

@@ -170,18 +170,42 @@ def audit_group():
 
 
 @audit_group.command("verify")
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.File("r"),
+              help="A file written by `council audit checkpoint`; detects a cut-off or rewritten chain.")
 @with_appcontext
-def audit_verify_command():
+def audit_verify_command(checkpoints):
     """Re-walk the hash chain: exit 0 when intact, 1 with the first bad sequence number otherwise."""
+    import json
+
+    from council.audit.checkpoints import CheckpointError, check_checkpoint
     from council.audit.services import chain_length, verify_chain
 
     with click.progressbar(length=chain_length(), label="Verifying", file=sys.stderr) as bar:
         result = verify_chain(progress=bar.update)
-    if result.intact:
-        click.echo(f"Audit chain intact: {result.checked} events.")
-        return
-    click.secho(f"Audit chain broken at sequence {result.first_bad_seq}: {result.problem}.", fg="red")
-    sys.exit(1)
+    if not result.intact:
+        _fail(f"Audit chain broken at sequence {result.first_bad_seq}: {result.explanation}.")
+    for handle in checkpoints:
+        try:
+            checked = check_checkpoint(json.load(handle))
+        except (CheckpointError, ValueError) as error:
+            bad = getattr(error, "first_bad_seq", None)
+            _fail(f"Audit chain broken at sequence {bad}: {error}" if bad else f"{handle.name}: {error}")
+        click.echo(f"Checkpoint {handle.name}: event {checked.seq} signed {checked.signed_at} is present.")
+    click.echo(f"Audit chain intact: {result.checked} events.")
+
+
+@audit_group.command("checkpoint")
+@click.option("--out", type=click.File("w"), required=True, help="Where to write it; keep copies off this server.")
+@with_appcontext
+def audit_checkpoint_command(out):
+    """Write a signed checkpoint of the chain head (Ed25519), to verify against later."""
+    import json
+
+    from council.audit.checkpoints import create_checkpoint
+
+    body = create_checkpoint()
+    json.dump(body, out, indent=2)
+    click.echo(f"Checkpoint of event {body['seq']} written to {out.name}.")
 
 
 @cli.command("demo")

@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pyotp
 import pytest
+from sqlalchemy.orm import Session
 
 from council.core import migrate
 from council.core.db import make_engine
@@ -43,6 +44,19 @@ def _pg_dsn(database: str) -> str:
 
 def _sqlalchemy_pg(database: str) -> str:
     return _pg_dsn(database).replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Pages are Japanese by default, so tests need the compiled catalogs (``make test`` builds them too)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parents[1].glob("council/translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
 
 
 @pytest.fixture(scope="session")
@@ -232,10 +246,10 @@ def unused_code(secret: str, last_step: int | None) -> str:
 
 
 def fresh(app, model, id_):
-    """The row as the database has it now."""
-    with app.app_context():
-        session_factory = app.extensions["platform.db" if "platform.db" in app.extensions else "council.db"][1]
-        return session_factory().get(model, id_)
+    """The row as the database has it now, read in a session of its own (safe inside an app context)."""
+    engine = app.extensions["platform.db" if "platform.db" in app.extensions else "council.db"][0]
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(model, id_)
 
 
 def sign_in(app, client, user, *, password: str = PASSWORD):

@@ -28,6 +28,7 @@ class AuditTag(StrEnum):
     PLEDGE_ACCEPTED = "pledge.accepted"
     FIRST_ADMIN_LINK_CREATED = "setup_link.first_admin_created"
     AUDIT_VERIFIED = "audit.verified"
+    AUDIT_CHECKPOINT_CREATED = "audit.checkpoint_created"
     AUDIT_LOG_VIEWED = "audit.log_viewed"
 
 

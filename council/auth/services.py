@@ -78,9 +78,9 @@ def create_council(name: str, *, actor: User | None = None) -> Council:
     """Create a council. Commits. Raises AdminError when the name is taken or empty."""
     name = name.strip()
     if not name:
-        raise AdminError("The council needs a name.")
+        raise AdminError(_("The council needs a name."))
     if db.session.scalar(select(Council).where(Council.name == name)):
-        raise AdminError(f"A council named {name} already exists.")
+        raise AdminError(_("A council named %(name)s already exists.", name=name))
     council = Council(name=name)
     db.session.add(council)
     record(tag=AuditTag.COUNCIL_CREATED, actor=actor, target=council)

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, g, redirect, render_template, request, session
+from flask import Blueprint, Flask, g, has_request_context, redirect, render_template, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -42,6 +42,9 @@ def change_language():
 
 
 def select_locale() -> str:
+    """The language chosen in this browser, Japanese by default; English for the command line."""
+    if not has_request_context():
+        return "en"
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else "ja"
 
@@ -133,7 +136,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def _database_down(error):
-        app.logger.error("database unavailable (request %s): %s", g.get("request_id"), type(error).__name__)
+        app.logger.error("database unavailable (request %s): %s", g.get("request_id"), type(error).__name__,
+                         exc_info=error if (app.debug or app.testing) else None)
         return _error_page(503, title=_("The database is not reachable"),
                            message=_("The service is temporarily unavailable. Nothing was saved. "
                                      "Try again in a few minutes; if it persists, tell your administrator."))

@@ -94,5 +94,5 @@ def audit_verify_command():
     if result.intact:
         click.echo(f"Platform audit chain intact: {result.checked} events.")
         return
-    click.secho(f"Platform audit chain broken at sequence {result.first_bad_seq}: {result.problem}.", fg="red")
+    click.secho(f"Platform audit chain broken at sequence {result.first_bad_seq}: {result.explanation}.", fg="red")
     sys.exit(1)

@@ -111,11 +111,23 @@ class Verification:
 
     checked: int
     first_bad_seq: int | None = None
+    #: ``missing`` (a gap), ``link`` (previous hash differs: moved or inserted), ``content`` (altered).
     problem: str | None = None
 
     @property
     def intact(self) -> bool:
         return self.first_bad_seq is None
+
+    @property
+    def explanation(self) -> str:
+        return PROBLEMS.get(self.problem, "")
+
+
+PROBLEMS = {
+    "missing": "an event is missing (removed)",
+    "link": "the link to the previous event is broken (an event was moved or inserted)",
+    "content": "the event's content does not match its hash (altered)",
+}
 
 
 def _rows(session: Session, model, batch: int) -> Iterator:
@@ -130,11 +142,11 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
     for row in _rows(session, model, 5000):
         mapping = row._mapping
         if mapping["seq"] != expected_seq:
-            return Verification(checked, expected_seq, "missing event")
+            return Verification(checked, expected_seq, "missing")
         if mapping["prev_hash"] != prev_hash:
-            return Verification(checked, mapping["seq"], "previous hash does not match")
+            return Verification(checked, mapping["seq"], "link")
         if event_hash(prev_hash, {name: mapping[name] for name in columns}) != mapping["hash"]:
-            return Verification(checked, mapping["seq"], "event content does not match its hash")
+            return Verification(checked, mapping["seq"], "content")
         prev_hash, expected_seq, checked = mapping["hash"], expected_seq + 1, checked + 1
         if progress and checked % 5000 == 0:
             progress(5000)

@@ -71,6 +71,14 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+def _is_repetition(text: str) -> bool:
+    """True for 'aaaaaaaaaaaa', 'abcabcabcabc', 'passwordpassword': long only by repeating a short part."""
+    if len(set(text)) <= 2:
+        return True
+    return any(text == text[:size] * (len(text) // size) for size in range(1, len(text) // 2 + 1)
+               if len(text) % size == 0)
+
+
 def policy_problems(password: str, *, username: str = "") -> list[str]:
     """Reasons why ``password`` may not be used; an empty list means it is acceptable."""
     normalised = unicodedata.normalize("NFKC", password)
@@ -82,6 +90,8 @@ def policy_problems(password: str, *, username: str = "") -> list[str]:
     lowered = normalised.lower()
     if lowered in common_passwords() or lowered.rstrip("0123456789!") in common_passwords():
         problems.append(_l("This password is among the most commonly used ones. Choose another."))
+    if _is_repetition(lowered):
+        problems.append(_l("Avoid repeating the same characters or words."))
     if username and username.lower() in lowered:
         problems.append(_l("The password must not contain the username."))
     return [str(p) for p in problems]

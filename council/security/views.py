@@ -10,6 +10,7 @@ import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from council.core.permissions import PUBLIC, SIGNED_IN, requires
@@ -19,7 +20,8 @@ from council.security.signin import SetupError
 
 #: How long the password step stays valid while the user looks for their phone.
 MFA_STEP_SECONDS = 300
-GENERIC_FAILURE = "The username or password is not correct, or the account cannot sign in now."
+#: One message for unknown user, wrong password, disabled and locked: none may be told apart.
+GENERIC_FAILURE = _l("The username or password is not correct, or the account cannot sign in now.")
 
 
 def _service():
@@ -49,11 +51,11 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
             user = _service().check_password(db.session, username=form.username.data,
                                              password=form.password.data, client_ip=request.remote_addr)
             if user is None:
-                flash(_(GENERIC_FAILURE), "error")
+                flash(str(GENERIC_FAILURE), "error")
                 return render_template("auth/login.html", form=form), 401
             if not user.totp_secret:
                 if user.mfa_required:  # cannot happen through setup links; refuse rather than skip MFA
-                    flash(_(GENERIC_FAILURE), "error")
+                    flash(str(GENERIC_FAILURE), "error")
                     return render_template("auth/login.html", form=form), 401
                 return _finish(user, mfa=False)
             session["mfa_user"], session["mfa_started"] = user.id, time.time()

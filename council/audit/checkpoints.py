@@ -1,0 +1,84 @@
+"""Signed checkpoints of the audit chain head.
+
+The chain alone shows edits, removals and insertions before its head, but not a cut-off tail or a
+whole table rewritten from scratch. A checkpoint — (seq, head hash, time) signed with the council's
+Ed25519 key and kept outside the database — catches both: the chain must still contain that event with
+that hash, and nobody without the key can make a new checkpoint that matches a rewritten chain.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import current_app
+from sqlalchemy import select
+
+from council import instance
+from council.audit.events import AuditTag, record
+from council.audit.models import AuditEvent
+from council.core.db import utcnow
+from council.core.keyfiles import read_key_file
+from council.database import db
+
+FORMAT = "council-audit-checkpoint/1"
+
+
+class CheckpointError(Exception):
+    """The checkpoint file is unreadable, forged, or does not match the chain; the message says which."""
+
+    def __init__(self, message: str, first_bad_seq: int | None = None):
+        super().__init__(message)
+        self.first_bad_seq = first_bad_seq
+
+
+def _signing_key() -> Ed25519PrivateKey:
+    path = instance.keys_dir(current_app.config["INSTANCE_PATH"]) / instance.AUDIT_SIGNING_KEY
+    return serialization.load_pem_private_key(read_key_file(path, fix="council init"), password=None)
+
+
+def _payload(body: dict) -> bytes:
+    return json.dumps({k: body[k] for k in ("format", "seq", "hash", "signed_at")}, sort_keys=True,
+                      separators=(",", ":")).encode()
+
+
+def create_checkpoint() -> dict:
+    """Sign the current head of the chain; record that a checkpoint was made. Commits."""
+    head = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    body = {"format": FORMAT, "seq": head.seq if head else 0, "hash": head.hash if head else "",
+            "signed_at": utcnow().isoformat(timespec="seconds")}
+    body["signature"] = base64.b64encode(_signing_key().sign(_payload(body))).decode()
+    record(tag=AuditTag.AUDIT_CHECKPOINT_CREATED, reason=f"seq {body['seq']}")
+    db.session.commit()
+    return body
+
+
+@dataclass
+class CheckedCheckpoint:
+    seq: int
+    signed_at: str
+
+
+def check_checkpoint(body: dict, public_key: Ed25519PublicKey | None = None) -> CheckedCheckpoint:
+    """Raise CheckpointError unless ``body`` is genuinely signed and the chain still holds its head."""
+    public_key = public_key or _signing_key().public_key()
+    try:
+        if body.get("format") != FORMAT:
+            raise CheckpointError("Not an audit checkpoint file.")
+        public_key.verify(base64.b64decode(body["signature"]), _payload(body))
+    except (KeyError, ValueError, TypeError, InvalidSignature):
+        raise CheckpointError("The checkpoint's signature is not valid for this council's key.") from None
+    if body["seq"] == 0:
+        return CheckedCheckpoint(0, body["signed_at"])
+    stored = db.session.get(AuditEvent, body["seq"])
+    if stored is None:
+        head = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) or 0
+        raise CheckpointError(f"Event {body['seq']} signed at {body['signed_at']} is missing.", head + 1)
+    if stored.hash != body["hash"]:
+        raise CheckpointError(f"Event {body['seq']} differs from the one signed at {body['signed_at']}.",
+                              body["seq"])
+    return CheckedCheckpoint(body["seq"], body["signed_at"])
