@@ -12,6 +12,7 @@ from council import config
 from council.access.permissions import has_permission
 from council.auth.services import build_account_service, pledge_due
 from council.core import migrate
+from council.core.db import make_engine
 from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import init_web
 from council.database import db
@@ -33,18 +34,24 @@ def build_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     install_gate(app, _check_permission)
     app.context_processor(lambda: {"site_name": "孤独・孤立対策地域協議会", "site_class": "council",
-                                   "home_url": url_for("auth.home"), "has_permission": has_permission})
+                                   "home_url": url_for("auth.home"), "has_permission": has_permission,
+                                   "pledge_due": pledge_due})
     return app
 
 
 def _prepare_database(app: Flask) -> None:
     """Bring the council database to the newest migration, or refuse to start with a clear message."""
-    if app.config["AUTO_MIGRATE"]:
-        try:
-            migrate.prepare(db.engine_of(app), "council", url_variable="COUNCIL_DATABASE_URL",
-                            init_command=config.INIT_HINT)
-        except migrate.DatabaseUnavailable as error:
-            raise config.ConfigError(str(error)) from None
+    if not app.config["AUTO_MIGRATE"]:
+        return
+    separate_owner = app.config["MIGRATION_DATABASE_URL"] != app.config["DATABASE_URL"]
+    engine = make_engine(app.config["MIGRATION_DATABASE_URL"]) if separate_owner else db.engine_of(app)
+    try:
+        migrate.prepare(engine, "council", url_variable="COUNCIL_DATABASE_URL", init_command=config.INIT_HINT)
+    except migrate.DatabaseUnavailable as error:
+        raise config.ConfigError(str(error)) from None
+    finally:
+        if separate_owner:
+            engine.dispose()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,7 +13,13 @@ from council import create_app
 
 
 def _create(_info=None):
-    return create_app()
+    """Build the app for a command; a refusal to start is a message naming the fix, not a traceback."""
+    from council.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        _fail(str(error))
 
 
 @click.group(cls=FlaskGroup, create_app=_create, add_default_commands=False, add_version_option=False)
@@ -206,6 +212,33 @@ def audit_checkpoint_command(out):
     body = create_checkpoint()
     json.dump(body, out, indent=2)
     click.echo(f"Checkpoint of event {body['seq']} written to {out.name}.")
+
+
+@cli.group("db")
+def db_group():
+    """Database administration."""
+
+
+@db_group.command("grant-app-role")
+@click.argument("role")
+@with_appcontext
+def grant_app_role_command(role: str):
+    """PostgreSQL: let ROLE run the app with only SELECT and INSERT on the audit table.
+
+    Run it as the owner (COUNCIL_MIGRATION_DATABASE_URL) after every upgrade; then point
+    COUNCIL_DATABASE_URL at ROLE.
+    """
+    from council.audit.roles import grant_app_role
+    from council.core.db import make_engine
+
+    engine = make_engine(current_app.config["MIGRATION_DATABASE_URL"])
+    try:
+        grant_app_role(engine, role)
+    except ValueError as error:
+        _fail(str(error))
+    finally:
+        engine.dispose()
+    click.echo(f"{role} may now read and write the app's tables, and only read and append audit events.")
 
 
 @cli.command("demo")

@@ -49,9 +49,13 @@ def load(app, test_config: dict | None) -> None:
         app.config["ENVIRONMENT"] = env["COUNCIL_ENV"]
     if env.get("COUNCIL_URL_SCHEME"):
         app.config["PREFERRED_URL_SCHEME"] = env["COUNCIL_URL_SCHEME"]
+    if env.get("COUNCIL_MIGRATION_DATABASE_URL"):
+        app.config["MIGRATION_DATABASE_URL"] = env["COUNCIL_MIGRATION_DATABASE_URL"]
     app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'council.db'}")
     if test_config:
         app.config.update(test_config)
+    # Migrations run as the table owner; the app itself may connect as a less privileged role.
+    app.config.setdefault("MIGRATION_DATABASE_URL", app.config["DATABASE_URL"])
     _load_keys(app.config)
 
 

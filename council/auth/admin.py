@@ -11,7 +11,7 @@ from sqlalchemy import select
 from council.access.permissions import Role
 from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, InstitutionType, User
-from council.auth.services import AdminError, accounts
+from council.auth.services import AdminError, accounts, username_problem
 from council.core.db import utcnow
 from council.database import db
 
@@ -25,8 +25,9 @@ class StaleEdit(AdminError):
         self.current = current
 
 
-def _check_version(thing, version: int | None) -> None:
-    if version is not None and int(version) != thing.version:
+def _check_version(thing, version) -> None:
+    """Refuse the edit unless it was based on the stored version (a missing version counts as stale)."""
+    if str(version) != str(thing.version):
         raise StaleEdit(thing)
 
 
@@ -93,10 +94,9 @@ def create_user(*, actor: User | None, institution: Institution, username: str, 
     """Create an account without a password; return it and the token of its setup link."""
     username = username.strip().lower()
     Role(role)
-    if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise AdminError(_("Usernames use letters, digits, '-', '_' and '.'."))
-    if db.session.scalar(select(User).where(User.username == username)):
-        raise AdminError(_("This username is taken."))
+    problem = username_problem(username)
+    if problem:
+        raise AdminError(problem)
     user = User(username=username, display_name=display_name.strip() or username, institution=institution,
                 role=role, failed_logins=0)
     db.session.add(user)

@@ -60,7 +60,8 @@ def institution_edit(institution_id: int):
                                      version=form.version.data)
         except admin.StaleEdit as error:
             flash(str(error), "error")
-            current = error.current
+            # Keep what was typed, but base a second save on what is stored now.
+            current, form.version.data = error.current, error.current.version
         except AdminError as error:
             flash(str(error), "error")
         else:
@@ -102,7 +103,8 @@ def user_edit(user_id: int):
                               version=form.version.data)
         except admin.StaleEdit as error:
             flash(str(error), "error")
-            current = error.current
+            # Keep what was typed, but base a second save on what is stored now.
+            current, form.version.data = error.current, error.current.version
         except AdminError as error:
             flash(str(error), "error")
         else:

@@ -6,6 +6,7 @@ Every function that changes data records its audit event in the same transaction
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -35,6 +36,9 @@ MODELS = AccountModels(user=User, session=UserSession, recovery_code=RecoveryCod
                        ip_throttle=LoginThrottle)
 
 
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+
 class AdminError(Exception):
     """An administrative change cannot be made; the message is shown to the administrator."""
 
@@ -45,6 +49,15 @@ def build_account_service(config) -> AccountService:
 
 def accounts() -> AccountService:
     return current_app.extensions["account_service"]
+
+
+def username_problem(username: str) -> str | None:
+    """Why ``username`` (already lower-cased) cannot be used, or None."""
+    if not USERNAME.fullmatch(username):
+        return _("Usernames use 3 to 64 letters a-z, digits, '-', '_' and '.'.")
+    if db.session.scalar(select(User).where(User.username == username)):
+        return _("This username is taken.")
+    return None
 
 
 # -- pledge -----------------------------------------------------------------------------------------
@@ -120,8 +133,8 @@ def create_first_admin(*, link: SetupLink, council_name: str, institution_name: 
     service = accounts()
     username = username.strip().lower()
     problems = service.password_problems(password, confirm, username=username)
-    if db.session.scalar(select(User).where(User.username == username)):
-        problems.append(_("This username is taken."))
+    if username_problem(username):
+        problems.append(username_problem(username))
     step = totp.verify(secret, code, last_step=None)
     if step is None:
         problems.append(_("The six-digit code from the authenticator app is not correct."))

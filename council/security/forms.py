@@ -8,14 +8,14 @@ from wtforms.validators import DataRequired, Length
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
-                           render_kw={"autocomplete": "username", "autofocus": True})
+                           render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
 
 
 class CodeForm(FlaskForm):
     code = StringField(_l("Six-digit code or recovery code"), validators=[DataRequired(), Length(max=32)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
 class SetupForm(FlaskForm):
