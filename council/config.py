@@ -49,6 +49,8 @@ def load(app, test_config: dict | None) -> None:
         app.config["ENVIRONMENT"] = env["COUNCIL_ENV"]
     if env.get("COUNCIL_URL_SCHEME"):
         app.config["PREFERRED_URL_SCHEME"] = env["COUNCIL_URL_SCHEME"]
+    if env.get("COUNCIL_PROXY_COUNT"):
+        app.config["PROXY_COUNT"] = int(env["COUNCIL_PROXY_COUNT"])
     if env.get("COUNCIL_MIGRATION_DATABASE_URL"):
         app.config["MIGRATION_DATABASE_URL"] = env["COUNCIL_MIGRATION_DATABASE_URL"]
     app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'council.db'}")

@@ -13,6 +13,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from council.core.permissions import public
 
@@ -63,6 +64,11 @@ def init_web(app: Flask, *, cookie_name: str) -> None:
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parents[1] / "translations"),
         WTF_CSRF_TIME_LIMIT=None,
     )
+    if app.config.get("PROXY_COUNT"):
+        # Trust exactly as many X-Forwarded-* hops as there are proxies; more would let clients forge
+        # the address that throttling and the audit log rely on.
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.register_blueprint(core, url_prefix="")
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)

@@ -45,7 +45,7 @@ def load(app, test_config: dict | None) -> None:
     app.config["INSTANCE_PATH"] = folder
     app.config.from_pyfile(str(folder / "config.py"), silent=True)
     env = os.environ
-    for name in ("DATABASE_URL", "ENV", "URL_SCHEME"):
+    for name in ("DATABASE_URL", "ENV", "URL_SCHEME", "PROXY_COUNT"):
         if env.get(f"PLATFORM_{name}"):
             app.config[{"ENV": "ENVIRONMENT", "URL_SCHEME": "PREFERRED_URL_SCHEME"}.get(name, name)] = \
                 env[f"PLATFORM_{name}"]

@@ -131,3 +131,18 @@ def test_language_switch_does_not_redirect_off_site(client):
 
 def test_is_flask(app):
     assert isinstance(app, Flask)
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_client_address_comes_from_trusted_proxies_only(app_config, make_user, proxies, expected):
+    from sqlalchemy import select
+
+    from council import create_app
+    from council.audit.models import AuditEvent
+    from council.database import db
+
+    app = create_app({**app_config, "PROXY_COUNT": proxies})
+    app.test_client().post("/login", data={"username": "nobody-at-all", "password": "wrong password here"},
+                           headers={"X-Forwarded-For": "203.0.113.7"})
+    with app.app_context():
+        assert db.session.scalars(select(AuditEvent.client_ip).order_by(AuditEvent.seq.desc())).first() == expected
