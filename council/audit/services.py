@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from council.audit.events import AuditTag, record
 from council.audit.models import AuditEvent
@@ -26,8 +26,12 @@ class LogFilter:
 
 
 def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEvent], bool]:
-    """One page of a council's events (and deployment-wide ones), newest first; and whether more follow."""
-    query = select(AuditEvent).where(or_(AuditEvent.council_id == council_id, AuditEvent.council_id.is_(None)))
+    """One page of a council's events, newest first; and whether more follow.
+
+    Events that belong to no council (sign-in attempts with unknown usernames, first-administrator links)
+    are left out: they may concern another council of the same deployment.
+    """
+    query = select(AuditEvent).where(AuditEvent.council_id == council_id)
     if log_filter.tag:
         query = query.where(AuditEvent.tag.startswith(log_filter.tag, autoescape=True))
     if log_filter.actor_user_id:

@@ -132,6 +132,7 @@ def set_disabled(*, actor: User, user: User, disabled: bool) -> None:
         user.disabled_at = utcnow()
         record(tag=AuditTag.USER_DISABLED, actor=actor, target=user)
         accounts().end_sessions(db.session, actor=actor, user=user, reason="disabled")
+        accounts().revoke_setup_links(db.session, user=user)
     elif not disabled and user.disabled_at is not None:
         user.disabled_at, user.failed_logins, user.locked_until = None, 0, None
         record(tag=AuditTag.USER_ENABLED, actor=actor, target=user)

@@ -124,21 +124,25 @@ def find_first_admin_link(token: str) -> SetupLink | None:
 
 
 def create_first_admin(*, link: SetupLink, council_name: str, institution_name: str, institution_kind: str,
-                       username: str, display_name: str, password: str, confirm: str, secret: str,
-                       code: str) -> list[str]:
+                       username: str, display_name: str, password: str, confirm: str, code: str) -> list[str]:
     """Create the council (unless it exists), the administrator's institution and account. Commits.
 
     Returns the recovery codes. Raises SetupError, writing nothing, when any value is not acceptable.
     """
     service = accounts()
+    service.claim_setup_link(db.session, link)
+    if admin_exists():
+        raise SetupError([_("An administrator exists already; this link no longer works.")])
+    secret = link.pending_totp_secret
     username = username.strip().lower()
     problems = service.password_problems(password, confirm, username=username)
     if username_problem(username):
         problems.append(username_problem(username))
-    step = totp.verify(secret, code, last_step=None)
+    step = totp.verify(secret, code, last_step=None) if secret else None
     if step is None:
         problems.append(_("The six-digit code from the authenticator app is not correct."))
     if problems:
+        db.session.rollback()
         raise SetupError(problems)
     council = db.session.scalar(select(Council).where(Council.name == council_name.strip()))
     if council is None:

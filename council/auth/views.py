@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, session, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from council.access.permissions import Role, has_permission
 from council.auth import services
 from council.auth.forms import FirstAdminForm, PledgeForm
 from council.auth.pledge import CURRENT_VERSION, text_for
+from council.database import db
 from council.security import totp
 from council.security.signin import SetupError
 
@@ -34,9 +35,7 @@ def first_admin(token: str):
     link = services.find_first_admin_link(token)
     if link is None:
         abort(404)
-    if session.get("setup_link") != f"first-{link.id}":
-        session["setup_secret"], session["setup_link"] = totp.new_secret(), f"first-{link.id}"
-    secret = session["setup_secret"]
+    secret = services.accounts().pending_secret(db.session, link)
     form = FirstAdminForm()
     problems = []
     if form.validate_on_submit():
@@ -45,11 +44,10 @@ def first_admin(token: str):
                 link=link, council_name=form.council_name.data, institution_name=form.institution_name.data,
                 institution_kind=form.institution_kind.data, username=form.username.data,
                 display_name=form.display_name.data, password=form.password.data, confirm=form.confirm.data,
-                secret=secret, code=form.code.data)
+                code=form.code.data)
         except SetupError as error:
             problems = error.problems
         else:
-            session.pop("setup_secret"), session.pop("setup_link")
             return render_template("auth/recovery_codes.html", codes=codes, first=True)
     uri = totp.provisioning_uri(secret, account=form.username.data or "admin",
                                 issuer=current_app.config.get("TOTP_ISSUER", "council"))

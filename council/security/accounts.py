@@ -106,6 +106,8 @@ class SetupLinkMixin:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The TOTP secret shown while this link is being completed; kept here, not in the browser's cookie.
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     @declared_attr
     def user_id(cls) -> Mapped[int | None]:

@@ -36,6 +36,11 @@ class PasswordChangeForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
+class ReauthenticateForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)],
+                            render_kw={"autocomplete": "current-password"})
+
+
 class ConfirmForm(FlaskForm):
     """A button-only form: CSRF protection for POST actions such as sign-out."""
 

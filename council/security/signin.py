@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from council.core.db import utcnow
@@ -29,6 +31,8 @@ class AccountEvent(StrEnum):
     MFA_SUCCEEDED = "auth.mfa.succeeded"
     MFA_FAILED = "auth.mfa.failed"
     RECOVERY_CODE_USED = "auth.recovery_code.used"
+    RECOVERY_CODES_REPLACED = "auth.recovery_codes.replaced"
+    RECOVERY_CODES_REFUSED = "auth.recovery_codes.refused"
     LOCKOUT = "auth.lockout"
     LOGOUT = "auth.logout"
     SESSION_REVOKED = "session.revoked"
@@ -88,7 +92,9 @@ class AccountService:
         Unknown user, wrong password, disabled, locked and address-throttled all answer None after the
         same Argon2 work, so neither the message nor the timing tells them apart. Commits.
         """
-        user = db.scalar(select(self.models.user).where(self.models.user.username == username.strip().lower()))
+        # FOR UPDATE: parallel attempts on one account queue here, so counters and lockout stay exact.
+        user = db.scalar(select(self.models.user).where(self.models.user.username == username.strip().lower())
+                         .with_for_update(of=self.models.user))
         password_ok = self.hasher.verify(user.password_hash if user else None, password)
         refusal = self._refusal(db, user, client_ip, password_ok)
         if refusal:
@@ -118,13 +124,21 @@ class AccountService:
         return bool(row and utcnow() - row.window_start < self.policy.ip_window
                     and row.failures >= self.policy.ip_max_failures)
 
+    def _locked_throttle_row(self, db: Session, client_ip: str | None):
+        """The address's counter row, created if missing and locked until the transaction ends."""
+        model, key = self.models.ip_throttle, client_ip or "-"
+        insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+        db.execute(insert(model.__table__).values(client_ip=key, window_start=utcnow(), failures=0)
+                   .on_conflict_do_nothing())
+        return db.scalar(select(model).where(model.client_ip == key).with_for_update()
+                         .execution_options(populate_existing=True))
+
     def _count_failure(self, db: Session, user, client_ip: str | None) -> None:
+        """Count a failure for the address and (unless already locked) the account; the caller holds the
+        account's row lock."""
         now = utcnow()
-        row = db.get(self.models.ip_throttle, client_ip or "-")
-        if row is None:
-            row = self.models.ip_throttle(client_ip=client_ip or "-", window_start=now, failures=0)
-            db.add(row)
-        elif now - row.window_start >= self.policy.ip_window:
+        row = self._locked_throttle_row(db, client_ip)
+        if now - row.window_start >= self.policy.ip_window:
             row.window_start, row.failures = now, 0
         row.failures += 1
         if user is None:
@@ -143,7 +157,11 @@ class AccountService:
     # -- second factor ------------------------------------------------------------------------------
 
     def check_code(self, db: Session, *, user, code: str, client_ip: str | None) -> bool:
-        """Accept a fresh TOTP code or an unused recovery code for ``user``. Commits."""
+        """Accept a fresh TOTP code or an unused recovery code for ``user``. Commits.
+
+        The account's row is locked first, so two requests with the same code cannot both see it unused.
+        """
+        _lock(db, user)
         ok, used_recovery = False, False
         if user.is_active and not (user.locked_until and user.locked_until > utcnow()):
             step = totp.verify(user.totp_secret, code, last_step=user.totp_last_step) if user.totp_secret else None
@@ -228,34 +246,59 @@ class AccountService:
 
     # -- setup links and passwords ------------------------------------------------------------------
 
-    def issue_setup_link(self, db: Session, *, actor, user) -> str:
-        """A new one-time link token for ``user``; earlier unused links stop working. Does not commit."""
+    def revoke_setup_links(self, db: Session, *, user) -> None:
+        """Make every unused link of ``user`` stop working. Does not commit."""
         model = self.models.setup_link
         for old in db.scalars(select(model).where(model.user_id == user.id, model.used_at.is_(None))):
             old.used_at = utcnow()
+
+    def issue_setup_link(self, db: Session, *, actor, user) -> str:
+        """A new one-time link token for ``user``; earlier unused links stop working. Does not commit."""
+        self.revoke_setup_links(db, user=user)
         token = new_token()
-        db.add(model(token_hash=token_hash(token), user_id=user.id, expires_at=utcnow() + self.setup_link_lifetime))
+        db.add(self.models.setup_link(token_hash=token_hash(token), user_id=user.id,
+                                      expires_at=utcnow() + self.setup_link_lifetime))
         self.record(tag=AccountEvent.SETUP_LINK_CREATED, actor=actor, target=user, outcome=Outcome.ALLOWED)
         return token
 
     def find_setup_link(self, db: Session, token: str):
-        """The usable link for ``token`` and its user, or (None, None)."""
+        """The usable link for ``token`` and its (active) user, or (None, None)."""
         link = db.scalar(select(self.models.setup_link).where(self.models.setup_link.token_hash == token_hash(token)))
         if link is None or not link.usable or link.user_id is None:
             return None, None
-        return link, db.get(self.models.user, link.user_id)
+        user = db.get(self.models.user, link.user_id)
+        return (link, user) if user is not None and user.is_active else (None, None)
 
-    def complete_setup(self, db: Session, *, link, user, password: str, confirm: str, secret: str,
-                       code: str) -> list[str]:
+    @staticmethod
+    def pending_secret(db: Session, link) -> str:
+        """The TOTP secret being enrolled through ``link``, made on first view and kept on the server
+        (a signed cookie is readable by whoever holds it). Commits when it is new."""
+        if link.pending_totp_secret is None:
+            link.pending_totp_secret = totp.new_secret()
+            db.commit()
+        return link.pending_totp_secret
+
+    @staticmethod
+    def claim_setup_link(db: Session, link) -> None:
+        """Lock ``link`` and make sure it is still unused; raise SetupError otherwise (a parallel request won)."""
+        _lock(db, link)
+        if not link.usable:
+            raise SetupError([gettext("This setup link has already been used or has expired.")])
+
+    def complete_setup(self, db: Session, *, link, user, password: str, confirm: str, code: str) -> list[str]:
         """Set the password and TOTP secret from a setup link; return fresh recovery codes. Commits.
 
-        Raises SetupError (nothing is written) when the password or the code is not acceptable.
+        Raises SetupError (nothing is written) when the password or the code is not acceptable, or when
+        the link was used meanwhile.
         """
+        self.claim_setup_link(db, link)
+        secret = link.pending_totp_secret
         problems = self.password_problems(password, confirm, username=user.username)
-        step = totp.verify(secret, code, last_step=None)
+        step = totp.verify(secret, code, last_step=None) if secret else None
         if step is None:
             problems.append(_code_problem())
         if problems:
+            db.rollback()
             raise SetupError(problems)
         link.used_at = utcnow()
         user.password_hash, user.password_changed_at = self.hasher.hash(password), utcnow()
@@ -275,19 +318,51 @@ class AccountService:
         db.add_all(model(user_id=user.id, code_hash=totp.hash_recovery_code(c)) for c in codes)
         return codes
 
+    def reauthenticate(self, db: Session, *, user, password: str, client_ip: str | None) -> bool:
+        """Re-check the password of a signed-in user before a sensitive change; does not commit.
+
+        Wrong guesses count like failed sign-ins (backoff, lockout); reaching the lockout ends every
+        session of the account, so someone at an unlocked screen cannot guess on without limit.
+        """
+        _lock(db, user)
+        if user.locked_until and user.locked_until > utcnow():
+            self.hasher.verify(user.password_hash, password)
+            return False
+        if self.hasher.verify(user.password_hash, password):
+            return True
+        self._count_failure(db, user, client_ip)
+        if user.locked_until and user.failed_logins >= self.policy.lockout_after:
+            self.registry.end_all(db, user_id=user.id, reason="lockout")
+        return False
+
+    def regenerate_recovery_codes(self, db: Session, *, user, password: str, client_ip: str | None) -> list[str]:
+        """Replace all recovery codes after re-checking the password; return the new ones. Commits.
+
+        Raises SetupError when the password is wrong (someone at an unlocked screen cannot do this).
+        """
+        if not self.reauthenticate(db, user=user, password=password, client_ip=client_ip):
+            self.record(tag=AccountEvent.RECOVERY_CODES_REFUSED, actor=user, target=user, outcome=Outcome.DENIED)
+            db.commit()
+            raise SetupError([gettext("The current password is not correct.")])
+        codes = self.replace_recovery_codes(db, user)
+        self.record(tag=AccountEvent.RECOVERY_CODES_REPLACED, actor=user, target=user, outcome=Outcome.ALLOWED)
+        db.commit()
+        return codes
+
     def password_problems(self, password: str, confirm: str, *, username: str) -> list[str]:
         problems = policy_problems(password, username=username)
         if password != confirm:
             problems.append(gettext("The two passwords differ."))
         return problems
 
-    def change_password(self, db: Session, *, user, current: str, new: str, confirm: str) -> None:
+    def change_password(self, db: Session, *, user, current: str, new: str, confirm: str,
+                        client_ip: str | None) -> None:
         """Change the password; every other session of the user ends. Commits.
 
         Raises SetupError when the current password is wrong or the new one is not acceptable.
         """
         problems = []
-        if not self.hasher.verify(user.password_hash, current):
+        if not self.reauthenticate(db, user=user, password=current, client_ip=client_ip):
             problems.append(gettext("The current password is not correct."))
         problems += self.password_problems(new, confirm, username=user.username)
         if problems:
@@ -298,6 +373,11 @@ class AccountService:
         self.end_sessions(db, actor=user, user=user, reason="password_changed", keep_current=True)
         self.record(tag=AccountEvent.PASSWORD_CHANGED, actor=user, target=user, outcome=Outcome.ALLOWED)
         db.commit()
+
+
+def _lock(db: Session, row) -> None:
+    """Re-read ``row`` and lock it until the transaction ends (only its own table: eager joins may not lock)."""
+    db.refresh(row, with_for_update={"of": type(row)})
 
 
 def _code_problem() -> str:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 
 import pyotp
 import segno
@@ -36,7 +37,8 @@ def verify(secret: str, code: str, *, last_step: int | None, now: float | None =
     A step at or before ``last_step`` is refused even when the code is right, so an observed code
     cannot be replayed within its validity window.
     """
-    code = "".join(ch for ch in code if ch.isdigit())
+    # NFKC turns full-width digits (the Japanese IME default) into ASCII ones; anything else is dropped.
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", code) if ch in "0123456789")
     if len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)
@@ -63,5 +65,5 @@ def hash_recovery_code(code: str) -> str:
 
     A fast hash is enough here: the codes are random with ~59 bits, unlike passwords chosen by people.
     """
-    normalised = "".join(ch for ch in code.lower() if ch in _RECOVERY_ALPHABET)
+    normalised = "".join(ch for ch in unicodedata.normalize("NFKC", code).lower() if ch in _RECOVERY_ALPHABET)
     return hashlib.sha256(normalised.encode()).hexdigest()

@@ -15,7 +15,14 @@ from flask_login import current_user, login_user, logout_user
 
 from council.core.permissions import PUBLIC, SIGNED_IN, requires
 from council.security import totp
-from council.security.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, SetupForm
+from council.security.forms import (
+    CodeForm,
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    ReauthenticateForm,
+    SetupForm,
+)
 from council.security.signin import SetupError
 
 #: How long the password step stays valid while the user looks for their phone.
@@ -113,17 +120,13 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         if link is None:
             abort(404)
         form = SetupForm()
-        secret = session.get("setup_secret") if session.get("setup_link") == link.id else None
-        if secret is None:
-            secret = totp.new_secret()
-            session["setup_secret"], session["setup_link"] = secret, link.id
+        secret = _service().pending_secret(db.session, link)
         if form.validate_on_submit():
             try:
                 codes = _service().complete_setup(db.session, link=link, user=user, password=form.password.data,
-                                                  confirm=form.confirm.data, secret=secret, code=form.code.data)
+                                                  confirm=form.confirm.data, code=form.code.data)
             except SetupError as error:
                 return _setup_page(form, user, secret, error.problems), 400
-            session.pop("setup_secret"), session.pop("setup_link")
             return render_template("auth/recovery_codes.html", codes=codes, first=True)
         return _setup_page(form, user, secret, [])
 
@@ -137,7 +140,22 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
     def overview():
         sessions = _service().registry.live_for(db.session, current_user.id)
         return render_template("auth/account.html", sessions=sessions, form=ConfirmForm(),
-                               recovery_left=_service().recovery_codes_left(db.session, current_user))
+                               recovery_left=_service().recovery_codes_left(db.session, current_user),
+                               recovery_form=ReauthenticateForm())
+
+    @bp.route("/account/recovery-codes", methods=["POST"])
+    @requires(account_permission)
+    def recovery_codes():
+        form = ReauthenticateForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            codes = _service().regenerate_recovery_codes(db.session, user=current_user._get_current_object(),
+                                                         password=form.current.data, client_ip=request.remote_addr)
+        except SetupError as error:
+            flash(error.problems[0], "error")
+            return redirect(url_for("account.overview"))
+        return render_template("auth/recovery_codes.html", codes=codes, first=False)
 
     @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
     @requires(account_permission)
@@ -155,8 +173,10 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         form = PasswordChangeForm()
         if form.validate_on_submit():
             try:
-                _service().change_password(db.session, user=current_user, current=form.current.data,
-                                           new=form.password.data, confirm=form.confirm.data)
+                _service().change_password(db.session, user=current_user._get_current_object(),
+                                           current=form.current.data,
+                                           new=form.password.data, confirm=form.confirm.data,
+                                           client_ip=request.remote_addr)
             except SetupError as error:
                 return render_template("auth/password.html", form=form, problems=error.problems), 400
             flash(_("Your password was changed. Your other sessions were ended."), "info")

@@ -239,3 +239,21 @@ def test_login_next_page_is_kept_but_only_on_this_site(app, client, make_user):
     response = sign_in(app, client, user)
     assert response.headers["Location"] == "/account"
     assert pyotp  # imported for the helpers' codes
+
+
+def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(app, client, login, make_user):
+    from council.auth.services import accounts
+
+    user = make_user()
+    with app.app_context():
+        old = accounts().replace_recovery_codes(db.session, db.session.get(User, user.id))
+        db.session.commit()
+    login(user)
+    refused = client.post("/account/recovery-codes", data={"current": "not my password"})
+    assert refused.status_code == 302 and "auth.recovery_codes.refused" in tags(app)
+    page = client.post("/account/recovery-codes", data={"current": PASSWORD}).get_data(as_text=True)
+    new = page.split('data-testid="recovery-codes">', 1)[1].split("</ol>", 1)[0]
+    assert new.count("<li>") == 10 and old[0] not in new
+    other = app.test_client()
+    other.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert other.post("/login/code", data={"code": old[0]}).status_code == 401
