@@ -8,7 +8,7 @@ from pathlib import Path
 
 from council import instance as instance_files
 from council.core.keyfiles import KeyFileError, read_key_file
-from council.security.passwords import Argon2Parameters
+from council.security.signin import ACCOUNT_DEFAULTS
 
 
 class ConfigError(RuntimeError):
@@ -16,20 +16,8 @@ class ConfigError(RuntimeError):
 
 
 DEFAULTS = {
-    "SESSION_IDLE": dt.timedelta(minutes=30),
-    "SESSION_ABSOLUTE": dt.timedelta(hours=12),
+    **ACCOUNT_DEFAULTS,
     "PLEDGE_VALID_FOR": dt.timedelta(days=365),
-    "SETUP_LINK_LIFETIME": dt.timedelta(hours=72),
-    "PASSWORD_HASH": Argon2Parameters(),
-    "LOGIN_BACKOFF_AFTER": 3,
-    "LOGIN_LOCKOUT_AFTER": 10,
-    "LOGIN_LOCKOUT": dt.timedelta(minutes=15),
-    "LOGIN_IP_MAX_FAILURES": 50,
-    "LOGIN_IP_WINDOW": dt.timedelta(minutes=15),
-    "PREFERRED_URL_SCHEME": "http",
-    "ENVIRONMENT": "development",
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-    "AUTO_MIGRATE": True,
 }
 
 INIT_HINT = "council init"

@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pyotp
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from council.core import migrate
@@ -243,6 +244,19 @@ def unused_code(secret: str, last_step: int | None) -> str:
         if last_step is None or step > last_step:
             return pyotp.TOTP(secret).at(step * 30)
     raise AssertionError("no unused TOTP step left in the drift window")
+
+
+def english(client):
+    """Switch ``client`` to English, for tests that check messages by their English text."""
+    client.post("/language", data={"lang": "en", "next": "/login"})
+    return client
+
+
+def count(app, model) -> int:
+    """How many rows ``model``'s table holds now."""
+    engine = app.extensions["platform.db" if "platform.db" in app.extensions else "council.db"][0]
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(model))
 
 
 def fresh(app, model, id_):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 from council.core.keyfiles import KeyFileError, read_key_file
-from council.security.passwords import Argon2Parameters
+from council.security.signin import ACCOUNT_DEFAULTS
 
 INIT_HINT = "council platform init"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
@@ -18,19 +17,7 @@ class PlatformConfigError(RuntimeError):
 
 
 DEFAULTS = {
-    "SESSION_IDLE": dt.timedelta(minutes=30),
-    "SESSION_ABSOLUTE": dt.timedelta(hours=12),
-    "SETUP_LINK_LIFETIME": dt.timedelta(hours=72),
-    "PASSWORD_HASH": Argon2Parameters(),
-    "LOGIN_BACKOFF_AFTER": 3,
-    "LOGIN_LOCKOUT_AFTER": 10,
-    "LOGIN_LOCKOUT": dt.timedelta(minutes=15),
-    "LOGIN_IP_MAX_FAILURES": 50,
-    "LOGIN_IP_WINDOW": dt.timedelta(minutes=15),
-    "PREFERRED_URL_SCHEME": "http",
-    "ENVIRONMENT": "development",
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-    "AUTO_MIGRATE": True,
+    **ACCOUNT_DEFAULTS,
 }
 
 

@@ -21,7 +21,7 @@ from council.core.db import utcnow
 from council.security import totp
 from council.security.accounts import SessionRegistry
 from council.security.auditchain import Outcome
-from council.security.passwords import PasswordHasher, policy_problems
+from council.security.passwords import Argon2Parameters, PasswordHasher, policy_problems
 from council.security.tokens import new_token, token_hash
 
 
@@ -41,6 +41,24 @@ class AccountEvent(StrEnum):
     SETUP_LINK_REFUSED = "setup_link.refused"
     PASSWORD_CHANGED = "password.changed"  # noqa: S105  (an event tag)
     PASSWORD_CHANGE_FAILED = "password.change_failed"  # noqa: S105  (an event tag)
+
+
+#: Settings every app with accounts has (each side adds its own); see README "Settings".
+ACCOUNT_DEFAULTS = {
+    "SESSION_IDLE": dt.timedelta(minutes=30),
+    "SESSION_ABSOLUTE": dt.timedelta(hours=12),
+    "SETUP_LINK_LIFETIME": dt.timedelta(hours=72),
+    "PASSWORD_HASH": Argon2Parameters(),
+    "LOGIN_BACKOFF_AFTER": 3,
+    "LOGIN_LOCKOUT_AFTER": 10,
+    "LOGIN_LOCKOUT": dt.timedelta(minutes=15),
+    "LOGIN_IP_MAX_FAILURES": 50,
+    "LOGIN_IP_WINDOW": dt.timedelta(minutes=15),
+    "PREFERRED_URL_SCHEME": "http",
+    "ENVIRONMENT": "development",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "AUTO_MIGRATE": True,
+}
 
 
 @dataclass(frozen=True)

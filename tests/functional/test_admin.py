@@ -6,7 +6,6 @@ Pages are switched to English so that assertions read the messages an administra
 from __future__ import annotations
 
 import re
-import time
 
 import pyotp
 import pytest
@@ -15,8 +14,8 @@ from sqlalchemy import func, select
 from council.audit.models import AuditEvent
 from council.auth.models import Institution, SetupLink, User
 from council.database import db
+from tests.conftest import PASSWORD, english, fresh, unused_code
 
-PASSWORD = "correct horse battery staple"  # the conftest's PASSWORD (conftest cannot be imported)
 NEW_PASSWORD = "a long sentence nobody else would pick"
 GENERIC_FAILURE = "The username or password is not correct, or the account cannot sign in now."
 NON_ADMIN_ROLES = ["caseworker", "supervisor", "coordinator", "member", "auditor"]
@@ -25,25 +24,10 @@ NON_ADMIN_ROLES = ["caseworker", "supervisor", "coordinator", "member", "auditor
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def english(client):
-    client.post("/language", data={"lang": "en", "next": "/login"})
-    return client
 
 
-def unused_code(secret: str, last_step: int | None) -> str:
-    now_step = int(time.time() // 30)
-    for step in (now_step, now_step + 1):
-        if last_step is None or step > last_step:
-            return pyotp.TOTP(secret).at(step * 30)
-    raise AssertionError("no unused TOTP step left in the drift window")
 
 
-def stored(app, model, id_):
-    with app.app_context():
-        row = db.session.get(model, id_)
-        if row is not None:
-            db.session.expunge(row)
-        return row
 
 
 def sign_in(app, client, username: str, password: str = PASSWORD):
@@ -188,7 +172,7 @@ def test_stale_institution_edit_is_refused_and_stored_values_kept(app, as_admin,
     assert second.status_code == 200
     assert "changed this record while you were editing" in page
     assert "先に保存した名称" in page  # the stored values are shown
-    now = stored(app, Institution, institution.id)
+    now = fresh(app, Institution, institution.id)
     assert (now.name, now.version) == ("先に保存した名称", 2)
     assert len(events(app, "institution.changed")) == 1
 
@@ -198,7 +182,7 @@ def test_institution_edit_with_current_version_is_saved_and_audited(app, as_admi
     response = as_admin.post(f"/admin/institutions/{institution.id}",
                              data=institution_form(institution, name="新名称", kind="npo"))
     assert response.status_code == 302
-    now = stored(app, Institution, institution.id)
+    now = fresh(app, Institution, institution.id)
     assert (now.name, now.kind) == ("新名称", "npo")
     assert [e.target_id for e in events(app, "institution.changed")] == [str(institution.id)]
 
@@ -273,7 +257,7 @@ def test_weak_password_at_setup_is_refused_and_nothing_changes(app, as_admin, ad
 
 
 def test_admin_user_list_never_shows_password_hashes_or_totp_secrets(app, as_admin, colleague):
-    now = stored(app, User, colleague.id)
+    now = fresh(app, User, colleague.id)
     for url in ("/admin/users", f"/admin/users/{colleague.id}"):
         page = as_admin.get(url).get_data(as_text=True)
         assert colleague.username in page
@@ -288,7 +272,7 @@ def test_role_change_ends_the_users_sessions_and_is_audited(app, as_admin, colle
     theirs = signed_in_client(app, colleague)
     response = as_admin.post(f"/admin/users/{colleague.id}", data=user_form(colleague, role="supervisor"))
     assert response.status_code == 302
-    assert stored(app, User, colleague.id).role == "supervisor"
+    assert fresh(app, User, colleague.id).role == "supervisor"
     assert redirected_to_login(theirs.get("/"))
     assert [e.target_id for e in events(app, "user.role_changed")] == [str(colleague.id)]
 
@@ -297,7 +281,7 @@ def test_display_name_change_keeps_sessions(app, as_admin, colleague):
     theirs = signed_in_client(app, colleague)
     response = as_admin.post(f"/admin/users/{colleague.id}", data=user_form(colleague, display_name="新しい 名前"))
     assert response.status_code == 302
-    assert stored(app, User, colleague.id).display_name == "新しい 名前"
+    assert fresh(app, User, colleague.id).display_name == "新しい 名前"
     assert theirs.get("/").status_code == 200
     assert events(app, "user.role_changed") == []
 
@@ -308,7 +292,7 @@ def test_stale_user_edit_is_refused(app, as_admin, colleague):
     assert first.status_code == 302
     response = as_admin.post(f"/admin/users/{colleague.id}", data={**opened, "role": "supervisor"})
     assert "changed this record while you were editing" in response.get_data(as_text=True)
-    now = stored(app, User, colleague.id)
+    now = fresh(app, User, colleague.id)
     assert (now.display_name, now.role) == ("先の 名前", "caseworker")
 
 
@@ -316,7 +300,7 @@ def test_disable_ends_sessions_blocks_sign_in_with_the_generic_message_and_is_au
     theirs = signed_in_client(app, colleague)
     response = as_admin.post(f"/admin/users/{colleague.id}/disable")
     assert response.status_code == 302
-    assert stored(app, User, colleague.id).disabled_at is not None
+    assert fresh(app, User, colleague.id).disabled_at is not None
     assert redirected_to_login(theirs.get("/"))
     refused = sign_in(app, english(app.test_client()), colleague.username)
     wrong_password = sign_in(app, english(app.test_client()), colleague.username, "not the password at all")
@@ -330,7 +314,7 @@ def test_enable_restores_sign_in(app, as_admin, colleague):
     as_admin.post(f"/admin/users/{colleague.id}/disable")
     response = as_admin.post(f"/admin/users/{colleague.id}/enable")
     assert response.status_code == 302
-    assert stored(app, User, colleague.id).disabled_at is None
+    assert fresh(app, User, colleague.id).disabled_at is None
     signed_in_client(app, colleague)
     assert [e.target_id for e in events(app, "user.enabled")] == [str(colleague.id)]
 
@@ -365,14 +349,14 @@ def test_revoke_ends_every_session_of_the_user(app, as_admin, colleague):
     assert response.status_code == 302
     assert redirected_to_login(phone.get("/"))
     assert redirected_to_login(desk.get("/"))
-    assert stored(app, User, colleague.id).disabled_at is None  # revoking is not disabling
+    assert fresh(app, User, colleague.id).disabled_at is None  # revoking is not disabling
     assert [e.target_id for e in events(app, "session.revoked")] == [str(colleague.id)]
 
 
 def test_admin_cannot_disable_themself(app, as_admin, admin):
     response = as_admin.post(f"/admin/users/{admin.id}/disable", follow_redirects=True)
     assert "You cannot disable your own account" in response.get_data(as_text=True)
-    assert stored(app, User, admin.id).disabled_at is None
+    assert fresh(app, User, admin.id).disabled_at is None
     assert as_admin.get("/admin/users").status_code == 200
     assert events(app, "user.disabled") == []
 
@@ -380,7 +364,7 @@ def test_admin_cannot_disable_themself(app, as_admin, admin):
 def test_admin_cannot_change_their_own_role(app, as_admin, admin):
     response = as_admin.post(f"/admin/users/{admin.id}", data=user_form(admin, role="caseworker"))
     assert "You cannot change your own role" in response.get_data(as_text=True)
-    assert stored(app, User, admin.id).role == "admin"
+    assert fresh(app, User, admin.id).role == "admin"
     assert as_admin.get("/admin/users").status_code == 200
     assert events(app, "user.role_changed") == []
 
@@ -409,9 +393,9 @@ def test_admin_gets_404_for_another_councils_records(app, as_admin, other_counci
     data = institution_form(institution, name="乗っ取り") if "institutions" in url else user_form(user, role="admin")
     response = as_admin.open(url.format(user=user.id, institution=institution.id), method=method, data=data)
     assert response.status_code == 404
-    now = stored(app, User, user.id)
+    now = fresh(app, User, user.id)
     assert (now.role, now.disabled_at, now.password_hash) == ("caseworker", None, user.password_hash)
-    assert stored(app, Institution, institution.id).name == "よその市役所"
+    assert fresh(app, Institution, institution.id).name == "よその市役所"
 
 
 def test_admin_lists_show_only_their_own_council(as_admin, other_council, colleague):
@@ -456,9 +440,9 @@ def _attack(client, method, url, target):
 
 def _untouched(app, target):
     institution, user = target
-    now = stored(app, User, user.id)
+    now = fresh(app, User, user.id)
     assert (now.role, now.disabled_at, now.password_hash) == ("caseworker", None, user.password_hash)
-    assert stored(app, Institution, institution.id).name == "対象機関"
+    assert fresh(app, Institution, institution.id).name == "対象機関"
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "intruder")) is None
         assert db.session.scalar(select(Institution).where(Institution.name == "乗っ取り")) is None

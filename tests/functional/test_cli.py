@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from council.audit.models import AuditEvent
 from council.auth.models import Council, Institution, User
 from council.cli import cli
 from council.database import db
+from tests.conftest import count
 
 COUNCIL = "テスト市孤独・孤立対策地域協議会"
 
@@ -24,9 +25,6 @@ def council_cli(runner, *args):
     return runner.invoke(cli, list(args))
 
 
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def institution_named(app, name: str) -> Institution | None:

@@ -8,19 +8,17 @@ import time
 
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from council.audit.models import AuditEvent
 from council.auth.models import Council, Institution, User
 from council.auth.services import issue_first_admin_link
 from council.database import db
+from tests.conftest import count, english
 
 PASSWORD = "a long sentence nobody else would pick"
 
 
-def english(client):
-    client.post("/language", data={"lang": "en", "next": "/login"})
-    return client
 
 
 def first_link(app, **kwargs) -> str:
@@ -28,9 +26,6 @@ def first_link(app, **kwargs) -> str:
         return issue_first_admin_link(**kwargs)
 
 
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def totp_secret(page: str) -> str:
