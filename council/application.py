@@ -57,11 +57,16 @@ def _prepare_database(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from council.audit.blueprint import bp as audit_bp
     from council.auth.blueprint import bp as auth_bp
+    from council.cases.blueprint import bp as cases_bp
+    from council.cases.vault import CaseVault
+
+    app.extensions["case_vault"] = CaseVault.from_instance(app.config["INSTANCE_PATH"])
 
     app.register_blueprint(make_account_blueprint(db, account_permission="account:self:manage",
                                                   home_endpoint="auth.home", issuer="council"))
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(cases_bp)
 
 
 def _check_permission(permission: str):

@@ -241,6 +241,74 @@ def grant_app_role_command(role: str):
     click.echo(f"{role} may now read and write the app's tables, and only read and append audit events.")
 
 
+@cli.group("keys")
+def keys_group():
+    """Key-encryption keys of the case data keys."""
+
+
+@keys_group.command("status")
+@with_appcontext
+def keys_status_command():
+    """Which key-encryption key versions exist and how many case keys each wraps."""
+    from council.cases.keys import key_usage
+
+    for version, count in key_usage().items():
+        click.echo(f"  version {version}: {count} case keys")
+
+
+@keys_group.command("rotate")
+@click.option("--remove-unused", is_flag=True, help="Afterwards delete key versions that wrap no case key.")
+@with_appcontext
+def keys_rotate_command(remove_unused: bool):
+    """Make a new key-encryption key and re-wrap every case data key with it (data is not re-encrypted)."""
+    from council.cases.keys import cases_to_rewrap, remove_unused_versions, rotate
+
+    with click.progressbar(length=cases_to_rewrap(), label="Re-wrapping", file=sys.stderr) as bar:
+        version, count = rotate(progress=bar.update)
+    click.echo(f"Key version {version} now wraps {count} case keys.")
+    if remove_unused:
+        for removed in remove_unused_versions():
+            click.echo(f"Removed unused key version {removed}.")
+
+
+@cli.command("purge-expired")
+@with_appcontext
+def purge_expired_command():
+    """Crypto-shred closed cases past their retention: destroy their data keys (audited)."""
+    from council.cases.lifecycle import purge_expired
+
+    purged = purge_expired()
+    click.echo(f"Purged {len(purged)} case(s){': ' + ', '.join(purged) if purged else ''}.")
+
+
+@cli.command("import-cases")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--institution", "institution_name", help="Lead institution for rows whose 担当機関 is empty.")
+@click.option("--council", "council_name")
+@with_appcontext
+def import_cases_command(path: str, institution_name: str | None, council_name: str | None):
+    """Import the council's ledger (CSV in UTF-8 or CP932, or .xlsx): all rows or none."""
+    from pathlib import Path
+
+    from council.cases.importer import LedgerInvalid, check_ledger, import_ledger
+    from council.cases.ledger_import import ImportFileError
+
+    council = _council(council_name)
+    try:
+        rows, _institutions = check_ledger(Path(path), council=council, default_institution=institution_name)
+        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+            result = import_ledger(Path(path), council=council, actor=None, default_institution=institution_name,
+                                   progress=bar.update)
+    except LedgerInvalid as invalid:
+        for error in invalid.errors:
+            click.echo(f"row {error.row}, {error.column}: {error.message}" if error.row else str(error.message),
+                       err=True)
+        _fail(f"Nothing was imported: {len(invalid.errors)} error(s).")
+    except (ImportFileError, ValueError) as error:
+        _fail(f"Nothing was imported: {error}")
+    click.echo(f"Imported {result.imported} case(s): {result.first_number} … {result.last_number}.")
+
+
 @cli.command("demo")
 def demo_command():
     """Create a fictitious council with users of every role and print their logins."""

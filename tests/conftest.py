@@ -237,6 +237,36 @@ def make_user(app, make_institution):
     return make
 
 
+@pytest.fixture
+def make_case(app, make_user):
+    """Open a case through the real service (encrypted, audited) as ``actor`` (a new caseworker by default)."""
+    import datetime as dt
+
+    from council.cases.services import PersonInput, open_case
+
+    def make(actor=None, *, name: str = "山田 太郎", kana: str = "ヤマダ タロウ", birth: dt.date | None = None,
+             phone: str = "090-1234-5678", address: str = "みどり市本町1-2-3", assigned=None, **kwargs):
+        actor = actor or make_user("caseworker")
+        with app.app_context():
+            actor = db_get(app, type(actor), actor.id)
+            assigned_users = [db_get(app, type(u), u.id) for u in (assigned if assigned is not None else [actor])]
+            subject = PersonInput(name=name, kana=kana, birth_date=birth or dt.date(1975, 6, 1), phone=phone,
+                                  address=address, sex="male")
+            case = open_case(actor=actor, lead_institution=actor.institution, intake_date=dt.date(2026, 4, 1),
+                             categories=kwargs.pop("categories", ["ひきこもり", "8050世帯"]),
+                             risk=kwargs.pop("risk", "medium"), subject=subject, assigned=assigned_users,
+                             first_record=kwargs.pop("first_record", "初回相談。母親から電話。"), **kwargs)
+            return case
+
+    return make
+
+
+def db_get(app, model, id_):
+    """Load a row in the current app context's session."""
+    session_factory = app.extensions["platform.db" if "platform.db" in app.extensions else "council.db"][1]
+    return session_factory().get(model, id_)
+
+
 def unused_code(secret: str, last_step: int | None) -> str:
     """A TOTP code for a step not used yet (replay protection refuses used steps)."""
     now_step = int(time.time() // 30)

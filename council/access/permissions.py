@@ -38,14 +38,17 @@ class Permission(StrEnum):
     INSTITUTIONS_MANAGE = "admin:institutions:manage"
     USERS_MANAGE = "admin:users:manage"
     AUDIT_LOG_VIEW = "audit:log:view"
+    CASES_WORK = "cases:case:work"  # list, open, search and write cases (object access via access.policy)
+    LEDGER_VIEW = "cases:ledger:view"
+    CASES_IMPORT = "cases:ledger:import"
 
 
 _EVERYONE = {Permission.HOME_VIEW, Permission.ACCOUNT_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CASEWORKER: frozenset(_EVERYONE),
-    Role.SUPERVISOR: frozenset(_EVERYONE),
-    Role.COORDINATOR: frozenset(_EVERYONE),
+    Role.CASEWORKER: frozenset(_EVERYONE | {Permission.CASES_WORK}),
+    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.CASES_IMPORT}),
+    Role.COORDINATOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.LEDGER_VIEW}),
     Role.MEMBER: frozenset(_EVERYONE),
     # Auditors read the audit trail, never case content.
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_LOG_VIEW}),

@@ -101,6 +101,8 @@ class Institution(Base):
     kind: Mapped[str] = mapped_column(String(40))
     #: True for the council's 調整機関 (coordinator institution).
     is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When True every caseworker of the institution reads all its cases; otherwise only assigned ones.
+    caseworkers_see_all: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Optimistic lock for edits by two administrators at once.
     version: Mapped[int] = mapped_column(Integer, default=1)

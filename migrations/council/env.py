@@ -4,6 +4,7 @@ from alembic import context
 
 import council.audit.models  # noqa: F401  (registers the tables on the metadata)
 import council.auth.models  # noqa: F401
+import council.cases.models  # noqa: F401
 from council.database import Base
 
 context.configure(connection=context.config.attributes["connection"], target_metadata=Base.metadata,

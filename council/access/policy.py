@@ -1,0 +1,86 @@
+"""The one access policy for case content (DESIGN.md §5). Deny by default.
+
+``visible_cases(user)`` is the SQL filter every list and search uses; ``authorize(user, action, case)``
+is called by every object route and returns the basis that the audit event records. A case the user may
+not see does not exist for them: NotFound (404), never 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+from werkzeug.exceptions import NotFound
+
+from council.access.permissions import Role
+from council.cases.models import Case, CaseAssignment
+
+
+class Action(StrEnum):
+    VIEW = "case:view"  # read content: persons, records
+    EDIT = "case:edit"  # change persons, metadata, status; add and edit records
+    LEDGER = "case:ledger"  # read metadata only (the coordinator's 進行管理台帳)
+
+
+class Basis(StrEnum):
+    OWN_INSTITUTION = "own_institution"
+    ASSIGNED = "assigned"
+    COORDINATOR_LEDGER = "coordinator_ledger"
+
+
+def _assigned(user) -> ColumnElement:
+    return exists(select(CaseAssignment.id).where(CaseAssignment.case_id == Case.id,
+                                                  CaseAssignment.user_id == user.id))
+
+
+def visible_cases(user) -> ColumnElement[bool]:
+    """Cases whose content ``user`` may read, as a WHERE clause (always within the user's council)."""
+    same_council = Case.council_id == user.council_id
+    own = Case.lead_institution_id == user.institution_id
+    role = Role(user.role)
+    if role == Role.SUPERVISOR:
+        return and_(same_council, own)
+    if role == Role.CASEWORKER:
+        everyone_sees = true() if user.institution.caseworkers_see_all else false()
+        return and_(same_council, own, or_(everyone_sees, _assigned(user)))
+    if role == Role.COORDINATOR:
+        return and_(same_council, own)
+    return false()  # members (until meetings), auditors and administrators never read case content
+
+
+def ledger_cases(user) -> ColumnElement[bool]:
+    """Cases whose metadata ``user`` may list: the coordinator sees every case of the council."""
+    if Role(user.role) == Role.COORDINATOR and user.institution.is_coordinator:
+        return Case.council_id == user.council_id
+    return visible_cases(user)
+
+
+def content_basis(user, case: Case) -> Basis | None:
+    """Why ``user`` may read ``case``'s content, or None."""
+    if case.council_id != user.council_id or case.lead_institution_id != user.institution_id:
+        return None
+    role = Role(user.role)
+    if role in (Role.SUPERVISOR, Role.COORDINATOR):
+        return Basis.OWN_INSTITUTION
+    if role == Role.CASEWORKER:
+        if any(a.user_id == user.id for a in case.assignments):
+            return Basis.ASSIGNED
+        if user.institution.caseworkers_see_all:
+            return Basis.OWN_INSTITUTION
+    return None
+
+
+def authorize(user, action: Action, case: Case | None) -> Basis:
+    """The basis on which ``user`` may do ``action`` on ``case``; NotFound when they may not."""
+    if case is None:
+        raise NotFound()
+    basis = content_basis(user, case)
+    if action == Action.LEDGER and basis is None and Role(user.role) == Role.COORDINATOR \
+            and user.institution.is_coordinator and case.council_id == user.council_id:
+        return Basis.COORDINATOR_LEDGER
+    if basis is None:
+        raise NotFound()
+    if case.purged_at is not None:
+        raise NotFound()  # crypto-shredded: nothing left to read or change
+    return basis

@@ -1,0 +1,49 @@
+"""Routes of the case pages. Each declares its permission; object access is checked in the view."""
+
+from flask import Blueprint
+
+from council.access.permissions import Permission
+from council.cases import document_views, views
+from council.core.permissions import requires
+
+bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/cases")
+
+
+@bp.context_processor
+def _labels():
+    import datetime as dt
+
+    from flask import request, url_for
+
+    from council.cases.dates import format_both
+    from council.cases.models import CaseStatus, ConsentState, RecordKind, Risk
+
+    def page_url(page: int) -> str:
+        return url_for(request.endpoint, **{**request.args.to_dict(), "page": page})
+
+    return {"status_label": lambda value: CaseStatus(value).label, "risk_label": lambda value: Risk(value).label,
+            "kind_label": lambda value: RecordKind(value).label, "both_calendars": format_both,
+            "consent_label": lambda value: ConsentState(value).label,
+            "today": dt.date.today(), "page_url": page_url}
+
+
+def _route(rule: str, endpoint: str, view, permission=Permission.CASES_WORK, methods=("GET",)) -> None:
+    bp.add_url_rule(rule, endpoint, requires(permission)(view), methods=list(methods))
+
+
+_route("/", "list", views.case_list)
+_route("/ledger", "ledger", views.ledger, Permission.LEDGER_VIEW)
+_route("/new", "new", views.case_new, methods=("GET", "POST"))
+_route("/search", "search", views.case_search, methods=("GET", "POST"))
+_route("/import", "import", views.ledger_import, Permission.CASES_IMPORT, methods=("GET", "POST"))
+_route("/<int:case_id>", "view", views.case_view)
+_route("/<int:case_id>/records", "record_add", views.record_add, methods=("POST",))
+_route("/<int:case_id>/records/<int:record_id>/edit", "record_edit", views.record_edit, methods=("GET", "POST"))
+_route("/<int:case_id>/records/<int:record_id>/delete", "record_delete", views.record_delete, methods=("POST",))
+_route("/<int:case_id>/status", "status", views.status_change, methods=("POST",))
+_route("/<int:case_id>/consents", "consent_add", document_views.consent_add, methods=("GET", "POST"))
+_route("/<int:case_id>/consents/<int:consent_id>/withdraw", "consent_withdraw", document_views.consent_withdraw,
+       methods=("POST",))
+_route("/<int:case_id>/plan", "plan", document_views.plan_edit, methods=("GET", "POST"))
+_route("/<int:case_id>/attachments", "attachment_add", document_views.attachment_add, methods=("POST",))
+_route("/<int:case_id>/attachments/<int:attachment_id>", "attachment", document_views.attachment_download)

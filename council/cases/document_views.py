@@ -1,0 +1,107 @@
+"""Pages for consent, the plan and attachments of a case: load, authorise, call the service, render."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from council.access.policy import Action
+from council.cases import documents
+from council.cases.errors import CaseError, StaleCase
+from council.cases.forms import AttachmentForm, ConsentForm, PlanForm
+from council.cases.models import Attachment, Consent
+from council.cases.services import record_read
+from council.cases.views import load_case
+from council.database import db
+from council.security.forms import ConfirmForm
+
+
+def consent_add(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            documents.record_consent(actor=current_user, case=case, basis=basis, purpose=form.purpose.data,
+                                     recipients=form.recipients.data, scope=form.scope.data,
+                                     obtained_on=form.obtained_on.date, obtained_how=form.obtained_how.data)
+        except CaseError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The consent was recorded."), "info")
+            return redirect(url_for("cases.view", case_id=case.id) + "#consent")
+    return render_template("cases/consent_form.html", form=form, case=case), (400 if form.errors else 200)
+
+
+def consent_withdraw(case_id: int, consent_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    consent = db.session.get(Consent, consent_id)
+    form = ConfirmForm()
+    if consent is None or consent.case_id != case.id or not form.validate_on_submit():
+        abort(404)
+    try:
+        documents.withdraw_consent(actor=current_user, case=case, basis=basis, consent=consent,
+                                   version=form.version.data)
+    except CaseError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("The consent was marked as withdrawn."), "info")
+    return redirect(url_for("cases.view", case_id=case.id) + "#consent")
+
+
+def plan_edit(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    form = PlanForm()
+    current = None
+    if form.validate_on_submit():
+        try:
+            documents.save_plan(actor=current_user, case=case, basis=basis, based_on=form.based_on.data,
+                                assessment=form.assessment.data, plan=form.plan.data, goals=form.goals.data)
+        except StaleCase as error:
+            flash(str(error), "error")
+            current = documents.current_plan(case)
+            form.based_on.data = current.version
+        except CaseError as error:
+            flash(str(error), "error")
+            return render_template("cases/plan_form.html", form=form, case=case, current=None), 400
+        else:
+            flash(_("The plan was saved as a new version."), "info")
+            return redirect(url_for("cases.view", case_id=case.id) + "#plan")
+    else:
+        record_read(actor=current_user, case=case, basis=basis)
+        plan = documents.current_plan(case)
+        form = PlanForm(formdata=None, assessment=plan.assessment, plan=plan.plan, goals=plan.goals,
+                        based_on=plan.version)
+    return render_template("cases/plan_form.html", form=form, case=case, current=current), \
+        (409 if current is not None else 200)
+
+
+def attachment_add(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            documents.add_attachment(actor=current_user, case=case, basis=basis, filename=upload.filename or "",
+                                     content=upload.read(documents.MAX_ATTACHMENT_BYTES + 1))
+        except CaseError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The file was stored (encrypted)."), "info")
+    else:
+        flash(_("Choose a file."), "error")
+    return redirect(url_for("cases.view", case_id=case.id) + "#attachments")
+
+
+def attachment_download(case_id: int, attachment_id: int):
+    case, basis = load_case(case_id, Action.VIEW)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    try:
+        content, content_type, name = documents.download(actor=current_user, case=case, basis=basis,
+                                                         attachment=attachment)
+    except CaseError:
+        abort(404)
+    return Response(content, mimetype=content_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"})

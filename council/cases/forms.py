@@ -1,0 +1,121 @@
+"""Forms of the case pages. Personal fields are free text; dates accept 西暦 and 和暦 (cases.dates)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from council.cases.models import DEFAULT_CATEGORIES, CaseStatus, RecordKind, Risk
+
+
+class JapaneseDateField(StringField):
+    """A date typed as 2026-04-01, 2026/4/1, 令和8年4月1日, R8.4.1 …; ``.date`` holds the parsed value."""
+
+    date = None
+
+    def pre_validate(self, form):
+        from council.cases.dates import DateParseError, parse_date
+
+        self.date = None
+        if self.data and self.data.strip():
+            try:
+                self.date = parse_date(self.data)
+            except DateParseError as error:
+                raise ValidationError(str(error)) from None
+
+
+def _sex_choices():
+    return [("", _l("—")), ("female", _l("Female")), ("male", _l("Male")),
+            ("other", _l("Other")), ("unknown", _l("Unknown"))]
+
+
+class IntakeForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    kana = StringField(_l("Name in kana"), validators=[DataRequired(), Length(max=100)])
+    birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30)])
+    sex = SelectField(_l("Sex"), choices=_sex_choices(), validators=[Optional()])
+    address = StringField(_l("Home address"), validators=[Length(max=300)])
+    phone = StringField(_l("Phone number"), validators=[Length(max=30)])
+    key_person = StringField(_l("Key person"), validators=[Length(max=200)])
+    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES])
+    risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk], default=Risk.MEDIUM.value)
+    intake_date = JapaneseDateField(_l("Intake date"), validators=[DataRequired(), Length(max=30)])
+    next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
+    summary = TextAreaField(_l("What the consultation was about"), validators=[Length(max=20000)])
+    confirm_duplicate = BooleanField(_l("I have seen the possible existing case and still open a new one."))
+
+
+class SearchForm(FlaskForm):
+    name = StringField(_l("Full name (exact)"), validators=[Length(max=100)])
+    kana = StringField(_l("Name in kana (exact)"), validators=[Length(max=100)])
+    birth_date = JapaneseDateField(_l("Date of birth (with kana: surname and date of birth)"),
+                                   validators=[Length(max=30)])
+    phone = StringField(_l("Phone number"), validators=[Length(max=30)])
+
+
+class RecordForm(FlaskForm):
+    occurred_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind])
+    body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=50000)])
+    version = HiddenField()
+
+
+class DeleteRecordForm(FlaskForm):
+    reason = StringField(_l("Reason for deleting"), validators=[DataRequired(), Length(max=500)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=[(s.value, s.label) for s in CaseStatus])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+    version = HiddenField()
+
+
+class ImportForm(FlaskForm):
+    ledger = FileField(_l("Ledger file (.xlsx or .csv)"), validators=[FileRequired()])
+    institution = SelectField(_l("Lead institution for rows without 担当機関"), validators=[Optional()])
+
+
+class ListFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    status = SelectField(_l("Status"), choices=[("", _l("All"))] + [(s.value, s.label) for s in CaseStatus],
+                         validators=[Optional()])
+    category = SelectField(_l("Concern"), choices=[("", _l("All"))] + [(c, c) for c in DEFAULT_CATEGORIES],
+                           validators=[Optional()])
+    risk = SelectField(_l("Urgency"), choices=[("", _l("All"))] + [(r.value, r.label) for r in Risk],
+                       validators=[Optional()])
+    overdue = BooleanField(_l("Review overdue only"))
+    days = SelectField(_l("Days since last contact"),
+                       choices=[("", _l("Any")), ("14", "14+"), ("30", "30+"), ("60", "60+"), ("90", "90+")],
+                       validators=[Optional()])
+
+
+
+class ConsentForm(FlaskForm):
+    purpose = TextAreaField(_l("Purpose of sharing"), validators=[DataRequired(), Length(max=2000)])
+    recipients = TextAreaField(_l("Who may receive it"), validators=[DataRequired(), Length(max=2000)])
+    scope = TextAreaField(_l("What may be shared"), validators=[DataRequired(), Length(max=2000)])
+    obtained_on = JapaneseDateField(_l("Obtained on"), validators=[DataRequired(), Length(max=30)])
+    obtained_how = SelectField(_l("How"), choices=[("written", _l("In writing")), ("oral", _l("Orally")),
+                                                  ("other", _l("Other"))])
+
+
+class PlanForm(FlaskForm):
+    assessment = TextAreaField(_l("Assessment"), validators=[Length(max=50000)])
+    plan = TextAreaField(_l("Support plan and roles"), validators=[Length(max=50000)])
+    goals = TextAreaField(_l("Goals"), validators=[Length(max=20000)])
+    based_on = HiddenField()
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File (PDF, PNG, JPEG, docx, xlsx; at most 10 MB)"), validators=[FileRequired()])

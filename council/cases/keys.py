@@ -1,0 +1,59 @@
+"""Key rotation: a new key-encryption key re-wraps every case data key; the data itself is untouched."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from council.audit.events import AuditTag, record
+from council.cases.models import Case
+from council.cases.vault import vault
+from council.database import db
+
+
+def key_usage() -> dict[int, int]:
+    """KEK version → number of case data keys it wraps (0 for versions present but unused)."""
+    usage = {version: 0 for version in vault().keyring.provider.versions()}
+    rows = db.session.execute(select(Case.key_version, func.count()).where(Case.wrapped_key.is_not(None))
+                              .group_by(Case.key_version))
+    for version, count in rows:
+        usage[version] = count
+    return usage
+
+
+def cases_to_rewrap() -> int:
+    return db.session.scalar(select(func.count()).select_from(Case).where(Case.wrapped_key.is_not(None))) or 0
+
+
+def rotate(*, progress=None, batch: int = 500) -> tuple[int, int]:
+    """Create the next KEK version and re-wrap every data key with it, committing in batches.
+
+    Safe to interrupt and run again: cases already on the new version are skipped on the next run, and old
+    versions stay until `--remove-unused` finds them unused. Returns (new version, keys re-wrapped).
+    """
+    keyring = vault().keyring
+    version = keyring.provider.create()
+    done = 0
+    while True:
+        cases = list(db.session.scalars(select(Case).where(Case.wrapped_key.is_not(None), Case.key_version != version)
+                                        .order_by(Case.id).limit(batch)))
+        if not cases:
+            break
+        for case in cases:
+            data_key = keyring.unwrap(case.wrapped_key, version=case.key_version, case_id=case.id)
+            case.wrapped_key, case.key_version = keyring.wrap(data_key, case_id=case.id)
+        db.session.commit()
+        done += len(cases)
+        if progress:
+            progress(len(cases))
+    record(tag=AuditTag.KEYS_ROTATED, reason=f"version {version}, {done} case keys")
+    db.session.commit()
+    return version, done
+
+
+def remove_unused_versions() -> list[int]:
+    """Delete KEK versions that wrap no case key any more (never the current one)."""
+    usage, current = key_usage(), vault().keyring.current_version
+    removed = [v for v, count in usage.items() if count == 0 and v != current]
+    for version in removed:
+        vault().keyring.provider.remove(version)
+    return removed

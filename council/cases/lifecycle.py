@@ -1,0 +1,78 @@
+"""Status changes, closure with a retention period, reopening, and crypto-shredding expired cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from council.audit.events import AuditTag, record
+from council.auth.models import User
+from council.cases.errors import CaseError, StaleCase
+from council.cases.models import TRANSITIONS, Case, CaseStatus
+from council.cases.vault import vault
+from council.core.db import utcnow
+from council.database import db
+
+
+def retention_years() -> int:
+    return int(current_app.config.get("CASE_RETENTION_YEARS", 5))
+
+
+def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, version) -> None:
+    """Move ``case`` to status ``to``; closing needs a reason and sets the purge date. Commits.
+
+    Raises StaleCase when the case changed since the form was opened, CaseError when the change is not
+    allowed (e.g. reopening after the retention period).
+    """
+    target = CaseStatus(to)
+    if str(version) != str(case.version):
+        raise StaleCase(_("Someone else changed this case while you were looking at it. Reload and try again."))
+    if target not in TRANSITIONS[CaseStatus(case.status)]:
+        raise CaseError(_("A case cannot go from %(a)s to %(b)s.", a=CaseStatus(case.status).label, b=target.label))
+    if not reason.strip():
+        raise CaseError(_("Say why the status changes; it is kept with the case."))
+    if case.status == CaseStatus.CLOSED and case.purge_after and dt.date.today() > case.purge_after:
+        raise CaseError(_("The retention period has ended; this case can no longer be reopened."))
+    cipher = vault().cipher(case)
+    if target == CaseStatus.CLOSED:
+        case.closed_on = dt.date.today()
+        case.purge_after = _years_later(case.closed_on, retention_years())
+        case.closure_reason_enc = cipher.encrypt(reason, table="case_file", column="closure_reason", row_id=case.id)
+    elif case.status == CaseStatus.CLOSED:
+        case.closed_on = case.purge_after = None
+    previous, case.status, case.version = case.status, target.value, case.version + 1
+    # The free-text reason may describe the person, so the audit trail records only the transition.
+    record(tag=AuditTag.CASE_STATUS_CHANGED, actor=actor, target=case, basis=basis, reason=f"{previous} -> {target}")
+    db.session.commit()
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
+    """Destroy the data keys of closed cases past their purge date (crypto-shredding); return their numbers.
+
+    The rows stay as unreadable ciphertext and the audit trail keeps every event, by case id and number.
+    """
+    today = today or dt.date.today()
+    due = list(db.session.scalars(select(Case).where(Case.status == CaseStatus.CLOSED, Case.purged_at.is_(None),
+                                                     Case.purge_after < today)))
+    for case in due:
+        case.wrapped_key, case.key_version, case.purged_at = None, None, utcnow()
+        vault().forget(case)
+        # Blind indexes would still let someone confirm that a known person had a case: clear them too.
+        for person in case.persons:
+            person.name_kana_index = person.name_kanji_index = None
+            person.surname_kana_birth_index = person.phone_index = None
+        record(tag=AuditTag.CASE_PURGED, target=case, council_id=case.council_id, reason=f"case {case.number}")
+        db.session.commit()
+        if progress:
+            progress(1)
+    return [case.number for case in due]

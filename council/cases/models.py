@@ -1,0 +1,288 @@
+"""Case records. Columns ending in ``_enc`` hold AES-256-GCM ciphertext under the case's own data key;
+columns ending in ``_index`` hold blind indexes (HMAC) for exact-match search. Nothing else is personal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from council.core.db import UTCDateTime, utcnow
+from council.database import Base
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class CaseStatus(StrEnum):
+    INTAKE = "intake"
+    ASSESSMENT = "assessment"
+    SUPPORT = "support"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    CaseStatus.INTAKE: _l("Intake"),
+    CaseStatus.ASSESSMENT: _l("Assessment"),
+    CaseStatus.SUPPORT: _l("In support"),
+    CaseStatus.MONITORING: _l("Monitoring"),
+    CaseStatus.CLOSED: _l("Closed"),
+}
+
+#: Allowed status changes. Reopening a closed case is allowed within its retention period only.
+TRANSITIONS = {
+    CaseStatus.INTAKE: {CaseStatus.ASSESSMENT, CaseStatus.SUPPORT, CaseStatus.CLOSED},
+    CaseStatus.ASSESSMENT: {CaseStatus.SUPPORT, CaseStatus.MONITORING, CaseStatus.CLOSED},
+    CaseStatus.SUPPORT: {CaseStatus.ASSESSMENT, CaseStatus.MONITORING, CaseStatus.CLOSED},
+    CaseStatus.MONITORING: {CaseStatus.SUPPORT, CaseStatus.ASSESSMENT, CaseStatus.CLOSED},
+    CaseStatus.CLOSED: {CaseStatus.ASSESSMENT, CaseStatus.SUPPORT, CaseStatus.MONITORING},
+}
+
+
+class Risk(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return str({Risk.HIGH: _l("High"), Risk.MEDIUM: _l("Medium"), Risk.LOW: _l("Low")}[self])
+
+
+#: The default 困りごと categories; a council may configure its own list.
+DEFAULT_CATEGORIES = ["経済的困窮", "ひきこもり", "8050世帯", "ヤングケアラー", "単身高齢", "障害", "精神保健",
+                      "DV・虐待", "住まい", "就労", "子育て", "社会的孤立", "その他"]
+
+
+class Case(Base):
+    """A ケース. Metadata (number, status, lead institution, categories, risk, dates) is plaintext so the
+    coordinator's ledger works without keys; everything about the person is in Person, encrypted."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("council_id", "number"),)
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    #: e.g. 2026-0042: per council, per year of intake.
+    number: Mapped[str] = mapped_column(String(20))
+    #: One of CaseStatus.
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    #: 主担当機関.
+    lead_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    #: One of Risk.
+    risk: Mapped[str] = mapped_column(String(10))
+    intake_date: Mapped[dt.date] = mapped_column(Date)
+    next_review_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    last_contact_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: キーパーソン (name and relation as written), encrypted.
+    key_person_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Why the case was closed, encrypted (it may describe the person).
+    closure_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: After this date `council purge-expired` destroys the data key.
+    purge_after: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    #: Set when the data key was destroyed: the ciphertext left behind is unreadable by anyone.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The case's AES-256 data key, wrapped by key-encryption key ``key_version``; NULL once purged.
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Optimistic lock: an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    persons: Mapped[list[Person]] = relationship(back_populates="case", order_by="Person.id")
+    assignments: Mapped[list[CaseAssignment]] = relationship(cascade="all, delete-orphan")
+    category_rows: Mapped[list[CaseCategory]] = relationship(cascade="all, delete-orphan",
+                                                             order_by="CaseCategory.id")
+
+    @property
+    def categories(self) -> list[str]:
+        return [row.category for row in self.category_rows]
+
+    @property
+    def days_since_contact(self) -> int | None:
+        return (dt.date.today() - self.last_contact_date).days if self.last_contact_date else None
+
+    @property
+    def subject(self) -> Person | None:
+        return next((p for p in self.persons if p.relationship_kind == "subject"), None)
+
+
+class CaseCategory(Base):
+    """One 困りごと of a case, from the council's category list (not personal on its own)."""
+
+    __tablename__ = "case_category"
+    __table_args__ = (UniqueConstraint("case_id", "category"),)
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class CaseNumberCounter(Base):
+    """The last case number given per council and year (2026-0042), locked while the next is taken."""
+
+    __tablename__ = "case_number_counter"
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseAssignment(Base):
+    """A worker assigned to a case (担当者)."""
+
+    __tablename__ = "case_assignment"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+
+class Person(Base):
+    """当事者等: the subject of a case or a household member. Every personal field is ciphertext."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    #: "subject" for the person the case is about, "household" for members of the household.
+    relationship_kind: Mapped[str] = mapped_column(String(20))
+    #: Relationship to the subject (e.g. 母), encrypted.
+    relationship_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    kana_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: ISO date text, encrypted.
+    birth_date_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sex_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Blind indexes (HMAC, truncated) for exact-match search and duplicate detection across the council.
+    name_kana_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    name_kanji_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    surname_kana_birth_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone_index: Mapped[str | None] = mapped_column(String(32), index=True)
+
+    case: Mapped[Case] = relationship(back_populates="persons")
+
+
+class RecordKind(StrEnum):
+    VISIT = "visit"
+    PHONE = "phone"
+    OFFICE = "office"
+    ACCOMPANY = "accompany"
+    MEETING = "meeting"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str({RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
+                    RecordKind.OFFICE: _l("Office visit"), RecordKind.ACCOMPANY: _l("Accompanying"),
+                    RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other")}[self])
+
+
+class SupportRecord(Base):
+    """経過記録. Edits keep the previous text in SupportRecordRevision; deletion is a soft delete with a reason."""
+
+    __tablename__ = "support_record"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    #: One of RecordKind.
+    kind: Mapped[str] = mapped_column(String(20))
+    #: Who wrote it; empty for records imported from the council's old ledger.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    delete_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SupportRecordRevision(Base):
+    """The text a support record had before an edit, and who replaced it when."""
+
+    __tablename__ = "support_record_revision"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("support_record.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    #: The record's version this text belonged to.
+    revision: Mapped[int] = mapped_column(Integer)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    replaced_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConsentState(StrEnum):
+    NOT_OBTAINED = "not_obtained"
+    OBTAINED = "obtained"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str({ConsentState.NOT_OBTAINED: _l("Not obtained"), ConsentState.OBTAINED: _l("Obtained"),
+                    ConsentState.WITHDRAWN: _l("Withdrawn")}[self])
+
+
+class Consent(Base):
+    """本人同意: for what, to whom and how far the person agreed that information about them is shared.
+
+    Handoffs to other institutions consume it; a withdrawn consent no longer allows anything."""
+
+    __tablename__ = "consent"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    #: One of ConsentState.
+    state: Mapped[str] = mapped_column(String(20))
+    #: Purpose, recipients and scope as agreed, in the person's words where possible; encrypted.
+    purpose_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    recipients_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scope_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    obtained_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: written, oral or other.
+    obtained_how: Mapped[str | None] = mapped_column(String(20))
+    obtained_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CasePlan(Base):
+    """Assessment and support plan (支援方針). Each save adds a version; earlier versions stay readable."""
+
+    __tablename__ = "case_plan"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    assessment_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    plan_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    goals_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    written_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attachment(Base):
+    """An encrypted file of a case. Its name is encrypted too; downloads get a server-made name."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    filename_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Decided from the file's first bytes, never from what the browser claimed.
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

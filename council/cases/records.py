@@ -1,0 +1,101 @@
+"""Support records (経過記録): add, edit with history, soft delete. Each change is audited and committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+
+from council.audit.events import AuditTag, record
+from council.auth.models import User
+from council.cases.errors import CaseError, StaleCase
+from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord, SupportRecordRevision
+from council.cases.vault import vault
+from council.core.db import utcnow
+from council.database import db
+
+
+def require_open(case: Case) -> None:
+    """Raise CaseError when ``case`` is closed: it is read-only until reopened."""
+    if case.status == CaseStatus.CLOSED:
+        raise CaseError(_("The case is closed. Reopen it (change its status) before writing records."))
+
+
+def _seal(case: Case, row: SupportRecord, column: str, text: str | None) -> bytes | None:
+    return vault().cipher(case).encrypt(text or None, table="support_record", column=column, row_id=row.id)
+
+
+def _touch_contact(case: Case, occurred_at: dt.datetime) -> None:
+    """Days since last contact drive 見守り: the newest record date becomes the last contact."""
+    day = occurred_at.date()
+    if case.last_contact_date is None or day > case.last_contact_date:
+        case.last_contact_date = day
+
+
+def new_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kind: str, body: str,
+               institution_id: int | None = None) -> SupportRecord:
+    """Write a record inside the caller's transaction (no audit event: the caller records its own).
+
+    ``actor`` is None for records imported from the ledger; they carry the lead institution instead."""
+    return _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body,
+                       institution_id=institution_id)
+
+
+def _add_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kind: str, body: str,
+                institution_id: int | None = None) -> SupportRecord:
+    row = SupportRecord(case_id=case.id, occurred_at=occurred_at, kind=RecordKind(kind).value,
+                        author_id=actor.id if actor else None,
+                        institution_id=actor.institution_id if actor else institution_id)
+    db.session.add(row)
+    db.session.flush()
+    row.body_enc = _seal(case, row, "body", body)
+    _touch_contact(case, occurred_at)
+    return row
+
+
+def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime, kind: str, body: str) -> SupportRecord:
+    """Add a support record to an authorised case. Commits. Raises CaseError for an empty body or a closed case."""
+    require_open(case)
+    if not body.strip():
+        raise CaseError(_("Write what happened."))
+    row = _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body)
+    record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    db.session.commit()
+    return row
+
+
+def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, version: int, occurred_at: dt.datetime,
+                kind: str, body: str) -> None:
+    """Replace a record's text, keeping the previous version. Raises StaleCase when someone saved it since."""
+    require_open(case)
+    if row.case_id != case.id or row.deleted_at is not None:
+        raise CaseError(_("This record cannot be edited."))
+    if str(version) != str(row.version):
+        raise StaleCase(_("Someone else changed this record while you were editing. Your text is kept below; "
+                          "compare it with the current version and save again."))
+    if not body.strip():
+        raise CaseError(_("Write what happened."))
+    db.session.add(SupportRecordRevision(record_id=row.id, case_id=case.id, revision=row.version,
+                                         occurred_at=row.occurred_at, kind=row.kind, body_enc=row.body_enc,
+                                         replaced_by=actor.id, replaced_at=utcnow()))
+    # The old ciphertext moves as is: it stays bound to this record's row id, so it decrypts only as this
+    # record's history.
+    row.occurred_at, row.kind, row.updated_at = occurred_at, RecordKind(kind).value, utcnow()
+    row.version += 1
+    row.body_enc = _seal(case, row, "body", body)
+    _touch_contact(case, occurred_at)
+    record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    db.session.commit()
+
+
+def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, reason: str) -> None:
+    """Soft-delete a record with a reason; the text stays (encrypted) for the history. Commits."""
+    require_open(case)
+    if row.case_id != case.id or row.deleted_at is not None:
+        raise CaseError(_("This record cannot be deleted."))
+    if not reason.strip():
+        raise CaseError(_("Say why the record is deleted."))
+    row.deleted_at, row.deleted_by = utcnow(), actor.id
+    row.delete_reason_enc = _seal(case, row, "delete_reason", reason)
+    record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    db.session.commit()

@@ -1,0 +1,88 @@
+"""Exact-match search and duplicate detection on ciphertext, through blind indexes.
+
+Search terms never leave this module: they are normalised and HMAC'd, and the audit event records which
+kinds of index were used and how many cases were found — not the terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from council.access.policy import content_basis, visible_cases
+from council.audit.events import AuditTag, record
+from council.auth.models import Institution, User
+from council.cases.models import Case, Person
+from council.cases.vault import vault
+from council.database import db
+
+
+@dataclass
+class SearchTerms:
+    name: str = ""
+    kana: str = ""
+    birth_date: dt.date | None = None
+    phone: str = ""
+
+    def conditions(self) -> list:
+        """WHERE clauses for the given terms (any match); empty when nothing searchable was given."""
+        indexes = vault().person_indexes(name=self.name, kana=self.kana,
+                                         birth_iso=self.birth_date.isoformat() if self.birth_date else "",
+                                         phone=self.phone)
+        clauses = []
+        if self.name and indexes["name_kanji_index"]:
+            clauses.append(Person.name_kanji_index == indexes["name_kanji_index"])
+        if self.kana and indexes["name_kana_index"]:
+            clauses.append(Person.name_kana_index == indexes["name_kana_index"])
+        if self.kana and self.birth_date and indexes["surname_kana_birth_index"]:
+            clauses.append(Person.surname_kana_birth_index == indexes["surname_kana_birth_index"])
+        if self.phone and indexes["phone_index"]:
+            clauses.append(Person.phone_index == indexes["phone_index"])
+        return clauses
+
+    def kinds(self) -> str:
+        return ",".join(k for k, v in (("name", self.name), ("kana", self.kana), ("birth", self.birth_date),
+                                       ("phone", self.phone)) if v) or "none"
+
+
+def search(*, actor: User, terms: SearchTerms) -> list[Case]:
+    """Cases ``actor`` may read that hold a person matching any given term. Commits the audit event."""
+    conditions = terms.conditions()
+    cases = [] if not conditions else list(db.session.scalars(
+        select(Case).where(visible_cases(actor), Case.purged_at.is_(None),
+                           Case.persons.any(or_(*conditions))).order_by(Case.intake_date.desc()).limit(100)))
+    record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
+           reason=f"by {terms.kinds()}: {','.join(c.number for c in cases) or 'no match'}")
+    db.session.commit()
+    return cases
+
+
+@dataclass
+class PossibleDuplicate:
+    """A match somewhere in the council: who holds it, never what it contains."""
+
+    institution: Institution
+    visible_case: Case | None  # set only when the user may read that case anyway
+
+
+def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDuplicate]:
+    """At intake: does a person with these index values exist anywhere in the council? Commits the event.
+
+    Only the holding institution is revealed (so the caseworker can ask it), not the case's content.
+    """
+    conditions = terms.conditions()
+    matches = [] if not conditions else list(db.session.scalars(
+        select(Case).where(Case.council_id == actor.council_id, Case.purged_at.is_(None),
+                           Case.persons.any(or_(*conditions)))))
+    found = {}
+    for case in matches:
+        institution = db.session.get(Institution, case.lead_institution_id)
+        visible = case if content_basis(actor, case) else None
+        if institution.id not in found or visible:
+            found[institution.id] = PossibleDuplicate(institution=institution, visible_case=visible)
+    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file",
+           reason=f"by {terms.kinds()}: {len(matches)} match(es)")
+    db.session.commit()
+    return list(found.values())

@@ -1,0 +1,228 @@
+"""Case pages. Each handler loads, authorises through access.policy, calls a service, renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from council.access.policy import Action, authorize
+from council.auth.models import Institution, User
+from council.cases import documents, lifecycle, records, search, services
+from council.cases.errors import CaseError, StaleCase
+from council.cases.forms import (
+    AttachmentForm,
+    DeleteRecordForm,
+    ImportForm,
+    IntakeForm,
+    ListFilterForm,
+    RecordForm,
+    SearchForm,
+    StatusForm,
+)
+from council.cases.models import Case, SupportRecord
+from council.database import db
+from council.security.forms import ConfirmForm
+
+
+def load_case(case_id: int, action: Action) -> tuple[Case, str]:
+    """The case and the basis on which the current user may do ``action``; 404 when they may not."""
+    case = db.session.get(Case, case_id)
+    return case, authorize(current_user, action, case)
+
+
+def _filters(form: ListFilterForm) -> services.CaseFilter:
+    return services.CaseFilter(status=form.status.data or "", category=form.category.data or "",
+                               risk=form.risk.data or "", review_overdue=bool(form.overdue.data),
+                               min_days_since_contact=int(form.days.data) if form.days.data else None,
+                               page=request.args.get("page", 1, type=int))
+
+
+def case_list():
+    form = ListFilterForm(request.args)
+    case_filter = _filters(form) if form.validate() else services.CaseFilter()
+    listed, more = services.list_cases(actor=current_user, case_filter=case_filter)
+    return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
+                           ledger=False)
+
+
+def ledger():
+    form = ListFilterForm(request.args)
+    case_filter = _filters(form) if form.validate() else services.CaseFilter()
+    listed, more = services.list_cases(actor=current_user, case_filter=case_filter, ledger=True)
+    institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
+    return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
+                           ledger=True, institutions=institutions)
+
+
+def _intake_terms(form: IntakeForm) -> search.SearchTerms:
+    return search.SearchTerms(name=form.name.data or "", kana=form.kana.data or "",
+                              birth_date=form.birth_date.date, phone=form.phone.data or "")
+
+
+def case_new():
+    form = IntakeForm()
+    duplicates = []
+    if form.validate_on_submit():
+        duplicates = search.possible_duplicates(actor=current_user, terms=_intake_terms(form))
+        if not duplicates or form.confirm_duplicate.data:
+            subject = services.PersonInput(name=form.name.data, kana=form.kana.data, birth_date=form.birth_date.date,
+                                           sex=form.sex.data or "", address=form.address.data or "",
+                                           phone=form.phone.data or "")
+            try:
+                case = services.open_case(
+                    actor=current_user, lead_institution=current_user.institution, intake_date=form.intake_date.date,
+                    categories=form.categories.data, risk=form.risk.data, subject=subject,
+                    assigned=[current_user._get_current_object()], key_person=form.key_person.data or "",
+                    next_review_date=form.next_review_date.date, first_record=form.summary.data or "")
+            except CaseError as error:
+                flash(str(error), "error")
+            else:
+                flash(_("Case %(number)s was opened.", number=case.number), "info")
+                return redirect(url_for("cases.view", case_id=case.id))
+    elif request.method == "GET":
+        form.intake_date.data = dt.date.today().isoformat()
+    return render_template("cases/new.html", form=form, duplicates=duplicates), (400 if form.errors else 200)
+
+
+def case_search():
+    form = SearchForm()
+    results = None
+    if form.validate_on_submit():
+        terms = search.SearchTerms(name=form.name.data or "", kana=form.kana.data or "",
+                                   birth_date=form.birth_date.date, phone=form.phone.data or "")
+        results = search.search(actor=current_user, terms=terms)
+    return render_template("cases/search.html", form=form, results=results)
+
+
+def case_view(case_id: int):
+    case, basis = load_case(case_id, Action.VIEW)
+    view = services.read_case(actor=current_user, case=case, basis=basis)
+    users = {u.id: u for u in db.session.query(User).join(Institution).filter(
+        Institution.council_id == current_user.council_id)}
+    institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
+    record_form = RecordForm(formdata=None, occurred_at=dt.datetime.now().replace(second=0, microsecond=0))
+    status_form = StatusForm(formdata=None, status=case.status, version=case.version)
+    return render_template("cases/view.html", view=view, users=users, institutions=institutions,
+                           record_form=record_form, status_form=status_form, delete_form=DeleteRecordForm(),
+                           consents=documents.consents(case), plan=documents.current_plan(case),
+                           attachments=documents.attachments(case), attachment_form=AttachmentForm(),
+                           confirm_form=ConfirmForm())
+
+
+def record_add(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    form = RecordForm()
+    if form.validate_on_submit():
+        try:
+            records.add_record(actor=current_user, case=case, basis=basis, occurred_at=_aware(form.occurred_at.data),
+                               kind=form.kind.data, body=form.body.data)
+        except CaseError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The record was saved."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    return render_template("cases/record_form.html", form=form, case=case, row=None), 400
+
+
+def record_edit(case_id: int, record_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    row = db.session.get(SupportRecord, record_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    form = RecordForm()
+    current_text = None
+    if form.validate_on_submit():
+        try:
+            records.edit_record(actor=current_user, case=case, basis=basis, row=row, version=form.version.data,
+                                occurred_at=_aware(form.occurred_at.data), kind=form.kind.data, body=form.body.data)
+        except StaleCase as error:
+            flash(str(error), "error")
+            current_text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
+            form.version.data = row.version
+        except CaseError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The record was saved; the previous version is kept."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    elif request.method == "GET":
+        text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
+        form = RecordForm(formdata=None, occurred_at=row.occurred_at.astimezone().replace(tzinfo=None),
+                          kind=row.kind, body=text, version=row.version)
+    return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), \
+        (409 if current_text is not None else 200)
+
+
+def record_delete(case_id: int, record_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    row = db.session.get(SupportRecord, record_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    form = DeleteRecordForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the record is deleted."), "error")
+    else:
+        try:
+            records.delete_record(actor=current_user, case=case, basis=basis, row=row, reason=form.reason.data)
+        except CaseError as error:
+            flash(str(error), "error")
+    return redirect(url_for("cases.view", case_id=case.id))
+
+
+def status_change(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.change_status(actor=current_user, case=case, basis=basis, to=form.status.data,
+                                    reason=form.reason.data, version=form.version.data)
+        except CaseError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The status was changed."), "info")
+    else:
+        flash(_("Choose a status and say why."), "error")
+    return redirect(url_for("cases.view", case_id=case.id))
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Times are typed in Japan time; the database keeps UTC."""
+    from council.core.web import DISPLAY_ZONE
+
+    return value.replace(tzinfo=DISPLAY_ZONE)
+
+
+def ledger_import():
+    from council.cases.importer import LedgerInvalid, import_ledger
+    from council.cases.ledger_import import ImportFileError
+
+    form = ImportForm()
+    form.institution.choices = [("", "—"), (current_user.institution.name, current_user.institution.name)]
+    errors, status = [], 200
+    if form.validate_on_submit():
+        upload = form.ledger.data
+        suffix = Path(upload.filename or "").suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            flash(_("Upload an .xlsx or .csv file."), "error")
+            return render_template("cases/import.html", form=form, errors=[]), 400
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"ledger{suffix}"  # the server names the file; the user's name is not used
+            upload.save(path)
+            try:
+                result = import_ledger(path, council=current_user.institution.council,
+                                       actor=current_user._get_current_object(),
+                                       default_institution=form.institution.data or None)
+            except LedgerInvalid as invalid:
+                errors, status = invalid.errors, 400
+            except (ImportFileError, ValueError) as error:
+                flash(_("The file could not be read: %(error)s", error=str(error)), "error")
+                status = 400
+            else:
+                flash(_("%(n)d cases were imported (%(first)s … %(last)s).", n=result.imported,
+                        first=result.first_number, last=result.last_number), "info")
+                return redirect(url_for("cases.list"))
+    return render_template("cases/import.html", form=form, errors=errors), status

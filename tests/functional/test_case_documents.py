@@ -1,0 +1,103 @@
+"""Consent, the versioned plan and encrypted attachments of a case."""
+
+import io
+
+from sqlalchemy import select, text
+
+from council.audit.models import AuditEvent
+from council.cases.models import Attachment, CasePlan, Consent
+from council.database import db
+from tests.conftest import fresh
+
+PDF = b"%PDF-1.4\n% fictitious test document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def tags(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent.tag).order_by(AuditEvent.seq)))
+
+
+def test_consent_recorded_shown_and_withdrawn(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    form = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
+            "scope": "氏名・連絡先・相談経過", "obtained_on": "令和8年4月3日", "obtained_how": "written"}
+    assert client.post(f"/cases/{case.id}/consents", data=form).status_code == 302
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "就労支援のための情報共有" in page and "2026-04-03" in page
+    with app.app_context():
+        consent = db.session.scalars(select(Consent)).one()
+    assert client.post(f"/cases/{case.id}/consents/{consent.id}/withdraw", data={"version": "1"}).status_code == 302
+    assert fresh(app, Consent, consent.id).state == "withdrawn"
+    assert client.post(f"/cases/{case.id}/consents/{consent.id}/withdraw", data={"version": "2"}).status_code == 302
+    assert "consent.recorded" in tags(app) and "consent.withdrawn" in tags(app)
+
+
+def test_consent_needs_purpose_recipients_and_scope(client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    response = client.post(f"/cases/{case.id}/consents", data={"purpose": "目的だけ", "obtained_on": "2026-04-01"})
+    assert response.status_code == 400 and "目的だけ" in response.get_data(as_text=True)
+
+
+def test_plan_versions_and_stale_save(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    first = {"assessment": "母と二人暮らし", "plan": "月1回訪問", "goals": "外出の機会", "based_on": "0"}
+    assert client.post(f"/cases/{case.id}/plan", data=first).status_code == 302
+    stale = client.post(f"/cases/{case.id}/plan", data={**first, "assessment": "古い版からの編集"})
+    assert stale.status_code == 409
+    assert "古い版からの編集" in stale.get_data(as_text=True) and "母と二人暮らし" in stale.get_data(as_text=True)
+    second = {**first, "plan": "週1回電話", "based_on": "1"}
+    assert client.post(f"/cases/{case.id}/plan", data=second).status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(CasePlan.version).order_by(CasePlan.version)).all() == [1, 2]
+    assert "週1回電話" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_attachment_round_trip_encrypted_with_a_safe_name(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    response = client.post(f"/cases/{case.id}/attachments", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(PDF), "山田太郎_診断書.pdf")})
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "山田太郎_診断書.pdf" in page
+    with app.app_context():
+        row = db.session.scalars(select(Attachment)).one()
+        raw = db.session.execute(text("SELECT content_enc, filename_enc FROM attachment")).one()
+    assert b"fictitious" not in bytes(raw[0]) and "山田".encode() not in bytes(raw[1])
+    download = client.get(f"/cases/{case.id}/attachments/{row.id}")
+    assert download.data == PDF and download.mimetype == "application/pdf"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "山田" not in disposition and case.number in disposition
+    assert tags(app)[-1] == "attachment.downloaded"
+
+
+def test_attachment_type_is_checked_by_content_not_name(client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    client.post(f"/cases/{case.id}/attachments", content_type="multipart/form-data",
+                data={"file": (io.BytesIO(b"<script>alert(1)</script>"), "report.pdf")})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "report.pdf" not in page
+
+
+def test_another_institution_cannot_download(app, client, login, make_user, make_case, make_institution):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    client.post(f"/cases/{case.id}/attachments", content_type="multipart/form-data",
+                data={"file": (io.BytesIO(PDF), "a.pdf")})
+    with app.app_context():
+        row = db.session.scalars(select(Attachment)).one()
+    other = app.test_client()
+    from tests.conftest import sign_in
+
+    sign_in(app, other, make_user("supervisor", institution=make_institution("ほか")))
+    assert other.get(f"/cases/{case.id}/attachments/{row.id}").status_code == 404

@@ -1,0 +1,109 @@
+"""Key rotation, crypto-shredding, and loud failure on a wrong or missing key."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from council.cases.models import Case, Person
+from council.cases.services import read_case
+from council.cases.vault import CasePurged, vault
+from council.database import db
+from council.security import auditchain
+from tests.conftest import db_get
+
+
+def test_rotation_rewraps_every_data_key_and_data_still_reads(app, make_case, tmp_path):
+    import shutil
+
+    from council.crypto.keyring import FileKeyProvider, Keyring
+
+    keys = tmp_path / "keys"
+    shutil.copytree(app.config["INSTANCE_PATH"] / "keys", keys)
+    with app.app_context():
+        vault().keyring = Keyring(FileKeyProvider(keys))
+    first, second = make_case(name="一 一"), make_case(name="二 二")
+    with app.app_context():
+        from council.cases.keys import key_usage, remove_unused_versions, rotate
+
+        version, count = rotate()
+        assert count == 2 and key_usage() == {1: 0, version: 2}
+        assert remove_unused_versions() == [1]
+        assert not (keys / "kek-0001.key").exists()
+    with app.app_context():
+        vault().keyring = Keyring(FileKeyProvider(keys))  # a fresh process: only the new key exists
+        for case, name in ((first, "一 一"), (second, "二 二")):
+            stored = db_get(app, Case, case.id)
+            view = read_case(actor=None, case=stored, basis="test")
+            assert view.persons[0].name == name
+
+
+def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
+    from council.cases.lifecycle import purge_expired
+
+    case = make_case()
+    with app.app_context():
+        stored = db_get(app, Case, case.id)
+        stored.status, stored.purge_after = "closed", dt.date(2020, 1, 1)
+        db.session.commit()
+        assert purge_expired() == [case.number]
+        stored = db_get(app, Case, case.id)
+        assert stored.wrapped_key is None and stored.purged_at is not None
+        person = db.session.scalars(select(Person).where(Person.case_id == case.id)).one()
+        assert person.name_enc is not None and person.name_kana_index is None  # ciphertext stays, unreadable
+        with pytest.raises(CasePurged):
+            vault().forget(stored)
+            vault().cipher(stored)
+        from council.audit.models import AuditEvent
+
+        tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.target_id == str(case.id))).all()
+        assert "case.created" in tags and "case.purged" in tags
+        assert auditchain.verify(db.session, AuditEvent).intact
+
+
+def test_purge_leaves_cases_within_retention(app, make_case):
+    from council.cases.lifecycle import purge_expired
+
+    case = make_case()
+    with app.app_context():
+        stored = db_get(app, Case, case.id)
+        stored.status, stored.purge_after = "closed", dt.date.today() + dt.timedelta(days=1)
+        db.session.commit()
+        assert purge_expired() == []
+
+
+def test_a_wrong_key_fails_loudly_instead_of_showing_garbage(app, make_case, tmp_path):
+    import os
+
+    from council.crypto.errors import DecryptionFailed
+    from council.crypto.keyring import FileKeyProvider, Keyring
+
+    case = make_case()
+    (tmp_path / "kek-0001.key").write_bytes(os.urandom(32))
+    (tmp_path / "kek-0001.key").chmod(0o600)
+    with app.app_context():
+        vault().keyring = Keyring(FileKeyProvider(tmp_path))
+        with pytest.raises(DecryptionFailed):
+            vault().cipher(db_get(app, Case, case.id))
+
+
+def test_cli_rotate_and_purge(app, make_case, tmp_path):
+    import shutil
+
+    from flask.cli import ScriptInfo
+
+    from council.cli import cli
+    from council.crypto.keyring import FileKeyProvider, Keyring
+
+    keys = tmp_path / "keys"
+    shutil.copytree(app.config["INSTANCE_PATH"] / "keys", keys)
+    with app.app_context():
+        vault().keyring = Keyring(FileKeyProvider(keys))
+    make_case()
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["keys", "rotate"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "now wraps 1 case keys" in result.output
+    result = runner.invoke(cli, ["keys", "status"], obj=ScriptInfo(create_app=lambda: app))
+    assert "version 2: 1 case keys" in result.output
+    result = runner.invoke(cli, ["purge-expired"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "Purged 0" in result.output

@@ -1,0 +1,160 @@
+"""Cases through the UI: intake, reading, records with history, status, search and duplicates on ciphertext."""
+
+import datetime as dt
+
+from sqlalchemy import select, text
+
+from council.audit.models import AuditEvent
+from council.cases.models import Case, SupportRecord, SupportRecordRevision
+from council.database import db
+from tests.conftest import fresh
+
+INTAKE = {"name": "佐藤 花子", "kana": "さとう はなこ", "birth_date": "昭和50年6月1日", "sex": "female",
+          "address": "みどり市緑町4-5-6 コーポ緑202", "phone": "０８０－９８７６－５４３２",
+          "key_person": "佐藤 一郎（長男）",
+          "categories": ["単身高齢", "社会的孤立"], "risk": "high", "intake_date": "令和8年4月1日",
+          "next_review_date": "2026-05-01", "summary": "民生委員から、最近姿を見ないとの連絡。"}
+
+
+def last_event(app) -> AuditEvent:
+    with app.app_context():
+        return db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+
+
+def test_intake_opens_an_encrypted_case_that_reads_back(app, client, login, make_user):
+    worker = make_user("caseworker")
+    login(worker)
+    response = client.post("/cases/new", data=INTAKE)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    for value in ("佐藤 花子", "さとう はなこ", "みどり市緑町4-5-6 コーポ緑202", "佐藤 一郎（長男）", "民生委員から"):
+        assert value in page
+    assert "1975" in page and "昭和50年" in page  # both calendars
+    assert last_event(app).tag == "case.viewed" and last_event(app).basis == "assigned"
+    with app.app_context():
+        case = db.session.scalars(select(Case)).one()
+        assert case.number == "2026-0001" and case.categories == ["単身高齢", "社会的孤立"]
+
+
+def test_database_holds_no_personal_value_in_plaintext(app, client, login, make_user):
+    login(make_user("caseworker"))
+    client.post("/cases/new", data=INTAKE)
+    with app.app_context():
+        tables = [t for t in db.engine.dialect.get_table_names(db.session.connection())]
+        dump = []
+        for table in tables:
+            for row in db.session.execute(text(f'SELECT * FROM "{table}"')):  # noqa: S608
+                dump.append(repr(tuple(row)))
+    everything = "\n".join(dump)
+    for value in ("佐藤", "花子", "サトウ", "さとう", "緑町", "9876", "5432", "1975-06-01", "一郎", "民生委員"):
+        assert value not in everything, value
+
+
+def test_list_shows_names_and_days_since_contact_and_is_audited(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker, name="高橋 次郎", kana="タカハシ ジロウ")
+    login(worker)
+    page = client.get("/cases/").get_data(as_text=True)
+    assert "高橋 次郎" in page and case.number in page
+    event = last_event(app)
+    assert event.tag == "case.listed" and case.number in event.reason
+
+
+def test_list_filters(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    high = make_case(worker, name="一 高", risk="high", categories=["就労"])
+    low = make_case(worker, name="二 低", risk="low", categories=["住まい"])
+    login(worker)
+    page = client.get("/cases/?risk=high").get_data(as_text=True)
+    assert high.number in page and low.number not in page
+    page = client.get("/cases/?category=住まい").get_data(as_text=True)
+    assert low.number in page and high.number not in page
+
+
+def test_record_edit_keeps_history_and_stale_edit_is_refused(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    with app.app_context():
+        row = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)).one()
+    form = {"occurred_at": "2026-04-02T10:00", "kind": "visit", "body": "訪問。本人と会えた。", "version": "1"}
+    assert client.post(f"/cases/{case.id}/records/{row.id}/edit", data=form).status_code == 302
+    stale = client.post(f"/cases/{case.id}/records/{row.id}/edit", data={**form, "body": "古い版からの編集"})
+    assert stale.status_code == 409
+    body = stale.get_data(as_text=True)
+    assert "古い版からの編集" in body and "訪問。本人と会えた。" in body  # typed text kept, current shown
+    with app.app_context():
+        assert db.session.scalars(select(SupportRecordRevision)).one().revision == 1
+    assert fresh(app, SupportRecord, row.id).version == 2
+
+
+def test_add_and_delete_record(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    response = client.post(f"/cases/{case.id}/records", data={"occurred_at": "2026-04-03T09:30", "kind": "phone",
+                                                             "body": "電話で様子を確認。"})
+    assert response.status_code == 302
+    assert fresh(app, Case, case.id).last_contact_date >= dt.date(2026, 4, 3)
+    with app.app_context():
+        row = db.session.scalars(select(SupportRecord).order_by(SupportRecord.id.desc())).first()
+    client.post(f"/cases/{case.id}/records/{row.id}/delete", data={"reason": "別ケースへの誤入力"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "別ケースへの誤入力" in page and "電話で様子を確認。" not in page
+
+
+def test_status_close_sets_purge_date_and_reopen_works(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    client.post(f"/cases/{case.id}/status", data={"status": "closed", "reason": "転居のため", "version": "1"})
+    closed = fresh(app, Case, case.id)
+    assert closed.status == "closed" and closed.purge_after.year == dt.date.today().year + 5
+    assert last_event(app).reason == "intake -> closed"  # never the free-text reason
+    client.post(f"/cases/{case.id}/status", data={"status": "support", "reason": "再相談", "version": "2"})
+    assert fresh(app, Case, case.id).status == "support"
+
+
+def test_stale_status_change_is_refused(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    client.post(f"/cases/{case.id}/status", data={"status": "assessment", "reason": "a", "version": "1"})
+    client.post(f"/cases/{case.id}/status", data={"status": "closed", "reason": "b", "version": "1"})
+    assert fresh(app, Case, case.id).status == "assessment"
+
+
+def test_search_on_ciphertext_ignores_kana_width_and_spaces(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker, name="山田 太郎", kana="ヤマダ タロウ", phone="090-1234-5678")
+    login(worker)
+    for terms in ({"kana": "やまだたろう"}, {"kana": "ﾔﾏﾀﾞ ﾀﾛｳ"}, {"name": "山田　太郎"}, {"phone": "09012345678"},
+                  {"kana": "ヤマダ", "birth_date": "1975-06-01"}):
+        page = client.post("/cases/search", data=terms).get_data(as_text=True)
+        assert case.number in page, terms
+    page = client.post("/cases/search", data={"kana": "ヤマダ ハナコ"}).get_data(as_text=True)
+    assert case.number not in page
+    event = last_event(app)
+    assert event.tag == "case.searched" and "ヤマダ" not in (event.reason or "")
+
+
+def test_duplicate_check_names_the_holding_institution_only(app, client, login, make_user, make_case,
+                                                            make_institution):
+    holder = make_user("caseworker", institution=make_institution("みどり市社会福祉協議会"))
+    make_case(holder, name="佐藤 花子", kana="サトウ ハナコ", first_record="秘密の経過")
+    other = make_user("caseworker", institution=make_institution("NPO法人 つながりの灯"))
+    login(other)
+    response = client.post("/cases/new", data=INTAKE)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "みどり市社会福祉協議会" in page and "秘密の経過" not in page
+    with app.app_context():
+        assert db.session.scalars(select(Case)).all().__len__() == 1
+    confirmed = client.post("/cases/new", data={**INTAKE, "confirm_duplicate": "y"})
+    assert confirmed.status_code == 302
+
+
+def test_intake_errors_keep_what_was_typed(client, login, make_user):
+    login(make_user("caseworker"))
+    response = client.post("/cases/new", data={**INTAKE, "birth_date": "平成31年5月1日"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "みどり市緑町4-5-6 コーポ緑202" in page and "平成31年5月1日" in page
