@@ -33,6 +33,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     install_login(app, db)
     _register_blueprints(app)
     install_gate(app, _check_permission)
+    _register_key_errors(app)
     app.context_processor(lambda: {"site_name": "孤独・孤立対策地域協議会", "site_class": "council",
                                    "home_url": url_for("auth.home"), "has_permission": has_permission,
                                    "pledge_due": pledge_due})
@@ -67,6 +68,24 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(cases_bp)
+
+
+def _register_key_errors(app: Flask) -> None:
+    """A missing or wrong key stops the page with a clear message: never garbage, never half a page."""
+    from flask import g, render_template
+    from flask_babel import gettext as _
+
+    from council.crypto.errors import DecryptionFailed, KeyUnavailable
+
+    @app.errorhandler(KeyUnavailable)
+    @app.errorhandler(DecryptionFailed)
+    def _key_problem(error):
+        # The message names a key version or a row id, never a value.
+        app.logger.error("key problem (request %s): %s", g.get("request_id"), error)
+        return render_template("errors/error.html", status=503, title=_("A key needed to read this case is "
+                               "unavailable"), message=_("Nothing was shown or changed. Tell your administrator: "
+                                                         "`council keys status` shows which key versions exist."),
+                               request_id=g.get("request_id")), 503
 
 
 def _check_permission(permission: str):

@@ -55,6 +55,7 @@ def create_demo() -> list[str]:
             user.password_hash, user.password_changed_at = accounts().hasher.hash(DEMO_PASSWORD), utcnow()
             user.totp_secret = totp.new_secret()
         db.session.commit()
+        create_demo_cases(council, count=200)
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "
              "print(pyotp.TOTP('KEY').now())\").", ""]
@@ -63,3 +64,54 @@ def create_demo() -> list[str]:
     for user in users:
         lines.append(f"  {user.username:<18} {user.role:<12} {user.institution.name}  TOTP key: {user.totp_secret}")
     return lines
+
+
+SURNAMES = [("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
+            ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
+            ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("松本", "マツモト"), ("井上", "イノウエ")]
+GIVEN = [("一郎", "イチロウ"), ("花子", "ハナコ"), ("健太", "ケンタ"), ("美咲", "ミサキ"), ("誠", "マコト"),
+         ("陽子", "ヨウコ"), ("翔", "ショウ"), ("由美", "ユミ"), ("茂", "シゲル"), ("千代", "チヨ")]
+SITUATIONS = [
+    ("ひきこもり", "8050世帯"), ("単身高齢", "社会的孤立"), ("ヤングケアラー",), ("経済的困窮", "就労"),
+    ("精神保健",), ("住まい", "経済的困窮"), ("子育て", "社会的孤立"), ("障害", "就労"),
+]
+FIRST_RECORDS = ["民生委員から、最近姿を見かけないとの連絡があった。", "本人から電話。生活費が足りないとの相談。",
+                 "学校から、家族の介護で欠席が続いているとの情報提供。", "地域包括支援センター経由で来所。",
+                 "親族から、長年自宅にこもっているとの相談。"]
+
+
+def create_demo_cases(council, *, count: int) -> None:
+    """Fictitious cases spread over the demo institutions, opened by their caseworkers (all names invented)."""
+    import datetime as dt
+    import random
+
+    from council.audit.events import AuditTag, record
+    from council.cases.models import CaseAssignment, CaseStatus, Risk
+    from council.cases.services import PersonInput, new_case
+
+    chooser = random.Random(2026)  # the same demo every time  # noqa: S311
+    workers = list(db.session.scalars(select(User).join(Institution).where(
+        Institution.council_id == council.id, User.role.in_(("caseworker", "supervisor")))))
+    statuses = [CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT, CaseStatus.SUPPORT,
+                CaseStatus.MONITORING, CaseStatus.CLOSED]
+    for i in range(count):
+        worker = workers[i % len(workers)]
+        (surname, surname_kana), (given, given_kana) = chooser.choice(SURNAMES), chooser.choice(GIVEN)
+        intake = dt.date(2025, 4, 1) + dt.timedelta(days=chooser.randrange(0, 560))
+        subject = PersonInput(name=f"{surname} {given}", kana=f"{surname_kana} {given_kana}",
+                              birth_date=dt.date(1940, 1, 1) + dt.timedelta(days=chooser.randrange(0, 25000)),
+                              sex=chooser.choice(["female", "male"]), address=f"みどり市{chooser.randrange(1, 9)}丁目",
+                              phone=f"090-{chooser.randrange(1000, 9999)}-{chooser.randrange(1000, 9999)}")
+        case = new_case(actor=worker, council_id=council.id, lead_institution_id=worker.institution_id,
+                        intake_date=intake, categories=list(chooser.choice(SITUATIONS)),
+                        risk=chooser.choice(list(Risk)), subject=subject, first_record=chooser.choice(FIRST_RECORDS),
+                        next_review_date=intake + dt.timedelta(days=chooser.choice([30, 60, 90])))
+        case.status = chooser.choice(statuses)
+        if case.status == CaseStatus.CLOSED:
+            case.closed_on = intake + dt.timedelta(days=120)
+            case.purge_after = case.closed_on.replace(year=case.closed_on.year + 5)
+        db.session.add(CaseAssignment(case_id=case.id, user_id=worker.id))
+        record(tag=AuditTag.CASE_CREATED, actor=worker, target=case, basis="demo")
+        if i % 50 == 49:
+            db.session.commit()
+    db.session.commit()

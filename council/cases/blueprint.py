@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from council.access.permissions import Permission
-from council.cases import document_views, views
+from council.cases import document_views, person_views, views
 from council.core.permissions import requires
 
 bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/cases")
@@ -24,7 +24,7 @@ def _labels():
     return {"status_label": lambda value: CaseStatus(value).label, "risk_label": lambda value: Risk(value).label,
             "kind_label": lambda value: RecordKind(value).label, "both_calendars": format_both,
             "consent_label": lambda value: ConsentState(value).label,
-            "today": dt.date.today(), "page_url": page_url}
+            "today": dt.date.today(), "page_url": page_url, "now": dt.datetime.now(dt.UTC)}
 
 
 def _route(rule: str, endpoint: str, view, permission=Permission.CASES_WORK, methods=("GET",)) -> None:
@@ -47,3 +47,8 @@ _route("/<int:case_id>/consents/<int:consent_id>/withdraw", "consent_withdraw", 
 _route("/<int:case_id>/plan", "plan", document_views.plan_edit, methods=("GET", "POST"))
 _route("/<int:case_id>/attachments", "attachment_add", document_views.attachment_add, methods=("POST",))
 _route("/<int:case_id>/attachments/<int:attachment_id>", "attachment", document_views.attachment_download)
+_route("/<int:case_id>/edit", "details", person_views.details_edit, methods=("GET", "POST"))
+_route("/<int:case_id>/persons/new", "person_new", person_views.person_new, methods=("GET", "POST"))
+_route("/<int:case_id>/persons/<int:person_id>/edit", "person_edit", person_views.person_edit,
+       methods=("GET", "POST"))
+_route("/<int:case_id>/print", "print", views.case_print)

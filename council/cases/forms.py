@@ -119,3 +119,24 @@ class PlanForm(FlaskForm):
 
 class AttachmentForm(FlaskForm):
     file = FileField(_l("File (PDF, PNG, JPEG, docx, xlsx; at most 10 MB)"), validators=[FileRequired()])
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    kana = StringField(_l("Name in kana"), validators=[Length(max=100)])
+    relationship = StringField(_l("Relationship to the subject (e.g. 母)"), validators=[Length(max=50)])
+    birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30)])
+    sex = SelectField(_l("Sex"), choices=_sex_choices(), validators=[Optional()])
+    address = StringField(_l("Home address"), validators=[Length(max=300)])
+    phone = StringField(_l("Phone number"), validators=[Length(max=30)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    version = HiddenField()
+
+
+class DetailsForm(FlaskForm):
+    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES])
+    risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk])
+    next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
+    key_person = StringField(_l("Key person"), validators=[Length(max=200)])
+    assigned = SelectMultipleField(_l("Assigned workers"), coerce=int)
+    version = HiddenField()

@@ -85,7 +85,8 @@ class CaseView:
 # -- writing persons --------------------------------------------------------------------------------
 
 
-def _store_person(case: Case, person: Person, data: PersonInput) -> None:
+def store_person(case: Case, person: Person, data: PersonInput) -> None:
+    """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction)."""
     cipher = vault().cipher(case)
 
     def seal(column: str, value: str | None) -> bytes | None:
@@ -101,7 +102,8 @@ def _store_person(case: Case, person: Person, data: PersonInput) -> None:
         setattr(person, column, value)
 
 
-def _read_person(case: Case, person: Person) -> PersonView:
+def read_person(case: Case, person: Person) -> PersonView:
+    """Decrypt one person (the caller has recorded the read)."""
     cipher = vault().cipher(case)
 
     def opened(column: str) -> str:
@@ -166,7 +168,7 @@ def new_case(*, actor: User | None, council_id: int, lead_institution_id: int, i
         person = Person(case_id=case.id, relationship_kind=kind)
         db.session.add(person)
         db.session.flush()
-        _store_person(case, person, data)
+        store_person(case, person, data)
     if first_record and actor is not None:
         new_record(case, actor=actor, occurred_at=utcnow(), kind=RecordKind.OFFICE, body=first_record)
     elif first_record:
@@ -184,7 +186,7 @@ def read_case(*, actor: User, case: Case, basis: str, purpose: AuditTag = None) 
     record(tag=purpose or AuditTag.CASE_VIEWED, actor=actor, target=case, basis=basis)
     db.session.commit()
     cipher = vault().cipher(case)
-    persons = [_read_person(case, p) for p in case.persons]
+    persons = [read_person(case, p) for p in case.persons]
     rows = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)
                               .order_by(SupportRecord.occurred_at.desc(), SupportRecord.id.desc()))
     records = [RecordView(id=r.id, occurred_at=r.occurred_at, kind=r.kind, author_id=r.author_id,

@@ -114,6 +114,17 @@ def case_view(case_id: int):
                            confirm_form=ConfirmForm())
 
 
+def case_print(case_id: int):
+    """A printable summary; printing is a read of its own in the audit trail."""
+    from council.audit.events import AuditTag
+
+    case, basis = load_case(case_id, Action.VIEW)
+    view = services.read_case(actor=current_user, case=case, basis=basis, purpose=AuditTag.CASE_PRINTED)
+    institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
+    return render_template("cases/print.html", view=view, institutions=institutions, plan=documents.current_plan(case),
+                           consents=documents.consents(case))
+
+
 def record_add(case_id: int):
     case, basis = load_case(case_id, Action.EDIT)
     form = RecordForm()

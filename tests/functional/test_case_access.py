@@ -37,6 +37,11 @@ def routes(case_id: int, record_id: int) -> list[tuple[str, str, dict]]:
         ("GET", f"/cases/{case_id}/consents", {}),
         ("POST", f"/cases/{case_id}/consents", {"purpose": "p", "recipients": "r", "scope": "s",
                                                 "obtained_on": "2026-04-01", "obtained_how": "oral"}),
+        ("GET", f"/cases/{case_id}/print", {}),
+        ("GET", f"/cases/{case_id}/edit", {}),
+        ("GET", f"/cases/{case_id}/persons/new", {}),
+        ("POST", f"/cases/{case_id}/persons/new", {"name": "n", "kana": "ナ", "relationship": "兄"}),
+        ("POST", f"/cases/{case_id}/attachments", {}),
         ("POST", f"/cases/{case_id}/status", {"status": "assessment", "reason": "r", "version": "1"}),
     ]
 

@@ -107,3 +107,17 @@ def test_cli_rotate_and_purge(app, make_case, tmp_path):
     assert "version 2: 1 case keys" in result.output
     result = runner.invoke(cli, ["purge-expired"], obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0 and "Purged 0" in result.output
+
+
+def test_a_missing_key_gives_a_clear_page_not_garbage(app, client, login, make_user, make_case, tmp_path):
+    from council.crypto.keyring import FileKeyProvider, Keyring
+
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    with app.app_context():
+        vault().keyring = Keyring(FileKeyProvider(tmp_path))  # an instance whose key files were lost
+    login(worker)
+    response = client.get(f"/cases/{case.id}")
+    assert response.status_code == 503
+    body = response.get_data(as_text=True)
+    assert "council keys status" in body and "山田" not in body

@@ -1,0 +1,99 @@
+"""Pages that change a case's details and its persons: load, authorise, call the service, render."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from council.access.policy import Action
+from council.auth.models import User
+from council.cases import persons, services
+from council.cases.errors import CaseError, StaleCase
+from council.cases.forms import DetailsForm, PersonForm
+from council.cases.models import Person
+from council.cases.views import load_case
+from council.database import db
+
+
+def _input(form: PersonForm) -> services.PersonInput:
+    return services.PersonInput(name=form.name.data or "", kana=form.kana.data or "", birth_date=form.birth_date.date,
+                                sex=form.sex.data or "", address=form.address.data or "", phone=form.phone.data or "",
+                                notes=form.notes.data or "", relationship=form.relationship.data or "")
+
+
+def person_new(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    form = PersonForm()
+    if form.validate_on_submit():
+        try:
+            persons.add_household_member(actor=current_user, case=case, basis=basis, data=_input(form))
+        except CaseError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The household member was added."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    return render_template("cases/person_form.html", form=form, case=case, person=None, current=None), \
+        (400 if form.errors else 200)
+
+
+def person_edit(case_id: int, person_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    person = db.session.get(Person, person_id)
+    if person is None or person.case_id != case.id:
+        abort(404)
+    form, current, status = PersonForm(), None, 200
+    if form.validate_on_submit():
+        try:
+            persons.update_person(actor=current_user, case=case, basis=basis, person=person, data=_input(form),
+                                  version=form.version.data)
+        except StaleCase as error:
+            flash(str(error), "error")
+            current, status = persons.person_view(case, person), 409
+            form.version.data = case.version
+        except CaseError as error:
+            flash(str(error), "error")
+            status = 400
+        else:
+            flash(_("The details were saved."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    elif request.method == "GET":
+        services.record_read(actor=current_user, case=case, basis=basis)
+        view = persons.person_view(case, person)
+        form = PersonForm(formdata=None, name=view.name, kana=view.kana, relationship=view.relationship,
+                          birth_date=view.birth_date.isoformat() if view.birth_date else "", sex=view.sex,
+                          address=view.address, phone=view.phone, notes=view.notes, version=case.version)
+    else:
+        status = 400
+    return render_template("cases/person_form.html", form=form, case=case, person=person, current=current), status
+
+
+def details_edit(case_id: int):
+    case, basis = load_case(case_id, Action.EDIT)
+    workers = list(db.session.scalars(select(User).where(User.institution_id == case.lead_institution_id,
+                                                         User.role.in_(("caseworker", "supervisor")),
+                                                         User.disabled_at.is_(None)).order_by(User.display_name)))
+    form, status = DetailsForm(), 200
+    form.assigned.choices = [(u.id, u.display_name) for u in workers]
+    if form.validate_on_submit():
+        chosen = [u for u in workers if u.id in set(form.assigned.data)]
+        try:
+            persons.update_details(actor=current_user, case=case, basis=basis, categories=form.categories.data,
+                                   risk=form.risk.data, next_review_date=form.next_review_date.date,
+                                   key_person=form.key_person.data or "", assigned=chosen, version=form.version.data)
+        except CaseError as error:
+            flash(str(error), "error")
+            form.version.data, status = case.version, 409 if isinstance(error, StaleCase) else 400
+        else:
+            flash(_("The details were saved."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    elif request.method == "GET":
+        view = services.read_case(actor=current_user, case=case, basis=basis)
+        form = DetailsForm(formdata=None, categories=case.categories, risk=case.risk,
+                           next_review_date=case.next_review_date.isoformat() if case.next_review_date else "",
+                           key_person=view.key_person, assigned=[u.id for u in view.assigned], version=case.version)
+        form.assigned.choices = [(u.id, u.display_name) for u in workers]
+    else:
+        status = 400
+    return render_template("cases/details_form.html", form=form, case=case), status

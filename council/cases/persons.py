@@ -1,0 +1,81 @@
+"""Changing who a case is about: the subject's details and household members, with edit conflicts refused."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from council.audit.events import AuditTag, record
+from council.auth.models import User
+from council.cases.errors import CaseError, StaleCase
+from council.cases.models import Case, Person
+from council.cases.records import require_open
+from council.cases.services import PersonInput, PersonView, read_person, store_person
+from council.database import db
+
+
+def add_household_member(*, actor: User, case: Case, basis: str, data: PersonInput) -> Person:
+    """Add a member of the subject's household (関係: data.relationship). Commits."""
+    require_open(case)
+    if not data.name.strip():
+        raise CaseError(_("The household member needs a name."))
+    person = Person(case_id=case.id, relationship_kind="household")
+    db.session.add(person)
+    db.session.flush()
+    store_person(case, person, data)
+    case.version += 1
+    record(tag=AuditTag.PERSON_ADDED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    db.session.commit()
+    return person
+
+
+def update_person(*, actor: User, case: Case, basis: str, person: Person, data: PersonInput, version) -> None:
+    """Replace a person's details. Raises StaleCase (nothing written) when the case changed meanwhile."""
+    require_open(case)
+    if person.case_id != case.id:
+        raise CaseError(_("No such person in this case."))
+    if str(version) != str(case.version):
+        raise StaleCase(_("Someone else changed this case while you were editing. Your changes were not saved; "
+                          "what is stored now is shown next to what you typed."))
+    if not data.name.strip() or not data.kana.strip() and person.relationship_kind == "subject":
+        raise CaseError(_("Name and kana are needed."))
+    store_person(case, person, data)
+    case.version += 1
+    record(tag=AuditTag.PERSON_CHANGED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    db.session.commit()
+
+
+def person_view(case: Case, person: Person) -> PersonView:
+    return read_person(case, person)
+
+
+def update_details(*, actor: User, case: Case, basis: str, categories: list[str], risk: str, next_review_date,
+                   key_person: str, assigned: list[User], version) -> None:
+    """Change the case's metadata, key person and assigned workers. Raises StaleCase on a conflicting edit."""
+    from council.cases.models import CaseAssignment, CaseCategory, Risk
+    from council.cases.vault import vault
+
+    require_open(case)
+    if str(version) != str(case.version):
+        raise StaleCase(_("Someone else changed this case while you were editing. Your changes were not saved; "
+                          "what is stored now is shown next to what you typed."))
+    if any(user.institution_id != case.lead_institution_id for user in assigned):
+        raise CaseError(_("Only workers of the lead institution can be assigned."))
+    Risk(risk)
+    # Change the collections in place: replacing them would insert the new rows before deleting the old ones
+    # and trip the unique constraints.
+    wanted = list(dict.fromkeys(categories))
+    for row in [row for row in case.category_rows if row.category not in wanted]:
+        case.category_rows.remove(row)
+    case.category_rows.extend(CaseCategory(category=c) for c in wanted if c not in case.categories)
+    case.risk, case.next_review_date = risk, next_review_date
+    case.key_person_enc = vault().cipher(case).encrypt(key_person or None, table="case_file", column="key_person",
+                                                       row_id=case.id)
+    chosen = {user.id for user in assigned}
+    for row in [row for row in case.assignments if row.user_id not in chosen]:
+        case.assignments.remove(row)
+    kept = {row.user_id for row in case.assignments}
+    case.assignments.extend(CaseAssignment(case_id=case.id, user_id=uid) for uid in chosen - kept)
+    db.session.flush()
+    case.version += 1
+    record(tag=AuditTag.CASE_CHANGED, actor=actor, target=case, basis=basis)
+    db.session.commit()
