@@ -16,8 +16,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
     @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return ROLE_LABELS[self]
 
 
 ROLE_LABELS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.exceptions import NotFound
@@ -27,6 +28,13 @@ class Basis(StrEnum):
     OWN_INSTITUTION = "own_institution"
     ASSIGNED = "assigned"
     COORDINATOR_LEDGER = "coordinator_ledger"
+
+
+BASIS_LABELS = {
+    Basis.OWN_INSTITUTION: _l("a case of your own institution"),
+    Basis.ASSIGNED: _l("you are assigned to this case"),
+    Basis.COORDINATOR_LEDGER: _l("the coordinator's progress ledger"),
+}
 
 
 def _assigned(user) -> ColumnElement:

@@ -67,7 +67,7 @@ def create_institution(*, actor: User | None, council: Council, name: str, kind:
 
 
 def update_institution(*, actor: User, institution: Institution, name: str, kind: str, is_coordinator: bool,
-                       version: int) -> None:
+                       version: int, caseworkers_see_all: bool | None = None) -> None:
     """Change an institution. Raises StaleEdit when ``version`` is outdated, AdminError when not allowed."""
     _check_version(institution, version)
     name = name.strip()
@@ -76,9 +76,12 @@ def update_institution(*, actor: User, institution: Institution, name: str, kind
         raise AdminError(_("An institution with this name already exists in the council."))
     if is_coordinator and _coordinator_taken(institution.council_id, institution.id):
         raise AdminError(_("The council already has a coordinator institution; there can be only one."))
-    changed = [f for f, new in (("name", name), ("kind", kind), ("is_coordinator", is_coordinator))
-               if getattr(institution, f) != new]
+    if caseworkers_see_all is None:
+        caseworkers_see_all = institution.caseworkers_see_all
+    changed = [f for f, new in (("name", name), ("kind", kind), ("is_coordinator", is_coordinator),
+                                ("caseworkers_see_all", caseworkers_see_all)) if getattr(institution, f) != new]
     institution.name, institution.kind, institution.is_coordinator = name, kind, is_coordinator
+    institution.caseworkers_see_all = caseworkers_see_all
     institution.version += 1
     record(tag=AuditTag.INSTITUTION_CHANGED, actor=actor, target=institution, reason=",".join(changed))
     db.session.commit()

@@ -32,6 +32,8 @@ class InstitutionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Type"))
     is_coordinator = BooleanField(_l("Coordinator institution (調整機関)"))
+    caseworkers_see_all = BooleanField(_l("Every caseworker of this institution may read all its cases "
+                                          "(otherwise only the cases they are assigned to)"))
     version = HiddenField()
 
     def __init__(self, *args, **kwargs):

@@ -45,8 +45,9 @@ class InstitutionType(StrEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
-        return str(INSTITUTION_TYPE_LABELS[self])
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return INSTITUTION_TYPE_LABELS[self]
 
     @classmethod
     def parse(cls, text: str) -> InstitutionType:

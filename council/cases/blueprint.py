@@ -15,6 +15,7 @@ def _labels():
 
     from flask import request, url_for
 
+    from council.access.policy import BASIS_LABELS
     from council.cases.dates import format_both
     from council.cases.models import CaseStatus, ConsentState, RecordKind, Risk
 
@@ -24,6 +25,7 @@ def _labels():
     return {"status_label": lambda value: CaseStatus(value).label, "risk_label": lambda value: Risk(value).label,
             "kind_label": lambda value: RecordKind(value).label, "both_calendars": format_both,
             "consent_label": lambda value: ConsentState(value).label,
+            "basis_label": lambda value: BASIS_LABELS.get(value, value),
             "today": dt.date.today(), "page_url": page_url, "now": dt.datetime.now(dt.UTC)}
 
 

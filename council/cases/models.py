@@ -24,8 +24,9 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
     @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return STATUS_LABELS[self]
 
 
 STATUS_LABELS = {
@@ -52,8 +53,9 @@ class Risk(StrEnum):
     LOW = "low"
 
     @property
-    def label(self) -> str:
-        return str({Risk.HIGH: _l("High"), Risk.MEDIUM: _l("Medium"), Risk.LOW: _l("Low")}[self])
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {Risk.HIGH: _l("High"), Risk.MEDIUM: _l("Medium"), Risk.LOW: _l("Low")}[self]
 
 
 #: The default 困りごと categories; a council may configure its own list.
@@ -180,10 +182,11 @@ class RecordKind(StrEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
-        return str({RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
                     RecordKind.OFFICE: _l("Office visit"), RecordKind.ACCOMPANY: _l("Accompanying"),
-                    RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other")}[self])
+                    RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other")}[self]
 
 
 class SupportRecord(Base):
@@ -229,9 +232,10 @@ class ConsentState(StrEnum):
     WITHDRAWN = "withdrawn"
 
     @property
-    def label(self) -> str:
-        return str({ConsentState.NOT_OBTAINED: _l("Not obtained"), ConsentState.OBTAINED: _l("Obtained"),
-                    ConsentState.WITHDRAWN: _l("Withdrawn")}[self])
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {ConsentState.NOT_OBTAINED: _l("Not obtained"), ConsentState.OBTAINED: _l("Obtained"),
+                    ConsentState.WITHDRAWN: _l("Withdrawn")}[self]
 
 
 class Consent(Base):

@@ -25,6 +25,7 @@ from council.cases.forms import (
     StatusForm,
 )
 from council.cases.models import Case, SupportRecord
+from council.core.web import DISPLAY_ZONE
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -105,7 +106,9 @@ def case_view(case_id: int):
     users = {u.id: u for u in db.session.query(User).join(Institution).filter(
         Institution.council_id == current_user.council_id)}
     institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
-    record_form = RecordForm(formdata=None, occurred_at=dt.datetime.now().replace(second=0, microsecond=0))
+    # The form shows Japan time, whatever the server's clock zone is.
+    now_in_japan = dt.datetime.now(DISPLAY_ZONE).replace(tzinfo=None, second=0, microsecond=0)
+    record_form = RecordForm(formdata=None, occurred_at=now_in_japan)
     status_form = StatusForm(formdata=None, status=case.status, version=case.version)
     return render_template("cases/view.html", view=view, users=users, institutions=institutions,
                            record_form=record_form, status_form=status_form, delete_form=DeleteRecordForm(),
@@ -162,7 +165,7 @@ def record_edit(case_id: int, record_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
         text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
-        form = RecordForm(formdata=None, occurred_at=row.occurred_at.astimezone().replace(tzinfo=None),
+        form = RecordForm(formdata=None, occurred_at=row.occurred_at.astimezone(DISPLAY_ZONE).replace(tzinfo=None),
                           kind=row.kind, body=text, version=row.version)
     return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), \
         (409 if current_text is not None else 200)
@@ -202,8 +205,6 @@ def status_change(case_id: int):
 
 def _aware(value: dt.datetime) -> dt.datetime:
     """Times are typed in Japan time; the database keeps UTC."""
-    from council.core.web import DISPLAY_ZONE
-
     return value.replace(tzinfo=DISPLAY_ZONE)
 
 

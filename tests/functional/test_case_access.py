@@ -161,3 +161,23 @@ def test_a_purged_case_is_gone_for_everyone(app, world):
     sign_in(app, client, users["assigned caseworker"])
     assert client.get(f"/cases/{case.id}").status_code == 404
     assert case.number not in client.get("/cases/").get_data(as_text=True)
+
+
+def test_admin_lets_all_caseworkers_of_an_institution_read_its_cases(app, make_user, make_case):
+    from tests.conftest import sign_in
+
+    owner = make_user("caseworker")
+    colleague = make_user("caseworker", institution=owner.institution)
+    case = make_case(owner)
+    admin = make_user("admin", institution=owner.institution)
+    reader = app.test_client()
+    sign_in(app, reader, colleague)
+    assert reader.get(f"/cases/{case.id}").status_code == 404
+    admin_client = app.test_client()
+    sign_in(app, admin_client, admin)
+    with app.app_context():
+        version = db_get(app, Institution, owner.institution_id).version
+    response = admin_client.post(f"/admin/institutions/{owner.institution_id}", data={
+        "name": owner.institution.name, "kind": "government", "caseworkers_see_all": "y", "version": str(version)})
+    assert response.status_code == 302
+    assert reader.get(f"/cases/{case.id}").status_code == 200
