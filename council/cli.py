@@ -72,6 +72,9 @@ def serve_command(host: str, port: int):
         token = issue_first_admin_link()
         click.secho("No administrator exists yet. Open this one-time link to create the first one:", fg="yellow")
         click.secho(f"  http://{host}:{port}/setup/first/{token}", bold=True)
+    from council.database import db
+
+    db.session.remove()  # end the check's transaction: on SQLite it holds the write lock while it is open
     click.echo(f"Council:  http://{host}:{port}/")
     click.echo(f"Platform: http://{host}:{port}/platform/")
     run_simple(host, port, serve_both(current_app._get_current_object()), use_reloader=False, threaded=True)
@@ -284,9 +287,10 @@ def purge_expired_command():
 @cli.command("import-cases")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--institution", "institution_name", help="Lead institution for rows whose 担当機関 is empty.")
+@click.option("--allow-duplicates", is_flag=True, help="Import rows whose person already has a case.")
 @click.option("--council", "council_name")
 @with_appcontext
-def import_cases_command(path: str, institution_name: str | None, council_name: str | None):
+def import_cases_command(path: str, institution_name: str | None, council_name: str | None, allow_duplicates: bool):
     """Import the council's ledger (CSV in UTF-8 or CP932, or .xlsx): all rows or none."""
     from pathlib import Path
 
@@ -295,10 +299,11 @@ def import_cases_command(path: str, institution_name: str | None, council_name: 
 
     council = _council(council_name)
     try:
-        rows, _institutions = check_ledger(Path(path), council=council, default_institution=institution_name)
+        rows, _institutions = check_ledger(Path(path), council=council, default_institution=institution_name,
+                                           allow_duplicates=allow_duplicates)
         with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
             result = import_ledger(Path(path), council=council, actor=None, default_institution=institution_name,
-                                   progress=bar.update)
+                                   allow_duplicates=allow_duplicates, progress=bar.update)
     except LedgerInvalid as invalid:
         for error in invalid.errors:
             click.echo(f"row {error.row}, {error.column}: {error.message}" if error.row else str(error.message),

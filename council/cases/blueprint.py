@@ -29,6 +29,13 @@ def _labels():
             "today": dt.date.today(), "page_url": page_url, "now": dt.datetime.now(dt.UTC)}
 
 
+@bp.app_template_filter("filesize")
+def _filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
 def _route(rule: str, endpoint: str, view, permission=Permission.CASES_WORK, methods=("GET",)) -> None:
     bp.add_url_rule(rule, endpoint, requires(permission)(view), methods=list(methods))
 
@@ -41,6 +48,7 @@ _route("/import", "import", views.ledger_import, Permission.CASES_IMPORT, method
 _route("/<int:case_id>", "view", views.case_view)
 _route("/<int:case_id>/records", "record_add", views.record_add, methods=("POST",))
 _route("/<int:case_id>/records/<int:record_id>/edit", "record_edit", views.record_edit, methods=("GET", "POST"))
+_route("/<int:case_id>/records/<int:record_id>/history", "record_history", views.record_history)
 _route("/<int:case_id>/records/<int:record_id>/delete", "record_delete", views.record_delete, methods=("POST",))
 _route("/<int:case_id>/status", "status", views.status_change, methods=("POST",))
 _route("/<int:case_id>/consents", "consent_add", document_views.consent_add, methods=("GET", "POST"))

@@ -29,7 +29,7 @@ def consent_add(case_id: int):
             flash(str(error), "error")
         else:
             flash(_("The consent was recorded."), "info")
-            return redirect(url_for("cases.view", case_id=case.id) + "#consent")
+            return redirect(url_for("cases.view", case_id=case.id))
     return render_template("cases/consent_form.html", form=form, case=case), (400 if form.errors else 200)
 
 
@@ -46,7 +46,7 @@ def consent_withdraw(case_id: int, consent_id: int):
         flash(str(error), "error")
     else:
         flash(_("The consent was marked as withdrawn."), "info")
-    return redirect(url_for("cases.view", case_id=case.id) + "#consent")
+    return redirect(url_for("cases.view", case_id=case.id))
 
 
 def plan_edit(case_id: int):
@@ -66,7 +66,7 @@ def plan_edit(case_id: int):
             return render_template("cases/plan_form.html", form=form, case=case, current=None), 400
         else:
             flash(_("The plan was saved as a new version."), "info")
-            return redirect(url_for("cases.view", case_id=case.id) + "#plan")
+            return redirect(url_for("cases.view", case_id=case.id))
     else:
         record_read(actor=current_user, case=case, basis=basis)
         plan = documents.current_plan(case)
@@ -90,7 +90,7 @@ def attachment_add(case_id: int):
             flash(_("The file was stored (encrypted)."), "info")
     else:
         flash(_("Choose a file."), "error")
-    return redirect(url_for("cases.view", case_id=case.id) + "#attachments")
+    return redirect(url_for("cases.view", case_id=case.id))
 
 
 def attachment_download(case_id: int, attachment_id: int):

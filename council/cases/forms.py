@@ -13,8 +13,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from council.cases.models import DEFAULT_CATEGORIES, CaseStatus, RecordKind, Risk
+
+#: Several choices as a list of checkboxes: easier than a Ctrl-click multiple select, and nothing scrolls away.
+CHECKBOXES = ListWidget(prefix_label=False)
 
 
 class JapaneseDateField(StringField):
@@ -46,7 +50,8 @@ class IntakeForm(FlaskForm):
     address = StringField(_l("Home address"), validators=[Length(max=300)])
     phone = StringField(_l("Phone number"), validators=[Length(max=30)])
     key_person = StringField(_l("Key person"), validators=[Length(max=200)])
-    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES])
+    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES],
+                                     widget=CHECKBOXES, option_widget=CheckboxInput())
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk], default=Risk.MEDIUM.value)
     intake_date = JapaneseDateField(_l("Intake date"), validators=[DataRequired(), Length(max=30)])
     next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
@@ -82,6 +87,7 @@ class StatusForm(FlaskForm):
 class ImportForm(FlaskForm):
     ledger = FileField(_l("Ledger file (.xlsx or .csv)"), validators=[FileRequired()])
     institution = SelectField(_l("Lead institution for rows without 担当機関"), validators=[Optional()])
+    allow_duplicates = BooleanField(_l("Import rows even when the person may already have a case"))
 
 
 class ListFilterForm(FlaskForm):
@@ -134,9 +140,11 @@ class PersonForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
-    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES])
+    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES],
+                                     widget=CHECKBOXES, option_widget=CheckboxInput())
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk])
     next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
     key_person = StringField(_l("Key person"), validators=[Length(max=200)])
-    assigned = SelectMultipleField(_l("Assigned workers"), coerce=int)
+    assigned = SelectMultipleField(_l("Assigned workers"), coerce=int, widget=CHECKBOXES,
+                                   option_widget=CheckboxInput())
     version = HiddenField()

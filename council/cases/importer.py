@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, User
 from council.cases.ledger_import import RowError, read_rows, validate
-from council.cases.models import DEFAULT_CATEGORIES, Risk
+from council.cases.models import DEFAULT_CATEGORIES, Case, Risk
+from council.cases.search import SearchTerms
 from council.cases.services import PersonInput, new_case
 from council.cases.vault import vault
 from council.database import db
@@ -31,25 +33,48 @@ class ImportResult:
     last_number: str | None
 
 
-def check_ledger(path: Path, *, council: Council, default_institution: str | None):
-    """Validate the whole file; return the rows or raise LedgerInvalid (ImportFileError for unreadable files)."""
+def check_ledger(path: Path, *, council: Council, default_institution: str | None, allow_duplicates: bool = False):
+    """Validate the whole file; return the rows or raise LedgerInvalid (ImportFileError for unreadable files).
+
+    Unless ``allow_duplicates``, a row whose person already has a case in the council (same blind index of
+    kana, kanji name, kana surname with date of birth, or phone) is an error naming the holding institution,
+    so importing the same ledger twice cannot double every case.
+    """
     institutions = {i.name: i.id for i in db.session.scalars(select(Institution)
                                                               .where(Institution.council_id == council.id))}
     rows, errors = validate(read_rows(path), allowed_categories=set(DEFAULT_CATEGORIES),
                             institutions=set(institutions), default_institution=default_institution)
+    if not allow_duplicates:
+        errors += _existing_people(rows, council)
     if errors:
-        raise LedgerInvalid(errors)
+        raise LedgerInvalid(sorted(errors, key=lambda error: error.row or 10**9))
     return rows, institutions
 
 
+def _existing_people(rows, council: Council) -> list[RowError]:
+    names = {i.id: i.name for i in db.session.scalars(select(Institution).where(Institution.council_id == council.id))}
+    errors = []
+    for row in rows:
+        terms = SearchTerms(name=row.name, kana=row.kana, birth_date=row.birth_date, phone=row.phone)
+        holders = db.session.scalars(select(Case.lead_institution_id).where(
+            Case.council_id == council.id, Case.purged_at.is_(None), Case.persons.any(or_(*terms.conditions())))
+        ).all()
+        if holders:
+            errors.append(RowError(row.row, "氏名", _l("A possible existing case is held by %(names)s. Check it, or "
+                                                       "import with duplicates allowed.",
+                                                       names="、".join(sorted({names[h] for h in holders})))))
+    return errors
+
+
 def import_ledger(path: Path, *, council: Council, actor: User | None, default_institution: str | None = None,
-                  progress=None) -> ImportResult:
+                  allow_duplicates: bool = False, progress=None) -> ImportResult:
     """Import every row as a new case (受付, urgency medium), in one transaction: all rows or none.
 
     Each case is audited (``case.imported`` with the row number); the 相談内容 becomes its first record.
     Raises LedgerInvalid (nothing written) when any row has an error.
     """
-    rows, institutions = check_ledger(path, council=council, default_institution=default_institution)
+    rows, institutions = check_ledger(path, council=council, default_institution=default_institution,
+                                      allow_duplicates=allow_duplicates)
     numbers = []
     for row in rows:
         subject = PersonInput(name=row.name, kana=row.kana, birth_date=row.birth_date, sex=row.sex,

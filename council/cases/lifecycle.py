@@ -11,7 +11,7 @@ from sqlalchemy import select
 from council.audit.events import AuditTag, record
 from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
-from council.cases.models import TRANSITIONS, Case, CaseStatus
+from council.cases.models import TRANSITIONS, Case, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
 from council.core.db import utcnow
 from council.database import db
@@ -43,6 +43,13 @@ def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, 
         case.closure_reason_enc = cipher.encrypt(reason, table="case_file", column="closure_reason", row_id=case.id)
     elif case.status == CaseStatus.CLOSED:
         case.closed_on = case.purge_after = None
+    change = CaseStatusChange(case_id=case.id, from_status=case.status, to_status=target.value, changed_by=actor.id,
+                              changed_at=utcnow())
+    db.session.add(change)
+    db.session.flush()
+    change.reason_enc = cipher.encrypt(reason, table="case_status_change", column="reason", row_id=change.id)
+    if target == CaseStatus.CLOSED:
+        case.next_review_date = None  # nothing left to review: a closed case is never overdue
     previous, case.status, case.version = case.status, target.value, case.version + 1
     # The free-text reason may describe the person, so the audit trail records only the transition.
     record(tag=AuditTag.CASE_STATUS_CHANGED, actor=actor, target=case, basis=basis, reason=f"{previous} -> {target}")
@@ -76,3 +83,12 @@ def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
         if progress:
             progress(1)
     return [case.number for case in due]
+
+
+def status_history(case: Case) -> list[tuple[CaseStatusChange, str]]:
+    """Every status change of ``case`` with its decrypted reason, oldest first (the caller recorded the read)."""
+    cipher = vault().cipher(case)
+    rows = db.session.scalars(select(CaseStatusChange).where(CaseStatusChange.case_id == case.id)
+                              .order_by(CaseStatusChange.id))
+    return [(row, cipher.decrypt(row.reason_enc, table="case_status_change", column="reason", row_id=row.id) or "")
+            for row in rows]

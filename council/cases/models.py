@@ -136,6 +136,19 @@ class CaseNumberCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CaseStatusChange(Base):
+    """Who moved a case from one status to another, when and why (the why is encrypted: it may be personal)."""
+
+    __tablename__ = "case_status_change"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CaseAssignment(Base):
     """A worker assigned to a case (担当者)."""
 

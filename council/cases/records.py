@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from council.audit.events import AuditTag, record
 from council.auth.models import User
@@ -12,6 +13,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord, SupportRecordRevision
 from council.cases.vault import vault
 from council.core.db import utcnow
+from council.core.web import DISPLAY_ZONE
 from council.database import db
 
 
@@ -26,8 +28,8 @@ def _seal(case: Case, row: SupportRecord, column: str, text: str | None) -> byte
 
 
 def _touch_contact(case: Case, occurred_at: dt.datetime) -> None:
-    """Days since last contact drive 見守り: the newest record date becomes the last contact."""
-    day = occurred_at.date()
+    """Days since last contact drive 見守り: the newest record date (in Japan) becomes the last contact."""
+    day = occurred_at.astimezone(DISPLAY_ZONE).date()
     if case.last_contact_date is None or day > case.last_contact_date:
         case.last_contact_date = day
 
@@ -45,7 +47,7 @@ def _add_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kin
                 institution_id: int | None = None) -> SupportRecord:
     row = SupportRecord(case_id=case.id, occurred_at=occurred_at, kind=RecordKind(kind).value,
                         author_id=actor.id if actor else None,
-                        institution_id=actor.institution_id if actor else institution_id)
+                        institution_id=institution_id or actor.institution_id)
     db.session.add(row)
     db.session.flush()
     row.body_enc = _seal(case, row, "body", body)
@@ -99,3 +101,14 @@ def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, re
     row.delete_reason_enc = _seal(case, row, "delete_reason", reason)
     record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
     db.session.commit()
+
+
+def history(*, actor: User, case: Case, basis: str, row: SupportRecord) -> list[tuple[SupportRecordRevision, str]]:
+    """Earlier versions of a record, newest first, decrypted; the read is audited. Commits."""
+    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, basis=basis, reason=f"case {case.number} history")
+    db.session.commit()
+    cipher = vault().cipher(case)
+    revisions = db.session.scalars(select(SupportRecordRevision).where(SupportRecordRevision.record_id == row.id)
+                                   .order_by(SupportRecordRevision.revision.desc()))
+    return [(rev, cipher.decrypt(rev.body_enc, table="support_record", column="body", row_id=row.id) or "")
+            for rev in revisions]

@@ -15,6 +15,7 @@ from council.access.policy import content_basis, visible_cases
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.models import Case, Person
+from council.cases.services import ListedCase, subject_name
 from council.cases.vault import vault
 from council.database import db
 
@@ -47,8 +48,10 @@ class SearchTerms:
                                        ("phone", self.phone)) if v) or "none"
 
 
-def search(*, actor: User, terms: SearchTerms) -> list[Case]:
-    """Cases ``actor`` may read that hold a person matching any given term. Commits the audit event."""
+def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
+    """Cases ``actor`` may read that hold a person matching any given term, with the subject's name.
+
+    Commits the audit event (which cases were found) before any name is decrypted."""
     conditions = terms.conditions()
     cases = [] if not conditions else list(db.session.scalars(
         select(Case).where(visible_cases(actor), Case.purged_at.is_(None),
@@ -56,7 +59,7 @@ def search(*, actor: User, terms: SearchTerms) -> list[Case]:
     record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
            reason=f"by {terms.kinds()}: {','.join(c.number for c in cases) or 'no match'}")
     db.session.commit()
-    return cases
+    return [ListedCase(case=case, subject_name=subject_name(case)) for case in cases]
 
 
 @dataclass

@@ -7,6 +7,7 @@ event (with the access basis) in the same transaction, then commit.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -33,6 +34,7 @@ from council.cases.models import (
 from council.cases.records import new_record
 from council.cases.vault import vault
 from council.core.db import utcnow
+from council.core.web import DISPLAY_ZONE
 from council.database import db
 
 #: Years a closed case is kept before its data key is destroyed (configurable per deployment).
@@ -85,6 +87,12 @@ class CaseView:
 # -- writing persons --------------------------------------------------------------------------------
 
 
+def as_katakana(kana: str) -> str:
+    """フリガナ is kept in full-width katakana, however it was typed (hiragana, half-width)."""
+    text = unicodedata.normalize("NFKC", kana or "").strip()
+    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
+
+
 def store_person(case: Case, person: Person, data: PersonInput) -> None:
     """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction)."""
     cipher = vault().cipher(case)
@@ -93,7 +101,7 @@ def store_person(case: Case, person: Person, data: PersonInput) -> None:
         return cipher.encrypt(value or None, table="person", column=column, row_id=person.id)
 
     birth_iso = data.birth_date.isoformat() if data.birth_date else ""
-    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", data.kana)
+    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", as_katakana(data.kana))
     person.birth_date_enc, person.sex_enc = seal("birth_date", birth_iso), seal("sex", data.sex)
     person.address_enc, person.phone_enc = seal("address", data.address), seal("phone", data.phone)
     person.notes_enc, person.relationship_enc = seal("notes", data.notes), seal("relationship", data.relationship)
@@ -169,11 +177,13 @@ def new_case(*, actor: User | None, council_id: int, lead_institution_id: int, i
         db.session.add(person)
         db.session.flush()
         store_person(case, person, data)
-    if first_record and actor is not None:
-        new_record(case, actor=actor, occurred_at=utcnow(), kind=RecordKind.OFFICE, body=first_record)
-    elif first_record:
-        new_record(case, actor=None, occurred_at=dt.datetime.combine(intake_date, dt.time(9), tzinfo=dt.UTC),
-                   kind=RecordKind.OFFICE, body=first_record, institution_id=lead_institution_id)
+    if first_record:
+        # The consultation happened on the intake date: now if that is today, otherwise 9:00 Japan time.
+        today = dt.datetime.now(DISPLAY_ZONE)
+        when = utcnow() if intake_date == today.date() else \
+            dt.datetime.combine(intake_date, dt.time(9), tzinfo=DISPLAY_ZONE)
+        new_record(case, actor=actor, occurred_at=when, kind=RecordKind.OFFICE, body=first_record,
+                   institution_id=lead_institution_id)
     return case
 
 
@@ -232,7 +242,7 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
     if case_filter.risk:
         query = query.where(Case.risk == case_filter.risk)
     if case_filter.review_overdue:
-        query = query.where(Case.next_review_date < dt.date.today())
+        query = query.where(Case.next_review_date < dt.date.today(), Case.status != CaseStatus.CLOSED)
     if case_filter.min_days_since_contact is not None:
         cutoff = dt.date.today() - dt.timedelta(days=case_filter.min_days_since_contact)
         query = query.where(Case.last_contact_date <= cutoff)
@@ -247,13 +257,15 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
            basis="coordinator_ledger" if ledger else None,
            reason=",".join(c.number for c in page) or "none")
     db.session.commit()
-    listed = []
-    for case in page:
-        subject = case.subject
-        name = "" if ledger or subject is None else (vault().cipher(case).decrypt(
-            subject.name_enc, table="person", column="name", row_id=subject.id) or "")
-        listed.append(ListedCase(case=case, subject_name=name))
-    return listed, more
+    return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more
+
+
+def subject_name(case: Case) -> str:
+    """The decrypted name of the case's subject (for lists the caller has already audited)."""
+    subject = case.subject
+    if subject is None:
+        return ""
+    return vault().cipher(case).decrypt(subject.name_enc, table="person", column="name", row_id=subject.id) or ""
 
 
 def record_read(*, actor: User, case: Case, basis: str) -> None:

@@ -102,19 +102,25 @@ def case_search():
 
 def case_view(case_id: int):
     case, basis = load_case(case_id, Action.VIEW)
+    return _render_case(case, basis)
+
+
+def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = None,
+                 status_form: StatusForm | None = None, status: int = 200):
+    """The case page; a refused form is shown again with what was typed."""
     view = services.read_case(actor=current_user, case=case, basis=basis)
     users = {u.id: u for u in db.session.query(User).join(Institution).filter(
         Institution.council_id == current_user.council_id)}
     institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
     # The form shows Japan time, whatever the server's clock zone is.
     now_in_japan = dt.datetime.now(DISPLAY_ZONE).replace(tzinfo=None, second=0, microsecond=0)
-    record_form = RecordForm(formdata=None, occurred_at=now_in_japan)
-    status_form = StatusForm(formdata=None, status=case.status, version=case.version)
+    record_form = record_form or RecordForm(formdata=None, occurred_at=now_in_japan)
+    status_form = status_form or StatusForm(formdata=None, status=case.status, version=case.version)
     return render_template("cases/view.html", view=view, users=users, institutions=institutions,
                            record_form=record_form, status_form=status_form, delete_form=DeleteRecordForm(),
                            consents=documents.consents(case), plan=documents.current_plan(case),
                            attachments=documents.attachments(case), attachment_form=AttachmentForm(),
-                           confirm_form=ConfirmForm())
+                           confirm_form=ConfirmForm(), history=lifecycle.status_history(case)), status
 
 
 def case_print(case_id: int):
@@ -171,6 +177,17 @@ def record_edit(case_id: int, record_id: int):
         (409 if current_text is not None else 200)
 
 
+def record_history(case_id: int, record_id: int):
+    case, basis = load_case(case_id, Action.VIEW)
+    row = db.session.get(SupportRecord, record_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    versions = records.history(actor=current_user, case=case, basis=basis, row=row)
+    users = {u.id: u for u in db.session.query(User).join(Institution).filter(
+        Institution.council_id == current_user.council_id)}
+    return render_template("cases/record_history.html", case=case, row=row, versions=versions, users=users)
+
+
 def record_delete(case_id: int, record_id: int):
     case, basis = load_case(case_id, Action.EDIT)
     row = db.session.get(SupportRecord, record_id)
@@ -184,6 +201,8 @@ def record_delete(case_id: int, record_id: int):
             records.delete_record(actor=current_user, case=case, basis=basis, row=row, reason=form.reason.data)
         except CaseError as error:
             flash(str(error), "error")
+        else:
+            flash(_("The record was deleted; its text is kept in the history with your reason."), "info")
     return redirect(url_for("cases.view", case_id=case.id))
 
 
@@ -196,11 +215,13 @@ def status_change(case_id: int):
                                     reason=form.reason.data, version=form.version.data)
         except CaseError as error:
             flash(str(error), "error")
-        else:
-            flash(_("The status was changed."), "info")
-    else:
-        flash(_("Choose a status and say why."), "error")
-    return redirect(url_for("cases.view", case_id=case.id))
+            status = 409 if isinstance(error, StaleCase) else 400
+            db.session.refresh(case)
+            form.version.data = case.version  # what was typed stays; a second try builds on what is stored now
+            return _render_case(case, basis, status_form=form, status=status)
+        flash(_("The status was changed."), "info")
+        return redirect(url_for("cases.view", case_id=case.id))
+    return _render_case(case, basis, status_form=form, status=400)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -213,7 +234,8 @@ def ledger_import():
     from council.cases.ledger_import import ImportFileError
 
     form = ImportForm()
-    form.institution.choices = [("", "—"), (current_user.institution.name, current_user.institution.name)]
+    own = current_user.institution.name
+    form.institution.choices = [(own, own), ("", _("None: every row names its institution"))]
     errors, status = [], 200
     if form.validate_on_submit():
         upload = form.ledger.data
@@ -227,7 +249,8 @@ def ledger_import():
             try:
                 result = import_ledger(path, council=current_user.institution.council,
                                        actor=current_user._get_current_object(),
-                                       default_institution=form.institution.data or None)
+                                       default_institution=form.institution.data or None,
+                                       allow_duplicates=form.allow_duplicates.data)
             except LedgerInvalid as invalid:
                 errors, status = invalid.errors, 400
             except (ImportFileError, ValueError) as error:

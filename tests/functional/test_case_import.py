@@ -96,3 +96,20 @@ def test_upload_page_lists_errors_and_imports_nothing(app, client, login, make_u
 def test_caseworkers_cannot_import(client, login, make_user):
     login(make_user("caseworker"))
     assert client.get("/cases/import").status_code == 403
+
+
+def test_importing_the_same_ledger_twice_is_refused(app, runner, make_institution, tmp_path):
+    from flask.cli import ScriptInfo
+
+    from council.cli import cli
+
+    institution = make_institution("みどり市社会福祉協議会")
+    path = write_csv(tmp_path / "ledger.csv", rows(institution.name))
+    info = ScriptInfo(create_app=lambda: app)
+    assert runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name], obj=info).exit_code == 0
+    again = runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name], obj=info)
+    assert again.exit_code == 1 and "row 2, 氏名" in again.output and "みどり市社会福祉協議会" in again.output
+    assert count_cases(app) == 2
+    forced = runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name, "--allow-duplicates"],
+                           obj=info)
+    assert forced.exit_code == 0 and count_cases(app) == 4

@@ -27,7 +27,7 @@ def test_intake_opens_an_encrypted_case_that_reads_back(app, client, login, make
     response = client.post("/cases/new", data=INTAKE)
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    for value in ("佐藤 花子", "さとう はなこ", "みどり市緑町4-5-6 コーポ緑202", "佐藤 一郎（長男）", "民生委員から"):
+    for value in ("佐藤 花子", "サトウ ハナコ", "みどり市緑町4-5-6 コーポ緑202", "佐藤 一郎（長男）", "民生委員から"):
         assert value in page
     assert "1975" in page and "昭和50年" in page  # both calendars
     assert last_event(app).tag == "case.viewed" and last_event(app).basis == "assigned"
@@ -158,3 +158,55 @@ def test_intake_errors_keep_what_was_typed(client, login, make_user):
     response = client.post("/cases/new", data={**INTAKE, "birth_date": "平成31年5月1日"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "みどり市緑町4-5-6 コーポ緑202" in page and "平成31年5月1日" in page
+
+
+def test_status_history_keeps_the_reason_and_a_stale_change_keeps_the_typed_reason(app, client, login, make_user,
+                                                                                    make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    client.post(f"/cases/{case.id}/status", data={"status": "assessment", "reason": "面談の日程が決まった",
+                                                  "version": "1"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-testid="status-change"' in page and "面談の日程が決まった" in page
+    stale = client.post(f"/cases/{case.id}/status", data={"status": "closed", "reason": "転居のため終結",
+                                                          "version": "1"})
+    assert stale.status_code == 409 and "転居のため終結" in stale.get_data(as_text=True)
+    assert fresh(app, Case, case.id).status == "assessment"
+
+
+def test_record_history_shows_earlier_versions(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker, first_record="最初の版の記録")
+    login(worker)
+    with app.app_context():
+        row = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)).one()
+    client.post(f"/cases/{case.id}/records/{row.id}/edit", data={"occurred_at": "2026-04-02T10:00", "kind": "visit",
+                                                                "body": "直した版の記録", "version": "1"})
+    page = client.get(f"/cases/{case.id}/records/{row.id}/history").get_data(as_text=True)
+    assert 'data-testid="revision"' in page and "最初の版の記録" in page
+
+
+def test_first_record_is_dated_at_intake_so_days_since_contact_count(app, client, login, make_user):
+    login(make_user("caseworker"))
+    response = client.post("/cases/new", data={**INTAKE, "intake_date": "2026-04-01"})
+    with app.app_context():
+        case = db.session.get(Case, int(response.headers["Location"].rsplit("/", 1)[1]))
+        assert case.last_contact_date == dt.date(2026, 4, 1)
+        assert case.days_since_contact == (dt.date.today() - dt.date(2026, 4, 1)).days
+
+
+def test_closed_cases_are_never_overdue(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker, next_review_date=dt.date(2026, 1, 1))
+    login(worker)
+    assert case.number in client.get("/cases/?overdue=y").get_data(as_text=True)
+    client.post(f"/cases/{case.id}/status", data={"status": "closed", "reason": "終結", "version": "1"})
+    assert case.number not in client.get("/cases/?overdue=y").get_data(as_text=True)
+
+
+def test_search_results_name_the_person(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    make_case(worker, name="検索 花子", kana="ケンサク ハナコ")
+    login(worker)
+    assert "検索 花子" in client.post("/cases/search", data={"kana": "けんさく はなこ"}).get_data(as_text=True)

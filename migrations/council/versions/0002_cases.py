@@ -1,8 +1,8 @@
-"""Cases: case files, categories, numbering, assignments, persons, support records, consent, plans, attachments.
+"""Cases: case files, status history, categories, numbering, assignments, persons, support records, consent, plans, attachments.
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 07:42:32.718809
+Create Date: 2026-11-23 08:05:52.532641
 """
 from alembic import op
 import sqlalchemy as sa
@@ -113,6 +113,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_plan', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_plan_case_id'), ['case_id'], unique=False)
+
+    op.create_table('case_status_change',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('from_status', sa.String(length=20), nullable=False),
+    sa.Column('to_status', sa.String(length=20), nullable=False),
+    sa.Column('reason_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('changed_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_case_status_change_case_id_case_file'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['changed_by'], ['user_account.id'], name=op.f('fk_case_status_change_changed_by_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_status_change'))
+    )
+    with op.batch_alter_table('case_status_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_status_change_case_id'), ['case_id'], unique=False)
 
     op.create_table('consent',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -235,6 +250,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_consent_case_id'))
 
     op.drop_table('consent')
+    with op.batch_alter_table('case_status_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_status_change_case_id'))
+
+    op.drop_table('case_status_change')
     with op.batch_alter_table('case_plan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_plan_case_id'))
 
