@@ -49,7 +49,7 @@ def institutions_of(council_id: int) -> list[Institution]:
 
 
 def create_institution(*, actor: User | None, council: Council, name: str, kind: str,
-                       is_coordinator: bool) -> Institution:
+                       is_coordinator: bool, contact: str = "") -> Institution:
     """Add an institution to ``council``. Raises AdminError for a taken name or a second coordinator."""
     name = name.strip()
     InstitutionType(kind)
@@ -59,7 +59,8 @@ def create_institution(*, actor: User | None, council: Council, name: str, kind:
         raise AdminError(_("An institution with this name already exists in the council."))
     if is_coordinator and _coordinator_taken(council.id):
         raise AdminError(_("The council already has a coordinator institution; there can be only one."))
-    institution = Institution(council_id=council.id, name=name, kind=kind, is_coordinator=is_coordinator)
+    institution = Institution(council_id=council.id, name=name, kind=kind, is_coordinator=is_coordinator,
+                              contact=contact.strip() or None)
     db.session.add(institution)
     record(tag=AuditTag.INSTITUTION_CREATED, actor=actor, target=institution, council_id=council.id)
     db.session.commit()
@@ -67,7 +68,7 @@ def create_institution(*, actor: User | None, council: Council, name: str, kind:
 
 
 def update_institution(*, actor: User, institution: Institution, name: str, kind: str, is_coordinator: bool,
-                       version: int, caseworkers_see_all: bool | None = None) -> None:
+                       version: int, caseworkers_see_all: bool | None = None, contact: str | None = None) -> None:
     """Change an institution. Raises StaleEdit when ``version`` is outdated, AdminError when not allowed."""
     _check_version(institution, version)
     name = name.strip()
@@ -82,6 +83,9 @@ def update_institution(*, actor: User, institution: Institution, name: str, kind
                                 ("caseworkers_see_all", caseworkers_see_all)) if getattr(institution, f) != new]
     institution.name, institution.kind, institution.is_coordinator = name, kind, is_coordinator
     institution.caseworkers_see_all = caseworkers_see_all
+    if contact is not None and (contact.strip() or None) != institution.contact:
+        changed.append("contact")
+        institution.contact = contact.strip() or None
     institution.version += 1
     record(tag=AuditTag.INSTITUTION_CHANGED, actor=actor, target=institution, reason=",".join(changed))
     db.session.commit()

@@ -40,7 +40,7 @@ def institution_new():
         try:
             admin.create_institution(actor=current_user, council=current_user.institution.council,
                                      name=form.name.data, kind=form.kind.data,
-                                     is_coordinator=form.is_coordinator.data)
+                                     is_coordinator=form.is_coordinator.data, contact=form.contact.data or "")
         except AdminError as error:
             flash(str(error), "error")
         else:
@@ -57,7 +57,8 @@ def institution_edit(institution_id: int):
         try:
             admin.update_institution(actor=current_user, institution=institution, name=form.name.data,
                                      kind=form.kind.data, is_coordinator=form.is_coordinator.data,
-                                     caseworkers_see_all=form.caseworkers_see_all.data, version=form.version.data)
+                                     caseworkers_see_all=form.caseworkers_see_all.data, contact=form.contact.data,
+                                     version=form.version.data)
         except admin.StaleEdit as error:
             flash(str(error), "error")
             # Keep what was typed, but base a second save on what is stored now.

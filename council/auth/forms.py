@@ -32,6 +32,7 @@ class InstitutionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Type"))
     is_coordinator = BooleanField(_l("Coordinator institution (調整機関)"))
+    contact = StringField(_l("Contact for other institutions (department, phone)"), validators=[Length(max=200)])
     caseworkers_see_all = BooleanField(_l("Every caseworker of this institution may read all its cases "
                                           "(otherwise only the cases they are assigned to)"))
     version = HiddenField()

@@ -102,6 +102,8 @@ class Institution(Base):
     kind: Mapped[str] = mapped_column(String(40))
     #: True for the council's 調整機関 (coordinator institution).
     is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Public contact for colleagues in the council (phone, department): shown when a duplicate is found.
+    contact: Mapped[str | None] = mapped_column(String(200))
     #: When True every caseworker of the institution reads all its cases; otherwise only assigned ones.
     caseworkers_see_all: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

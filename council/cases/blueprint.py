@@ -55,6 +55,7 @@ _route("/<int:case_id>/consents", "consent_add", document_views.consent_add, met
 _route("/<int:case_id>/consents/<int:consent_id>/withdraw", "consent_withdraw", document_views.consent_withdraw,
        methods=("POST",))
 _route("/<int:case_id>/plan", "plan", document_views.plan_edit, methods=("GET", "POST"))
+_route("/<int:case_id>/plan/history", "plan_history", document_views.plan_history)
 _route("/<int:case_id>/attachments", "attachment_add", document_views.attachment_add, methods=("POST",))
 _route("/<int:case_id>/attachments/<int:attachment_id>", "attachment", document_views.attachment_download)
 _route("/<int:case_id>/edit", "details", person_views.details_edit, methods=("GET", "POST"))

@@ -117,6 +117,18 @@ def current_plan(case: Case) -> PlanView:
     return PlanView(row.version, opened("assessment"), opened("plan"), opened("goals"), row.written_by, row.written_at)
 
 
+def plan_versions(case: Case) -> list[PlanView]:
+    """Every version of the plan, newest first, decrypted (the caller has recorded the read)."""
+    cipher = vault().cipher(case)
+    rows = db.session.scalars(select(CasePlan).where(CasePlan.case_id == case.id).order_by(CasePlan.version.desc()))
+
+    def opened(row, column):
+        return cipher.decrypt(getattr(row, f"{column}_enc"), table="case_plan", column=column, row_id=row.id) or ""
+
+    return [PlanView(r.version, opened(r, "assessment"), opened(r, "plan"), opened(r, "goals"), r.written_by,
+                     r.written_at) for r in rows]
+
+
 def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment: str, plan: str, goals: str) -> int:
     """Save a new plan version on top of ``based_on``; return its number. Commits.
 

@@ -101,3 +101,29 @@ def test_another_institution_cannot_download(app, client, login, make_user, make
 
     sign_in(app, other, make_user("supervisor", institution=make_institution("ほか")))
     assert other.get(f"/cases/{case.id}/attachments/{row.id}").status_code == 404
+
+
+def test_earlier_plan_versions_stay_readable(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    for version, assessment in enumerate(["初版の見立て", "二版の見立て"]):
+        client.post(f"/cases/{case.id}/plan", data={"assessment": assessment, "plan": "p", "goals": "g",
+                                                    "based_on": str(version)})
+    page = client.get(f"/cases/{case.id}/plan/history").get_data(as_text=True)
+    assert page.count('data-testid="plan-version"') == 2 and "初版の見立て" in page and "二版の見立て" in page
+
+
+def test_duplicate_warning_shows_the_holders_contact(app, client, login, make_user, make_case, make_institution):
+    from council.auth.models import Institution
+    from tests.conftest import db_get
+
+    holder_institution = make_institution("保有機関")
+    with app.app_context():
+        db_get(app, Institution, holder_institution.id).contact = "福祉課 0120-000-000"
+        db.session.commit()
+    make_case(make_user("caseworker", institution=holder_institution), name="重複 太郎", kana="チョウフク タロウ")
+    login(make_user("caseworker"))
+    intake = {"name": "重複 太郎", "kana": "ちょうふく たろう", "intake_date": "2026-04-01", "risk": "low"}
+    page = client.post("/cases/new", data=intake).get_data(as_text=True)
+    assert "保有機関" in page and "福祉課 0120-000-000" in page

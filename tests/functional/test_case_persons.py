@@ -82,5 +82,5 @@ def test_nothing_personal_in_any_table_after_a_full_case(app, client, login, mak
         names = db.engine.dialect.get_table_names(db.session.connection())
         dump = "\n".join(repr(tuple(row)) for table in names
                          for row in db.session.execute(text(f'SELECT * FROM "{table}"')))  # noqa: S608
-    for value in ("秘密", "ヒミツ", "5555", "1212", "非公開", "1975-06-01", "足が悪く"):
+    for value in ("秘密", "ヒミツ", "07055551212", "070-5555-1212", "非公開", "1975-06-01", "足が悪く"):
         assert value not in dump, value

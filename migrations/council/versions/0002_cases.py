@@ -1,8 +1,8 @@
-"""Cases: case files, status history, categories, numbering, assignments, persons, support records, consent, plans, attachments.
+"""Cases: case files, status history, categories, numbering, assignments, persons, support records, consent, plans, attachments; institution contact and opt-in.
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 08:05:52.532641
+Create Date: 2026-11-23 08:12:59.681139
 """
 from alembic import op
 import sqlalchemy as sa
@@ -220,6 +220,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_support_record_revision_record_id'), ['record_id'], unique=False)
 
     with op.batch_alter_table('institution', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contact', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('caseworkers_see_all', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
@@ -227,6 +228,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('institution', schema=None) as batch_op:
         batch_op.drop_column('caseworkers_see_all')
+        batch_op.drop_column('contact')
 
     with op.batch_alter_table('support_record_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_support_record_revision_record_id'))
