@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from council.access.policy import Action
-from council.auth.models import Institution, User
 from council.cases import documents
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import AttachmentForm, ConsentForm, PlanForm
 from council.cases.models import Attachment, Consent
 from council.cases.services import record_read
-from council.cases.views import load_case
+from council.cases.views import colleagues, load_case
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -81,9 +79,8 @@ def plan_edit(case_id: int):
 def plan_history(case_id: int):
     case, basis = load_case(case_id, Action.VIEW)
     record_read(actor=current_user, case=case, basis=basis)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.institution_id.in_(
-        select(Institution.id).where(Institution.council_id == current_user.council_id))))}
-    return render_template("cases/plan_history.html", case=case, versions=documents.plan_versions(case), users=users)
+    return render_template("cases/plan_history.html", case=case, versions=documents.plan_versions(case),
+                           users=colleagues())
 
 
 def attachment_add(case_id: int):

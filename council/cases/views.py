@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from council.access.policy import Action, authorize
 from council.auth.models import Institution, User
@@ -28,6 +29,17 @@ from council.cases.models import Case, SupportRecord
 from council.core.web import DISPLAY_ZONE
 from council.database import db
 from council.security.forms import ConfirmForm
+
+
+def colleagues() -> dict[int, User]:
+    """Users of the current user's council by id, to name authors and assignees."""
+    return {u.id: u for u in db.session.scalars(select(User).join(Institution).where(
+        Institution.council_id == current_user.council_id))}
+
+
+def institution_names() -> dict[int, str]:
+    return {i.id: i.name for i in db.session.scalars(select(Institution).where(
+        Institution.council_id == current_user.council_id))}
 
 
 def load_case(case_id: int, action: Action) -> tuple[Case, str]:
@@ -55,7 +67,7 @@ def ledger():
     form = ListFilterForm(request.args)
     case_filter = _filters(form) if form.validate() else services.CaseFilter()
     listed, more = services.list_cases(actor=current_user, case_filter=case_filter, ledger=True)
-    institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
+    institutions = institution_names()
     return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
                            ledger=True, institutions=institutions)
 
@@ -109,9 +121,8 @@ def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = Non
                  status_form: StatusForm | None = None, status: int = 200):
     """The case page; a refused form is shown again with what was typed."""
     view = services.read_case(actor=current_user, case=case, basis=basis)
-    users = {u.id: u for u in db.session.query(User).join(Institution).filter(
-        Institution.council_id == current_user.council_id)}
-    institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
+    users = colleagues()
+    institutions = institution_names()
     # The form shows Japan time, whatever the server's clock zone is.
     now_in_japan = dt.datetime.now(DISPLAY_ZONE).replace(tzinfo=None, second=0, microsecond=0)
     record_form = record_form or RecordForm(formdata=None, occurred_at=now_in_japan)
@@ -129,7 +140,7 @@ def case_print(case_id: int):
 
     case, basis = load_case(case_id, Action.VIEW)
     view = services.read_case(actor=current_user, case=case, basis=basis, purpose=AuditTag.CASE_PRINTED)
-    institutions = {i.id: i.name for i in db.session.query(Institution).filter_by(council_id=current_user.council_id)}
+    institutions = institution_names()
     return render_template("cases/print.html", view=view, institutions=institutions, plan=documents.current_plan(case),
                            consents=documents.consents(case))
 
@@ -183,8 +194,7 @@ def record_history(case_id: int, record_id: int):
     if row is None or row.case_id != case.id:
         abort(404)
     versions = records.history(actor=current_user, case=case, basis=basis, row=row)
-    users = {u.id: u for u in db.session.query(User).join(Institution).filter(
-        Institution.council_id == current_user.council_id)}
+    users = colleagues()
     return render_template("cases/record_history.html", case=case, row=row, versions=versions, users=users)
 
 
