@@ -15,7 +15,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from council.cases.models import DEFAULT_CATEGORIES, CaseStatus, RecordKind, Risk
+from council.cases.models import CaseStatus, RecordKind, Risk, case_categories
+
+
+def _categories() -> list[tuple[str, str]]:
+    """Read at request time, so a deployment's CASE_CATEGORIES apply."""
+    return [(c, c) for c in case_categories()]
+
 
 #: Several choices as a list of checkboxes: easier than a Ctrl-click multiple select, and nothing scrolls away.
 CHECKBOXES = ListWidget(prefix_label=False)
@@ -50,8 +56,8 @@ class IntakeForm(FlaskForm):
     address = StringField(_l("Home address"), validators=[Length(max=300)])
     phone = StringField(_l("Phone number"), validators=[Length(max=30)])
     key_person = StringField(_l("Key person"), validators=[Length(max=200)])
-    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES],
-                                     widget=CHECKBOXES, option_widget=CheckboxInput())
+    categories = SelectMultipleField(_l("Concerns"), choices=_categories, widget=CHECKBOXES,
+                                     option_widget=CheckboxInput())
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk], default=Risk.MEDIUM.value)
     intake_date = JapaneseDateField(_l("Intake date"), validators=[DataRequired(), Length(max=30)])
     next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
@@ -96,7 +102,7 @@ class ListFilterForm(FlaskForm):
 
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + [(s.value, s.label) for s in CaseStatus],
                          validators=[Optional()])
-    category = SelectField(_l("Concern"), choices=[("", _l("All"))] + [(c, c) for c in DEFAULT_CATEGORIES],
+    category = SelectField(_l("Concern"), choices=lambda: [("", _l("All"))] + _categories(),
                            validators=[Optional()])
     risk = SelectField(_l("Urgency"), choices=[("", _l("All"))] + [(r.value, r.label) for r in Risk],
                        validators=[Optional()])
@@ -140,8 +146,8 @@ class PersonForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
-    categories = SelectMultipleField(_l("Concerns"), choices=[(c, c) for c in DEFAULT_CATEGORIES],
-                                     widget=CHECKBOXES, option_widget=CheckboxInput())
+    categories = SelectMultipleField(_l("Concerns"), choices=_categories, widget=CHECKBOXES,
+                                     option_widget=CheckboxInput())
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk])
     next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
     key_person = StringField(_l("Key person"), validators=[Length(max=200)])

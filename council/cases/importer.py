@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, User
 from council.cases.ledger_import import RowError, read_rows, validate
-from council.cases.models import DEFAULT_CATEGORIES, Case, Risk
+from council.cases.models import Case, Risk, case_categories
 from council.cases.search import SearchTerms
 from council.cases.services import PersonInput, new_case
 from council.cases.vault import vault
@@ -42,7 +42,7 @@ def check_ledger(path: Path, *, council: Council, default_institution: str | Non
     """
     institutions = {i.name: i.id for i in db.session.scalars(select(Institution)
                                                               .where(Institution.council_id == council.id))}
-    rows, errors = validate(read_rows(path), allowed_categories=set(DEFAULT_CATEGORIES),
+    rows, errors = validate(read_rows(path), allowed_categories=set(case_categories()),
                             institutions=set(institutions), default_institution=default_institution)
     if not allow_duplicates:
         errors += _existing_people(rows, council)

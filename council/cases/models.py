@@ -58,9 +58,16 @@ class Risk(StrEnum):
         return {Risk.HIGH: _l("High"), Risk.MEDIUM: _l("Medium"), Risk.LOW: _l("Low")}[self]
 
 
-#: The default 困りごと categories; a council may configure its own list.
+#: The default 困りごと categories; a deployment sets its own list with CASE_CATEGORIES in instance/config.py.
 DEFAULT_CATEGORIES = ["経済的困窮", "ひきこもり", "8050世帯", "ヤングケアラー", "単身高齢", "障害", "精神保健",
                       "DV・虐待", "住まい", "就労", "子育て", "社会的孤立", "その他"]
+
+
+def case_categories() -> list[str]:
+    """The configured 困りごと list (CASE_CATEGORIES), or the defaults."""
+    from flask import current_app
+
+    return list(current_app.config.get("CASE_CATEGORIES") or DEFAULT_CATEGORIES)
 
 
 class Case(Base):

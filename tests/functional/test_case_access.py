@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from council.auth.models import Institution
-from council.cases.models import Case, SupportRecord
+from council.cases.models import Attachment, Case, Consent, SupportRecord
 from council.database import db
 from tests.conftest import db_get
 
@@ -24,8 +24,11 @@ WHO = {
 }
 
 
-def routes(case_id: int, record_id: int) -> list[tuple[str, str, dict]]:
+def routes(case_id: int, record_id: int, attachment_id: int, consent_id: int) -> list[tuple[str, str, dict]]:
     return [
+        ("GET", f"/cases/{case_id}/records/{record_id}/history", {}),
+        ("GET", f"/cases/{case_id}/plan/history", {}),
+        ("GET", f"/cases/{case_id}/attachments/{attachment_id}", {}),
         ("GET", f"/cases/{case_id}", {}),
         ("POST", f"/cases/{case_id}/records", {"occurred_at": "2026-04-05T10:00", "kind": "phone", "body": "x"}),
         ("GET", f"/cases/{case_id}/records/{record_id}/edit", {}),
@@ -42,6 +45,7 @@ def routes(case_id: int, record_id: int) -> list[tuple[str, str, dict]]:
         ("GET", f"/cases/{case_id}/persons/new", {}),
         ("POST", f"/cases/{case_id}/persons/new", {"name": "n", "kana": "ナ", "relationship": "兄"}),
         ("POST", f"/cases/{case_id}/attachments", {}),
+        ("POST", f"/cases/{case_id}/consents/{consent_id}/withdraw", {"version": "1"}),
         ("POST", f"/cases/{case_id}/status", {"status": "assessment", "reason": "r", "version": "1"}),
     ]
 
@@ -75,6 +79,16 @@ def world(app, make_user, make_institution, make_case):
     users["colleague caseworker, institution lets all see"] = make_user("caseworker", institution=open_institution)
     cases = {who: case for who in users}
     cases["colleague caseworker, institution lets all see"] = make_case(opener)
+    with app.app_context():
+        import datetime as dt
+
+        from council.cases import documents
+
+        for case_row, author in ((case, owner), (cases["colleague caseworker, institution lets all see"], opener)):
+            stored, actor = db_get(app, Case, case_row.id), db_get(app, type(author), author.id)
+            documents.add_attachment(actor=actor, case=stored, basis="test", filename="a.pdf", content=b"%PDF-1.4 x")
+            documents.record_consent(actor=actor, case=stored, basis="test", purpose="p", recipients="r", scope="s",
+                                     obtained_on=dt.date(2026, 4, 1), obtained_how="oral")
     return users, cases
 
 
@@ -85,6 +99,8 @@ def test_case_routes(app, world, who, state):
     user, case = users[who], cases[who]
     with app.app_context():
         row = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)).first()
+        attachment = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)).first()
+        consent = db.session.scalars(select(Consent).where(Consent.case_id == case.id)).first()
         if state == "closed":
             db_get(app, Case, case.id).status = "closed"
             db.session.commit()
@@ -93,7 +109,7 @@ def test_case_routes(app, world, who, state):
 
     assert sign_in(app, client, user).status_code == 302
     expected = WHO[who]
-    for method, path, data in routes(case.id, row.id):
+    for method, path, data in routes(case.id, row.id, attachment.id, consent.id):
         response = client.open(path, method=method, data=data)
         if expected is None:
             assert response.status_code == 403, (method, path)

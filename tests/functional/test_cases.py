@@ -212,3 +212,14 @@ def test_search_results_name_the_person(app, client, login, make_user, make_case
     make_case(worker, name="検索 花子", kana="ケンサク ハナコ")
     login(worker)
     assert "検索 花子" in client.post("/cases/search", data={"kana": "けんさく はなこ"}).get_data(as_text=True)
+
+
+def test_a_deployment_sets_its_own_categories(app, client, login, make_user):
+    app.config["CASE_CATEGORIES"] = ["孤立", "生活困窮"]
+    login(make_user("caseworker"))
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert 'value="生活困窮"' in page and 'value="8050世帯"' not in page
+    response = client.post("/cases/new", data={**INTAKE, "categories": ["生活困窮"]})
+    assert response.status_code == 302
+    assert client.post("/cases/new", data={**INTAKE, "name": "別 人", "kana": "ベツ ヒト",
+                                           "categories": ["8050世帯"]}).status_code == 400
