@@ -260,18 +260,28 @@ def keys_status_command():
 
 
 @keys_group.command("rotate")
-@click.option("--remove-unused", is_flag=True, help="Afterwards delete key versions that wrap no case key.")
 @with_appcontext
-def keys_rotate_command(remove_unused: bool):
+def keys_rotate_command():
     """Make a new key-encryption key and re-wrap every case data key with it (data is not re-encrypted)."""
-    from council.cases.keys import cases_to_rewrap, remove_unused_versions, rotate
+    from council.cases.keys import cases_to_rewrap, rotate
 
     with click.progressbar(length=cases_to_rewrap(), label="Re-wrapping", file=sys.stderr) as bar:
         version, count = rotate(progress=bar.update)
-    click.echo(f"Key version {version} now wraps {count} case keys.")
-    if remove_unused:
-        for removed in remove_unused_versions():
-            click.echo(f"Removed unused key version {removed}.")
+    click.echo(f"Key version {version} now wraps {count} case keys. Back up the new key file; after 10 minutes "
+               "`council keys retire` deletes versions nothing uses any more.")
+
+
+@keys_group.command("retire")
+@with_appcontext
+def keys_retire_command():
+    """Delete key-encryption key versions that wrap no case key (not within 10 minutes of a rotation)."""
+    from council.cases.keys import KeyRetireTooSoon, remove_unused_versions
+
+    try:
+        removed = remove_unused_versions()
+    except KeyRetireTooSoon as error:
+        _fail(f"Too soon after the last rotation: {error}.")
+    click.echo(f"Removed key version(s): {', '.join(map(str, removed))}." if removed else "Nothing to remove.")
 
 
 @cli.command("purge-expired")

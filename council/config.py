@@ -54,8 +54,14 @@ def _load_keys(config) -> None:
     try:
         config["SECRET_KEY"] = os.environ.get("COUNCIL_SECRET_KEY") or \
             read_key_file(keys / instance_files.SECRET_KEY, fix=INIT_HINT)
-        for name in (instance_files.KEK_V1, instance_files.INDEX_KEY, instance_files.AUDIT_SIGNING_KEY):
+        for name in (instance_files.INDEX_KEY, instance_files.AUDIT_SIGNING_KEY):
             read_key_file(keys / name, fix=INIT_HINT)
+        keks = sorted(keys.glob("kek-*.key"))
+        if not keks and not os.environ.get("COUNCIL_KEK_1"):
+            raise KeyFileError(f"No key-encryption key (kek-*.key) in {keys}. Run `{INIT_HINT}` on a new instance, "
+                               "or restore the key files from your key backup.")
+        for path in keks:
+            read_key_file(path, fix=INIT_HINT)
     except KeyFileError as error:
         raise ConfigError(str(error)) from None
 

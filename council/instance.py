@@ -35,10 +35,9 @@ def create_keys(instance: Path) -> list[str]:
     signing = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    wanted = {
-        SECRET_KEY: secrets.token_bytes(32),
-        KEK_V1: secrets.token_bytes(32),
-        INDEX_KEY: secrets.token_bytes(32),
-        AUDIT_SIGNING_KEY: signing,
-    }
+    wanted = {SECRET_KEY: secrets.token_bytes(32), INDEX_KEY: secrets.token_bytes(32), AUDIT_SIGNING_KEY: signing}
+    if not any(keys.glob("kek-*.key")):
+        # Only a brand-new instance gets version 1; after a rotation retired it, re-creating it would produce
+        # an unrelated key under the old name.
+        wanted[KEK_V1] = secrets.token_bytes(32)
     return [name for name, data in wanted.items() if create_key_file(keys / name, data)]

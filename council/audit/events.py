@@ -42,6 +42,7 @@ class AuditTag(StrEnum):
     RECORD_EDITED = "support_record.edited"
     RECORD_DELETED = "support_record.deleted"
     KEYS_ROTATED = "keys.rotated"
+    KEYS_RETIRED = "keys.retired"
     PERSON_ADDED = "person.added"
     PERSON_CHANGED = "person.changed"
     CASE_CHANGED = "case.changed"

@@ -59,6 +59,8 @@ def plan_edit(case_id: int):
                                 assessment=form.assessment.data, plan=form.plan.data, goals=form.goals.data)
         except StaleCase as error:
             flash(str(error), "error")
+            db.session.rollback()
+            record_read(actor=current_user, case=case, basis=basis)  # the stored plan is shown below
             current = documents.current_plan(case)
             form.based_on.data = current.version
         except CaseError as error:

@@ -14,7 +14,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentState
 from council.cases.records import require_open
 from council.cases.vault import vault
-from council.core.db import utcnow
+from council.core.db import lock_for_update, utcnow
 from council.database import db
 
 #: Largest attachment accepted (the app's MAX_CONTENT_LENGTH caps the whole request too).
@@ -80,7 +80,10 @@ def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipie
 
 def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, version) -> None:
     """Mark consent as withdrawn today; from now on it allows nothing. Commits."""
-    if consent.case_id != case.id or consent.state != ConsentState.OBTAINED:
+    if consent.case_id != case.id:
+        raise CaseError(_("Only consent that is in force can be withdrawn."))
+    lock_for_update(db.session, consent)
+    if consent.state != ConsentState.OBTAINED:
         raise CaseError(_("Only consent that is in force can be withdrawn."))
     if str(version) != str(consent.version):
         raise StaleCase(_("Someone changed this consent meanwhile. Reload and check it."))
@@ -135,6 +138,7 @@ def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment:
     Raises StaleCase when someone saved a newer version meanwhile (nothing is overwritten).
     """
     require_open(case)
+    lock_for_update(db.session, case)  # serialises plan saves of this case, so two cannot both be "newest + 1"
     newest = db.session.scalar(select(func.max(CasePlan.version)).where(CasePlan.case_id == case.id)) or 0
     if int(based_on or 0) != newest:
         raise StaleCase(_("Someone saved a newer plan while you were writing. Your text is kept below; compare "

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, User
 from council.cases.ledger_import import RowError, read_rows, validate
-from council.cases.models import Case, Risk, case_categories
+from council.cases.models import Case, Person, Risk, case_categories
 from council.cases.search import SearchTerms
 from council.cases.services import PersonInput, new_case
 from council.cases.vault import vault
@@ -33,48 +33,59 @@ class ImportResult:
     last_number: str | None
 
 
-def check_ledger(path: Path, *, council: Council, default_institution: str | None, allow_duplicates: bool = False):
+def check_ledger(path: Path, *, council: Council, default_institution: str | None, allow_duplicates: bool = False,
+                 actor: User | None = None, only_institution: str | None = None):
     """Validate the whole file; return the rows or raise LedgerInvalid (ImportFileError for unreadable files).
 
     Unless ``allow_duplicates``, a row whose person already has a case in the council (same blind index of
     kana, kanji name, kana surname with date of birth, or phone) is an error naming the holding institution,
-    so importing the same ledger twice cannot double every case.
+    so importing the same ledger twice cannot double every case. The check is audited (which cases it
+    disclosed) whether or not the file is then refused. ``only_institution`` restricts 担当機関 to one
+    institution (a supervisor's upload may create cases of their own institution only).
     """
     institutions = {i.name: i.id for i in db.session.scalars(select(Institution)
-                                                              .where(Institution.council_id == council.id))}
+                                                              .where(Institution.council_id == council.id))
+                    if only_institution is None or i.name == only_institution}
     rows, errors = validate(read_rows(path), allowed_categories=set(case_categories()),
                             institutions=set(institutions), default_institution=default_institution)
     if not allow_duplicates:
-        errors += _existing_people(rows, council)
+        errors += _existing_people(rows, council, actor)
     if errors:
         raise LedgerInvalid(sorted(errors, key=lambda error: error.row or 10**9))
     return rows, institutions
 
 
-def _existing_people(rows, council: Council) -> list[RowError]:
+def _existing_people(rows, council: Council, actor: User | None) -> list[RowError]:
     names = {i.id: i.name for i in db.session.scalars(select(Institution).where(Institution.council_id == council.id))}
-    errors = []
+    errors, disclosed = [], []
     for row in rows:
         terms = SearchTerms(name=row.name, kana=row.kana, birth_date=row.birth_date, phone=row.phone)
-        holders = db.session.scalars(select(Case.lead_institution_id).where(
-            Case.council_id == council.id, Case.purged_at.is_(None), Case.persons.any(or_(*terms.conditions())))
-        ).all()
+        found = db.session.execute(select(Case.number, Case.lead_institution_id).where(
+            Case.council_id == council.id, Case.purged_at.is_(None),
+            Case.persons.any(and_(Person.relationship_kind == "subject", or_(*terms.conditions()))))).all()
+        holders = [institution for _number, institution in found]
+        disclosed += [number for number, _institution in found]
         if holders:
             errors.append(RowError(row.row, "氏名", _l("A possible existing case is held by %(names)s. Check it, or "
                                                        "import with duplicates allowed.",
                                                        names="、".join(sorted({names[h] for h in holders})))))
+    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, council_id=council.id, target_type="case_file",
+           reason=f"ledger import of {len(rows)} rows: {','.join(disclosed) or 'no match'}")
+    db.session.commit()
     return errors
 
 
 def import_ledger(path: Path, *, council: Council, actor: User | None, default_institution: str | None = None,
-                  allow_duplicates: bool = False, progress=None) -> ImportResult:
+                  allow_duplicates: bool = False, only_institution: str | None = None,
+                  progress=None) -> ImportResult:
     """Import every row as a new case (受付, urgency medium), in one transaction: all rows or none.
 
     Each case is audited (``case.imported`` with the row number); the 相談内容 becomes its first record.
     Raises LedgerInvalid (nothing written) when any row has an error.
     """
     rows, institutions = check_ledger(path, council=council, default_institution=default_institution,
-                                      allow_duplicates=allow_duplicates)
+                                      allow_duplicates=allow_duplicates, actor=actor,
+                                      only_institution=only_institution)
     numbers = []
     for row in rows:
         subject = PersonInput(name=row.name, kana=row.kana, birth_date=row.birth_date, sex=row.sex,
@@ -82,8 +93,9 @@ def import_ledger(path: Path, *, council: Council, actor: User | None, default_i
         case = new_case(actor=actor, council_id=council.id, lead_institution_id=institutions[row.institution],
                         intake_date=row.intake_date, categories=row.categories, risk=Risk.MEDIUM, subject=subject,
                         first_record=row.summary)
+        # The file's own name may name a person; the row number is enough to trace a case to its source.
         record(tag=AuditTag.CASE_IMPORTED, actor=actor, target=case, council_id=council.id, basis="import",
-               reason=f"{path.name} row {row.row}")
+               reason=f"ledger row {row.row}")
         numbers.append(case.number)
         vault().forget(case)
         if len(numbers) % 500 == 0:

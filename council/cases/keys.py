@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 
 from council.audit.events import AuditTag, record
+from council.audit.models import AuditEvent
 from council.cases.models import Case
 from council.cases.vault import vault
+from council.core.db import utcnow
 from council.database import db
+
+
+class KeyRetireTooSoon(Exception):
+    """Old key versions may not be deleted yet; ``not_before`` says when."""
+
+    def __init__(self, not_before: dt.datetime):
+        super().__init__(f"wait until {not_before:%Y-%m-%d %H:%M} UTC")
+        self.not_before = not_before
 
 
 def key_usage() -> dict[int, int]:
@@ -50,10 +62,24 @@ def rotate(*, progress=None, batch: int = 500) -> tuple[int, int]:
     return version, done
 
 
+#: How long after a rotation old versions must stay: a case opened just before the rotation may still be
+#: committing a data key wrapped by the old version, which the usage count cannot see yet.
+RETIRE_GRACE = dt.timedelta(minutes=10)
+
+
 def remove_unused_versions() -> list[int]:
-    """Delete KEK versions that wrap no case key any more (never the current one)."""
+    """Delete KEK versions that wrap no case key any more (never the current one).
+
+    Refuses (returns []) within RETIRE_GRACE of the last rotation, found in the audit trail.
+    """
+    last = db.session.scalar(select(AuditEvent.occurred_at).where(AuditEvent.tag == str(AuditTag.KEYS_ROTATED))
+                             .order_by(AuditEvent.seq.desc()).limit(1))
+    if last is not None and utcnow() - last < RETIRE_GRACE:
+        raise KeyRetireTooSoon(last + RETIRE_GRACE)
     usage, current = key_usage(), vault().keyring.current_version
     removed = [v for v, count in usage.items() if count == 0 and v != current]
     for version in removed:
         vault().keyring.provider.remove(version)
+    record(tag=AuditTag.KEYS_RETIRED, reason=",".join(map(str, removed)) or "none")
+    db.session.commit()
     return removed

@@ -13,7 +13,7 @@ from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
 from council.cases.models import TRANSITIONS, Case, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
-from council.core.db import utcnow
+from council.core.db import lock_for_update, utcnow
 from council.database import db
 
 
@@ -28,6 +28,7 @@ def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, 
     allowed (e.g. reopening after the retention period).
     """
     target = CaseStatus(to)
+    lock_for_update(db.session, case)
     if str(version) != str(case.version):
         raise StaleCase(_("Someone else changed this case while you were looking at it. Reload and try again."))
     if target not in TRANSITIONS[CaseStatus(case.status)]:
@@ -82,7 +83,26 @@ def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
         db.session.commit()
         if progress:
             progress(1)
+    if due:
+        _flush_old_pages()
     return [case.number for case in due]
+
+
+def _flush_old_pages() -> None:
+    """Best effort to push the deleted keys out of the database files the app controls."""
+    engine = db.engine
+    db.session.close()
+    if engine.dialect.name == "sqlite":
+        # Outside any transaction (the engine's BEGIN IMMEDIATE would block the checkpoint): a raw connection
+        # in autocommit mode.
+        connection = engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM case_file")
 
 
 def status_history(case: Case) -> list[tuple[CaseStatusChange, str]]:

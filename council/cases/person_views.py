@@ -50,6 +50,8 @@ def person_edit(case_id: int, person_id: int):
                                   version=form.version.data)
         except StaleCase as error:
             flash(str(error), "error")
+            db.session.rollback()
+            services.record_read(actor=current_user, case=case, basis=basis)  # the stored values are shown
             current, status = persons.person_view(case, person), 409
             form.version.data = case.version
         except CaseError as error:
@@ -74,7 +76,7 @@ def details_edit(case_id: int):
     workers = list(db.session.scalars(select(User).where(User.institution_id == case.lead_institution_id,
                                                          User.role.in_(("caseworker", "supervisor")),
                                                          User.disabled_at.is_(None)).order_by(User.display_name)))
-    form, status = DetailsForm(), 200
+    form, status, current = DetailsForm(), 200, None
     form.assigned.choices = [(u.id, u.display_name) for u in workers]
     if form.validate_on_submit():
         chosen = [u for u in workers if u.id in set(form.assigned.data)]
@@ -84,7 +86,11 @@ def details_edit(case_id: int):
                                    key_person=form.key_person.data or "", assigned=chosen, version=form.version.data)
         except CaseError as error:
             flash(str(error), "error")
-            form.version.data, status = case.version, 409 if isinstance(error, StaleCase) else 400
+            db.session.rollback()
+            status = 409 if isinstance(error, StaleCase) else 400
+            if status == 409:  # show what is stored now next to what was typed; the read is audited
+                current = services.read_case(actor=current_user, case=case, basis=basis)
+                form.version.data = case.version
         else:
             flash(_("The details were saved."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
@@ -96,4 +102,4 @@ def details_edit(case_id: int):
         form.assigned.choices = [(u.id, u.display_name) for u in workers]
     else:
         status = 400
-    return render_template("cases/details_form.html", form=form, case=case), status
+    return render_template("cases/details_form.html", form=form, case=case, current=current), status

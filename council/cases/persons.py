@@ -10,6 +10,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, Person
 from council.cases.records import require_open
 from council.cases.services import PersonInput, PersonView, read_person, store_person
+from council.core.db import lock_for_update
 from council.database import db
 
 
@@ -33,6 +34,7 @@ def update_person(*, actor: User, case: Case, basis: str, person: Person, data: 
     require_open(case)
     if person.case_id != case.id:
         raise CaseError(_("No such person in this case."))
+    lock_for_update(db.session, case)
     if str(version) != str(case.version):
         raise StaleCase(_("Someone else changed this case while you were editing. Your changes were not saved; "
                           "what is stored now is shown next to what you typed."))
@@ -55,6 +57,7 @@ def update_details(*, actor: User, case: Case, basis: str, categories: list[str]
     from council.cases.vault import vault
 
     require_open(case)
+    lock_for_update(db.session, case)
     if str(version) != str(case.version):
         raise StaleCase(_("Someone else changed this case while you were editing. Your changes were not saved; "
                           "what is stored now is shown next to what you typed."))

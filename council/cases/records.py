@@ -12,7 +12,7 @@ from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord, SupportRecordRevision
 from council.cases.vault import vault
-from council.core.db import utcnow
+from council.core.db import lock_for_update, utcnow
 from council.core.web import DISPLAY_ZONE
 from council.database import db
 
@@ -72,6 +72,7 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
     require_open(case)
     if row.case_id != case.id or row.deleted_at is not None:
         raise CaseError(_("This record cannot be edited."))
+    lock_for_update(db.session, row)  # two editors with the same version: the second waits, then is refused
     if str(version) != str(row.version):
         raise StaleCase(_("Someone else changed this record while you were editing. Your text is kept below; "
                           "compare it with the current version and save again."))

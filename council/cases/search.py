@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from council.access.policy import content_basis, visible_cases
 from council.audit.events import AuditTag, record
@@ -57,6 +57,7 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
         select(Case).where(visible_cases(actor), Case.purged_at.is_(None),
                            Case.persons.any(or_(*conditions))).order_by(Case.intake_date.desc()).limit(100)))
     record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
+           basis=",".join(sorted({str(content_basis(actor, c)) for c in cases})) or None,
            reason=f"by {terms.kinds()}: {','.join(c.number for c in cases) or 'no match'}")
     db.session.commit()
     return [ListedCase(case=case, subject_name=subject_name(case)) for case in cases]
@@ -73,19 +74,22 @@ class PossibleDuplicate:
 def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDuplicate]:
     """At intake: does a person with these index values exist anywhere in the council? Commits the event.
 
-    Only the holding institution is revealed (so the caseworker can ask it), not the case's content.
+    Only the holding institution is revealed (so the caseworker can ask it), not the case's content. Only the
+    subjects of cases are compared: matching household members would tell the person typing that, say, an
+    abuser's name appears in a case somewhere.
     """
     conditions = terms.conditions()
     matches = [] if not conditions else list(db.session.scalars(
         select(Case).where(Case.council_id == actor.council_id, Case.purged_at.is_(None),
-                           Case.persons.any(or_(*conditions)))))
+                           Case.persons.any(and_(Person.relationship_kind == "subject", or_(*conditions))))))
     found = {}
     for case in matches:
         institution = db.session.get(Institution, case.lead_institution_id)
         visible = case if content_basis(actor, case) else None
         if institution.id not in found or visible:
             found[institution.id] = PossibleDuplicate(institution=institution, visible_case=visible)
+    # Which cases' existence was disclosed, by number, so an auditor can follow it up.
     record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file",
-           reason=f"by {terms.kinds()}: {len(matches)} match(es)")
+           reason=f"by {terms.kinds()}: {','.join(c.number for c in matches) or 'no match'}")
     db.session.commit()
     return list(found.values())

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from council.access.policy import Action, authorize, ledger_cases, visible_cases
+from council.access.policy import Action, authorize, content_basis, ledger_cases, visible_cases
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
@@ -250,11 +250,12 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
         query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
     offset = (max(case_filter.page, 1) - 1) * PAGE_SIZE
     rows = list(db.session.scalars(query.order_by(Case.intake_date.desc(), Case.id.desc())
-                                   .options(selectinload(Case.persons), selectinload(Case.category_rows))
+                                   .options(selectinload(Case.persons), selectinload(Case.category_rows),
+                                            selectinload(Case.assignments))
                                    .offset(offset).limit(PAGE_SIZE + 1)))
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    record(tag=AuditTag.CASE_LISTED, actor=actor, target_type="case_file",
-           basis="coordinator_ledger" if ledger else None,
+    bases = {"coordinator_ledger"} if ledger else {str(content_basis(actor, c)) for c in page}
+    record(tag=AuditTag.CASE_LISTED, actor=actor, target_type="case_file", basis=",".join(sorted(bases)) or None,
            reason=",".join(c.number for c in page) or "none")
     db.session.commit()
     return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more

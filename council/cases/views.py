@@ -260,7 +260,7 @@ def ledger_import():
                 result = import_ledger(path, council=current_user.institution.council,
                                        actor=current_user._get_current_object(),
                                        default_institution=form.institution.data or None,
-                                       allow_duplicates=form.allow_duplicates.data)
+                                       allow_duplicates=form.allow_duplicates.data, only_institution=own)
             except LedgerInvalid as invalid:
                 errors, status = invalid.errors, 400
             except (ImportFileError, ValueError) as error:

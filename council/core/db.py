@@ -68,6 +68,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Freed pages are zeroed: a purged case's wrapped key must not linger in the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -76,6 +78,15 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def lock_for_update(session: Session, row) -> None:
+    """Re-read ``row`` and lock it until the transaction ends, so a check-then-write cannot interleave.
+
+    Only the row's own table is locked (eager joins may not be, on PostgreSQL). On SQLite every transaction
+    already holds the write lock (BEGIN IMMEDIATE), so this only refreshes the row.
+    """
+    session.refresh(row, with_for_update={"of": type(row)})
 
 
 class Database:

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from council.core.db import utcnow
+from council.core.db import lock_for_update, utcnow
 from council.security import totp
 from council.security.accounts import SessionRegistry
 from council.security.auditchain import Outcome
@@ -179,7 +179,7 @@ class AccountService:
 
         The account's row is locked first, so two requests with the same code cannot both see it unused.
         """
-        _lock(db, user)
+        lock_for_update(db, user)
         ok, used_recovery = False, False
         if user.is_active and not (user.locked_until and user.locked_until > utcnow()):
             step = totp.verify(user.totp_secret, code, last_step=user.totp_last_step) if user.totp_secret else None
@@ -299,7 +299,7 @@ class AccountService:
     @staticmethod
     def claim_setup_link(db: Session, link) -> None:
         """Lock ``link`` and make sure it is still unused; raise SetupError otherwise (a parallel request won)."""
-        _lock(db, link)
+        lock_for_update(db, link)
         if not link.usable:
             raise SetupError([gettext("This setup link has already been used or has expired.")])
 
@@ -342,7 +342,7 @@ class AccountService:
         Wrong guesses count like failed sign-ins (backoff, lockout); reaching the lockout ends every
         session of the account, so someone at an unlocked screen cannot guess on without limit.
         """
-        _lock(db, user)
+        lock_for_update(db, user)
         if user.locked_until and user.locked_until > utcnow():
             self.hasher.verify(user.password_hash, password)
             return False
@@ -391,11 +391,6 @@ class AccountService:
         self.end_sessions(db, actor=user, user=user, reason="password_changed", keep_current=True)
         self.record(tag=AccountEvent.PASSWORD_CHANGED, actor=user, target=user, outcome=Outcome.ALLOWED)
         db.commit()
-
-
-def _lock(db: Session, row) -> None:
-    """Re-read ``row`` and lock it until the transaction ends (only its own table: eager joins may not lock)."""
-    db.refresh(row, with_for_update={"of": type(row)})
 
 
 def _code_problem() -> str:
