@@ -79,6 +79,46 @@ def serve_command(host: str, port: int):
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
 
 
+@platform_group.command("check-text")
+@click.option("--contact", is_flag=True, help="Apply the rules of an organisation's public contact field.")
+def check_text_command(contact: bool):
+    """Read text on stdin (UTF-8) and list what the PII guard refuses: exit 1 if anything, 0 if nothing.
+
+    Needs no database, instance folder or app: the guard is pure.
+    """
+    from council.platform.guard import check
+
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        _fail(f"stdin is not UTF-8 (byte {error.start}).")
+    findings = check(text, contact=contact)
+    for finding in findings:
+        line, column = _line_and_column(text, finding.start)
+        click.echo(f"{line}:{column} {finding.kind} ({finding.detector}) {_masked(text[finding.start:finding.end])}")
+    if findings:
+        kinds = ", ".join(dict.fromkeys(finding.kind for finding in findings))
+        click.echo(f"{len(findings)} finding(s): {kinds}. The platform would refuse this text.")
+        sys.exit(1)
+    click.echo("No personal data found.")
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _masked(span: str, shown: int = 12) -> str:
+    """First and last character only, so the terminal (and any log of it) does not repeat the data."""
+    span = " ".join(span.split())
+    if len(span) <= 2:
+        return "*" * len(span)
+    middle = "*" * min(len(span) - 2, shown)
+    return f"{span[0]}{middle}{span[-1]}"
+
+
 @platform_group.group("audit")
 def audit_group():
     """The platform's own audit trail."""

@@ -1,0 +1,45 @@
+"""Dates of birth (西暦 and 和暦) and ages that describe a person ("85歳の母", "80代の女性").
+
+Event dates ("令和7年4月12日(土)に開催") and eligibility ranges ("65歳以上の方") pass: only a date tied to
+birth (生まれ, 生, 生年月日) or an age tied to a person (sex, family role, 相談者…) is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from council.platform.guard.findings import Finding
+from council.platform.guard.normalise import View
+
+DETECTOR = "birth_date"
+
+_ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?|[MTSHR](?=[0-9]))"
+_YEAR = rf"(?:(?:{_ERA})\s*(?:[0-9]{{1,2}}|元)|(?:19|20)[0-9]{{2}})"
+_SEP = r"[./\-年]"
+#: 昭和45年3月2日, S45.3.2, 1970/3/2, 平成元年, 1970年
+_DATE = rf"{_YEAR}\s*(?:年|{_SEP})?\s*(?:[0-9]{{1,2}}\s*(?:月|{_SEP})\s*(?:[0-9]{{1,2}}\s*日?)?)?"
+_PERSON = (
+    r"(?:男性|女性|男児|女児|男子|女子|男の子|女の子|男|女|"
+    r"母親?|父親?|祖母|祖父|夫|妻|息子|娘|長男|長女|次男|次女|三男|三女|兄|姉|弟|妹|孫|"
+    r"相談者|当事者|利用者|対象者|本人|ご本人|世帯主|単身|独居|一人暮らし|ひとり暮らし)"
+)
+
+_PATTERNS = (
+    # 昭和45年3月2日生まれ, S45.3.2生, 1950年生まれ
+    re.compile(rf"{_DATE}\s*(?:生まれ|生(?![活産徒涯協命])|うまれ)"),
+    # 生年月日: 昭和45年3月2日 / 生年月日 1970-03-02
+    re.compile(rf"(?:生年月日|誕生日|生年)\s*[:：は]?\s*{_DATE}"),
+    # 85歳の母, 85歳・女性, 80代の女性, 70代男性, 40歳代の息子; not "65歳以上の方"
+    re.compile(rf"(?<![0-9])[0-9]{{1,3}}\s*(?:歳代?|才|代)(?:前半|後半|半ば)?\s*[のでと、・,]?\s*{_PERSON}"),
+    # 相談者(85), 母（85歳）
+    re.compile(rf"{_PERSON}\s*\(\s*[0-9]{{1,3}}\s*(?:歳|才)?\s*\)"),
+)
+
+
+def detect(text: str, view: View) -> Iterator[Finding]:
+    """Birth dates and person-describing ages."""
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(view.text):
+            start, end = view.span(match.start(), match.end())
+            yield Finding("birth_date", start, end, DETECTOR)
