@@ -314,3 +314,71 @@ def login(app, client):
         return client
 
     return do
+
+
+# -- platform factories -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_organisation(platform_app):
+    """An organisation (approved unless told otherwise), made through the application service."""
+    from council.platform.database import db
+    from council.platform.organisations import services
+    from council.platform.organisations.models import Application, OrganisationStatus
+
+    def make(name: str = "NPO法人みどりの輪", *, approved: bool = True, area: str = "北部",
+             fields: tuple[str, ...] = ("elderly",)):
+        with platform_app.test_request_context():
+            profile = services.Profile(name=name, kind="npo", area=area, fields=fields,
+                                       description="高齢者サロンを運営しています。",
+                                       public_contact="事務局 0436-12-3456", website="")
+            organisation = services.apply(profile, username=f"applicant-{uuid.uuid4().hex[:8]}",
+                                          display_name="申請者")
+            if approved:
+                organisation.status = OrganisationStatus.APPROVED
+                db.session.delete(db.session.get(Application, organisation.id))
+                db.session.commit()
+            db.session.refresh(organisation)
+            db.session.expunge(organisation)
+            return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_platform_user(platform_app):
+    """A platform account with PASSWORD; administrators get a TOTP secret (they must use it)."""
+    from council.platform.database import db
+    from council.platform.models import PlatformRole, PlatformUser
+    from council.security.passwords import PasswordHasher
+
+    def make(role: str = "member", *, organisation=None, username: str | None = None):
+        with platform_app.app_context():
+            hasher = PasswordHasher(platform_app.config["PASSWORD_HASH"])
+            user = PlatformUser(username=username or f"pf-{uuid.uuid4().hex[:8]}", display_name=f"{role} さん",
+                                role=role, organisation_id=organisation.id if organisation else None,
+                                password_hash=hasher.hash(PASSWORD), failed_logins=0,
+                                totp_secret=pyotp.random_base32() if role == PlatformRole.ADMIN else None)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def platform_login(platform_app):
+    """A new test client of the platform with ``user`` signed in."""
+
+    def do(user):
+        client = platform_app.test_client()
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        if response.headers.get("Location") == "/login/code":
+            now = fresh(platform_app, type(user), user.id)
+            response = client.post("/login/code", data={"code": unused_code(now.totp_secret, now.totp_last_step)})
+        assert response.status_code == 302 and "/login" not in response.headers["Location"], response.status_code
+        return client
+
+    return do

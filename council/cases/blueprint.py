@@ -29,13 +29,6 @@ def _labels():
             "today": dt.date.today(), "page_url": page_url, "now": dt.datetime.now(dt.UTC)}
 
 
-@bp.app_template_filter("filesize")
-def _filesize(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
-
-
 def _route(rule: str, endpoint: str, view, permission=Permission.CASES_WORK, methods=("GET",)) -> None:
     bp.add_url_rule(rule, endpoint, requires(permission)(view), methods=list(methods))
 

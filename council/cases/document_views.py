@@ -13,6 +13,7 @@ from council.cases.forms import AttachmentForm, ConsentForm, PlanForm
 from council.cases.models import Attachment, Consent
 from council.cases.services import record_read
 from council.cases.views import colleagues, load_case
+from council.core.files import MAX_UPLOAD_BYTES
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -92,7 +93,7 @@ def attachment_add(case_id: int):
         upload = form.file.data
         try:
             documents.add_attachment(actor=current_user, case=case, basis=basis, filename=upload.filename or "",
-                                     content=upload.read(documents.MAX_ATTACHMENT_BYTES + 1))
+                                     content=upload.read(MAX_UPLOAD_BYTES + 1))
         except CaseError as error:
             flash(str(error), "error")
         else:

@@ -15,18 +15,8 @@ from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentSta
 from council.cases.records import require_open
 from council.cases.vault import vault
 from council.core.db import lock_for_update, utcnow
+from council.core.files import UploadError, accepted_kind, extension_of
 from council.database import db
-
-#: Largest attachment accepted (the app's MAX_CONTENT_LENGTH caps the whole request too).
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-#: Accepted kinds of file, recognised by their first bytes: (magic, content type, extension).
-FILE_KINDS = [
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"PK\x03\x04", "application/zip", "zip"),  # .docx and .xlsx are zip files
-]
-
 
 # -- consent ----------------------------------------------------------------------------------------
 
@@ -157,21 +147,14 @@ def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment:
 # -- attachments ------------------------------------------------------------------------------------
 
 
-def _kind_of(content: bytes) -> tuple[str, str] | None:
-    return next(((kind, ext) for magic, kind, ext in FILE_KINDS if content.startswith(magic)), None)
-
-
 def add_attachment(*, actor: User, case: Case, basis: str, filename: str, content: bytes) -> Attachment:
     """Store an encrypted file. Commits. Raises CaseError for an empty, too large or unaccepted file."""
     require_open(case)
-    if not content:
-        raise CaseError(_("The file is empty."))
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise CaseError(_("Files may be at most %(mb)d MB.", mb=MAX_ATTACHMENT_BYTES // (1024 * 1024)))
-    kind = _kind_of(content)
-    if kind is None:
-        raise CaseError(_("Only PDF, PNG, JPEG and Office (docx, xlsx) files are accepted."))
-    row = Attachment(case_id=case.id, content_type=kind[0], size=len(content), content_enc=b"",
+    try:
+        content_type, _extension = accepted_kind(content)
+    except UploadError as error:
+        raise CaseError(str(error)) from None
+    row = Attachment(case_id=case.id, content_type=content_type, size=len(content), content_enc=b"",
                      uploaded_by=actor.id, uploaded_at=utcnow())
     db.session.add(row)
     db.session.flush()
@@ -210,6 +193,5 @@ def download(*, actor: User, case: Case, basis: str, attachment: Attachment) -> 
     db.session.commit()
     content = vault().cipher(case).decrypt(attachment.content_enc, table="attachment", column="content",
                                            row_id=attachment.id)
-    extension = next(ext for _, kind, ext in FILE_KINDS if kind == attachment.content_type)
     # The stored name may hold personal data; the browser gets a neutral one.
-    return content, attachment.content_type, f"{case.number}-{attachment.id}.{extension}"
+    return content, attachment.content_type, f"{case.number}-{attachment.id}.{extension_of(attachment.content_type)}"

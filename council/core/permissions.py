@@ -29,6 +29,11 @@ def requires(permission: str):
     return decorate
 
 
+def add_route(blueprint, rule: str, view, permission: str, methods=("GET",)) -> None:
+    """Route ``rule`` to ``view`` (endpoint named after the function), declaring the permission it needs."""
+    blueprint.add_url_rule(rule, view.__name__, requires(permission)(view), methods=list(methods))
+
+
 def declared_permission(view) -> str | None:
     return getattr(view, _ATTRIBUTE, None)
 

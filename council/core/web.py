@@ -26,6 +26,13 @@ DISPLAY_ZONE = ZoneInfo("Asia/Tokyo")
 core = Blueprint("core", __name__, template_folder="templates")
 
 
+@core.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
 @core.app_template_filter("localtime")
 def localtime(value: dt.datetime | None) -> str:
     return value.astimezone(DISPLAY_ZONE).strftime("%Y-%m-%d %H:%M") if value else ""

@@ -14,6 +14,8 @@ from council.core.web import init_web
 from council.platform import config
 from council.platform.accounts import build_account_service
 from council.platform.database import db
+from council.platform.labels import template_context
+from council.platform.models import register_all
 from council.platform.permissions import PlatformPermission, has_permission
 from council.security.views import install_login, make_account_blueprint
 
@@ -25,6 +27,7 @@ def build_app(test_config: dict | None = None) -> Flask:
                 static_folder=str(PACKAGE.parent / "core" / "static"))
     config.load(app, test_config)
     config.validate(app.config)
+    register_all()
     db.init_app(app, app.config["DATABASE_URL"])
     if app.config["AUTO_MIGRATE"]:
         try:
@@ -35,15 +38,27 @@ def build_app(test_config: dict | None = None) -> Flask:
     init_web(app, cookie_name="platform")
     app.extensions["account_service"] = build_account_service(app.config)
     install_login(app, db)
-    from council.platform.blueprint import bp
-
     app.register_blueprint(make_account_blueprint(db, account_permission=PlatformPermission.ACCOUNT_MANAGE,
                                                   home_endpoint="platform.home", issuer="council-platform"))
-    app.register_blueprint(bp)
+    for blueprint in _feature_blueprints():
+        app.register_blueprint(blueprint)
     install_gate(app, _check_permission)
     app.context_processor(lambda: {"site_name": "官民連携プラットフォーム", "site_class": "platform",
                                    "home_url": url_for("platform.home")})
+    app.context_processor(template_context)
     return app
+
+
+def _feature_blueprints():
+    from council.platform.blueprint import bp as home
+    from council.platform.board.blueprint import bp as board
+    from council.platform.consult.blueprint import bp as consult
+    from council.platform.organisations.blueprint import bp as organisations
+    from council.platform.places.blueprint import bp as places
+    from council.platform.projects.blueprint import bp as projects
+    from council.platform.resources.blueprint import bp as resources
+
+    return home, organisations, places, projects, board, resources, consult
 
 
 def _check_permission(permission: str):

@@ -16,6 +16,33 @@ from council.security.auditchain import Outcome
 class PlatformTag(StrEnum):
     ADMIN_CREATED = "platform.admin_created"
     AUDIT_VERIFIED = "audit.verified"
+    #: The PII guard refused text; the reason lists only the kinds found, never the text.
+    TEXT_REFUSED = "guard.text_refused"
+    ORGANISATION_APPLIED = "organisation.applied"
+    ORGANISATION_APPROVED = "organisation.approved"
+    ORGANISATION_DECLINED = "organisation.declined"
+    ORGANISATION_UPDATED = "organisation.updated"
+    MEMBER_INVITED = "member.invited"
+    MEMBER_DISABLED = "member.disabled"
+    MEMBER_ENABLED = "member.enabled"
+    PLACE_SAVED = "place.saved"
+    PLACE_DELETED = "place.deleted"
+    PROJECT_SAVED = "project.saved"
+    PROJECT_JOINED = "project.joined"
+    PROJECT_UPDATE_POSTED = "project.update_posted"
+    TOPIC_SAVED = "board.topic_saved"
+    THREAD_STARTED = "board.thread_started"
+    THREAD_LOCKED = "board.thread_locked"
+    THREAD_UNLOCKED = "board.thread_unlocked"
+    POST_WRITTEN = "board.post_written"
+    POST_REPORTED = "board.post_reported"
+    POST_HIDDEN = "board.post_hidden"
+    POST_RESTORED = "board.post_restored"
+    REPORTS_DISMISSED = "board.reports_dismissed"
+    RESOURCE_SAVED = "resource.saved"
+    RESOURCE_DELETED = "resource.deleted"
+    CONSULT_WINDOW_SAVED = "consult.window_saved"
+    CONSULT_WINDOW_DELETED = "consult.window_deleted"
 
 
 def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,

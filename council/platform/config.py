@@ -18,6 +18,11 @@ class PlatformConfigError(RuntimeError):
 
 DEFAULTS = {
     **ACCOUNT_DEFAULTS,
+    #: Areas that organisations, places and projects are filed under; set the municipality's own districts in
+    #: the platform's config.py, e.g. AREAS = ["市内全域", "五井", "市原", "姉崎", ...].
+    "AREAS": ["市内全域", "北部", "中部", "南部", "東部", "西部"],
+    #: The iCalendar feed lists events from this many days ago onwards.
+    "CALENDAR_PAST_DAYS": 30,
 }
 
 

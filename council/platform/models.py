@@ -2,7 +2,8 @@
 
 from enum import StrEnum
 
-from sqlalchemy import String
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.platform.database import Base
@@ -21,6 +22,11 @@ class PlatformRole(StrEnum):
     ORGANISATION_ADMIN = "organisation_admin"
     MEMBER = "member"
 
+    @property
+    def label(self):
+        return {"admin": _l("Platform administrator"), "organisation_admin": _l("Organisation administrator"),
+                "member": _l("Member")}[self.value]
+
 
 class PlatformUser(UserAccountMixin, Base):
     """A platform account. MFA is optional, except for platform administrators."""
@@ -28,10 +34,21 @@ class PlatformUser(UserAccountMixin, Base):
     __tablename__ = "platform_user"
     #: One of PlatformRole.
     role: Mapped[str] = mapped_column(String(30))
+    #: The member organisation the account belongs to; empty for platform administrators.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"),
+                                                        index=True)
 
     @property
     def mfa_required(self) -> bool:
         return self.role == PlatformRole.ADMIN
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role == PlatformRole.ADMIN
+
+    @property
+    def is_organisation_admin(self) -> bool:
+        return self.role == PlatformRole.ORGANISATION_ADMIN
 
 
 class PlatformSession(SessionRecordMixin, Base):
@@ -57,3 +74,13 @@ class PlatformAuditEvent(AuditEventMixin, Base):
     """The platform's own chain: never holds text that users wrote, only ids and tags."""
 
     __tablename__ = "platform_audit_event"
+
+
+def register_all() -> None:
+    """Import every feature's models so the metadata knows all platform tables (migrations, foreign keys)."""
+    from council.platform.board import models as board  # noqa: F401
+    from council.platform.consult import models as consult  # noqa: F401
+    from council.platform.organisations import models as organisations  # noqa: F401
+    from council.platform.places import models as places  # noqa: F401
+    from council.platform.projects import models as projects  # noqa: F401
+    from council.platform.resources import models as resources  # noqa: F401

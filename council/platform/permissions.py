@@ -1,4 +1,5 @@
-"""What each platform role may do. Deny by default."""
+"""What each platform role may do. Deny by default; which organisation's content one may edit is checked
+in the services (``may_edit``), since it depends on the object."""
 
 from enum import StrEnum
 
@@ -8,12 +9,40 @@ from council.platform.models import PlatformRole
 class PlatformPermission(StrEnum):
     ACCOUNT_MANAGE = "platform:account:manage"
     HOME_VIEW = "platform:home:view"
+    #: Review organisations' applications; approve or decline them.
+    ORGANISATIONS_REVIEW = "platform:organisations:review"
+    #: Edit one's own organisation's profile and invite its staff.
+    ORGANISATION_MANAGE = "platform:organisation:manage"
+    #: See one's own organisation and its staff.
+    ORGANISATION_VIEW = "platform:organisation:view"
+    #: Publish and edit one's organisation's places and activities.
+    PLACES_PUBLISH = "platform:places:publish"
+    #: See co-creation projects; start one, join one, post updates.
+    PROJECTS_WORK = "platform:projects:work"
+    #: Read the board and write in its threads.
+    BOARD_USE = "platform:board:use"
+    #: Topics, announcements, hiding posts, locking threads, the reports queue.
+    BOARD_MODERATE = "platform:board:moderate"
+    #: See and share resources (documents, training announcements).
+    RESOURCES_USE = "platform:resources:use"
+    #: Maintain the list of public consultation windows.
+    CONSULT_MANAGE = "platform:consult:manage"
 
+
+_MEMBER = frozenset({
+    PlatformPermission.ACCOUNT_MANAGE, PlatformPermission.HOME_VIEW, PlatformPermission.ORGANISATION_VIEW,
+    PlatformPermission.PLACES_PUBLISH, PlatformPermission.PROJECTS_WORK, PlatformPermission.BOARD_USE,
+    PlatformPermission.RESOURCES_USE,
+})
 
 ROLE_PERMISSIONS = {
-    PlatformRole.ADMIN: frozenset(PlatformPermission),
-    PlatformRole.ORGANISATION_ADMIN: frozenset(PlatformPermission),
-    PlatformRole.MEMBER: frozenset(PlatformPermission),
+    PlatformRole.ADMIN: frozenset({
+        PlatformPermission.ACCOUNT_MANAGE, PlatformPermission.HOME_VIEW, PlatformPermission.ORGANISATIONS_REVIEW,
+        PlatformPermission.PROJECTS_WORK, PlatformPermission.BOARD_USE, PlatformPermission.BOARD_MODERATE,
+        PlatformPermission.RESOURCES_USE, PlatformPermission.CONSULT_MANAGE,
+    }),
+    PlatformRole.ORGANISATION_ADMIN: _MEMBER | {PlatformPermission.ORGANISATION_MANAGE},
+    PlatformRole.MEMBER: _MEMBER,
 }
 
 

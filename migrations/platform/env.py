@@ -2,8 +2,10 @@
 
 from alembic import context
 
-import council.platform.models  # noqa: F401  (registers the tables on the metadata)
 from council.platform.database import Base
+from council.platform.models import register_all
+
+register_all()
 
 context.configure(connection=context.config.attributes["connection"], target_metadata=Base.metadata,
                   render_as_batch=True, compare_type=True)

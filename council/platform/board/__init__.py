@@ -1,0 +1,1 @@
+"""掲示板: announcements and discussion threads per topic, with moderation."""

@@ -1,0 +1,68 @@
+"""The PII guard applied to forms: every free-text field of every platform form passes it before anything is
+stored, unless the form names the field as not free text. Refused text is only shown back to its writer
+(highlighted), never stored or logged; the refusal is audited with the kinds found, not the text."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField
+
+from council.platform.audit import PlatformTag, record
+from council.platform.database import db
+from council.platform.guard import check, describe, segments
+from council.security.auditchain import Outcome
+
+
+class GuardedForm(FlaskForm):
+    """A platform form. Its text fields and uploaded file names are checked by the PII guard in validate()."""
+
+    #: Fields that are an organisation's public contact: its phone, e-mail, address and contact person are
+    #: allowed there (the guard's contact rules); nothing else is.
+    contact_fields: ClassVar[tuple[str, ...]] = ()
+    #: Fields that are not free text about anyone (login names, choices rendered as text, staff's own names).
+    unguarded_fields: ClassVar[tuple[str, ...]] = ()
+
+    def guarded_texts(self):
+        """(field, text) for every field the guard must read."""
+        for field in self:
+            if field.name in self.unguarded_fields or field.name == "csrf_token":
+                continue
+            if isinstance(field, FileField):
+                name = getattr(field.data, "filename", None)
+                if name:
+                    yield field, name
+            elif isinstance(field, StringField) and field.data:
+                yield field, field.data
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        #: Kinds of personal data found, for the audit event; empty when nothing was refused.
+        self.refused_kinds: set[str] = set()
+        for field, text in self.guarded_texts():
+            findings = check(text, contact=field.name in self.contact_fields)
+            if not findings:
+                continue
+            kinds = sorted({finding.kind for finding in findings})
+            field.errors = [*field.errors, *(describe(kind) for kind in kinds)]
+            field.pii_segments = segments(text, findings)
+            self.refused_kinds.update(kinds)
+        return valid and not self.refused_kinds
+
+
+def accepted(form: GuardedForm, *, where: str) -> bool:
+    """Whether ``form`` was submitted and is valid. When the guard refused some of its text, record that (the
+    form's name and the kinds found) in the platform's audit chain and commit."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    if form.refused_kinds:
+        from flask_login import current_user
+
+        db.session.rollback()
+        record(tag=PlatformTag.TEXT_REFUSED, actor=current_user if current_user.is_authenticated else None,
+               target_type="form", target_id=where, outcome=Outcome.DENIED, reason=",".join(sorted(form.refused_kinds)))
+        db.session.commit()
+    return valid

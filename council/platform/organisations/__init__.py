@@ -1,0 +1,1 @@
+"""Member organisations: applications, the admin's decision, staff invitations and the public directory."""

@@ -1,0 +1,195 @@
+"""Applying, deciding, inviting staff and keeping an organisation's profile. Each function commits and audits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from council.core.db import lock_for_update, utcnow
+from council.platform.audit import PlatformTag, record
+from council.platform.common import StaleEdit, check_version
+from council.platform.database import db
+from council.platform.models import PlatformRole, PlatformUser
+from council.platform.organisations.models import (
+    Application,
+    Organisation,
+    OrganisationField,
+    OrganisationStatus,
+)
+
+
+class OrganisationError(Exception):
+    """The change cannot be made; the message says why. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an organisation says about itself in the directory."""
+
+    name: str
+    kind: str
+    area: str
+    fields: tuple[str, ...]
+    description: str
+    public_contact: str
+    website: str
+
+
+def _username_taken(username: str) -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(PlatformUser).where(
+        PlatformUser.username == username)) or db.session.scalar(
+        select(func.count()).select_from(Application).where(Application.username == username)))
+
+
+def _assign(organisation: Organisation, profile: Profile) -> None:
+    organisation.name, organisation.kind, organisation.area = profile.name.strip(), profile.kind, profile.area
+    organisation.description, organisation.public_contact = profile.description.strip(), profile.public_contact.strip()
+    organisation.website = profile.website.strip()
+    organisation.fields = [OrganisationField(field=code) for code in sorted(set(profile.fields))]
+
+
+def apply(profile: Profile, *, username: str, display_name: str) -> Organisation:
+    """Record an organisation's application and who will administer it. Raises OrganisationError."""
+    username = username.strip().lower()
+    if _username_taken(username):
+        raise OrganisationError(_("The username %(name)s is already taken. Choose another.", name=username))
+    organisation = Organisation(status=OrganisationStatus.PENDING, version=1)
+    _assign(organisation, profile)
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(Application(organisation_id=organisation.id, username=username,
+                               display_name=display_name.strip()))
+    record(tag=PlatformTag.ORGANISATION_APPLIED, target=organisation)
+    db.session.commit()
+    return organisation
+
+
+def pending_applications() -> list[tuple[Organisation, Application]]:
+    return list(db.session.execute(select(Organisation, Application).join(
+        Application, Application.organisation_id == Organisation.id).where(
+        Organisation.status == OrganisationStatus.PENDING).order_by(Organisation.applied_at)).all())
+
+
+def approve(*, actor: PlatformUser, organisation: Organisation) -> tuple[PlatformUser, str]:
+    """Make the organisation a member and create its first administrator's account; return the account and
+    its one-time setup link token, for the administrator to hand over. Raises OrganisationError."""
+    lock_for_update(db.session, organisation)
+    application = db.session.get(Application, organisation.id)
+    if organisation.status != OrganisationStatus.PENDING or application is None:
+        db.session.rollback()
+        raise OrganisationError(_("This application has already been decided."))
+    if db.session.scalar(select(PlatformUser).where(PlatformUser.username == application.username)):
+        db.session.rollback()
+        raise OrganisationError(_("The username %(name)s was taken meanwhile. Decline the application and ask "
+                                  "the organisation to apply again.", name=application.username))
+    organisation.status, organisation.decided_at = OrganisationStatus.APPROVED, utcnow()
+    user = PlatformUser(username=application.username, display_name=application.display_name or application.username,
+                        role=PlatformRole.ORGANISATION_ADMIN, organisation_id=organisation.id, failed_logins=0)
+    db.session.add(user)
+    db.session.delete(application)
+    record(tag=PlatformTag.ORGANISATION_APPROVED, actor=actor, target=organisation)
+    db.session.flush()
+    token = current_app.extensions["account_service"].issue_setup_link(db.session, actor=actor, user=user)
+    db.session.commit()
+    return user, token
+
+
+def decline(*, actor: PlatformUser, organisation: Organisation, reason: str) -> None:
+    """Decline an application; the reason stays with the administrators. Raises OrganisationError."""
+    lock_for_update(db.session, organisation)
+    if organisation.status != OrganisationStatus.PENDING:
+        db.session.rollback()
+        raise OrganisationError(_("This application has already been decided."))
+    organisation.status, organisation.decided_at = OrganisationStatus.DECLINED, utcnow()
+    organisation.decline_reason = reason.strip()
+    application = db.session.get(Application, organisation.id)
+    if application is not None:
+        db.session.delete(application)
+    record(tag=PlatformTag.ORGANISATION_DECLINED, actor=actor, target=organisation)
+    db.session.commit()
+
+
+def update_profile(*, actor: PlatformUser, organisation: Organisation, profile: Profile, version: int) -> None:
+    """Save the organisation's directory entry. Raises StaleEdit when someone saved it meanwhile."""
+    lock_for_update(db.session, organisation)
+    try:
+        check_version(organisation, version)
+    except StaleEdit:
+        db.session.rollback()
+        raise
+    _assign(organisation, profile)
+    record(tag=PlatformTag.ORGANISATION_UPDATED, actor=actor, target=organisation)
+    db.session.commit()
+
+
+def invite(*, actor: PlatformUser, username: str, display_name: str, role: str) -> tuple[PlatformUser, str]:
+    """Create a staff account in the actor's organisation; return it and its one-time setup link token.
+    Raises OrganisationError."""
+    username = username.strip().lower()
+    if role not in (PlatformRole.MEMBER, PlatformRole.ORGANISATION_ADMIN):
+        raise OrganisationError(_("Choose a role."))
+    if _username_taken(username):
+        raise OrganisationError(_("The username %(name)s is already taken. Choose another.", name=username))
+    user = PlatformUser(username=username, display_name=display_name.strip() or username, role=role,
+                        organisation_id=actor.organisation_id, failed_logins=0)
+    db.session.add(user)
+    record(tag=PlatformTag.MEMBER_INVITED, actor=actor, target=user)
+    db.session.flush()
+    token = current_app.extensions["account_service"].issue_setup_link(db.session, actor=actor, user=user)
+    db.session.commit()
+    return user, token
+
+
+def staff_member(actor: PlatformUser, user_id: int) -> PlatformUser | None:
+    """A colleague of ``actor`` (same organisation), or None."""
+    user = db.session.get(PlatformUser, user_id)
+    if user is None or user.organisation_id is None or user.organisation_id != actor.organisation_id:
+        return None
+    return user
+
+
+def new_setup_link(*, actor: PlatformUser, user: PlatformUser) -> str:
+    """A fresh setup link for a colleague who lost theirs (or forgot their password); earlier links stop
+    working and the colleague's sessions end. Commits."""
+    service = current_app.extensions["account_service"]
+    service.registry.end_all(db.session, user_id=user.id, reason="revoked")
+    token = service.issue_setup_link(db.session, actor=actor, user=user)
+    db.session.commit()
+    return token
+
+
+def set_disabled(*, actor: PlatformUser, user: PlatformUser, disabled: bool) -> None:
+    """Disable a colleague's account (their sessions end) or enable it again. Commits."""
+    if user.id == actor.id:
+        raise OrganisationError(_("You cannot disable your own account."))
+    lock_for_update(db.session, user)
+    user.disabled_at = utcnow() if disabled else None
+    if disabled:
+        current_app.extensions["account_service"].registry.end_all(db.session, user_id=user.id, reason="disabled")
+    record(tag=PlatformTag.MEMBER_DISABLED if disabled else PlatformTag.MEMBER_ENABLED, actor=actor, target=user)
+    db.session.commit()
+
+
+def directory(*, field: str = "", area: str = "") -> list[Organisation]:
+    """Member organisations, by name, optionally of one field of activity and one area."""
+    query = select(Organisation).where(Organisation.status == OrganisationStatus.APPROVED)
+    if field:
+        query = query.where(Organisation.id.in_(select(OrganisationField.organisation_id).where(
+            OrganisationField.field == field)))
+    if area:
+        query = query.where(Organisation.area == area)
+    return list(db.session.scalars(query.order_by(Organisation.name)))
+
+
+def member_organisation(organisation_id: int) -> Organisation | None:
+    """An approved organisation, or None (applicants and declined ones are not public)."""
+    organisation = db.session.get(Organisation, organisation_id)
+    return organisation if organisation is not None and organisation.is_member else None
+
+
+def staff(organisation: Organisation) -> list[PlatformUser]:
+    return list(db.session.scalars(select(PlatformUser).where(
+        PlatformUser.organisation_id == organisation.id).order_by(PlatformUser.display_name)))

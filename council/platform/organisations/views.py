@@ -1,0 +1,163 @@
+"""Organisation pages: load, check, call a service, render."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from council.platform.common import StaleEdit
+from council.platform.database import db
+from council.platform.guarding import accepted
+from council.platform.organisations import services
+from council.platform.organisations.forms import (
+    ApplicationForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    InviteForm,
+    ProfileForm,
+)
+from council.platform.organisations.models import Organisation, OrganisationStatus
+from council.security.forms import ConfirmForm
+
+
+def _profile(form: ProfileForm) -> services.Profile:
+    return services.Profile(name=form.name.data, kind=form.kind.data, area=form.area.data,
+                            fields=tuple(form.fields.data), description=form.description.data,
+                            public_contact=form.public_contact.data, website=form.website.data or "")
+
+
+def apply():
+    form = ApplicationForm()
+    if accepted(form, where="organisation.apply"):
+        try:
+            services.apply(_profile(form), username=form.username.data, display_name=form.display_name.data)
+        except services.OrganisationError as error:
+            form.username.errors = [*form.username.errors, str(error)]
+        else:
+            return redirect(url_for("organisations.applied"))
+    return render_template("organisations/apply.html", form=form)
+
+
+def applied():
+    return render_template("organisations/applied.html")
+
+
+def directory():
+    form = DirectoryFilterForm(request.args)
+    chosen = form.data if form.validate() else {}
+    return render_template("organisations/directory.html", form=form, organisations=services.directory(
+        field=chosen.get("field") or "", area=chosen.get("area") or ""))
+
+
+def show(organisation_id: int):
+    organisation = services.member_organisation(organisation_id) or abort(404)
+    from council.platform.places.services import places_of
+
+    return render_template("organisations/show.html", organisation=organisation, places=places_of(organisation))
+
+
+def review_list():
+    return render_template("organisations/review_list.html", applications=services.pending_applications(),
+                           form=ConfirmForm())
+
+
+def _pending(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.status != OrganisationStatus.PENDING:
+        abort(404)
+    return organisation
+
+
+def approve(organisation_id: int):
+    organisation = _pending(organisation_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        user, token = services.approve(actor=current_user, organisation=organisation)
+    except services.OrganisationError as error:
+        flash(str(error), "error")
+        return redirect(url_for("organisations.review_list"))
+    return render_template("organisations/setup_link.html", user=user, organisation=organisation,
+                           link=url_for("account.setup", token=token, _external=True))
+
+
+def decline(organisation_id: int):
+    organisation = _pending(organisation_id)
+    form = DecisionForm()
+    if accepted(form, where="organisation.decline"):
+        try:
+            services.decline(actor=current_user, organisation=organisation, reason=form.reason.data or "")
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The application of %(name)s was declined.", name=organisation.name), "success")
+        return redirect(url_for("organisations.review_list"))
+    return render_template("organisations/decline.html", organisation=organisation, form=form)
+
+
+def _own() -> Organisation:
+    return db.session.get(Organisation, current_user.organisation_id) if current_user.organisation_id else abort(404)
+
+
+def mine():
+    organisation = _own()
+    return render_template("organisations/mine.html", organisation=organisation, staff=services.staff(organisation),
+                           invite_form=InviteForm(), form=ConfirmForm())
+
+
+def edit():
+    organisation = _own()
+    form = ProfileForm(obj=organisation) if request.method == "GET" else ProfileForm()
+    if request.method == "GET":
+        form.fields.data, form.version.data = organisation.field_codes, organisation.version
+    stored = None
+    if accepted(form, where="organisation.edit"):
+        try:
+            services.update_profile(actor=current_user, organisation=organisation, profile=_profile(form),
+                                    version=form.version.data)
+        except StaleEdit:
+            stored, form.version.data = organisation, organisation.version
+            flash(_("Someone else saved this profile after you opened it. What is stored now is shown below; your "
+                    "text is kept in the form. Save again to replace it."), "error")
+        else:
+            flash(_("The profile was saved."), "success")
+            return redirect(url_for("organisations.mine"))
+    return render_template("organisations/edit.html", form=form, organisation=organisation, stored=stored)
+
+
+def invite():
+    organisation = _own()
+    form = InviteForm()
+    if accepted(form, where="organisation.invite"):
+        try:
+            user, token = services.invite(actor=current_user, username=form.username.data,
+                                          display_name=form.display_name.data, role=form.role.data)
+        except services.OrganisationError as error:
+            form.username.errors = [*form.username.errors, str(error)]
+        else:
+            return render_template("organisations/setup_link.html", user=user, organisation=organisation,
+                                   link=url_for("account.setup", token=token, _external=True))
+    return render_template("organisations/mine.html", organisation=organisation, staff=services.staff(organisation),
+                           invite_form=form, form=ConfirmForm())
+
+
+def staff_link(user_id: int):
+    organisation = _own()
+    user = services.staff_member(current_user, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = services.new_setup_link(actor=current_user, user=user)
+    return render_template("organisations/setup_link.html", user=user, organisation=organisation,
+                           link=url_for("account.setup", token=token, _external=True))
+
+
+def staff_access(user_id: int):
+    user = services.staff_member(current_user, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_disabled(actor=current_user, user=user, disabled=user.is_active)
+    except services.OrganisationError as error:
+        flash(str(error), "error")
+    return redirect(url_for("organisations.mine"))

@@ -1,0 +1,1 @@
+"""共創プロジェクト: co-creation projects that member organisations run together."""

@@ -1,0 +1,20 @@
+"""Resource forms. Free text and the file's name pass the PII guard (GuardedForm)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from council.platform.guarding import GuardedForm
+from council.platform.resources.models import ResourceKind
+
+
+class ResourceForm(GuardedForm):
+    contact_fields = ("link",)
+
+    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ResourceKind])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+    held_on = DateField(_l("Day of the training"), validators=[Optional()])
+    link = StringField(_l("Web page"), validators=[Optional(), URL(), Length(max=300)])
+    file = FileField(_l("File (PDF, PNG, JPEG, docx or xlsx, up to 10 MB)"))

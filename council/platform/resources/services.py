@@ -1,0 +1,65 @@
+"""Sharing and removing resources. Each writing function commits and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from council.core.files import UploadError, accepted_kind
+from council.platform.audit import PlatformTag, record
+from council.platform.database import db
+from council.platform.models import PlatformUser
+from council.platform.resources.models import Resource, ResourceKind
+
+
+class ResourceError(Exception):
+    """The resource cannot be shared; the message says why. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def listing(kind: str = "") -> list[Resource]:
+    """Training first by date (upcoming before past), then documents newest first."""
+    query = select(Resource)
+    if kind:
+        query = query.where(Resource.kind == kind)
+    return list(db.session.scalars(query.order_by(Resource.kind.desc(), Resource.held_on.desc(),
+                                                  Resource.created_at.desc())))
+
+
+def may_remove(user: PlatformUser, resource: Resource) -> bool:
+    return user.is_platform_admin or (user.organisation_id is not None
+                                      and user.organisation_id == resource.organisation_id)
+
+
+def share(*, actor: PlatformUser, kind: str, title: str, description: str, held_on: dt.date | None, link: str,
+          upload: Upload | None) -> Resource:
+    """Share a document or training announcement. Raises ResourceError for an unacceptable file."""
+    if kind == ResourceKind.TRAINING and held_on is None:
+        raise ResourceError(_("Give the day the training takes place."))
+    resource = Resource(kind=kind, title=title.strip(), description=description.strip(), held_on=held_on,
+                        link=link.strip(), organisation_id=actor.organisation_id, author_id=actor.id)
+    if upload is not None:
+        try:
+            resource.file_type, _extension = accepted_kind(upload.content)
+        except UploadError as error:
+            raise ResourceError(str(error)) from None
+        resource.file_name, resource.file_size, resource.file_content = \
+            upload.name[:200], len(upload.content), upload.content
+    db.session.add(resource)
+    record(tag=PlatformTag.RESOURCE_SAVED, actor=actor, target=resource)
+    db.session.commit()
+    return resource
+
+
+def remove(*, actor: PlatformUser, resource: Resource) -> None:
+    record(tag=PlatformTag.RESOURCE_DELETED, actor=actor, target=resource)
+    db.session.delete(resource)
+    db.session.commit()
