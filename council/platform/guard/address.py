@@ -16,7 +16,7 @@ DETECTOR = "address"
 
 _NUMBER = r"(?:[0-9]+|[一二三四五六七八九十〇]+)"
 _HYPHEN = r"[-‐‑‒–—―−ー─]"
-_MUNICIPALITY = r"(?:東京都|北海道|京都府|大阪府|[一-龥]{2,3}県)?[一-龥ヶぁ-ん]{1,5}?[市区町村郡]"
+_MUNICIPALITY = r"(?:東京都|北海道|京都府|大阪府|[一-龥]{2,3}県)?(?:[一-龥ヶ]{1,5}?|[ぁ-ん]{2,5})[市区町村郡]"
 #: A town or district name after the municipality: ends in a kanji or katakana, so no particle ("市で1-2月").
 _TOWN = r"(?:[一-龥ァ-ヶぁ-ん]{0,7}[一-龥ァ-ヶ])?"
 _CHOME = rf"{_NUMBER}丁目"
