@@ -31,6 +31,8 @@ _PATTERNS = (
     re.compile(rf"(?:〒|郵便番号[:：]?)\s*[0-9]{{3}}{_HYPHEN}?[0-9]{{4}}(?![0-9])"),
     # 市原市五井1234-5, 新宿区西新宿二丁目, 千葉県市原市国分寺台中央1丁目1-1
     re.compile(rf"{_MUNICIPALITY}{_TOWN}(?:{_STRONG_BLOCK}|{_CHOME}|{_BLOCK_NUMBERS})"),
+    # 千葉県市原市山田橋123: a bare lot number after a municipality and a town name
+    re.compile(rf"{_MUNICIPALITY}(?:[一-龥ァ-ヶぁ-ん]{{0,7}}[一-龥ァ-ヶ])[0-9]{{1,5}}(?![0-9年月日時分回号室階名人円歳代%.:])"),
     # 西新宿二丁目8番1号, 五井1234番地: a block number strong enough without the municipality
     re.compile(rf"(?:[一-龥ァ-ヶ]{{1,8}}){_STRONG_BLOCK}"),
 )
