@@ -16,7 +16,7 @@ DETECTOR = "address"
 
 _NUMBER = r"(?:[0-9]+|[一二三四五六七八九十〇]+)"
 _HYPHEN = r"[-‐‑‒–—―−ー─]"
-_MUNICIPALITY = r"(?:東京都|北海道|京都府|大阪府|[一-龥]{2,3}県)?[一-龥ヶぁ-ん]{1,5}?[市区町村郡]"
+_MUNICIPALITY = r"(?:東京都|北海道|京都府|大阪府|[一-龥]{2,3}県)?(?:[一-龥ヶ]{1,5}?|[ぁ-ん]{2,5})[市区町村郡]"
 #: A town or district name after the municipality: ends in a kanji or katakana, so no particle ("市で1-2月").
 _TOWN = r"(?:[一-龥ァ-ヶぁ-ん]{0,7}[一-龥ァ-ヶ])?"
 _CHOME = rf"{_NUMBER}丁目"
@@ -31,6 +31,8 @@ _PATTERNS = (
     re.compile(rf"(?:〒|郵便番号[:：]?)\s*[0-9]{{3}}{_HYPHEN}?[0-9]{{4}}(?![0-9])"),
     # 市原市五井1234-5, 新宿区西新宿二丁目, 千葉県市原市国分寺台中央1丁目1-1
     re.compile(rf"{_MUNICIPALITY}{_TOWN}(?:{_STRONG_BLOCK}|{_CHOME}|{_BLOCK_NUMBERS})"),
+    # 千葉県市原市山田橋123: a bare lot number after a municipality and a town name
+    re.compile(rf"{_MUNICIPALITY}(?:[一-龥ァ-ヶぁ-ん]{{0,7}}[一-龥ァ-ヶ])[0-9]{{1,5}}(?![0-9年月日時分回号室階名人円歳代%.:])"),
     # 西新宿二丁目8番1号, 五井1234番地: a block number strong enough without the municipality
     re.compile(rf"(?:[一-龥ァ-ヶ]{{1,8}}){_STRONG_BLOCK}"),
 )

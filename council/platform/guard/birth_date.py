@@ -25,21 +25,31 @@ _PERSON = (
     r"相談者|当事者|利用者|対象者|本人|ご本人|世帯主|単身|独居|一人暮らし|ひとり暮らし)"
 )
 
-_PATTERNS = (
-    # 昭和45年3月2日生まれ, S45.3.2生, 1950年生まれ
-    re.compile(rf"{_DATE}\s*(?:生まれ|生(?![活産徒涯協命])|うまれ)"),
-    # 生年月日: 昭和45年3月2日 / 生年月日 1970-03-02
-    re.compile(rf"(?:生年月日|誕生日|生年)\s*[:：は]?\s*{_DATE}"),
-    # 85歳の母, 85歳・女性, 80代の女性, 70代男性, 40歳代の息子; not "65歳以上の方"
-    re.compile(rf"(?<![0-9])[0-9]{{1,3}}\s*(?:歳代?|才|代)(?:前半|後半|半ば)?\s*[のでと、・,]?\s*{_PERSON}"),
-    # 相談者(85), 母（85歳）
-    re.compile(rf"{_PERSON}\s*\(\s*[0-9]{{1,3}}\s*(?:歳|才)?\s*\)"),
+_BIRTH_PATTERNS = (
+    # 昭和45年3月2日生まれ, S45.3.2生, 1950年生まれ, 19870309生
+    re.compile(rf"(?:{_DATE}|(?:19|20)[0-9]{{6}})\s*(?:生まれ|生(?![活産徒涯協命])|うまれ)"),
+    # 生年月日: 昭和45年3月2日 / 生まれ年：1949年 / 誕生日は5月7日
+    re.compile(rf"(?:生年月日|誕生日|生まれ年|生年)\s*[:：はが]?\s*(?:{_DATE}|[0-9]{{1,2}}\s*月\s*[0-9]{{1,2}}\s*日)"),
+    # 相談者(85), 母（85歳）, 山本さん（82歳）, 米寿（88歳）
+    re.compile(rf"(?:{_PERSON}|さん|様|氏|くん|ちゃん|方|米寿|喜寿|傘寿|卒寿|白寿|古希|古稀)\s*\(\s*[0-9]{{1,3}}\s*(?:歳|才)?"
+               r"\s*[)・、,]"),
+    # 満92歳, 今年80歳になる, 76歳・女性, 85歳の方が
+    re.compile(r"満\s*[0-9]{1,3}\s*(?:歳|才)|[0-9]{1,3}\s*(?:歳|才)\s*(?:になる|になった|を迎え|の誕生日)"),
+    re.compile(rf"(?<![0-9])[0-9]{{1,3}}\s*(?:歳|才)\s*[のでと、・,]?\s*(?:{_PERSON}|方(?:が|は|に|から|を|で)|ご利用者)"),
 )
+#: Age bands (80代の女性) describe a person unless they are one of a list or range (10代・20代の女性のための…).
+_AGE_BAND = re.compile(rf"(?<![0-9])[0-9]{{1,2}}0\s*(?:歳代|代)(?:前半|後半|半ば)?\s*[のでと、・,]?\s*{_PERSON}")
+_BAND_LIST = re.compile(r"[0-9]0\s*(?:歳代|代)\s*[・〜~、,\-－]\s*$")
+_BAND_AUDIENCE = re.compile(r"^(?:の?ための|向け|を対象|が対象|からの相談|の相談|が増|が多)")
 
 
 def detect(text: str, view: View) -> Iterator[Finding]:
     """Birth dates and person-describing ages."""
-    for pattern in _PATTERNS:
+    for pattern in _BIRTH_PATTERNS:
         for match in pattern.finditer(view.text):
-            start, end = view.span(match.start(), match.end())
-            yield Finding("birth_date", start, end, DETECTOR)
+            yield Finding("birth_date", *view.span(match.start(), match.end()), DETECTOR)
+    for match in _AGE_BAND.finditer(view.text):
+        before, after = view.text[max(0, match.start() - 8):match.start()], view.text[match.end():]
+        if _BAND_LIST.search(before) or _BAND_AUDIENCE.match(after):
+            continue
+        yield Finding("birth_date", *view.span(match.start(), match.end()), DETECTOR)

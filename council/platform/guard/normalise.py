@@ -12,6 +12,8 @@ from dataclasses import dataclass
 #: Characters people type between digit groups of a phone number that the matcher does not take as
 #: separators (katakana ー, middle dot, wave dash, dashes of every width).
 DIGIT_SEPARATORS = frozenset("-‐‑‒–—―−ー─━・･～〜~")
+#: Kanji numerals, as in a hand-written 〇九〇・一二三四・五六七八.
+KANJI_DIGITS = dict(zip("〇一二三四五六七八九", "0123456789", strict=True))
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,12 @@ def nfkc(original: str) -> View:
 
 
 def digits_view(view: View) -> View:
-    """Make digit groups easy to read: odd separators between digits become ``-``, letters before digits spaces.
+    """Make digit groups easy to read: kanji numerals become digits, odd separators between digits ``-``,
+    letters before digits spaces.
 
     Same length as ``view``, so its origin map stays valid.
     """
-    text = view.text
+    text = "".join(KANJI_DIGITS.get(character, character) for character in view.text)
     characters = list(text)
     for index, character in enumerate(text):
         if character in DIGIT_SEPARATORS and _digit_near(text, index, -1) and _digit_near(text, index, 1):

@@ -31,9 +31,25 @@ def detect(text: str, view: View) -> Iterator[Finding]:
     with _call_lock:
         document = pipeline(view.text)
     for entity in document.ents:
-        if entity.label_ == "Person" and any("人名" in token.tag_ for token in entity):
+        if entity.label_ == "Person" and _looks_like_a_person(entity, view.text):
             start, end = view.span(entity.start_char, entity.end_char)
             yield Finding("person_name", start, end, DETECTOR)
+
+
+def _looks_like_a_person(entity, text: str) -> bool:
+    """Drop what the corpus showed GiNZA calls a person but is a place: 五井公民館, 菊間・八幡・五井の3地区."""
+    tags = [token.tag_ for token in entity]
+    if not any("人名" in tag for tag in tags):
+        return False
+    if any("地名" in tag or tag.startswith("補助記号") for tag in tags) or "普通名詞" in tags[-1]:
+        return False  # a place name, a list of places, or a facility (…公民館)
+    if len(tags) == 1 and tags[0].endswith("姓"):
+        # A lone surname that is also an area name stands in a list of areas: 五井・姉崎, （例：五井、姉崎）
+        before = text[entity.start_char - 1:entity.start_char]
+        after = text[entity.end_char:entity.end_char + 1]
+        if before in "・、" and before or after in "・、" and after:
+            return False
+    return True
 
 
 def load():

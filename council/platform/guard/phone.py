@@ -20,5 +20,7 @@ def detect(text: str, view: View) -> Iterator[Finding]:
     """
     digits = digits_view(view)
     for match in phonenumbers.PhoneNumberMatcher(digits.text, "JP"):
+        if not match.raw_string.lstrip("(").startswith(("0", "+")):
+            continue  # Japanese numbers are written with their 0 or +81; "812 3456 7890" is a Zoom meeting ID
         start, end = digits.span(match.start, match.end)
         yield Finding("phone", start, end, DETECTOR)
