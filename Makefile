@@ -30,6 +30,7 @@ run: install
 demo: install
 	$(BIN)/council init --quiet
 	$(BIN)/council demo
+	$(BIN)/council platform demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check council tests bench migrations wsgi.py

@@ -67,6 +67,19 @@ def create_admin_command(username: str, display_name: str):
                f"/platform/setup/{token}  (standalone: /setup/{token})")
 
 
+@platform_group.command("demo")
+@with_platform_app
+def demo_command():
+    """Create invented member organisations, places, a project, board topics and consultation windows."""
+    from flask import current_app
+
+    from council.platform.demo import create_demo
+
+    with current_app.test_request_context():  # services build setup links with the request's host
+        for line in create_demo():
+            click.echo(line)
+
+
 @platform_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5001, show_default=True, type=int)

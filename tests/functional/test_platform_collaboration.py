@@ -16,7 +16,7 @@ APPLICATION = {"name": "NPO法人ひだまり", "kind": "npo", "area": "北部",
                "description": "五井地区で高齢者サロンを開いています。",
                "public_contact": "事務局 0436-22-1111 info@hidamari.example.jp",
                "website": "", "display_name": "事務局 担当", "username": "hidamari"}
-PLACE = {"name": "ひだまりサロン", "kind": "place", "area": "北部", "fields": ["elderly"], "venue": "市民会館 2階",
+PLACE = {"name": "ひだまりサロン", "kind": "place", "area": "北部", "fields": ["elderly"], "venue": "五井公民館 2階",
          "schedule": "毎週水曜 10時〜12時", "audience": "どなたでも。一人暮らしの高齢の方も歓迎です。",
          "how_to_join": "直接お越しください", "cost": "100円", "accessibility": "エレベーターあり", "description": ""}
 

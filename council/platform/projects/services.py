@@ -85,7 +85,7 @@ def join(*, actor: PlatformUser, project: Project) -> None:
     organisation_id = _organisation_of(actor)
     if organisation_id in project.partner_ids:
         raise ProjectError(_("Your organisation already takes part."))
-    db.session.add(ProjectPartner(project_id=project.id, organisation_id=organisation_id))
+    project.partners.append(ProjectPartner(organisation_id=organisation_id))
     record(tag=PlatformTag.PROJECT_JOINED, actor=actor, target=project)
     db.session.commit()
 
