@@ -19,7 +19,7 @@ KNOWN_LET_THROUGH = {142, 144, 157}
 #: 佐藤錦 (a cherry variety) is 姓 + 名 to Sudachi and a Person to GiNZA.
 KNOWN_REFUSED = {18}
 #: Refused texts in which a secondary kind is not reported (the text is refused for another kind).
-KNOWN_KIND_MISSES = {72, 85, 94, 108, 110, 123, 163, 175, 178, 185, 187}
+KNOWN_KIND_MISSES = {72, 85, 94, 108, 110, 123, 163, 185}
 
 
 def load(name: str) -> list[tuple[int, dict]]:
