@@ -40,6 +40,9 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(make_account_blueprint(db, account_permission=PlatformPermission.ACCOUNT_MANAGE,
                                                   home_endpoint="platform.home", issuer="council-platform"))
     app.register_blueprint(bp)
+    from council.platform.statistics.blueprint import bp as statistics_bp
+
+    app.register_blueprint(statistics_bp)
     install_gate(app, _check_permission)
     app.context_processor(lambda: {"site_name": "官民連携プラットフォーム", "site_class": "platform",
                                    "home_url": url_for("platform.home")})

@@ -16,6 +16,8 @@ from council.security.auditchain import Outcome
 class PlatformTag(StrEnum):
     ADMIN_CREATED = "platform.admin_created"
     AUDIT_VERIFIED = "audit.verified"
+    STATISTICS_IMPORTED = "statistics.imported"
+    STATISTICS_REFUSED = "statistics.refused"
 
 
 def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,

@@ -18,6 +18,9 @@ class PlatformConfigError(RuntimeError):
 
 DEFAULTS = {
     **ACCOUNT_DEFAULTS,
+    #: Path of the council's public key (PEM, from `council stats public-key`); relative paths are taken from
+    #: the platform instance folder. Without it the platform runs, but refuses to import statistics.
+    "COUNCIL_PUBLIC_KEY": None,
 }
 
 
@@ -32,7 +35,7 @@ def load(app, test_config: dict | None) -> None:
     app.config["INSTANCE_PATH"] = folder
     app.config.from_pyfile(str(folder / "config.py"), silent=True)
     env = os.environ
-    for name in ("DATABASE_URL", "ENV", "URL_SCHEME", "PROXY_COUNT"):
+    for name in ("DATABASE_URL", "ENV", "URL_SCHEME", "PROXY_COUNT", "COUNCIL_PUBLIC_KEY"):
         if env.get(f"PLATFORM_{name}"):
             app.config[{"ENV": "ENVIRONMENT", "URL_SCHEME": "PREFERRED_URL_SCHEME"}.get(name, name)] = \
                 env[f"PLATFORM_{name}"]

@@ -8,6 +8,7 @@ from council.platform.models import PlatformRole
 class PlatformPermission(StrEnum):
     ACCOUNT_MANAGE = "platform:account:manage"
     HOME_VIEW = "platform:home:view"
+    STATISTICS_VIEW = "platform:statistics:view"
 
 
 ROLE_PERMISSIONS = {

@@ -3,6 +3,7 @@
 from alembic import context
 
 import council.platform.models  # noqa: F401  (registers the tables on the metadata)
+import council.platform.statistics.models  # noqa: F401
 from council.platform.database import Base
 
 context.configure(connection=context.config.attributes["connection"], target_metadata=Base.metadata,
