@@ -79,8 +79,10 @@ def count_cases(council_id: int, *, today: dt.date, batch: int = BATCH, progress
             tally.add(case, band=age_band(_birth_date(case), today))
             vault().forget(case)
         after = cases[-1].id
-        db.session.rollback()  # end the batch's transaction (and on SQLite its write lock)
+        # Detach the batch first (a rollback would expire every row one by one), then end the transaction and
+        # with it, on SQLite, the write lock.
         db.session.expunge_all()
+        db.session.rollback()
         if progress:
             progress(len(cases))
 

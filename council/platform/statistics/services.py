@@ -38,8 +38,8 @@ def import_statistics(data: bytes) -> StatisticsSnapshot:
     """
     file_sha256 = hashlib.sha256(data).hexdigest()
     try:
-        verified = signedstats.verify(data, council_public_key())
-        snapshot = _store(verified)
+        public_key = council_public_key()
+        snapshot = _store(signedstats.verify(data, public_key), key_fingerprint=signedstats.fingerprint(public_key))
     except StatisticsRefused as refused:
         _record_refusal(kind=refused.kind, file_sha256=file_sha256)
         raise
@@ -64,14 +64,14 @@ def council_public_key() -> Ed25519PublicKey:
                                 kind="bad key") from None
 
 
-def _store(verified: signedstats.VerifiedPayload) -> StatisticsSnapshot:
+def _store(verified: signedstats.VerifiedPayload, *, key_fingerprint: str) -> StatisticsSnapshot:
     if db.session.scalar(select(StatisticsSnapshot.id).where(StatisticsSnapshot.sha256 == verified.sha256)):
         raise StatisticsRefused("These statistics were already imported.", kind="duplicate")
     payload = verified.payload
     snapshot = StatisticsSnapshot(
         council_name=payload["council"], k=payload["k"], payload=verified.text, sha256=verified.sha256,
         generated_at=dt.datetime.strptime(payload["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC),
-        key_fingerprint=signedstats.fingerprint(council_public_key()))
+        key_fingerprint=key_fingerprint)
     db.session.add(snapshot)
     try:
         db.session.flush()
