@@ -75,7 +75,7 @@ def export_statistics(*, council: Council, out: Path, k: int = signedstats.MIN_K
 def build_payload(tally: Tally, *, council_name: str, k: int, now: dt.datetime) -> dict:
     """The payload of format council-stats/1 from the counts: labels in a fixed order, small cells hidden."""
     first, last = _period(tally, now.astimezone(DISPLAY_ZONE).date())
-    categories = case_categories()
+    categories = list(dict.fromkeys(case_categories()))
     categories += sorted(set(tally.category) - set(categories))  # categories no longer configured but in use
     labels = {
         "status": [s.value for s in CaseStatus],
