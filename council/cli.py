@@ -94,14 +94,14 @@ def _council(name: str | None):
     from council.auth.models import Council
     from council.database import db
 
-    councils = list(db.session.scalars(select(Council)))
+    councils = list(db.session.scalars(select(Council).order_by(Council.id)))
     if name:
-        match = [c for c in councils if c.name == name]
+        match = [c for c in councils if c.name == name] or [c for c in councils if str(c.id) == name]
         if not match:
             _fail(f"No council named {name}. Create it with `council create-council NAME`.")
         return match[0]
     if len(councils) != 1:
-        _fail("Say which council with --council NAME." if councils else
+        _fail(f"Say which council with --council NAME: {', '.join(c.name for c in councils)}." if councils else
               "No council exists yet. Create one with `council create-council NAME`.")
     return councils[0]
 
@@ -322,6 +322,53 @@ def import_cases_command(path: str, institution_name: str | None, council_name: 
     except (ImportFileError, ValueError) as error:
         _fail(f"Nothing was imported: {error}")
     click.echo(f"Imported {result.imported} case(s): {result.first_number} … {result.last_number}.")
+
+
+@cli.group("stats")
+def stats_group():
+    """Aggregate statistics for the platform: counts only, small cells suppressed, signed."""
+
+
+@stats_group.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The file to write (mode 0644); hand it to the platform's operator.")
+@click.option("--council", "council_name", help="Name or id; needed when the deployment hosts several councils.")
+@click.option("--k", default=5, show_default=True, type=int,
+              help='Counts below k are shown as "<k". At least 5: it may be raised, never lowered.')
+@with_appcontext
+def stats_export_command(out: str, council_name: str | None, k: int):
+    """Write the council's case counts, signed with its Ed25519 key, for `council platform import-stats`.
+
+    Counts cases that are not purged by status, risk, category, age band and month of intake. No case
+    numbers, names or dates finer than a month; every count below k shows as "<k".
+    """
+    from pathlib import Path
+
+    from council.stats.counting import case_count
+    from council.stats.errors import StatisticsError
+    from council.stats.services import export_statistics
+
+    if k < 5:
+        _fail(f"k={k} is refused: it must be at least 5 (it may be raised, never lowered).")
+    council = _council(council_name)
+    try:
+        with click.progressbar(length=case_count(council.id), label="Counting", file=sys.stderr) as bar:
+            result = export_statistics(council=council, out=Path(out), k=k, progress=bar.update)
+    except StatisticsError as error:
+        _fail(f"Nothing was exported: {error}")
+    click.echo(f"Statistics of {result.total} case(s) written to {result.path} ({result.suppressed_cells} "
+               f"cell(s) shown as \"<{k}\"). SHA-256 {result.file_sha256}.")
+
+
+@stats_group.command("public-key")
+@with_appcontext
+def stats_public_key_command():
+    """Print the council's public key (PEM) for the platform's COUNCIL_PUBLIC_KEY setting."""
+    from council.stats.services import public_key_pem
+
+    pem, fingerprint = public_key_pem()
+    click.echo(pem, nl=False)
+    click.echo(f"Fingerprint (SHA-256 of the raw key): {fingerprint}", err=True)
 
 
 @cli.command("demo")

@@ -9,7 +9,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from council.core.keyfiles import create_key_file
+from council.core.keyfiles import create_key_file, read_key_file
 
 #: Flask's secret for signing the session cookie and CSRF tokens.
 SECRET_KEY = "secret_key"  # noqa: S105  (a file name)
@@ -41,3 +41,12 @@ def create_keys(instance: Path) -> list[str]:
         # an unrelated key under the old name.
         wanted[KEK_V1] = secrets.token_bytes(32)
     return [name for name, data in wanted.items() if create_key_file(keys / name, data)]
+
+
+def signing_key(instance: Path) -> Ed25519PrivateKey:
+    """The council's Ed25519 signing key (audit checkpoints, statistics exports).
+
+    Raises KeyFileError naming the fix when the file is missing or readable by others.
+    """
+    pem = read_key_file(keys_dir(instance) / AUDIT_SIGNING_KEY, fix="council init")
+    return serialization.load_pem_private_key(pem, password=None)

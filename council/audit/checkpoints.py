@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 from sqlalchemy import select
@@ -22,7 +21,6 @@ from council import instance
 from council.audit.events import AuditTag, record
 from council.audit.models import AuditEvent
 from council.core.db import utcnow
-from council.core.keyfiles import read_key_file
 from council.database import db
 
 FORMAT = "council-audit-checkpoint/1"
@@ -37,8 +35,7 @@ class CheckpointError(Exception):
 
 
 def _signing_key() -> Ed25519PrivateKey:
-    path = instance.keys_dir(current_app.config["INSTANCE_PATH"]) / instance.AUDIT_SIGNING_KEY
-    return serialization.load_pem_private_key(read_key_file(path, fix="council init"), password=None)
+    return instance.signing_key(current_app.config["INSTANCE_PATH"])
 
 
 def _payload(body: dict) -> bytes:

@@ -52,6 +52,7 @@ class AuditTag(StrEnum):
     ATTACHMENT_ADDED = "attachment.added"
     ATTACHMENT_DOWNLOADED = "attachment.downloaded"
     AUDIT_LOG_VIEWED = "audit.log_viewed"
+    STATISTICS_EXPORTED = "statistics.exported"
 
 
 def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,

@@ -269,6 +269,19 @@ def subject_name(case: Case) -> str:
     return vault().cipher(case).decrypt(subject.name_enc, table="person", column="name", row_id=subject.id) or ""
 
 
+def subject_birth_date(case: Case) -> dt.date | None:
+    """The decrypted birth date of the case's subject, for aggregate statistics (the caller audits the export).
+
+    Raises CasePurged, KeyUnavailable or DecryptionFailed when the date cannot be read.
+    """
+    subject = case.subject
+    if subject is None:
+        return None
+    text = vault().cipher(case).decrypt(subject.birth_date_enc, table="person", column="birth_date",
+                                        row_id=subject.id)
+    return dt.date.fromisoformat(text) if text else None
+
+
 def record_read(*, actor: User, case: Case, basis: str) -> None:
     """Record a read of the case's content before it is shown (fail closed). Commits."""
     record(tag=AuditTag.CASE_VIEWED, actor=actor, target=case, basis=basis)

@@ -57,8 +57,9 @@ def _feature_blueprints():
     from council.platform.places.blueprint import bp as places
     from council.platform.projects.blueprint import bp as projects
     from council.platform.resources.blueprint import bp as resources
+    from council.platform.statistics.blueprint import bp as statistics
 
-    return home, organisations, places, projects, board, resources, consult
+    return home, organisations, places, projects, board, resources, consult, statistics
 
 
 def _check_permission(permission: str):

@@ -43,6 +43,8 @@ class PlatformTag(StrEnum):
     RESOURCE_DELETED = "resource.deleted"
     CONSULT_WINDOW_SAVED = "consult.window_saved"
     CONSULT_WINDOW_DELETED = "consult.window_deleted"
+    STATISTICS_IMPORTED = "statistics.imported"
+    STATISTICS_REFUSED = "statistics.refused"
 
 
 def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,

@@ -149,3 +149,20 @@ def audit_verify_command():
         return
     click.secho(f"Platform audit chain broken at sequence {result.first_bad_seq}: {result.explanation}.", fg="red")
     sys.exit(1)
+
+
+@platform_group.command("import-stats")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_platform_app
+def import_stats_command(path: str):
+    """Import a `council stats export` file: only if signed by COUNCIL_PUBLIC_KEY and shaped as the format says."""
+    from pathlib import Path
+
+    from council.platform.statistics.services import StatisticsRefused, import_statistics
+
+    try:
+        snapshot = import_statistics(Path(path).read_bytes())
+    except StatisticsRefused as refused:
+        _fail(f"Refused: {refused}")
+    click.echo(f"Imported the statistics of {snapshot.council_name} exported {snapshot.generated_at:%Y-%m-%d %H:%M} "
+               "UTC; they are on /statistics.")

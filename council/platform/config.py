@@ -23,6 +23,9 @@ DEFAULTS = {
     "AREAS": ["市内全域", "北部", "中部", "南部", "東部", "西部"],
     #: The iCalendar feed lists events from this many days ago onwards.
     "CALENDAR_PAST_DAYS": 30,
+    #: Path of the council's public key (PEM, from `council stats public-key`); relative paths are taken from
+    #: the platform instance folder. Without it the platform runs, but refuses to import statistics.
+    "COUNCIL_PUBLIC_KEY": None,
 }
 
 
@@ -37,7 +40,7 @@ def load(app, test_config: dict | None) -> None:
     app.config["INSTANCE_PATH"] = folder
     app.config.from_pyfile(str(folder / "config.py"), silent=True)
     env = os.environ
-    for name in ("DATABASE_URL", "ENV", "URL_SCHEME", "PROXY_COUNT"):
+    for name in ("DATABASE_URL", "ENV", "URL_SCHEME", "PROXY_COUNT", "COUNCIL_PUBLIC_KEY"):
         if env.get(f"PLATFORM_{name}"):
             app.config[{"ENV": "ENVIRONMENT", "URL_SCHEME": "PREFERRED_URL_SCHEME"}.get(name, name)] = \
                 env[f"PLATFORM_{name}"]

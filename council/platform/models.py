@@ -84,3 +84,4 @@ def register_all() -> None:
     from council.platform.places import models as places  # noqa: F401
     from council.platform.projects import models as projects  # noqa: F401
     from council.platform.resources import models as resources  # noqa: F401
+    from council.platform.statistics import models as statistics  # noqa: F401

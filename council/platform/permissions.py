@@ -27,19 +27,20 @@ class PlatformPermission(StrEnum):
     RESOURCES_USE = "platform:resources:use"
     #: Maintain the list of public consultation windows.
     CONSULT_MANAGE = "platform:consult:manage"
+    STATISTICS_VIEW = "platform:statistics:view"
 
 
 _MEMBER = frozenset({
     PlatformPermission.ACCOUNT_MANAGE, PlatformPermission.HOME_VIEW, PlatformPermission.ORGANISATION_VIEW,
     PlatformPermission.PLACES_PUBLISH, PlatformPermission.PROJECTS_WORK, PlatformPermission.BOARD_USE,
-    PlatformPermission.RESOURCES_USE,
+    PlatformPermission.RESOURCES_USE, PlatformPermission.STATISTICS_VIEW,
 })
 
 ROLE_PERMISSIONS = {
     PlatformRole.ADMIN: frozenset({
         PlatformPermission.ACCOUNT_MANAGE, PlatformPermission.HOME_VIEW, PlatformPermission.ORGANISATIONS_REVIEW,
         PlatformPermission.PROJECTS_WORK, PlatformPermission.BOARD_USE, PlatformPermission.BOARD_MODERATE,
-        PlatformPermission.RESOURCES_USE, PlatformPermission.CONSULT_MANAGE,
+        PlatformPermission.RESOURCES_USE, PlatformPermission.CONSULT_MANAGE, PlatformPermission.STATISTICS_VIEW,
     }),
     PlatformRole.ORGANISATION_ADMIN: _MEMBER | {PlatformPermission.ORGANISATION_MANAGE},
     PlatformRole.MEMBER: _MEMBER,
