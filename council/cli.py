@@ -309,9 +309,9 @@ def import_cases_command(path: str, institution_name: str | None, council_name: 
 
     council = _council(council_name)
     try:
-        rows, _institutions = check_ledger(Path(path), council=council, default_institution=institution_name,
-                                           allow_duplicates=allow_duplicates)
-        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+        rows = check_ledger(Path(path), council=council, default_institution=institution_name,
+                            allow_duplicates=allow_duplicates)
+        with click.progressbar(length=rows, label="Importing", file=sys.stderr) as bar:
             result = import_ledger(Path(path), council=council, actor=None, default_institution=institution_name,
                                    allow_duplicates=allow_duplicates, progress=bar.update)
     except LedgerInvalid as invalid:

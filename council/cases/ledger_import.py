@@ -7,7 +7,7 @@ Two steps, both free of database access:
    time, so its memory does not grow with the file. Row numbers are the ones Excel shows: the header is row 1,
    the first data row is row 2; empty rows are skipped but still counted. (For .xlsx, Excel's shared-string
    table, which holds most of the text, goes to an anonymous temporary file; see ``_DiskStrings``.)
-2. ``validate(rows, ...)`` checks every row and collects every error (each naming the row number and the
+2. ``checked_rows(rows, ...)`` checks every row and reports every error (each naming the row number and the
    Japanese column name) instead of stopping at the first one; the caller imports all rows or none.
 
 Excel turns a telephone number typed into a cell that is not formatted as text into a number and drops its
@@ -641,24 +641,24 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
     return row, []
 
 
-def validate(
+def checked_rows(
     rows: Iterable[tuple[int, dict[str, str]]],
     *,
     allowed_categories: set[str],
     institutions: set[str],
     default_institution: str | None,
     on: dt.date | None = None,
-) -> tuple[list[LedgerRow], list[RowError]]:
-    """Check every row of ``rows`` (from ``read_rows``); return the valid rows and every error found.
+) -> Iterator[tuple[LedgerRow | None, list[RowError]]]:
+    """Check each row of ``rows`` (from ``read_rows``) as it streams by: yield ``(row, [])`` for a valid row and
+    ``(None, errors)`` for an invalid one. Nothing is kept, so memory does not grow with the file.
 
-    Import only when the error list is empty: all rows or none. Errors are collected across all rows (the
-    first ``MAX_ERRORS`` are listed, then one entry with row 0 and column "" says how many more there were).
-    Within a row, errors come in column order except that a value right of the header comes first. ``on`` is
-    "today" for the not-in-the-future checks (default: today in Japan).
+    Import only when no row had an error: all rows or none (``RowErrors`` collects them, capped). Within a
+    row, errors come in column order except that a value right of the header comes first. ``on`` is "today"
+    for the not-in-the-future checks (default: today in Japan).
 
-    Reading streams, but the validated rows are necessarily held here, since nothing may be written before the
-    last row has been checked; the import service then writes them in batches. ImportFileError from
-    ``read_rows`` propagates. Raises ValueError if ``default_institution`` is not one of ``institutions``.
+    The import reads the file twice — once to check every row, once to write — rather than holding the rows in
+    between. ImportFileError from ``read_rows`` propagates. Raises ValueError (at the first row) if
+    ``default_institution`` is not one of ``institutions``.
 
     Rules: 氏名 required; フリガナ required, kana only (stored as katakana); 生年月日 optional, 西暦 or 和暦, not
     in the future nor after 受付日; 性別 女/女性/F/female, 男/男性/M/male, その他/other, 不明/unknown or
@@ -682,23 +682,41 @@ def validate(
         default_institution=default,
     )
 
-    valid: list[LedgerRow] = []
-    errors: list[RowError] = []
-    omitted = 0
     for number, values in rows:
-        row, row_errors = _check_row(number, values, rules)
+        yield _check_row(number, values, rules)
+
+
+class RowErrors:
+    """Errors of a whole file, in row order: the first ``MAX_ERRORS`` are kept, then one entry (row 0) says how
+    many more there were."""
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+        self.omitted = 0
+
+    def add(self, errors: list[RowError]) -> None:
+        room = max(0, MAX_ERRORS - len(self.errors))
+        self.errors.extend(errors[:room])
+        self.omitted += len(errors) - len(errors[:room])
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def listed(self) -> list[RowError]:
+        errors = sorted(self.errors, key=lambda error: error.row)
+        if self.omitted:
+            errors.append(RowError(0, "", _l("%(count)d more errors are not listed (only the first %(max)d are).",
+                                             count=self.omitted, max=MAX_ERRORS)))
+        return errors
+
+
+def validate(rows: Iterable[tuple[int, dict[str, str]]], **rules) -> tuple[list[LedgerRow], list[RowError]]:
+    """All valid rows and every error of ``rows`` (see ``checked_rows``; this one keeps the rows: for tests and
+    small files)."""
+    valid, errors = [], RowErrors()
+    for row, row_errors in checked_rows(rows, **rules):
         if row is not None:
             valid.append(row)
-            continue
-        room = max(0, MAX_ERRORS - len(errors))
-        errors.extend(row_errors[:room])
-        omitted += len(row_errors) - len(row_errors[:room])
-    if omitted:
-        errors.append(
-            RowError(
-                0,
-                "",
-                _l("%(count)d more errors are not listed (only the first %(max)d are).", count=omitted, max=MAX_ERRORS),
-            )
-        )
-    return valid, errors
+        else:
+            errors.add(row_errors)
+    return valid, errors.listed()

@@ -48,7 +48,7 @@ class SearchTerms:
                                        ("phone", self.phone)) if v) or "none"
 
 
-def _holding(conditions: list, *extra):
+def cases_holding(conditions: list, *extra):
     """Ids of cases with a person matching any condition. Driven by the blind indexes (a correlated EXISTS
     would make the database probe every visible case: 46 ms instead of 0.4 ms at 100k cases on SQLite)."""
     return select(Person.case_id).where(or_(*conditions), *extra)
@@ -60,7 +60,7 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
     Commits the audit event (which cases were found) before any name is decrypted."""
     conditions = terms.conditions()
     cases = [] if not conditions else list(db.session.scalars(
-        select(Case).where(visible_cases(actor), Case.purged_at.is_(None), Case.id.in_(_holding(conditions)))
+        select(Case).where(visible_cases(actor), Case.purged_at.is_(None), Case.id.in_(cases_holding(conditions)))
         .order_by(Case.intake_date.desc()).limit(100)))
     record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
            basis=",".join(sorted({str(content_basis(actor, c)) for c in cases})) or None,
@@ -87,7 +87,7 @@ def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDupl
     conditions = terms.conditions()
     matches = [] if not conditions else list(db.session.scalars(
         select(Case).where(Case.council_id == actor.council_id, Case.purged_at.is_(None),
-                           Case.id.in_(_holding(conditions, Person.relationship_kind == "subject")))))
+                           Case.id.in_(cases_holding(conditions, Person.relationship_kind == "subject")))))
     found = {}
     for case in matches:
         institution = db.session.get(Institution, case.lead_institution_id)
