@@ -11,6 +11,7 @@ from council.platform.models import PlatformAuditEvent, PlatformUser
 from council.platform.organisations.models import Organisation
 from council.platform.places.models import Place, PlaceSession
 from tests.conftest import count, english, fresh
+from tests.unit.platform.test_resource_content import pdf_with_text
 
 APPLICATION = {"name": "NPO法人ひだまり", "kind": "npo", "area": "北部", "fields": ["elderly", "places"],
                "description": "五井地区で高齢者サロンを開いています。",
@@ -197,14 +198,18 @@ def test_board_moderation_hides_a_reported_post(platform_app, make_organisation,
     assert {"board.post_reported", "board.post_hidden", "board.thread_locked"} <= set(_tags(platform_app))
 
 
-def test_a_resource_file_with_a_personal_file_name_is_refused(platform_app, make_organisation, make_platform_user,
-                                                             platform_login):
+def test_a_resource_file_with_a_personal_file_name_or_content_is_refused(platform_app, make_organisation,
+                                                                        make_platform_user, platform_login):
     client = platform_login(make_platform_user("member", organisation=make_organisation()))
-    pdf = b"%PDF-1.4 test"
+    pdf = pdf_with_text("Training for volunteers, 20 May 2030, 10:00-12:00")
     response = client.post("/resources/new", content_type="multipart/form-data", data={
         "kind": "document", "title": "記録", "description": "",
         "file": (io.BytesIO(pdf), "田中花子さん_相談記録.pdf")})
     assert 'data-testid="pii-found"' in response.get_data(as_text=True)
+    response = client.post("/resources/new", content_type="multipart/form-data", data={
+        "kind": "document", "title": "名簿", "description": "",
+        "file": (io.BytesIO(pdf_with_text("Members: call 090-1234-5678")), "meibo.pdf")})
+    assert "電話番号" in response.get_data(as_text=True)
     response = client.post("/resources/new", content_type="multipart/form-data", data={
         "kind": "training", "title": "つながりサポーター養成講座", "description": "市民向けの講座です",
         "held_on": "2030-05-20",

@@ -41,6 +41,8 @@ def nfkc(original: str) -> View:
     characters: list[str] = []
     origin: list[int] = []
     for index, character in enumerate(original):
+        if ord(character) > 0x7F and unicodedata.category(character) == "Cf":
+            continue  # zero-width and other invisible format characters would split an address or a number
         normal = unicodedata.normalize("NFKC", character) if ord(character) > 0x7F else character
         characters.append(normal)
         origin.extend([index] * len(normal))

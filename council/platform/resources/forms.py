@@ -10,11 +10,9 @@ from council.platform.resources.models import ResourceKind
 
 
 class ResourceForm(GuardedForm):
-    contact_fields = ("link",)
-
     kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ResourceKind])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     held_on = DateField(_l("Day of the training"), validators=[Optional()])
     link = StringField(_l("Web page"), validators=[Optional(), URL(), Length(max=300)])
-    file = FileField(_l("File (PDF, PNG, JPEG, docx or xlsx, up to 10 MB)"))
+    file = FileField(_l("File (PDF, Word or Excel with its text, up to 10 MB; its text is checked for personal data)"))
