@@ -16,13 +16,19 @@ from council.platform.guard import check, describe, segments
 from council.security.auditchain import Outcome
 
 
+#: What a name field may hold.
+NAME_KINDS = frozenset({"person_name", "honorific_name"})
+
+
 class GuardedForm(FlaskForm):
     """A platform form. Its text fields and uploaded file names are checked by the PII guard in validate()."""
 
     #: Fields that are an organisation's public contact: its phone, e-mail, address and contact person are
     #: allowed there (the guard's contact rules); nothing else is.
     contact_fields: ClassVar[tuple[str, ...]] = ()
-    #: Fields that are not free text about anyone (login names, choices rendered as text, staff's own names).
+    #: Fields that hold a staff member's own name: a name is allowed there, nothing else personal is.
+    name_fields: ClassVar[tuple[str, ...]] = ()
+    #: Fields that are not free text about anyone (login names, restricted to ASCII letters and digits).
     unguarded_fields: ClassVar[tuple[str, ...]] = ()
 
     def guarded_texts(self):
@@ -42,7 +48,11 @@ class GuardedForm(FlaskForm):
         #: Kinds of personal data found, for the audit event; empty when nothing was refused.
         self.refused_kinds: set[str] = set()
         for field, text in self.guarded_texts():
+            if field.errors:
+                continue  # too long or otherwise invalid: refused anyway, and never fed to the slower detectors
             findings = check(text, contact=field.name in self.contact_fields)
+            if field.name in self.name_fields:
+                findings = [finding for finding in findings if finding.kind not in NAME_KINDS]
             if not findings:
                 continue
             kinds = sorted({finding.kind for finding in findings})

@@ -235,3 +235,32 @@ def test_consultation_windows_are_public_and_have_no_form(platform_app, make_pla
     page = platform_app.test_client().get("/consult/").get_data(as_text=True)
     assert "福祉総合相談センター" in page and "0436-23-0000" in page
     assert "<form" not in page.split('<main', 1)[1]  # nothing on the page collects anything
+
+
+def test_one_address_cannot_flood_the_application_form(platform_app):
+    from council.platform.organisations.services import APPLICATIONS_PER_HOUR
+
+    client = platform_app.test_client()
+    data = {**APPLICATION, "description": "連絡は 090-1234-5678 まで"}
+    for _attempt in range(APPLICATIONS_PER_HOUR):
+        assert client.post("/organisations/apply", data=data).status_code == 200  # refused by the guard
+    response = client.post("/organisations/apply", data=APPLICATION)
+    assert response.status_code == 429 and "NPO法人ひだまり" in response.get_data(as_text=True)
+    assert count(platform_app, Organisation) == 0
+
+
+def test_a_name_field_may_hold_a_name_but_nothing_else_personal(platform_app):
+    client = platform_app.test_client()
+    response = client.post("/organisations/apply", data={**APPLICATION, "display_name": "山田花子 090-1234-5678"})
+    assert 'data-testid="pii-found"' in response.get_data(as_text=True)
+    assert client.post("/organisations/apply", data={**APPLICATION, "display_name": "山田 花子"}).status_code == 302
+
+
+def test_an_overlong_text_is_refused_without_running_the_guard(platform_app, monkeypatch):
+    import council.platform.guarding as guarding
+
+    calls = []
+    monkeypatch.setattr(guarding, "check", lambda text, contact=False: calls.append(len(text)) or [])
+    response = platform_app.test_client().post("/organisations/apply",
+                                               data={**APPLICATION, "description": "あ" * 50_000})
+    assert response.status_code == 200 and 50_000 not in calls

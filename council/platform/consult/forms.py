@@ -1,5 +1,5 @@
 """The consultation window form (administrators). Free text passes the PII guard; contact rules apply to the
-window's own contact and web page."""
+window's own contact."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
@@ -9,7 +9,7 @@ from council.platform.guarding import GuardedForm
 
 
 class WindowForm(GuardedForm):
-    contact_fields = ("contact", "url")
+    contact_fields = ("contact",)
 
     name = StringField(_l("Name of the window"), validators=[DataRequired(), Length(max=200)])
     operator = StringField(_l("Run by"), validators=[Length(max=200)])

@@ -14,7 +14,7 @@ USERNAME = [DataRequired(), Length(min=3, max=64),
 
 
 class ProfileForm(GuardedForm):
-    contact_fields = ("public_contact", "website")
+    contact_fields = ("public_contact",)
 
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Type"), choices=lambda: [(k.value, k.label) for k in OrganisationKind])
@@ -27,7 +27,8 @@ class ProfileForm(GuardedForm):
 
 
 class ApplicationForm(ProfileForm):
-    unguarded_fields = ("username", "display_name")
+    unguarded_fields = ("username",)
+    name_fields = ("display_name",)
 
     display_name = StringField(_l("Your name (shown to other members)"), validators=[DataRequired(), Length(max=100)])
     username = StringField(_l("Username you would like"), validators=USERNAME)
@@ -38,7 +39,8 @@ class DecisionForm(GuardedForm):
 
 
 class InviteForm(GuardedForm):
-    unguarded_fields = ("username", "display_name")
+    unguarded_fields = ("username",)
+    name_fields = ("display_name",)
 
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     username = StringField(_l("Username"), validators=USERNAME)

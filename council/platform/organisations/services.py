@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
@@ -12,13 +13,18 @@ from council.core.db import lock_for_update, utcnow
 from council.platform.audit import PlatformTag, record
 from council.platform.common import StaleEdit, check_version
 from council.platform.database import db
-from council.platform.models import PlatformRole, PlatformUser
+from council.platform.models import PlatformAuditEvent, PlatformRole, PlatformUser
 from council.platform.organisations.models import (
     Application,
     Organisation,
     OrganisationField,
     OrganisationStatus,
 )
+
+
+#: Applications (and refused attempts) one address may send per hour: the form is open to anyone, and each
+#: attempt costs the PII guard's time and an audit event.
+APPLICATIONS_PER_HOUR = 10
 
 
 class OrganisationError(Exception):
@@ -65,6 +71,16 @@ def apply(profile: Profile, *, username: str, display_name: str) -> Organisation
     record(tag=PlatformTag.ORGANISATION_APPLIED, target=organisation)
     db.session.commit()
     return organisation
+
+
+def too_many_applications(client_ip: str | None) -> bool:
+    """Whether ``client_ip`` has sent APPLICATIONS_PER_HOUR applications or refused attempts in the last hour."""
+    since = utcnow() - dt.timedelta(hours=1)
+    attempts = db.session.scalar(select(func.count()).select_from(PlatformAuditEvent).where(
+        PlatformAuditEvent.tag.in_([PlatformTag.ORGANISATION_APPLIED, PlatformTag.TEXT_REFUSED]),
+        PlatformAuditEvent.actor_user_id.is_(None), PlatformAuditEvent.client_ip == client_ip,
+        PlatformAuditEvent.occurred_at >= since))
+    return attempts >= APPLICATIONS_PER_HOUR
 
 
 def pending_applications() -> list[tuple[Organisation, Application]]:

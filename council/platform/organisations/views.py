@@ -29,6 +29,10 @@ def _profile(form: ProfileForm) -> services.Profile:
 
 def apply():
     form = ApplicationForm()
+    if request.method == "POST" and services.too_many_applications(request.remote_addr):
+        flash(_("Too many applications were sent from your network in the last hour. Please try again later."),
+              "error")
+        return render_template("organisations/apply.html", form=form), 429
     if accepted(form, where="organisation.apply"):
         try:
             services.apply(_profile(form), username=form.username.data, display_name=form.display_name.data)

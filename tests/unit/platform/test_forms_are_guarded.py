@@ -36,5 +36,7 @@ def test_every_platform_form_is_guarded(form):
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda form: f"{form.__module__}.{form.__name__}")
-def test_only_login_names_and_staff_names_skip_the_guard(form):
-    assert set(form.unguarded_fields) <= {"username", "display_name"}
+def test_only_login_names_skip_the_guard_and_only_staff_names_may_hold_names(form):
+    assert set(form.unguarded_fields) <= {"username"}
+    assert set(form.name_fields) <= {"display_name"}
+    assert set(form.contact_fields) <= {"public_contact", "contact"}
