@@ -46,7 +46,12 @@ def change_language():
         session["lang"] = request.form["lang"]
     # Referrer-Policy: no-referrer means there is no Referer to go back to; the form names the page.
     back = request.form.get("next", "/")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    return redirect(back if is_local_path(back) else "/")
+
+
+def is_local_path(target: str | None) -> bool:
+    """Whether ``target`` is a path on this site; ``//host`` and ``/\\host`` lead browsers elsewhere."""
+    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
 def select_locale() -> str:

@@ -14,6 +14,10 @@ class StaleEdit(Exception):
 
 def check_version(row, submitted_version: int | None) -> None:
     """Refuse an edit based on an older version of ``row`` (optimistic locking); bump the version otherwise."""
-    if submitted_version is None or int(submitted_version) != row.version:
+    try:
+        current = int(submitted_version)
+    except (TypeError, ValueError):
+        raise StaleEdit() from None
+    if current != row.version:
         raise StaleEdit()
     row.version += 1

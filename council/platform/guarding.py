@@ -15,7 +15,6 @@ from council.platform.database import db
 from council.platform.guard import check, describe, segments
 from council.security.auditchain import Outcome
 
-
 #: What a name field may hold.
 NAME_KINDS = frozenset({"person_name", "honorific_name"})
 

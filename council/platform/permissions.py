@@ -39,6 +39,7 @@ _MEMBER = frozenset({
 ROLE_PERMISSIONS = {
     PlatformRole.ADMIN: frozenset({
         PlatformPermission.ACCOUNT_MANAGE, PlatformPermission.HOME_VIEW, PlatformPermission.ORGANISATIONS_REVIEW,
+        PlatformPermission.PLACES_PUBLISH,
         PlatformPermission.PROJECTS_WORK, PlatformPermission.BOARD_USE, PlatformPermission.BOARD_MODERATE,
         PlatformPermission.RESOURCES_USE, PlatformPermission.CONSULT_MANAGE, PlatformPermission.STATISTICS_VIEW,
     }),

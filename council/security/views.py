@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from council.core.permissions import PUBLIC, SIGNED_IN, requires
+from council.core.web import is_local_path
 from council.security import totp
 from council.security.forms import (
     CodeForm,
@@ -42,7 +43,7 @@ def _client():
 def safe_next(default: str) -> str:
     """The page the user wanted before signing in, if it is a path on this site."""
     target = session.pop("next", None)
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if is_local_path(target):
         return target
     return default
 

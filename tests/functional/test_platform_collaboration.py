@@ -6,6 +6,7 @@ import io
 from sqlalchemy import func, select
 
 from council.platform.audit import PlatformTag
+from council.platform.board.models import Post
 from council.platform.database import db
 from council.platform.models import PlatformAuditEvent, PlatformUser
 from council.platform.organisations.models import Organisation
@@ -127,15 +128,15 @@ def test_staff_publish_a_place_with_dates_and_the_calendar_lists_them(platform_a
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
-def test_only_the_organising_organisation_edits_a_place(platform_app, make_organisation, make_platform_user,
-                                                        platform_login):
+def test_only_the_organising_organisation_and_platform_admins_edit_a_place(platform_app, make_organisation,
+                                                                          make_platform_user, platform_login):
     ours, theirs = make_organisation("NPO法人A"), make_organisation("NPO法人B")
     owner = platform_login(make_platform_user("member", organisation=ours))
     place_id = int(owner.post("/places/new", data=PLACE).headers["Location"].rsplit("/", 1)[1])
     other = platform_login(make_platform_user("organisation_admin", organisation=theirs))
     assert other.get(f"/places/{place_id}/edit").status_code == 404
     assert other.post(f"/places/{place_id}/delete").status_code == 404
-    assert platform_login(make_platform_user("admin")).get(f"/places/{place_id}/edit").status_code == 403
+    assert platform_login(make_platform_user("admin")).get(f"/places/{place_id}/edit").status_code == 200
 
 
 def test_a_stale_place_edit_is_refused_and_keeps_the_typed_text(platform_app, make_organisation, make_platform_user,
@@ -184,15 +185,19 @@ def test_board_moderation_hides_a_reported_post(platform_app, make_organisation,
     thread_id = int(response.headers["Location"].rsplit("/", 1)[1])
     member.post(f"/board/threads/{thread_id}/reply", data={"body": "宣伝ばかりの投稿です"})
     with platform_app.app_context():
-        from council.platform.board.models import Post
-
         post_id = db.session.scalar(select(func.max(Post.id)))
     member.post(f"/board/posts/{post_id}/report", data={"reason": "宣伝のため"})
     assert "宣伝のため" in admin.get("/board/moderation").get_data(as_text=True)
     admin.post(f"/board/posts/{post_id}/hide", data={"reason": "掲示板の趣旨に合わないため"})
     page = member.get(f"/board/threads/{thread_id}").get_data(as_text=True)
     assert "宣伝ばかりの投稿です" not in page and "掲示板の趣旨に合わないため" in page
+    assert "宣伝ばかりの投稿です" not in admin.get(f"/board/threads/{thread_id}").get_data(as_text=True)
+    assert fresh(platform_app, Post, post_id).body == ""  # taken down means gone from the database too
+    assert "宣伝のため" not in admin.get("/board/moderation").get_data(as_text=True)
+    admin.post(f"/board/threads/{thread_id}/title", data={"title": "夏祭りの協力（タイトル修正）"})
+    assert "夏祭りの協力（タイトル修正）" in member.get(f"/board/topics/{topic_id}").get_data(as_text=True)
     admin.post(f"/board/threads/{thread_id}/lock")
+    admin.post(f"/board/threads/{thread_id}/lock")  # a second click keeps it locked
     member.post(f"/board/threads/{thread_id}/reply", data={"body": "追記です"})
     assert "追記です" not in member.get(f"/board/threads/{thread_id}").get_data(as_text=True)
     assert {"board.post_reported", "board.post_hidden", "board.thread_locked"} <= set(_tags(platform_app))
@@ -264,3 +269,44 @@ def test_an_overlong_text_is_refused_without_running_the_guard(platform_app, mon
     response = platform_app.test_client().post("/organisations/apply",
                                                data={**APPLICATION, "description": "あ" * 50_000})
     assert response.status_code == 200 and 50_000 not in calls
+
+
+def test_organisation_admins_manage_members_but_not_each_other(platform_app, make_organisation, make_platform_user,
+                                                               platform_login):
+    organisation = make_organisation()
+    founder = make_platform_user("organisation_admin", organisation=organisation)
+    co_admin = platform_login(make_platform_user("organisation_admin", organisation=organisation))
+    member = make_platform_user("member", organisation=organisation)
+    assert co_admin.post(f"/organisations/mine/staff/{founder.id}/link").status_code == 404
+    assert co_admin.post(f"/organisations/mine/staff/{founder.id}/disable").status_code == 404
+    for _twice in range(2):  # a double click does not turn the account back on
+        assert co_admin.post(f"/organisations/mine/staff/{member.id}/disable").status_code == 302
+    assert fresh(platform_app, PlatformUser, member.id).disabled_at is not None
+    co_admin.post(f"/organisations/mine/staff/{member.id}/enable")
+    assert fresh(platform_app, PlatformUser, member.id).disabled_at is None
+
+
+def test_a_platform_admin_can_take_down_a_place_and_a_project_update(platform_app, make_organisation,
+                                                                     make_platform_user, platform_login):
+    owner = platform_login(make_platform_user("member", organisation=make_organisation()))
+    place_id = int(owner.post("/places/new", data=PLACE).headers["Location"].rsplit("/", 1)[1])
+    project_id = int(owner.post("/projects/new", data={"title": "見守り", "goal": "見守りの輪", "description": "",
+                                                       "status": "active"}).headers["Location"].rsplit("/", 1)[1])
+    owner.post(f"/projects/{project_id}/updates", data={"body": "進捗です"})
+    admin = platform_login(make_platform_user("admin"))
+    with platform_app.app_context():
+        from council.platform.projects.models import ProjectUpdate
+
+        update_id = db.session.scalar(select(ProjectUpdate.id))
+    assert admin.post(f"/projects/{project_id}/updates/{update_id}/remove").status_code == 302
+    assert "進捗です" not in owner.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert admin.post(f"/places/{place_id}/delete").status_code == 302
+    assert platform_app.test_client().get(f"/places/{place_id}").status_code == 404
+
+
+def test_a_tampered_version_is_a_stale_edit_not_an_error(platform_app, make_organisation, make_platform_user,
+                                                         platform_login):
+    client = platform_login(make_platform_user("member", organisation=make_organisation()))
+    place_id = int(client.post("/places/new", data=PLACE).headers["Location"].rsplit("/", 1)[1])
+    response = client.post(f"/places/{place_id}/edit", data={**PLACE, "version": "abc"})
+    assert response.status_code == 200 and 'class="stored"' in response.get_data(as_text=True)

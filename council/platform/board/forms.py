@@ -19,6 +19,10 @@ class ThreadForm(GuardedForm):
     announcement = BooleanField(_l("Post as an announcement"))
 
 
+class TitleForm(GuardedForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+
+
 class ReplyForm(GuardedForm):
     body = TextAreaField(_l("Reply"), validators=[DataRequired(), Length(max=8000)])
 

@@ -82,8 +82,8 @@ def report(*, actor: PlatformUser, post: Post, reason: str) -> None:
 
 def open_reports() -> list[tuple[Post, Thread, list[PostReport]]]:
     """Visible posts with unresolved reports, oldest report first."""
-    reports = list(db.session.scalars(select(PostReport).where(PostReport.resolved_at.is_(None)).order_by(
-        PostReport.created_at)))
+    reports = list(db.session.scalars(select(PostReport).join(Post, Post.id == PostReport.post_id).where(
+        PostReport.resolved_at.is_(None), Post.hidden_at.is_(None)).order_by(PostReport.created_at)))
     grouped: dict[int, list[PostReport]] = {}
     for item in reports:
         grouped.setdefault(item.post_id, []).append(item)
@@ -101,19 +101,22 @@ def _resolve_reports(actor: PlatformUser, post: Post) -> None:
 
 
 def hide(*, actor: PlatformUser, post: Post, reason: str) -> None:
-    """Hide a post (its reports are resolved); the reason is shown in its place. Commits."""
+    """Take a post down: its text is erased (a post is most often taken down because it says something about
+    a person, which must then not stay in the database either), its reports are resolved and the reason is
+    shown in its place. Commits."""
     lock_for_update(db.session, post)
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), actor.id, reason.strip()
+    post.body = ""
     _resolve_reports(actor, post)
     record(tag=PlatformTag.POST_HIDDEN, actor=actor, target=post)
     db.session.commit()
 
 
-def restore(*, actor: PlatformUser, post: Post) -> None:
-    """Show a hidden post again. Commits."""
-    lock_for_update(db.session, post)
-    post.hidden_at, post.hidden_by_id, post.hidden_reason = None, None, ""
-    record(tag=PlatformTag.POST_RESTORED, actor=actor, target=post)
+def rename_thread(*, actor: PlatformUser, thread: Thread, title: str) -> None:
+    """Replace a thread's title (a moderator's correction, e.g. when it names someone). Commits."""
+    lock_for_update(db.session, thread)
+    thread.title = title.strip()
+    record(tag=PlatformTag.THREAD_RENAMED, actor=actor, target=thread)
     db.session.commit()
 
 
@@ -125,7 +128,11 @@ def keep(*, actor: PlatformUser, post: Post) -> None:
 
 
 def set_locked(*, actor: PlatformUser, thread: Thread, locked: bool) -> None:
+    """Lock or unlock a thread (idempotent: locking a locked thread keeps its lock time). Commits."""
     lock_for_update(db.session, thread)
+    if locked == (thread.locked_at is not None):
+        db.session.rollback()
+        return
     thread.locked_at = utcnow() if locked else None
     record(tag=PlatformTag.THREAD_LOCKED if locked else PlatformTag.THREAD_UNLOCKED, actor=actor, target=thread)
     db.session.commit()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.platform.board import services
-from council.platform.board.forms import HideForm, ReplyForm, ReportForm, ThreadForm, TopicForm
+from council.platform.board.forms import HideForm, ReplyForm, ReportForm, ThreadForm, TitleForm, TopicForm
 from council.platform.board.models import Post, Thread, Topic
 from council.platform.database import db
 from council.platform.guarding import accepted
@@ -52,9 +52,10 @@ def new_thread(topic_id: int):
                            moderator=services.is_moderator(current_user))
 
 
-def _thread_page(thread: Thread, reply_form: ReplyForm | None = None):
+def _thread_page(thread: Thread, reply_form: ReplyForm | None = None, title_form: TitleForm | None = None):
     return render_template("board/thread.html", thread=thread, topic=db.session.get(Topic, thread.topic_id),
                            reply_form=reply_form or ReplyForm(), report_form=ReportForm(), hide_form=HideForm(),
+                           title_form=title_form or TitleForm(title=thread.title),
                            moderator=services.is_moderator(current_user), form=ConfirmForm())
 
 
@@ -96,7 +97,7 @@ def hide(post_id: int):
     form = HideForm()
     if accepted(form, where="board.hide"):
         services.hide(actor=current_user, post=post, reason=form.reason.data)
-        flash(_("The post is hidden."), "success")
+        flash(_("The post's text was removed."), "success")
     else:
         flash(_("Give a reason; it is shown in place of the post."), "error")
     return redirect(url_for("board.thread", thread_id=post.thread_id))
@@ -105,13 +106,6 @@ def hide(post_id: int):
 def _confirmed() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-
-
-def restore(post_id: int):
-    post = _get(Post, post_id)
-    _confirmed()
-    services.restore(actor=current_user, post=post)
-    return redirect(url_for("board.thread", thread_id=post.thread_id))
 
 
 def keep(post_id: int):
@@ -125,5 +119,21 @@ def keep(post_id: int):
 def lock(thread_id: int):
     item = _get(Thread, thread_id)
     _confirmed()
-    services.set_locked(actor=current_user, thread=item, locked=item.locked_at is None)
+    services.set_locked(actor=current_user, thread=item, locked=True)
     return redirect(url_for("board.thread", thread_id=item.id))
+
+
+def unlock(thread_id: int):
+    item = _get(Thread, thread_id)
+    _confirmed()
+    services.set_locked(actor=current_user, thread=item, locked=False)
+    return redirect(url_for("board.thread", thread_id=item.id))
+
+
+def rename(thread_id: int):
+    item = _get(Thread, thread_id)
+    form = TitleForm()
+    if accepted(form, where="board.rename"):
+        services.rename_thread(actor=current_user, thread=item, title=form.title.data)
+        return redirect(url_for("board.thread", thread_id=item.id))
+    return _thread_page(item, title_form=form)

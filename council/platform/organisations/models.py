@@ -119,7 +119,7 @@ class Application(Base):
 
     __tablename__ = "organisation_application"
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
-    #: The login name the applicant asked for.
-    username: Mapped[str] = mapped_column(String(64))
+    #: The login name the applicant asked for; reserved (unique) until the application is decided.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
     #: The applicant's name as colleagues will see it.
     display_name: Mapped[str] = mapped_column(String(100))

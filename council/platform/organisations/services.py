@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from council.core.db import lock_for_update, utcnow
 from council.platform.audit import PlatformTag, record
@@ -20,7 +21,6 @@ from council.platform.organisations.models import (
     OrganisationField,
     OrganisationStatus,
 )
-
 
 #: Applications (and refused attempts) one address may send per hour: the form is open to anyone, and each
 #: attempt costs the PII guard's time and an audit event.
@@ -50,6 +50,16 @@ def _username_taken(username: str) -> bool:
         select(func.count()).select_from(Application).where(Application.username == username)))
 
 
+def _flush_unless_taken(username: str) -> None:
+    """Write what is pending; when a parallel request took ``username`` first (a unique index says so), roll
+    back and raise OrganisationError instead of failing with a database error."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise OrganisationError(_("The username %(name)s is already taken. Choose another.", name=username)) from None
+
+
 def _assign(organisation: Organisation, profile: Profile) -> None:
     organisation.name, organisation.kind, organisation.area = profile.name.strip(), profile.kind, profile.area
     organisation.description, organisation.public_contact = profile.description.strip(), profile.public_contact.strip()
@@ -68,6 +78,7 @@ def apply(profile: Profile, *, username: str, display_name: str) -> Organisation
     db.session.flush()
     db.session.add(Application(organisation_id=organisation.id, username=username,
                                display_name=display_name.strip()))
+    _flush_unless_taken(username)
     record(tag=PlatformTag.ORGANISATION_APPLIED, target=organisation)
     db.session.commit()
     return organisation
@@ -104,10 +115,11 @@ def approve(*, actor: PlatformUser, organisation: Organisation) -> tuple[Platfor
     organisation.status, organisation.decided_at = OrganisationStatus.APPROVED, utcnow()
     user = PlatformUser(username=application.username, display_name=application.display_name or application.username,
                         role=PlatformRole.ORGANISATION_ADMIN, organisation_id=organisation.id, failed_logins=0)
-    db.session.add(user)
     db.session.delete(application)
+    db.session.flush()  # the application's username is free again before the account takes it
+    db.session.add(user)
+    _flush_unless_taken(user.username)
     record(tag=PlatformTag.ORGANISATION_APPROVED, actor=actor, target=organisation)
-    db.session.flush()
     token = current_app.extensions["account_service"].issue_setup_link(db.session, actor=actor, user=user)
     db.session.commit()
     return user, token
@@ -152,17 +164,20 @@ def invite(*, actor: PlatformUser, username: str, display_name: str, role: str) 
     user = PlatformUser(username=username, display_name=display_name.strip() or username, role=role,
                         organisation_id=actor.organisation_id, failed_logins=0)
     db.session.add(user)
+    _flush_unless_taken(username)
     record(tag=PlatformTag.MEMBER_INVITED, actor=actor, target=user)
-    db.session.flush()
     token = current_app.extensions["account_service"].issue_setup_link(db.session, actor=actor, user=user)
     db.session.commit()
     return user, token
 
 
 def staff_member(actor: PlatformUser, user_id: int) -> PlatformUser | None:
-    """A colleague of ``actor`` (same organisation), or None."""
+    """A member of ``actor``'s organisation whose account ``actor`` may manage, or None. Fellow organisation
+    administrators are not among them: one administrator could otherwise take over another's account with a
+    new setup link and act in their name."""
     user = db.session.get(PlatformUser, user_id)
-    if user is None or user.organisation_id is None or user.organisation_id != actor.organisation_id:
+    if user is None or user.organisation_id is None or user.organisation_id != actor.organisation_id \
+            or user.role != PlatformRole.MEMBER:
         return None
     return user
 
@@ -178,10 +193,14 @@ def new_setup_link(*, actor: PlatformUser, user: PlatformUser) -> str:
 
 
 def set_disabled(*, actor: PlatformUser, user: PlatformUser, disabled: bool) -> None:
-    """Disable a colleague's account (their sessions end) or enable it again. Commits."""
+    """Disable a colleague's account (their sessions end) or enable it again; doing it twice changes nothing.
+    Commits."""
     if user.id == actor.id:
         raise OrganisationError(_("You cannot disable your own account."))
     lock_for_update(db.session, user)
+    if disabled == (user.disabled_at is not None):
+        db.session.rollback()
+        return
     user.disabled_at = utcnow() if disabled else None
     if disabled:
         current_app.extensions["account_service"].registry.end_all(db.session, user_id=user.id, reason="disabled")

@@ -156,12 +156,20 @@ def staff_link(user_id: int):
                            link=url_for("account.setup", token=token, _external=True))
 
 
-def staff_access(user_id: int):
+def _set_disabled(user_id: int, disabled: bool):
     user = services.staff_member(current_user, user_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        services.set_disabled(actor=current_user, user=user, disabled=user.is_active)
+        services.set_disabled(actor=current_user, user=user, disabled=disabled)
     except services.OrganisationError as error:
         flash(str(error), "error")
     return redirect(url_for("organisations.mine"))
+
+
+def staff_disable(user_id: int):
+    return _set_disabled(user_id, True)
+
+
+def staff_enable(user_id: int):
+    return _set_disabled(user_id, False)

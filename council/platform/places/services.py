@@ -44,9 +44,12 @@ class PlaceFilter:
 
 
 def may_edit(user: PlatformUser, place: Place) -> bool:
-    """Staff of the organising organisation may edit a place; nobody else (administrators moderate the board,
-    not other organisations' pages)."""
-    return user.is_authenticated and user.organisation_id is not None and user.organisation_id == place.organisation_id
+    """Staff of the organising organisation may edit a place; so may platform administrators, to take down
+    what should not be on a public page."""
+    if not user.is_authenticated:
+        return False
+    return user.is_platform_admin or (user.organisation_id is not None
+                                      and user.organisation_id == place.organisation_id)
 
 
 def _public(query):

@@ -34,8 +34,15 @@ def _organisation_of(actor: PlatformUser) -> int:
 
 
 def may_edit(user: PlatformUser, project: Project) -> bool:
-    """Staff of the lead organisation edit the project's description and status."""
-    return user.organisation_id is not None and user.organisation_id == project.lead_organisation_id
+    """Staff of the lead organisation edit the project's description and status; platform administrators
+    too, to take down what should not be there."""
+    return user.is_platform_admin or (user.organisation_id is not None
+                                      and user.organisation_id == project.lead_organisation_id)
+
+
+def may_remove_update(user: PlatformUser, update: ProjectUpdate) -> bool:
+    return user.is_platform_admin or (user.organisation_id is not None
+                                      and user.organisation_id == update.organisation_id)
 
 
 def is_partner(user: PlatformUser, project: Project) -> bool:
@@ -83,10 +90,19 @@ def update(*, actor: PlatformUser, project: Project, details: ProjectDetails, ve
 def join(*, actor: PlatformUser, project: Project) -> None:
     """Make the actor's organisation a partner. Raises ProjectError when it already is one."""
     organisation_id = _organisation_of(actor)
+    lock_for_update(db.session, project)  # two clicks at once must not both insert the partner
     if organisation_id in project.partner_ids:
+        db.session.rollback()
         raise ProjectError(_("Your organisation already takes part."))
     project.partners.append(ProjectPartner(organisation_id=organisation_id))
     record(tag=PlatformTag.PROJECT_JOINED, actor=actor, target=project)
+    db.session.commit()
+
+
+def remove_update(*, actor: PlatformUser, update: ProjectUpdate) -> None:
+    """Delete a progress note (its organisation's staff, or a platform administrator). Commits."""
+    record(tag=PlatformTag.PROJECT_UPDATE_REMOVED, actor=actor, target=update)
+    db.session.delete(update)
     db.session.commit()
 
 

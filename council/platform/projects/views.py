@@ -11,7 +11,7 @@ from council.platform.database import db
 from council.platform.guarding import accepted
 from council.platform.projects import services
 from council.platform.projects.forms import ProjectForm, UpdateForm
-from council.platform.projects.models import Project, ProjectStatus
+from council.platform.projects.models import Project, ProjectStatus, ProjectUpdate
 from council.security.forms import ConfirmForm
 
 
@@ -33,6 +33,7 @@ def project_list():
 
 def _page(project: Project, update_form: UpdateForm | None = None):
     return render_template("projects/show.html", project=project, may_edit=services.may_edit(current_user, project),
+                           may_remove=lambda update: services.may_remove_update(current_user, update),
                            is_partner=services.is_partner(current_user, project),
                            update_form=update_form or UpdateForm(), form=ConfirmForm())
 
@@ -81,6 +82,17 @@ def join(project_id: int):
         flash(str(error), "error")
     else:
         flash(_("Your organisation now takes part in this project."), "success")
+    return redirect(url_for("projects.show", project_id=project.id))
+
+
+def remove_update(project_id: int, update_id: int):
+    project = _load(project_id)
+    update = db.session.get(ProjectUpdate, update_id)
+    if update is None or update.project_id != project.id or not services.may_remove_update(current_user, update):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.remove_update(actor=current_user, update=update)
     return redirect(url_for("projects.show", project_id=project.id))
 
 

@@ -56,7 +56,8 @@ def upgrade() -> None:
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=100), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_organisation_application_organisation_id_organisation'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('organisation_id', name=op.f('pk_organisation_application'))
+    sa.PrimaryKeyConstraint('organisation_id', name=op.f('pk_organisation_application')),
+    sa.UniqueConstraint('username', name=op.f('uq_organisation_application_username'))
     )
     op.create_table('organisation_field',
     sa.Column('organisation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
