@@ -39,6 +39,9 @@ def load(app, test_config: dict | None) -> None:
         app.config["PREFERRED_URL_SCHEME"] = env["COUNCIL_URL_SCHEME"]
     if env.get("COUNCIL_PROXY_COUNT"):
         app.config["PROXY_COUNT"] = int(env["COUNCIL_PROXY_COUNT"])
+    if env.get("COUNCIL_TRUSTED_HOSTS"):
+        # Setup links are built from the request's Host; only these names are accepted in production.
+        app.config["TRUSTED_HOSTS"] = [name.strip() for name in env["COUNCIL_TRUSTED_HOSTS"].split(",")]
     if env.get("COUNCIL_MIGRATION_DATABASE_URL"):
         app.config["MIGRATION_DATABASE_URL"] = env["COUNCIL_MIGRATION_DATABASE_URL"]
     app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'council.db'}")

@@ -44,6 +44,9 @@ def load(app, test_config: dict | None) -> None:
         if env.get(f"PLATFORM_{name}"):
             app.config[{"ENV": "ENVIRONMENT", "URL_SCHEME": "PREFERRED_URL_SCHEME"}.get(name, name)] = \
                 env[f"PLATFORM_{name}"]
+    if env.get("PLATFORM_TRUSTED_HOSTS"):
+        # Setup links and the calendar's event URLs are built from the request's Host: accept only these names.
+        app.config["TRUSTED_HOSTS"] = [name.strip() for name in env["PLATFORM_TRUSTED_HOSTS"].split(",")]
     app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'platform.db'}")
     if test_config:
         app.config.update(test_config)

@@ -147,3 +147,11 @@ def test_both_apps_in_one_process_keep_separate_cookies(app, platform_app, make_
     assert combined.get_cookie("council") is not None
     assert combined.get("/platform/account").headers["Location"].endswith("/platform/login")
     assert combined.get_cookie("platform") is None
+
+
+def test_the_platform_answers_only_to_its_trusted_host_names(platform_app):
+    platform_app.config["TRUSTED_HOSTS"] = ["platform.example.jp"]
+    client = platform_app.test_client()
+    assert client.get("/places/calendar.ics", headers={"Host": "evil.example"}).status_code == 400
+    feed = client.get("/places/calendar.ics", headers={"Host": "platform.example.jp"})
+    assert feed.status_code == 200
