@@ -8,11 +8,11 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, g, has_request_context, redirect, render_template, request, session
+from flask import Blueprint, Flask, Response, g, has_request_context, redirect, render_template, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from council.core.permissions import public
@@ -145,6 +145,11 @@ def _register_error_pages(app: Flask) -> None:
         }
         return _error_page(error.code or 500, title=titles.get(error.code, _("Something went wrong")),
                            message=messages.get(error.code, _("Go back and try again.")))
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error):
+        # The request names a host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return Response("Bad Request: unknown host\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):
