@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
@@ -68,8 +69,6 @@ def accepted(form: GuardedForm, *, where: str) -> bool:
         return False
     valid = form.validate()
     if form.refused_kinds:
-        from flask_login import current_user
-
         db.session.rollback()
         record(tag=PlatformTag.TEXT_REFUSED, actor=current_user if current_user.is_authenticated else None,
                target_type="form", target_id=where, outcome=Outcome.DENIED, reason=",".join(sorted(form.refused_kinds)))
