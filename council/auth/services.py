@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -64,16 +64,26 @@ def username_problem(username: str) -> str | None:
 
 
 def pledge_due(user: User) -> bool:
-    """True when the user has not accepted the current pledge version within the configured period."""
+    """True when the user has not accepted the current pledge version within the configured period.
+
+    Asked by the gate and again by the page layout: answered once per request (after the page's audit event
+    has been committed, a second query would open one more transaction just for this)."""
+    if has_request_context() and g.get("pledge_due_for", (None,))[0] == user.id:
+        return g.pledge_due_for[1]
     latest = db.session.scalar(
         select(PledgeAcceptance).where(PledgeAcceptance.user_id == user.id, PledgeAcceptance.version == CURRENT_VERSION)
         .order_by(PledgeAcceptance.accepted_at.desc()).limit(1)
     )
-    return latest is None or utcnow() - latest.accepted_at > current_app.config["PLEDGE_VALID_FOR"]
+    due = latest is None or utcnow() - latest.accepted_at > current_app.config["PLEDGE_VALID_FOR"]
+    if has_request_context():
+        g.pledge_due_for = (user.id, due)
+    return due
 
 
 def accept_pledge(user: User) -> None:
     """Record that ``user`` accepted the current pledge now. Commits."""
+    if has_request_context():
+        g.pop("pledge_due_for", None)
     db.session.add(PledgeAcceptance(user_id=user.id, version=CURRENT_VERSION, accepted_at=utcnow()))
     record(tag=AuditTag.PLEDGE_ACCEPTED, actor=user, target=user, reason=f"version {CURRENT_VERSION}")
     db.session.commit()
