@@ -69,8 +69,14 @@ def accepted(form: GuardedForm, *, where: str) -> bool:
         return False
     valid = form.validate()
     if form.refused_kinds:
-        db.session.rollback()
-        record(tag=PlatformTag.TEXT_REFUSED, actor=current_user if current_user.is_authenticated else None,
-               target_type="form", target_id=where, outcome=Outcome.DENIED, reason=",".join(sorted(form.refused_kinds)))
-        db.session.commit()
+        record_refusal(form.refused_kinds, where=where)
     return valid
+
+
+def record_refusal(kinds, *, where: str) -> None:
+    """Audit that the guard refused text at ``where``: the kinds found, never the text. Discards anything
+    pending and commits."""
+    db.session.rollback()
+    record(tag=PlatformTag.TEXT_REFUSED, actor=current_user if current_user.is_authenticated else None,
+           target_type="form", target_id=where, outcome=Outcome.DENIED, reason=",".join(sorted(kinds)))
+    db.session.commit()

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from council.core.db import lock_for_update, utcnow
+from council.core.db import utcnow
 from council.platform.audit import PlatformTag, record
-from council.platform.common import StaleEdit, check_version
+from council.platform.common import lock_current
 from council.platform.consult.models import ConsultationWindow
 from council.platform.database import db
 from council.platform.models import PlatformUser
@@ -43,12 +43,7 @@ def save(*, actor: PlatformUser, window: ConsultationWindow | None, details: Win
         window = ConsultationWindow(version=1)
         db.session.add(window)
     else:
-        lock_for_update(db.session, window)
-        try:
-            check_version(window, version)
-        except StaleEdit:
-            db.session.rollback()
-            raise
+        lock_current(window, version)
     _assign(window, details)
     record(tag=PlatformTag.CONSULT_WINDOW_SAVED, actor=actor, target=window)
     db.session.commit()

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.platform.common import StaleEdit
+from council.platform.common import StaleEdit, show_stale
 from council.platform.consult import services
 from council.platform.consult.forms import WindowForm
 from council.platform.consult.models import ConsultationWindow
@@ -38,9 +38,7 @@ def edit(window_id: int | None = None):
         try:
             services.save(actor=current_user, window=window, details=_details(form), version=form.version.data)
         except StaleEdit:
-            stored, form.version.data = window, window.version
-            flash(_("Someone else saved this window after you opened it. What is stored now is shown below; your "
-                    "text is kept in the form. Save again to replace it."), "error")
+            stored = show_stale(form, window)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("consult.manage"))

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.platform.common import StaleEdit
+from council.platform.common import StaleEdit, show_stale
 from council.platform.database import db
 from council.platform.guarding import accepted
 from council.platform.organisations import services
@@ -121,9 +121,7 @@ def edit():
             services.update_profile(actor=current_user, organisation=organisation, profile=_profile(form),
                                     version=form.version.data)
         except StaleEdit:
-            stored, form.version.data = organisation, organisation.version
-            flash(_("Someone else saved this profile after you opened it. What is stored now is shown below; your "
-                    "text is kept in the form. Save again to replace it."), "error")
+            stored = show_stale(form, organisation)
         else:
             flash(_("The profile was saved."), "success")
             return redirect(url_for("organisations.mine"))

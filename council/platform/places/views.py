@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from council.core.db import utcnow
 from council.core.web import DISPLAY_ZONE
-from council.platform.common import StaleEdit
+from council.platform.common import StaleEdit, show_stale
 from council.platform.guarding import accepted
 from council.platform.places import ics, services
 from council.platform.places.forms import PlaceFilterForm, PlaceForm, SessionForm
@@ -80,9 +80,7 @@ def edit(place_id: int):
         try:
             services.update(actor=current_user, place=place, details=_details(form), version=form.version.data)
         except StaleEdit:
-            stored, form.version.data = place, place.version
-            flash(_("Someone else saved this page after you opened it. What is stored now is shown below; your text "
-                    "is kept in the form. Save again to replace it."), "error")
+            stored = show_stale(form, place)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("places.show", place_id=place.id))

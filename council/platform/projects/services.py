@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from council.core.db import lock_for_update, utcnow
 from council.platform.audit import PlatformTag, record
-from council.platform.common import StaleEdit, check_version
+from council.platform.common import lock_current
 from council.platform.database import db
 from council.platform.models import PlatformUser
 from council.platform.projects.models import Project, ProjectPartner, ProjectUpdate
@@ -76,12 +76,7 @@ def start(*, actor: PlatformUser, details: ProjectDetails) -> Project:
 
 def update(*, actor: PlatformUser, project: Project, details: ProjectDetails, version: int) -> None:
     """Save the project. Raises StaleEdit when someone saved it after ``version`` was read."""
-    lock_for_update(db.session, project)
-    try:
-        check_version(project, version)
-    except StaleEdit:
-        db.session.rollback()
-        raise
+    lock_current(project, version)
     _assign(project, details)
     record(tag=PlatformTag.PROJECT_SAVED, actor=actor, target=project)
     db.session.commit()

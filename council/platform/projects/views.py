@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.platform.common import StaleEdit
+from council.platform.common import StaleEdit, show_stale
 from council.platform.database import db
 from council.platform.guarding import accepted
 from council.platform.projects import services
@@ -64,9 +64,7 @@ def edit(project_id: int):
         try:
             services.update(actor=current_user, project=project, details=_details(form), version=form.version.data)
         except StaleEdit:
-            stored, form.version.data = project, project.version
-            flash(_("Someone else saved this project after you opened it. What is stored now is shown below; your "
-                    "text is kept in the form. Save again to replace it."), "error")
+            stored = show_stale(form, project)
         else:
             return redirect(url_for("projects.show", project_id=project.id))
     return render_template("projects/form.html", form=form, project=project, stored=stored)

@@ -12,10 +12,10 @@ from council.core.files import UploadError, accepted_kind
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.guard import check_document, describe
+from council.platform.guarding import record_refusal
 from council.platform.models import PlatformUser
 from council.platform.resources.content import UnreadableFile, text_of
 from council.platform.resources.models import Resource, ResourceKind
-from council.security.auditchain import Outcome
 
 
 class ResourceError(Exception):
@@ -52,7 +52,7 @@ def share(*, actor: PlatformUser, kind: str, title: str, description: str, held_
     if upload is not None:
         try:
             resource.file_type, _extension = accepted_kind(upload.content)
-            _refuse_personal_content(actor, text_of(upload.content, resource.file_type))
+            _refuse_personal_content(text_of(upload.content, resource.file_type))
         except (UploadError, UnreadableFile) as error:
             raise ResourceError(str(error)) from None
         resource.file_name, resource.file_size, resource.file_content = \
@@ -63,17 +63,14 @@ def share(*, actor: PlatformUser, kind: str, title: str, description: str, held_
     return resource
 
 
-def _refuse_personal_content(actor: PlatformUser, text: str) -> None:
+def _refuse_personal_content(text: str) -> None:
     """Raise ResourceError (after auditing the kinds found, never the text) when the file's text holds
     personal data."""
     kinds = sorted({finding.kind for finding in check_document(text)})
-    if not kinds:
-        return
-    db.session.rollback()
-    record(tag=PlatformTag.TEXT_REFUSED, actor=actor, target_type="form", target_id="resource.file",
-           outcome=Outcome.DENIED, reason=",".join(kinds))
-    db.session.commit()
-    raise ResourceError(" ".join([_("The file's content was not accepted:"), *(str(describe(kind)) for kind in kinds)]))
+    if kinds:
+        record_refusal(kinds, where="resource.file")
+        raise ResourceError(" ".join([_("The file's content was not accepted:"),
+                                      *(str(describe(kind)) for kind in kinds)]))
 
 
 def remove(*, actor: PlatformUser, resource: Resource) -> None:
