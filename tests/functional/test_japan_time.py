@@ -61,7 +61,8 @@ def test_an_intake_of_today_in_japan_is_accepted_and_its_record_is_not_in_the_fu
 
 def test_an_intake_dated_tomorrow_in_japan_is_refused(app, client, login, make_user, japan_today):
     login(make_user("caseworker"))
-    response = client.post("/cases/new", data={**INTAKE, "intake_date": (japan_today + dt.timedelta(days=1)).isoformat()})
+    tomorrow = (japan_today + dt.timedelta(days=1)).isoformat()
+    response = client.post("/cases/new", data={**INTAKE, "intake_date": tomorrow})
     page = response.get_data(as_text=True)
     assert response.status_code != 302 and "受付日に未来の日付は指定できません" in page
     assert "民生委員から、最近姿を見ないとの連絡。" in page  # what was typed is kept
