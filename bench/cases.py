@@ -66,6 +66,7 @@ from council.cases.importer import import_ledger
 from council.cases.ledger_import import HEADER
 from council.cases.models import Case, CaseAssignment, CaseCategory, CaseNumberCounter, Person, SupportRecord
 from council.cases.vault import vault
+from council.core.clock import JAPAN, japan_today
 from council.core.db import utcnow
 from council.database import db
 from council.instance import create_keys
@@ -73,7 +74,6 @@ from council.security.passwords import Argon2Parameters
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "correct horse battery staple"
-JST = dt.timezone(dt.timedelta(hours=9))
 BATCH = 2000  # cases per bulk insert (about 10 support records each)
 COOKIE = "council"
 CASE_LINK = re.compile(r'<a href="/cases/\d+">')
@@ -266,7 +266,7 @@ class Builder:
         self.next_id = dict.fromkeys(self.tables, 1)
         self.numbers: dict[int, int] = {}  # year -> last case number given
         self.pending: dict[str, list[dict]] = {name: [] for name in self.tables}
-        self.today = dt.datetime.now(JST).date()
+        self.today = japan_today()
 
     def _id(self, table: str) -> int:
         value = self.next_id[table]
@@ -287,7 +287,7 @@ class Builder:
         status = status or rng.choices(STATUSES, STATUS_WEIGHTS)[0]
         span = max(1, min((self.today - intake).days, 730))
         moments = sorted(dt.datetime.combine(intake + dt.timedelta(days=rng.randrange(span)),
-                                             dt.time(rng.randint(9, 17), rng.choice((0, 15, 30, 45))), JST)
+                                             dt.time(rng.randint(9, 17), rng.choice((0, 15, 30, 45))), JAPAN)
                          for _ in range(records))
         last_contact = moments[-1].date() if moments else intake
         closed_on = last_contact + dt.timedelta(days=rng.randint(1, 30)) if status == "closed" else None
@@ -312,7 +312,7 @@ class Builder:
             "closed_on": closed_on,
             "purge_after": closed_on + dt.timedelta(days=5 * 365 + 1) if closed_on else None,
             "purged_at": None, "wrapped_key": holder.wrapped_key, "key_version": holder.key_version,
-            "created_at": dt.datetime.combine(intake, dt.time(9), JST), "created_by": caseworker, "version": 1,
+            "created_at": dt.datetime.combine(intake, dt.time(9), JAPAN), "created_by": caseworker, "version": 1,
         })
         for category in rng.sample(CATEGORIES, rng.choice((1, 1, 2, 2, 2, 3))):
             self.pending["case_category"].append({"id": self._id("case_category"), "case_id": case_id,
@@ -448,7 +448,7 @@ def write_ledger(path: Path, rows: int, seed: int) -> None:
     """A council ledger as Excel holds it: the ten columns, 西暦 and 和暦 dates mixed, phones as text."""
     rng = random.Random(seed)
     fake = People(rng, surnames=LEDGER_SURNAMES, area_code="0439")
-    today = dt.datetime.now(JST).date()
+    today = japan_today()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台帳")
     sheet.append(list(HEADER))

@@ -86,18 +86,22 @@ def create_demo_cases(council, *, count: int) -> None:
     import random
 
     from council.audit.events import AuditTag, record
+    from council.cases.lifecycle import _years_later
     from council.cases.models import CaseAssignment, CaseStatus, Risk
     from council.cases.services import PersonInput, new_case
+    from council.core.clock import japan_today
 
     chooser = random.Random(2026)  # the same demo every time  # noqa: S311
     workers = list(db.session.scalars(select(User).join(Institution).where(
         Institution.council_id == council.id, User.role.in_(("caseworker", "supervisor")))))
     statuses = [CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT, CaseStatus.SUPPORT,
                 CaseStatus.MONITORING, CaseStatus.CLOSED]
+    today = japan_today()
     for i in range(count):
         worker = workers[i % len(workers)]
         (surname, surname_kana), (given, given_kana) = chooser.choice(SURNAMES), chooser.choice(GIVEN)
-        intake = dt.date(2025, 4, 1) + dt.timedelta(days=chooser.randrange(0, 560))
+        # Intakes over the last 560 days: none in the future, whenever the demo is made.
+        intake = today - dt.timedelta(days=chooser.randrange(0, 560))
         subject = PersonInput(name=f"{surname} {given}", kana=f"{surname_kana} {given_kana}",
                               birth_date=dt.date(1940, 1, 1) + dt.timedelta(days=chooser.randrange(0, 25000)),
                               sex=chooser.choice(["female", "male"]), address=f"みどり市{chooser.randrange(1, 9)}丁目",
@@ -108,8 +112,8 @@ def create_demo_cases(council, *, count: int) -> None:
                         next_review_date=intake + dt.timedelta(days=chooser.choice([30, 60, 90])))
         case.status = chooser.choice(statuses)
         if case.status == CaseStatus.CLOSED:
-            case.closed_on = intake + dt.timedelta(days=120)
-            case.purge_after = case.closed_on.replace(year=case.closed_on.year + 5)
+            case.closed_on = min(intake + dt.timedelta(days=120), today)
+            case.purge_after = _years_later(case.closed_on, 5)  # a 29 February closure has no 29 February later
         db.session.add(CaseAssignment(case_id=case.id, user_id=worker.id))
         record(tag=AuditTag.CASE_CREATED, actor=worker, target=case, basis="demo")
         if i % 50 == 49:

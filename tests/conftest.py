@@ -6,6 +6,7 @@ fresh database cloned from a migrated template, so tests never see each other's 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -19,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from council.core import migrate
+from council.core import clock, migrate
 from council.core.db import make_engine
 from council.instance import create_keys
 from council.security.passwords import Argon2Parameters
@@ -45,6 +46,25 @@ def _pg_dsn(database: str) -> str:
 
 def _sqlalchemy_pg(database: str) -> str:
     return _pg_dsn(database).replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+#: Where the suite's clock stands: 23:30 UTC is 08:30 of the next day in Japan, the hours in which a UTC
+#: "today" is yesterday in Japan (issue 8). Every test runs there, so a stray UTC date fails somewhere.
+SUITE_TIME_UTC = dt.time(23, 30)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def japan_morning() -> dt.datetime:
+    """Move the app's clock (council.core.clock) to 23:30 UTC of the current day for the whole run.
+
+    An offset, not a frozen time: the clock keeps running, so idle timeouts and expiries still pass. TOTP
+    codes count real seconds and are not moved. Session-scoped, so that module-scoped fixtures (the browser
+    tests' live server) see the same clock as the tests."""
+    clock.reset()
+    moment = dt.datetime.combine(clock.utcnow().date(), SUITE_TIME_UTC, tzinfo=dt.UTC)
+    clock.set_now(moment)
+    yield moment
+    clock.reset()
 
 
 @pytest.fixture(scope="session", autouse=True)

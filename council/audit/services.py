@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from council.audit.events import AuditTag, record
 from council.audit.models import AuditEvent
+from council.core.clock import day_bounds
 from council.database import db
 from council.security import auditchain
 from council.security.auditchain import Outcome, Verification
@@ -20,6 +21,7 @@ PAGE_SIZE = 100
 class LogFilter:
     tag: str = ""
     actor_user_id: int | None = None
+    #: Japan dates, both included: an event at 23:30 UTC belongs to the next day in Japan.
     since: dt.date | None = None
     until: dt.date | None = None
     page: int = 1
@@ -37,16 +39,12 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
     if log_filter.actor_user_id:
         query = query.where(AuditEvent.actor_user_id == log_filter.actor_user_id)
     if log_filter.since:
-        query = query.where(AuditEvent.occurred_at >= _start_of(log_filter.since))
+        query = query.where(AuditEvent.occurred_at >= day_bounds(log_filter.since)[0])
     if log_filter.until:
-        query = query.where(AuditEvent.occurred_at < _start_of(log_filter.until + dt.timedelta(days=1)))
+        query = query.where(AuditEvent.occurred_at < day_bounds(log_filter.until)[1])
     offset = (max(log_filter.page, 1) - 1) * PAGE_SIZE
     rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def record_log_viewed(*, actor) -> None:

@@ -11,13 +11,12 @@ bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/case
 
 @bp.context_processor
 def _labels():
-    import datetime as dt
-
     from flask import request, url_for
 
     from council.access.policy import BASIS_LABELS
     from council.cases.dates import format_both
     from council.cases.models import CaseStatus, ConsentState, RecordKind, Risk
+    from council.core import clock
 
     def page_url(page: int) -> str:
         return url_for(request.endpoint, **{**request.args.to_dict(), "page": page})
@@ -26,7 +25,7 @@ def _labels():
             "kind_label": lambda value: RecordKind(value).label, "both_calendars": format_both,
             "consent_label": lambda value: ConsentState(value).label,
             "basis_label": lambda value: BASIS_LABELS.get(value, value),
-            "today": dt.date.today(), "page_url": page_url, "now": dt.datetime.now(dt.UTC)}
+            "today": clock.japan_today(), "page_url": page_url, "now": clock.utcnow()}
 
 
 def _route(rule: str, endpoint: str, view, permission=Permission.CASES_WORK, methods=("GET",)) -> None:

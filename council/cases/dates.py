@@ -21,11 +21,10 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-JAPAN = ZoneInfo("Asia/Tokyo")
+from council.core import clock
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,10 @@ class DateParseError(ValueError):
 
 
 def today() -> dt.date:
-    """Today's date in Japan (the server may run in UTC; an intake at 08:00 JST is still "today")."""
-    return dt.datetime.now(JAPAN).date()
+    """Today's date in Japan (the server may run in UTC; an intake at 08:00 JST is still "today").
+
+    The same as ``council.core.clock.japan_today()``, kept here because the case code reads dates here."""
+    return clock.japan_today()
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:

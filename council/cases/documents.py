@@ -14,6 +14,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentState
 from council.cases.records import require_open
 from council.cases.vault import vault
+from council.core.clock import japan_today
 from council.core.db import lock_for_update, utcnow
 from council.core.files import UploadError, accepted_kind, extension_of
 from council.database import db
@@ -54,7 +55,7 @@ def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipie
     require_open(case)
     if not (purpose.strip() and recipients.strip() and scope.strip()):
         raise CaseError(_("Purpose, recipients and scope of the consent are all needed."))
-    if obtained_on > dt.date.today():
+    if obtained_on > japan_today():
         raise CaseError(_("Consent cannot be obtained in the future."))
     consent = Consent(case_id=case.id, state=ConsentState.OBTAINED, obtained_on=obtained_on,
                       obtained_how=obtained_how, obtained_by=actor.id)
@@ -77,7 +78,7 @@ def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, v
         raise CaseError(_("Only consent that is in force can be withdrawn."))
     if str(version) != str(consent.version):
         raise StaleCase(_("Someone changed this consent meanwhile. Reload and check it."))
-    consent.state, consent.withdrawn_on, consent.withdrawn_by = ConsentState.WITHDRAWN, dt.date.today(), actor.id
+    consent.state, consent.withdrawn_on, consent.withdrawn_by = ConsentState.WITHDRAWN, japan_today(), actor.id
     consent.version += 1
     record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, basis=basis, reason=f"case {case.number}")
     db.session.commit()

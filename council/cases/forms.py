@@ -79,6 +79,17 @@ class RecordForm(FlaskForm):
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=50000)])
     version = HiddenField()
 
+    def validate_occurred_at(self, field):
+        """The time is typed in Japan time; a record cannot describe what has not happened yet."""
+        from council.cases.errors import CaseError
+        from council.cases.records import check_not_future
+        from council.core.clock import wall_clock_to_utc
+
+        try:
+            check_not_future(wall_clock_to_utc(field.data))
+        except CaseError as error:
+            raise ValidationError(str(error)) from None
+
 
 class DeleteRecordForm(FlaskForm):
     reason = StringField(_l("Reason for deleting"), validators=[DataRequired(), Length(max=500)])

@@ -13,6 +13,7 @@ from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
 from council.cases.models import TRANSITIONS, Case, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
+from council.core.clock import japan_today
 from council.core.db import lock_for_update, utcnow
 from council.database import db
 
@@ -35,11 +36,11 @@ def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, 
         raise CaseError(_("A case cannot go from %(a)s to %(b)s.", a=CaseStatus(case.status).label, b=target.label))
     if not reason.strip():
         raise CaseError(_("Say why the status changes; it is kept with the case."))
-    if case.status == CaseStatus.CLOSED and case.purge_after and dt.date.today() > case.purge_after:
+    if case.status == CaseStatus.CLOSED and case.purge_after and japan_today() > case.purge_after:
         raise CaseError(_("The retention period has ended; this case can no longer be reopened."))
     cipher = vault().cipher(case)
     if target == CaseStatus.CLOSED:
-        case.closed_on = dt.date.today()
+        case.closed_on = japan_today()
         case.purge_after = _years_later(case.closed_on, retention_years())
         case.closure_reason_enc = cipher.encrypt(reason, table="case_file", column="closure_reason", row_id=case.id)
     elif case.status == CaseStatus.CLOSED:
@@ -69,7 +70,7 @@ def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
 
     The rows stay as unreadable ciphertext and the audit trail keeps every event, by case id and number.
     """
-    today = today or dt.date.today()
+    today = today or japan_today()
     due = list(db.session.scalars(select(Case).where(Case.status == CaseStatus.CLOSED, Case.purged_at.is_(None),
                                                      Case.purge_after < today)))
     for case in due:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from council.core.clock import days_since
 from council.core.db import UTCDateTime, utcnow
 from council.database import Base
 
@@ -94,6 +95,8 @@ class Case(Base):
     risk: Mapped[str] = mapped_column(String(10))
     intake_date: Mapped[dt.date] = mapped_column(Date)
     next_review_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    #: Japan date of the newest support record that is not deleted (never before the intake date); kept by
+    #: cases.records in the transaction of every record added, edited or deleted.
     last_contact_date: Mapped[dt.date | None] = mapped_column(Date)
     #: キーパーソン (name and relation as written), encrypted.
     key_person_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -123,7 +126,8 @@ class Case(Base):
 
     @property
     def days_since_contact(self) -> int | None:
-        return (dt.date.today() - self.last_contact_date).days if self.last_contact_date else None
+        """Whole days since the last contact, counted in Japan; never negative (nothing happens in the future)."""
+        return days_since(self.last_contact_date)
 
     @property
     def subject(self) -> Person | None:

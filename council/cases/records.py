@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from council.audit.events import AuditTag, record
 from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord, SupportRecordRevision
 from council.cases.vault import vault
+from council.core.clock import in_japan, japan_date
 from council.core.db import lock_for_update, utcnow
-from council.core.web import DISPLAY_ZONE
 from council.database import db
+
+#: How far ahead of the server's clock a record may be dated: a caseworker's watch may run a little fast,
+#: and a form takes time to send. Anything later has not happened yet.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def require_open(case: Case) -> None:
@@ -27,11 +31,34 @@ def _seal(case: Case, row: SupportRecord, column: str, text: str | None) -> byte
     return vault().cipher(case).encrypt(text or None, table="support_record", column=column, row_id=row.id)
 
 
+def check_not_future(occurred_at: dt.datetime) -> None:
+    """Raise CaseError when ``occurred_at`` (aware) is more than FUTURE_TOLERANCE after now.
+
+    A record dated in the future would make the case's last contact lie ahead and its days since last
+    contact negative, on the case page, the list and the coordinator's ledger."""
+    if occurred_at > utcnow() + FUTURE_TOLERANCE:
+        raise CaseError(_("This time is in the future: it is now %(now)s in Japan. A record says what has "
+                          "happened; enter when it happened.",
+                          now=in_japan(utcnow()).strftime("%Y-%m-%d %H:%M")))
+
+
 def _touch_contact(case: Case, occurred_at: dt.datetime) -> None:
     """Days since last contact drive 見守り: the newest record date (in Japan) becomes the last contact."""
-    day = occurred_at.astimezone(DISPLAY_ZONE).date()
+    day = japan_date(occurred_at)
     if case.last_contact_date is None or day > case.last_contact_date:
         case.last_contact_date = day
+
+
+def refresh_last_contact(case: Case) -> None:
+    """Derive the last contact again from the records that remain (deleted ones do not count).
+
+    The intake itself is a contact, so the date never falls before the intake date. Called in the
+    transaction of every edit and deletion, so the date is never stale."""
+    db.session.flush()
+    newest = db.session.scalar(select(func.max(SupportRecord.occurred_at))
+                               .where(SupportRecord.case_id == case.id, SupportRecord.deleted_at.is_(None)))
+    days = [day for day in (case.intake_date, newest and japan_date(newest)) if day]
+    case.last_contact_date = max(days, default=None)
 
 
 def new_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kind: str, body: str,
@@ -56,10 +83,13 @@ def _add_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kin
 
 
 def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime, kind: str, body: str) -> SupportRecord:
-    """Add a support record to an authorised case. Commits. Raises CaseError for an empty body or a closed case."""
+    """Add a support record to an authorised case. Commits.
+
+    Raises CaseError for an empty body, a closed case or a time in the future (see FUTURE_TOLERANCE)."""
     require_open(case)
     if not body.strip():
         raise CaseError(_("Write what happened."))
+    check_not_future(occurred_at)
     row = _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body)
     record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
     db.session.commit()
@@ -68,7 +98,9 @@ def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime,
 
 def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, version: int, occurred_at: dt.datetime,
                 kind: str, body: str) -> None:
-    """Replace a record's text, keeping the previous version. Raises StaleCase when someone saved it since."""
+    """Replace a record's text, keeping the previous version; the last contact is derived again. Commits.
+
+    Raises StaleCase when someone saved it since, CaseError for an empty body or a time in the future."""
     require_open(case)
     if row.case_id != case.id or row.deleted_at is not None:
         raise CaseError(_("This record cannot be edited."))
@@ -78,6 +110,7 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
                           "compare it with the current version and save again."))
     if not body.strip():
         raise CaseError(_("Write what happened."))
+    check_not_future(occurred_at)
     db.session.add(SupportRecordRevision(record_id=row.id, case_id=case.id, revision=row.version,
                                          occurred_at=row.occurred_at, kind=row.kind, body_enc=row.body_enc,
                                          replaced_by=actor.id, replaced_at=utcnow()))
@@ -86,13 +119,15 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
     row.occurred_at, row.kind, row.updated_at = occurred_at, RecordKind(kind).value, utcnow()
     row.version += 1
     row.body_enc = _seal(case, row, "body", body)
-    _touch_contact(case, occurred_at)
+    refresh_last_contact(case)  # moving the newest record back in time moves the last contact back too
     record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
     db.session.commit()
 
 
 def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, reason: str) -> None:
-    """Soft-delete a record with a reason; the text stays (encrypted) for the history. Commits."""
+    """Soft-delete a record with a reason; the text stays (encrypted) for the history. Commits.
+
+    The last contact is derived again from the records that remain."""
     require_open(case)
     if row.case_id != case.id or row.deleted_at is not None:
         raise CaseError(_("This record cannot be deleted."))
@@ -100,6 +135,7 @@ def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, re
         raise CaseError(_("Say why the record is deleted."))
     row.deleted_at, row.deleted_by = utcnow(), actor.id
     row.delete_reason_enc = _seal(case, row, "delete_reason", reason)
+    refresh_last_contact(case)
     record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
     db.session.commit()
 

@@ -33,8 +33,8 @@ from council.cases.models import (
 )
 from council.cases.records import new_record
 from council.cases.vault import vault
+from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
-from council.core.web import DISPLAY_ZONE
 from council.database import db
 
 #: Years a closed case is kept before its data key is destroyed (configurable per deployment).
@@ -141,10 +141,13 @@ def open_case(*, actor: User, lead_institution: Institution, intake_date: dt.dat
               key_person: str = "", next_review_date: dt.date | None = None, first_record: str = "") -> Case:
     """Open a case with its subject (and household); returns it. Commits.
 
-    Raises CaseError when the lead institution is not of the actor's council.
+    Raises CaseError when the lead institution is not of the actor's council, or the intake date is after
+    today in Japan.
     """
     if lead_institution.council_id != actor.council_id:
         raise CaseError(_("The lead institution must belong to your council."))
+    if intake_date > japan_today():
+        raise CaseError(_("The intake date cannot be in the future."))
     case = new_case(actor=actor, council_id=actor.council_id, lead_institution_id=lead_institution.id,
                     intake_date=intake_date, categories=categories, risk=risk, subject=subject, household=household,
                     key_person=key_person, next_review_date=next_review_date, first_record=first_record)
@@ -179,9 +182,7 @@ def new_case(*, actor: User | None, council_id: int, lead_institution_id: int, i
         store_person(case, person, data)
     if first_record:
         # The consultation happened on the intake date: now if that is today, otherwise 9:00 Japan time.
-        today = dt.datetime.now(DISPLAY_ZONE)
-        when = utcnow() if intake_date == today.date() else \
-            dt.datetime.combine(intake_date, dt.time(9), tzinfo=DISPLAY_ZONE)
+        when = utcnow() if intake_date >= japan_today() else japan_to_utc(intake_date, dt.time(9))
         new_record(case, actor=actor, occurred_at=when, kind=RecordKind.OFFICE, body=first_record,
                    institution_id=lead_institution_id)
     return case
@@ -242,9 +243,9 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
     if case_filter.risk:
         query = query.where(Case.risk == case_filter.risk)
     if case_filter.review_overdue:
-        query = query.where(Case.next_review_date < dt.date.today(), Case.status != CaseStatus.CLOSED)
+        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
     if case_filter.min_days_since_contact is not None:
-        cutoff = dt.date.today() - dt.timedelta(days=case_filter.min_days_since_contact)
+        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
         query = query.where(Case.last_contact_date <= cutoff)
     if case_filter.category:
         query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))

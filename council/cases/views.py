@@ -26,7 +26,7 @@ from council.cases.forms import (
     StatusForm,
 )
 from council.cases.models import Case, SupportRecord
-from council.core.web import DISPLAY_ZONE
+from council.core import clock
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -98,7 +98,7 @@ def case_new():
                 flash(_("Case %(number)s was opened.", number=case.number), "info")
                 return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        form.intake_date.data = dt.date.today().isoformat()
+        form.intake_date.data = clock.japan_today().isoformat()
     return render_template("cases/new.html", form=form, duplicates=duplicates), (400 if form.errors else 200)
 
 
@@ -124,7 +124,7 @@ def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = Non
     users = colleagues()
     institutions = institution_names()
     # The form shows Japan time, whatever the server's clock zone is.
-    now_in_japan = dt.datetime.now(DISPLAY_ZONE).replace(tzinfo=None, second=0, microsecond=0)
+    now_in_japan = clock.japan_now().replace(tzinfo=None, second=0, microsecond=0)
     record_form = record_form or RecordForm(formdata=None, occurred_at=now_in_japan)
     status_form = status_form or StatusForm(formdata=None, status=case.status, version=case.version)
     return render_template("cases/view.html", view=view, users=users, institutions=institutions,
@@ -182,7 +182,7 @@ def record_edit(case_id: int, record_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
         text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
-        form = RecordForm(formdata=None, occurred_at=row.occurred_at.astimezone(DISPLAY_ZONE).replace(tzinfo=None),
+        form = RecordForm(formdata=None, occurred_at=clock.in_japan(row.occurred_at).replace(tzinfo=None),
                           kind=row.kind, body=text, version=row.version)
     return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), \
         (409 if current_text is not None else 200)
@@ -236,7 +236,7 @@ def status_change(case_id: int):
 
 def _aware(value: dt.datetime) -> dt.datetime:
     """Times are typed in Japan time; the database keeps UTC."""
-    return value.replace(tzinfo=DISPLAY_ZONE)
+    return clock.wall_clock_to_utc(value)
 
 
 def ledger_import():

@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 import uuid
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, g, has_request_context, redirect, render_template, request, session
 from flask_babel import Babel
@@ -15,13 +14,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from council.core.clock import in_japan
 from council.core.permissions import public
 
 LANGUAGES = {"ja": "日本語", "en": "English"}
 
 csrf = CSRFProtect()
-#: Users work in Japan; the database keeps UTC and pages show Japan time.
-DISPLAY_ZONE = ZoneInfo("Asia/Tokyo")
 
 core = Blueprint("core", __name__, template_folder="templates")
 
@@ -35,7 +33,8 @@ def filesize(size: int) -> str:
 
 @core.app_template_filter("localtime")
 def localtime(value: dt.datetime | None) -> str:
-    return value.astimezone(DISPLAY_ZONE).strftime("%Y-%m-%d %H:%M") if value else ""
+    """A stored UTC timestamp as users read it: Japan time."""
+    return in_japan(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @public

@@ -8,8 +8,8 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
+from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
-from council.core.web import DISPLAY_ZONE
 from council.platform.board import services as board
 from council.platform.consult import services as consult
 from council.platform.database import db
@@ -70,8 +70,7 @@ def _user(username: str, name: str, role: str, organisation_id: int | None) -> P
 
 
 def _on(days: int, hour: int) -> dt.datetime:
-    day = dt.datetime.now(DISPLAY_ZONE).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=DISPLAY_ZONE).astimezone(dt.UTC)
+    return japan_to_utc(japan_today() + dt.timedelta(days=days), dt.time(hour))
 
 
 def create_demo() -> list[str]:
@@ -124,7 +123,7 @@ def _fill() -> None:
     board.reply(actor=staff[1], thread=thread, body="こども食堂では、前日に案内のチラシを配ると来やすいようです。")
     resources.share(actor=admin, kind="training", title="つながりサポーター養成講座（第1回）",
                     description="孤独・孤立について学び、身近な人の変化に気づくための講座です。", link="",
-                    held_on=(dt.date.today() + dt.timedelta(days=30)), upload=None)
+                    held_on=(japan_today() + dt.timedelta(days=30)), upload=None)
     for name, operator, topics_text, contact, hours, position in WINDOWS:
         consult.save(actor=admin, window=None, details=consult.WindowDetails(
             name=name, operator=operator, topics=topics_text, contact=contact, hours=hours, url="", position=position))

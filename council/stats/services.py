@@ -17,8 +17,8 @@ from council.audit.events import AuditTag, record
 from council.auth.models import Council
 from council.cases.models import CaseStatus, Risk, case_categories
 from council.core import signedstats
+from council.core.clock import japan_date
 from council.core.db import utcnow
-from council.core.web import DISPLAY_ZONE
 from council.database import db
 from council.stats.counting import Tally, count_cases
 from council.stats.errors import StatisticsError
@@ -50,7 +50,7 @@ def export_statistics(*, council: Council, out: Path, k: int = signedstats.MIN_K
         raise StatisticsError(f"Cannot write {out}: give a file name in an existing folder.")
     now = (now or utcnow()).astimezone(dt.UTC).replace(microsecond=0)
     council_id, council_name = council.id, council.name
-    tally = count_cases(council_id, today=now.astimezone(DISPLAY_ZONE).date(), progress=progress)
+    tally = count_cases(council_id, today=japan_date(now), progress=progress)
     payload = build_payload(tally, council_name=council_name, k=k, now=now)
     try:
         body = signedstats.sign(payload, instance.signing_key(current_app.config["INSTANCE_PATH"]))
@@ -74,7 +74,7 @@ def export_statistics(*, council: Council, out: Path, k: int = signedstats.MIN_K
 
 def build_payload(tally: Tally, *, council_name: str, k: int, now: dt.datetime) -> dict:
     """The payload of format council-stats/1 from the counts: labels in a fixed order, small cells hidden."""
-    first, last = _period(tally, now.astimezone(DISPLAY_ZONE).date())
+    first, last = _period(tally, japan_date(now))  # the month is Japan's: 23:30 UTC on 30 Nov is December
     categories = list(dict.fromkeys(case_categories()))
     categories += sorted(set(tally.category) - set(categories))  # categories no longer configured but in use
     labels = {

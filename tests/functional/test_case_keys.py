@@ -8,6 +8,7 @@ from sqlalchemy import select
 from council.cases.models import Case, Person
 from council.cases.services import read_case
 from council.cases.vault import CasePurged, vault
+from council.core.clock import japan_today
 from council.database import db
 from council.security import auditchain
 from tests.conftest import db_get
@@ -75,7 +76,7 @@ def test_purge_leaves_cases_within_retention(app, make_case):
     case = make_case()
     with app.app_context():
         stored = db_get(app, Case, case.id)
-        stored.status, stored.purge_after = "closed", dt.date.today() + dt.timedelta(days=1)
+        stored.status, stored.purge_after = "closed", japan_today() + dt.timedelta(days=1)
         db.session.commit()
         assert purge_expired() == []
 

@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 
 from council.audit.models import AuditEvent
 from council.cases.models import Case, SupportRecord, SupportRecordRevision
+from council.core.clock import japan_today
 from council.database import db
 from tests.conftest import fresh
 
@@ -111,7 +112,7 @@ def test_status_close_sets_purge_date_and_reopen_works(app, client, login, make_
     login(worker)
     client.post(f"/cases/{case.id}/status", data={"status": "closed", "reason": "転居のため", "version": "1"})
     closed = fresh(app, Case, case.id)
-    assert closed.status == "closed" and closed.purge_after.year == dt.date.today().year + 5
+    assert closed.status == "closed" and closed.purge_after.year == japan_today().year + 5
     assert last_event(app).reason == "intake -> closed"  # never the free-text reason
     client.post(f"/cases/{case.id}/status", data={"status": "support", "reason": "再相談", "version": "2"})
     assert fresh(app, Case, case.id).status == "support"
@@ -195,7 +196,7 @@ def test_first_record_is_dated_at_intake_so_days_since_contact_count(app, client
     with app.app_context():
         case = db.session.get(Case, int(response.headers["Location"].rsplit("/", 1)[1]))
         assert case.last_contact_date == dt.date(2026, 4, 1)
-        assert case.days_since_contact == (dt.date.today() - dt.date(2026, 4, 1)).days
+        assert case.days_since_contact == (japan_today() - dt.date(2026, 4, 1)).days
 
 
 def test_closed_cases_are_never_overdue(app, client, login, make_user, make_case):

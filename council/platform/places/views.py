@@ -8,8 +8,8 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from council.core.clock import japan_to_utc
 from council.core.db import utcnow
-from council.core.web import DISPLAY_ZONE
 from council.platform.common import StaleEdit, show_stale
 from council.platform.guarding import accepted
 from council.platform.places import ics, services
@@ -96,17 +96,15 @@ def delete(place_id: int):
     return redirect(url_for("places.place_list"))
 
 
-def _utc(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=DISPLAY_ZONE).astimezone(dt.UTC)
-
-
 def add_session(place_id: int):
     place = _editable(place_id)
     form = SessionForm()
     if accepted(form, where="place.session"):
         try:
-            services.add_session(actor=current_user, place=place, starts_at=_utc(form.day.data, form.starts.data),
-                                 ends_at=_utc(form.day.data, form.ends.data), note=form.note.data or "")
+            # The day and times are typed in Japan time; the database keeps UTC.
+            services.add_session(actor=current_user, place=place,
+                                 starts_at=japan_to_utc(form.day.data, form.starts.data),
+                                 ends_at=japan_to_utc(form.day.data, form.ends.data), note=form.note.data or "")
         except services.PlaceError as error:
             form.ends.errors = [*form.ends.errors, str(error)]
         else:
