@@ -95,7 +95,7 @@ def serve_command(host: str, port: int):
 
 @cli.command("first-admin-link")
 def first_admin_link_command():
-    """Print a new one-time link for creating the first administrator (see README: links printed here)."""
+    """Print a new one-time link for creating the first administrator, in full (core.links says how)."""
     from council.auth.services import admin_exists, issue_first_admin_link
     from council.core.links import external_link
 
