@@ -39,22 +39,29 @@ def _fail(message: str):
 @cli.command("init", with_appcontext=False)
 @click.option("--quiet", is_flag=True, help="Say nothing when everything already exists.")
 def init_command(quiet: bool):
-    """Create instance keys (0600) and both databases, and migrate them. Never overwrites a key."""
+    """Create the instance folder (0700), keys (0600) and both databases (0600), and migrate them.
+
+    Never overwrites a key; tightens the modes of a folder or database that others can read.
+    """
     from council.config import ConfigError
+    from council.core.db import sqlite_files
+    from council.core.keyfiles import create_private_folder, make_private
     from council.instance import create_keys, instance_path
     from council.platform.setup import initialise as initialise_platform
 
     folder = instance_path()
-    created = create_keys(folder)
+    tightened = [create_private_folder(folder)]
+    created = [f"created {name}" for name in create_keys(folder)]
     try:
-        create_app({"CREATE_DATABASE": True})  # creating the app migrates the council database
-        created += initialise_platform()
+        app = create_app({"CREATE_DATABASE": True})  # creating the app migrates the council database
+        tightened += [make_private(path) for path in sqlite_files(app.config["DATABASE_URL"])]
+        done = created + [f"tightened {line}" for line in tightened if line] + initialise_platform()
     except (ConfigError, RuntimeError) as error:
         _fail(str(error))
-    if created or not quiet:
+    if done or not quiet:
         click.echo(f"Instance folder: {folder}")
-        for name in created:
-            click.echo(f"  created {name}")
+        for line in done:
+            click.echo(f"  {line}")
         click.echo("The council and platform databases are at the newest migration.")
 
 
@@ -67,27 +74,34 @@ def serve_command(host: str, port: int):
 
     from council.application import serve_both
     from council.auth.services import admin_exists, issue_first_admin_link
+    from council.core.links import external_link
+    from council.database import db
+    from council.platform.config import PlatformConfigError
 
+    try:
+        both = serve_both(current_app._get_current_object())
+    except PlatformConfigError as error:
+        _fail(str(error))
+    address = f"http://{host}:{port}"
     if not admin_exists():
         token = issue_first_admin_link()
         click.secho("No administrator exists yet. Open this one-time link to create the first one:", fg="yellow")
-        click.secho(f"  http://{host}:{port}/setup/first/{token}", bold=True)
-    from council.database import db
-
-    db.session.remove()  # end the check's transaction: on SQLite it holds the write lock while it is open
-    click.echo(f"Council:  http://{host}:{port}/")
-    click.echo(f"Platform: http://{host}:{port}/platform/")
-    run_simple(host, port, serve_both(current_app._get_current_object()), use_reloader=False, threaded=True)
+        click.secho(f"  {external_link(current_app, 'auth.first_admin', base_url=address, token=token)}", bold=True)
+    db.remove()  # end the check's transaction: on SQLite it holds the write lock while it is open
+    click.echo(f"Council:  {address}/")
+    click.echo(f"Platform: {address}/platform/")
+    run_simple(host, port, both, use_reloader=False, threaded=True)
 
 
 @cli.command("first-admin-link")
 def first_admin_link_command():
-    """Print a new one-time link for creating the first administrator."""
+    """Print a new one-time link for creating the first administrator, in full (core.links says how)."""
     from council.auth.services import admin_exists, issue_first_admin_link
+    from council.core.links import external_link
 
     if admin_exists():
         _fail("An administrator exists already; they create further accounts.")
-    click.echo(f"/setup/first/{issue_first_admin_link()}")
+    click.echo(external_link(current_app, "auth.first_admin", token=issue_first_admin_link()))
 
 
 def _council(name: str | None):
@@ -158,6 +172,7 @@ def create_user_command(username: str, institution_name: str, role: str, display
     from council.auth.admin import create_user
     from council.auth.models import Institution
     from council.auth.services import AdminError
+    from council.core.links import external_link
     from council.database import db
 
     council = _council(council_name)
@@ -170,7 +185,8 @@ def create_user_command(username: str, institution_name: str, role: str, display
                                   display_name=display_name, role=role)
     except AdminError as error:
         _fail(str(error))
-    click.echo(f"Created {user.username}. One-time setup link (expires): /setup/{token}")
+    click.echo(f"Created {user.username}. One-time setup link (expires): "
+               f"{external_link(current_app, 'account.setup', token=token)}")
 
 
 @cli.group("audit")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from council import instance as instance_files
+from council.core.db import sqlite_file
 from council.core.keyfiles import KeyFileError, read_key_file
 from council.security.signin import ACCOUNT_DEFAULTS
 
@@ -41,7 +42,7 @@ def load(app, test_config: dict | None) -> None:
         app.config["PROXY_COUNT"] = int(env["COUNCIL_PROXY_COUNT"])
     if env.get("COUNCIL_TRUSTED_HOSTS"):
         # Setup links are built from the request's Host; only these names are accepted in production.
-        app.config["TRUSTED_HOSTS"] = [name.strip() for name in env["COUNCIL_TRUSTED_HOSTS"].split(",")]
+        app.config["TRUSTED_HOSTS"] = [name.strip() for name in env["COUNCIL_TRUSTED_HOSTS"].split(",") if name.strip()]
     if env.get("COUNCIL_MIGRATION_DATABASE_URL"):
         app.config["MIGRATION_DATABASE_URL"] = env["COUNCIL_MIGRATION_DATABASE_URL"]
     app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'council.db'}")
@@ -78,6 +79,11 @@ def validate(config) -> None:
             raise ConfigError("DEBUG is on in production. Remove DEBUG from instance/config.py and the environment.")
         if config.get("PREFERRED_URL_SCHEME") != "https":
             raise ConfigError("Production must be served over HTTPS. Set COUNCIL_URL_SCHEME=https behind the proxy.")
-    url = config["DATABASE_URL"]
-    if url.startswith("sqlite:///") and not config.get("CREATE_DATABASE") and not Path(url.removeprefix("sqlite:///")).exists():
-        raise ConfigError(f"The council database {url.removeprefix('sqlite:///')} does not exist. Run `{INIT_HINT}`.")
+        if not config.get("TRUSTED_HOSTS"):
+            # Without them any Host header is answered, and links (setup links above all) are built from it.
+            raise ConfigError("Production needs the host names the council is served under. Set "
+                              "COUNCIL_TRUSTED_HOSTS (comma-separated, e.g. council.city.example.lg.jp) or "
+                              "TRUSTED_HOSTS in instance/config.py.")
+    database = sqlite_file(config["DATABASE_URL"])
+    if database and not config.get("CREATE_DATABASE") and not database.exists():
+        raise ConfigError(f"The council database {database} does not exist. Run `{INIT_HINT}`.")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy import DateTime, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -56,6 +59,7 @@ def make_engine(url: str) -> Engine:
     hide_parameters keeps submitted values out of exception messages and so out of logs.
     """
     if url.startswith("sqlite"):
+        create_private_sqlite_file(url)
         engine = create_engine(url, hide_parameters=True,
                                connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -76,6 +80,37 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite ``url``; None for an in-memory database or any other kind of database."""
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def sqlite_files(url: str) -> list[Path]:
+    """The database file of a SQLite ``url`` and its write-ahead log and shared-memory files."""
+    path = sqlite_file(url)
+    return [] if path is None else [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file of ``url`` empty with mode 0600 if it does not exist yet.
+
+    SQLite would create it 0644 (readable by every local account), and it gives the -wal and -shm files
+    the database file's own mode, so creating the file first keeps all three private. An existing file
+    is left alone; ``council init`` tightens the files of older instances.
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    # Already there, or its folder is missing (SQLite then names the problem when it connects).
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def lock_for_update(session: Session, row) -> None:
@@ -104,7 +139,16 @@ class Database:
 
     @property
     def session(self) -> Session:
+        """The session of the current app and thread (created on first use)."""
         return current_app.extensions[self.name][1]()
+
+    def remove(self) -> None:
+        """Close the current app's session for this thread, ending its transaction.
+
+        Teardown does this after every request; code that keeps the app context open for long (the
+        ``serve`` command) calls it itself, because an open transaction on SQLite holds the write lock.
+        """
+        current_app.extensions[self.name][1].remove()
 
     @property
     def engine(self) -> Engine:

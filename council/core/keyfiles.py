@@ -1,4 +1,8 @@
-"""Key files: created once with mode 0600, never overwritten, refused when others can read them."""
+"""Key files and the instance folders that hold them.
+
+Key files are created once with mode 0600, never overwritten, and refused when others can read them.
+Instance folders (keys, SQLite databases) are 0700: nobody but the app's own account may even list them.
+"""
 
 from __future__ import annotations
 
@@ -31,3 +35,29 @@ def read_key_file(path: Path, *, fix: str) -> bytes:
     if mode & 0o077:
         raise KeyFileError(f"Key file {path} is readable by others (mode {mode:o}). Run `chmod 600 {path}`.")
     return path.read_bytes()
+
+
+def create_private_folder(path: Path) -> str | None:
+    """Create ``path`` (and its parents) if missing and make it the owner's only (0700).
+
+    Returns a line saying what was tightened, or None when it was private already. A folder checked out
+    by git or made by an older version is 0755; it holds the keys and the databases, so it is closed.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return make_private(path)
+
+
+def make_private(path: Path) -> str | None:
+    """Take every permission of group and others from ``path`` (folder 0700, file 0600) if it has any.
+
+    Returns a line saying what was changed, or None when nothing was (the path is missing or private).
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+    if not mode & 0o077:
+        return None
+    private = 0o700 if path.is_dir() else 0o600
+    path.chmod(private)
+    return f"{path}: mode {mode:o} -> {private:o} (owner only)"

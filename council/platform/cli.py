@@ -9,6 +9,9 @@ import click
 
 from council.platform.config import PlatformConfigError
 
+#: Port of `council platform serve` (the platform alone, for development).
+STANDALONE_PORT = 5001
+
 
 def _fail(message: str):
     click.secho(message, fg="red", err=True)
@@ -39,15 +42,15 @@ def platform_group():
 
 @platform_group.command("init")
 def init_command():
-    """Create the platform's secret key (0600) and database. Never overwrites a key."""
+    """Create the platform's instance folder (0700), secret key (0600) and database (0600). Never overwrites a key."""
     from council.platform.setup import initialise
 
     try:
-        created = initialise()
+        done = initialise()
     except PlatformConfigError as error:
         _fail(str(error))
-    for name in created:
-        click.echo(f"created {name}")
+    for line in done:
+        click.echo(line)
     click.echo("The platform database is at the newest migration.")
 
 
@@ -57,14 +60,23 @@ def init_command():
 @with_platform_app
 def create_admin_command(username: str, display_name: str):
     """Create a platform administrator and print the one-time setup link (TOTP is mandatory for admins)."""
+    from flask import current_app
+
+    from council.core.links import external_link
     from council.platform.accounts import PlatformAccountError, create_admin
 
     try:
         user, token = create_admin(username=username, display_name=display_name)
     except PlatformAccountError as error:
         _fail(str(error))
-    click.echo(f"Created platform administrator {user.username}. One-time setup link (expires): "
-               f"/platform/setup/{token}  (standalone: /setup/{token})")
+    # Without PLATFORM_TRUSTED_HOSTS this is a local installation: `make run` serves the platform under
+    # /platform, `council platform serve` alone on its own port. Both links work; name both.
+    link = external_link(current_app, "account.setup", local_root="/platform", token=token)
+    click.echo(f"Created platform administrator {user.username}. One-time setup link (expires): {link}")
+    if not current_app.config.get("TRUSTED_HOSTS"):
+        alone = external_link(current_app, "account.setup", base_url=f"http://127.0.0.1:{STANDALONE_PORT}",
+                              token=token)
+        click.echo(f"  (the platform served alone by `council platform serve`: {alone})")
 
 
 @platform_group.command("demo")
@@ -82,7 +94,7 @@ def demo_command():
 
 @platform_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5001, show_default=True, type=int)
+@click.option("--port", default=STANDALONE_PORT, show_default=True, type=int)
 @with_platform_app
 def serve_command(host: str, port: int):
     """Serve the platform alone (development). In production: gunicorn 'council.platform:create_app()'."""

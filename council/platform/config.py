@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from council.core.db import sqlite_file
 from council.core.keyfiles import KeyFileError, read_key_file
 from council.security.signin import ACCOUNT_DEFAULTS
 
@@ -46,7 +47,8 @@ def load(app, test_config: dict | None) -> None:
                 env[f"PLATFORM_{name}"]
     if env.get("PLATFORM_TRUSTED_HOSTS"):
         # Setup links and the calendar's event URLs are built from the request's Host: accept only these names.
-        app.config["TRUSTED_HOSTS"] = [name.strip() for name in env["PLATFORM_TRUSTED_HOSTS"].split(",")]
+        app.config["TRUSTED_HOSTS"] = [name.strip() for name in env["PLATFORM_TRUSTED_HOSTS"].split(",")
+                                       if name.strip()]
     app.config.setdefault("DATABASE_URL", f"sqlite:///{folder / 'platform.db'}")
     if test_config:
         app.config.update(test_config)
@@ -63,8 +65,11 @@ def validate(config) -> None:
             raise PlatformConfigError("DEBUG is on in production. Remove it from the platform's config.py.")
         if config.get("PREFERRED_URL_SCHEME") != "https":
             raise PlatformConfigError("Production must be served over HTTPS. Set PLATFORM_URL_SCHEME=https.")
-    url = config["DATABASE_URL"]
-    if url.startswith("sqlite:///") and not config.get("CREATE_DATABASE") \
-            and not Path(url.removeprefix("sqlite:///")).exists():
-        raise PlatformConfigError(f"The platform database {url.removeprefix('sqlite:///')} does not exist. "
-                                  f"Run `{INIT_HINT}`.")
+        if not config.get("TRUSTED_HOSTS"):
+            # Without them any Host header is answered, and setup links and calendar URLs are built from it.
+            raise PlatformConfigError("Production needs the host names the platform is served under. Set "
+                                      "PLATFORM_TRUSTED_HOSTS (comma-separated, e.g. platform.city.example.jp) or "
+                                      "TRUSTED_HOSTS in the platform's config.py.")
+    database = sqlite_file(config["DATABASE_URL"])
+    if database and not config.get("CREATE_DATABASE") and not database.exists():
+        raise PlatformConfigError(f"The platform database {database} does not exist. Run `{INIT_HINT}`.")
