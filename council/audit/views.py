@@ -31,9 +31,11 @@ def log():
     actor_ids = {e.actor_user_id for e in events if e.actor_user_id}
     names = {u.id: u.username for u in db.session.query(User).filter(User.id.in_(actor_ids))} if actor_ids else {}
     return render_template("audit/log.html", events=events, more=more, log_filter=log_filter, names=names,
-                           form=ConfirmForm(), total=services.chain_length())
+                           form=ConfirmForm(), total=services.council_event_count(council_id=current_user.council_id))
 
 
 def verify():
     result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
-    return render_template("audit/verify.html", result=result)
+    # The walk covers every council's events; the page counts only the auditor's own council's.
+    return render_template("audit/verify.html", result=result,
+                           total=services.council_event_count(council_id=current_user.council_id))
