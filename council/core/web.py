@@ -119,7 +119,7 @@ def init_web(app: Flask, *, cookie_name: str) -> None:
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)
     app.after_request(_security_headers)
-    app.logger.addFilter(_ProductionLogFilter(app))
+    app.logger.addFilter(_PRODUCTION_LOG_FILTER)  # added once per logger: addFilter skips a filter it has
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", ""), "languages": LANGUAGES,
                                    "current_language": select_locale()})
     _register_error_pages(app)
@@ -154,20 +154,21 @@ class _ProductionLogFilter(logging.Filter):
     """Outside debug and testing, a record keeps the exception's type and the request id, not its traceback.
 
     Frames and exception messages can carry what a user typed (a name, a password), and Flask's own
-    ``log_exception`` (an error page that itself failed) logs the full traceback.
+    ``log_exception`` (an error page that itself failed) logs the full traceback. One instance serves every
+    app (a logger is shared by the apps of one name) and holds none, so that an app can be freed.
     """
 
-    def __init__(self, app: Flask):
-        super().__init__()
-        self.app = app
-
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and not (self.app.debug or self.app.testing):
+        developing = has_app_context() and (current_app.debug or current_app.testing)
+        if record.exc_info and not developing:
             error = record.exc_info[1]
             request_id = g.get("request_id") if has_app_context() else None
             record.msg, record.args = f"{record.getMessage()} [{type(error).__name__}, request {request_id}]", None
             record.exc_info = record.exc_text = record.stack_info = None
         return True
+
+
+_PRODUCTION_LOG_FILTER = _ProductionLogFilter()
 
 
 def _security_headers(response):

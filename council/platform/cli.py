@@ -39,7 +39,7 @@ def platform_group():
 
 @platform_group.command("init")
 def init_command():
-    """Create the platform's secret key (0600) and database. Never overwrites a key."""
+    """Create the platform's keys (secret key, TOTP sealing key; 0600) and database. Never overwrites a key."""
     from council.platform.setup import initialise
 
     try:

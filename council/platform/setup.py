@@ -1,4 +1,4 @@
-"""Creating the platform's instance folder: its own secret key and database."""
+"""Creating the platform's instance folder: its own keys and database."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from council.platform import config
 
 
 def initialise() -> list[str]:
-    """Create the platform secret key (0600) if missing and bring its database to head; return what was created."""
+    """Create the platform's keys (0600) if missing and bring its database to head; return what was created."""
     from council.platform import create_app
 
     folder = config.instance_path()
     created = []
-    if create_key_file(folder / config.SECRET_KEY_FILE, secrets.token_bytes(32)):
-        created.append(f"platform/{config.SECRET_KEY_FILE}")
+    for name in (config.SECRET_KEY_FILE, config.TOTP_KEY_FILE):
+        if create_key_file(folder / name, secrets.token_bytes(32)):
+            created.append(f"platform/{name}")
     create_app({"CREATE_DATABASE": True})
     return created
