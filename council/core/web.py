@@ -203,15 +203,16 @@ def _error_page(status: int, *, title: str, message: str, database_down: bool = 
     if database_down:
         _forget_signed_in_user()
     try:
-        return _render_error(status, title, message), status
-    except (OperationalError, DBAPIError):
-        # The layout asked the database who is signed in (its menu depends on it) and the database failed.
-        _forget_signed_in_user()
-    try:
-        return _render_error(status, title, message), status
+        try:
+            page = _render_error(status, title, message)
+        except (OperationalError, DBAPIError):
+            # The layout asked the database who is signed in (its menu depends on it) and the database failed.
+            _forget_signed_in_user()
+            page = _render_error(status, title, message)
     except Exception as error:  # noqa: BLE001  (the last resort: a failing error page would be a bare 500)
         current_app.logger.error("error page failed: %s (request %s)", type(error).__name__, g.request_id)
-        return _PLAIN_ERROR.format(title=escape(title), message=escape(message), request_id=g.request_id), status
+        page = _PLAIN_ERROR.format(title=escape(title), message=escape(message), request_id=g.request_id)
+    return page, status
 
 
 def _render_error(status: int, title: str, message: str) -> str:

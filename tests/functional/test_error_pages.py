@@ -138,3 +138,19 @@ def test_a_body_over_the_limit_gets_the_413_page_with_nonce_and_request_id(app_c
     assert len(nonce) >= 16
     _request_id_shown(response)
     assert "ファイルのサイズが大きすぎます" in response.get_data(as_text=True)
+
+
+def test_an_error_page_that_cannot_render_is_still_a_page_with_headers_and_request_id(app, client, caplog):
+    """Whatever breaks the layout (here: every render fails), the answer is never a bare 500."""
+
+    def broken():
+        raise RuntimeError("a template helper failed")
+
+    app.context_processor(broken)
+    app.config["TESTING"] = False
+    with caplog.at_level(logging.INFO):
+        response = client.get("/login")
+    assert response.status_code == 500 and "nonce-" in response.headers["Content-Security-Policy"]
+    request_id = _request_id_shown(response)
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert request_id in caplog.text and "RuntimeError" in caplog.text and "Traceback" not in caplog.text
