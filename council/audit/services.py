@@ -14,6 +14,8 @@ from council.security import auditchain
 from council.security.auditchain import Outcome, Verification
 
 PAGE_SIZE = 100
+#: No chain is longer than this many pages (a 64-bit sequence).
+LAST_PAGE = (2**63 - 1) // PAGE_SIZE
 
 
 @dataclass
@@ -40,7 +42,8 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
         query = query.where(AuditEvent.occurred_at >= _start_of(log_filter.since))
     if log_filter.until:
         query = query.where(AuditEvent.occurred_at < _start_of(log_filter.until + dt.timedelta(days=1)))
-    offset = (max(log_filter.page, 1) - 1) * PAGE_SIZE
+    # Past the last page there is nothing; the bound keeps the offset within what the database accepts.
+    offset = (min(max(log_filter.page, 1), LAST_PAGE) - 1) * PAGE_SIZE
     rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 

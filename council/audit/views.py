@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from council.audit import services
 from council.auth.models import User
+from council.core.web import query_int
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -23,8 +24,8 @@ def _date(name: str) -> dt.date | None:
 def log():
     log_filter = services.LogFilter(
         tag=request.args.get("tag", "").strip()[:64],
-        actor_user_id=request.args.get("actor", type=int),
-        since=_date("since"), until=_date("until"), page=request.args.get("page", 1, type=int),
+        actor_user_id=request.args.get("actor", type=query_int),
+        since=_date("since"), until=_date("until"), page=request.args.get("page", 1, type=query_int),
     )
     events, more = services.events_for(council_id=current_user.council_id, log_filter=log_filter)
     services.record_log_viewed(actor=current_user)

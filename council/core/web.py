@@ -143,6 +143,17 @@ class BoundedIntConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def query_int(value: str) -> int:
+    """``type=`` for ``request.args.get``: a number within the id range, else ValueError (the default is used).
+
+    A larger number would fail in the database driver, as in URLs (see BoundedIntConverter).
+    """
+    number = int(value)
+    if not BIGINT_MIN <= number <= BIGINT_MAX:
+        raise ValueError("out of the id range")
+    return number
+
+
 def _start_request():
     """Give the request its id and CSP nonce, once; error pages call it too, in case no hook ran before them."""
     if "request_id" not in g:

@@ -74,3 +74,10 @@ def test_the_auditor_counts_only_their_own_council_s_events(app, client, login, 
     with app.app_context():
         reason = db.session.scalars(select(AuditEvent.reason).where(AuditEvent.tag == "audit.verified")).first()
     assert reason == "intact"  # the event lands in the auditor's council, so it names no deployment-wide count
+
+
+@pytest.mark.parametrize("query", ["actor=99999999999999999999999", "page=99999999999999999999999",
+                                   f"page={2**63 - 1}", "actor=-99999999999999999999999"])
+def test_oversized_numbers_in_the_log_filter_are_ignored_not_a_500(client, login, auditor, query):
+    login(auditor)
+    assert client.get(f"/audit/?{query}").status_code == 200
