@@ -15,7 +15,8 @@ from council.core import migrate
 from council.core.db import make_engine
 from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import init_web
-from council.database import db
+from council.database import Base, db
+from council.security import sealing
 from council.security.views import install_login, make_account_blueprint
 
 PACKAGE = Path(__file__).resolve().parent
@@ -48,6 +49,8 @@ def _prepare_database(app: Flask) -> None:
     engine = make_engine(app.config["MIGRATION_DATABASE_URL"]) if separate_owner else db.engine_of(app)
     try:
         migrate.prepare(engine, "council", url_variable="COUNCIL_DATABASE_URL", init_command=config.INIT_HINT)
+        # Secrets enrolled before they were sealed: none may stay in plaintext.
+        sealing.seal_plaintext_secrets(engine, Base.metadata, app.config[sealing.CONFIG_KEY])
     except migrate.DatabaseUnavailable as error:
         raise config.ConfigError(str(error)) from None
     finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 from council import instance as instance_files
 from council.core.db import sqlite_file
 from council.core.keyfiles import KeyFileError, read_key_file
+from council.security import sealing
 from council.security.signin import ACCOUNT_DEFAULTS
 
 
@@ -60,6 +61,7 @@ def _load_keys(config) -> None:
             read_key_file(keys / instance_files.SECRET_KEY, fix=INIT_HINT)
         for name in (instance_files.INDEX_KEY, instance_files.AUDIT_SIGNING_KEY):
             read_key_file(keys / name, fix=INIT_HINT)
+        config[sealing.CONFIG_KEY] = sealing.SecretBox(read_key_file(keys / instance_files.TOTP_KEY, fix=INIT_HINT))
         keks = sorted(keys.glob("kek-*.key"))
         if not keks and not os.environ.get("COUNCIL_KEK_1"):
             raise KeyFileError(f"No key-encryption key (kek-*.key) in {keys}. Run `{INIT_HINT}` on a new instance, "

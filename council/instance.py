@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from council.core.keyfiles import create_key_file, read_key_file
+from council.security import sealing
 
 #: Flask's secret for signing the session cookie and CSRF tokens.
 SECRET_KEY = "secret_key"  # noqa: S105  (a file name)
@@ -19,6 +20,8 @@ KEK_V1 = "kek-0001.key"
 INDEX_KEY = "index.key"
 #: Ed25519 key that signs audit checkpoints and statistics exports.
 AUDIT_SIGNING_KEY = "audit_signing.pem"
+#: Seals the users' TOTP secrets in the database (council.security.sealing).
+TOTP_KEY = sealing.KEY_FILE
 
 
 def instance_path() -> Path:
@@ -35,7 +38,8 @@ def create_keys(instance: Path) -> list[str]:
     signing = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    wanted = {SECRET_KEY: secrets.token_bytes(32), INDEX_KEY: secrets.token_bytes(32), AUDIT_SIGNING_KEY: signing}
+    wanted = {SECRET_KEY: secrets.token_bytes(32), INDEX_KEY: secrets.token_bytes(32), AUDIT_SIGNING_KEY: signing,
+              TOTP_KEY: secrets.token_bytes(32)}
     if not any(keys.glob("kek-*.key")):
         # Only a brand-new instance gets version 1; after a rotation retired it, re-creating it would produce
         # an unrelated key under the old name.

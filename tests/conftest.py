@@ -6,6 +6,7 @@ fresh database cloned from a migrated template, so tests never see each other's 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pyotp
 import pytest
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -150,8 +152,9 @@ def instance_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("instance")
     create_keys(folder)
     (folder / "platform").mkdir()
-    (folder / "platform" / "secret_key").write_bytes(os.urandom(32))
-    (folder / "platform" / "secret_key").chmod(0o600)
+    for name in ("secret_key", "totp.key"):
+        (folder / "platform" / name).write_bytes(os.urandom(32))
+        (folder / "platform" / name).chmod(0o600)
     return folder
 
 
@@ -312,8 +315,18 @@ def count(app, model) -> int:
 def fresh(app, model, id_):
     """The row as the database has it now, read in a session of its own (safe inside an app context)."""
     engine = app.extensions["platform.db" if "platform.db" in app.extensions else "council.db"][0]
-    with Session(engine, expire_on_commit=False) as session:
+    with _context_of(app), Session(engine, expire_on_commit=False) as session:
         return session.get(model, id_)
+
+
+def _context_of(app):
+    """An app context of ``app`` for opening sealed columns; the current one if it is ``app``'s already.
+
+    (A second context would end the current one's session when it closes: the session is per thread.)
+    """
+    if has_app_context() and current_app._get_current_object() is app:
+        return contextlib.nullcontext()
+    return app.app_context()
 
 
 def sign_in(app, client, user, *, password: str = PASSWORD):

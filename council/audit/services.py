@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from council.audit.events import AuditTag, record
 from council.audit.models import AuditEvent
@@ -15,6 +15,8 @@ from council.security import auditchain
 from council.security.auditchain import Outcome, Verification
 
 PAGE_SIZE = 100
+#: No chain is longer than this many pages (a 64-bit sequence).
+LAST_PAGE = (2**63 - 1) // PAGE_SIZE
 
 
 @dataclass
@@ -42,7 +44,8 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
         query = query.where(AuditEvent.occurred_at >= day_bounds(log_filter.since)[0])
     if log_filter.until:
         query = query.where(AuditEvent.occurred_at < day_bounds(log_filter.until)[1])
-    offset = (max(log_filter.page, 1) - 1) * PAGE_SIZE
+    # Past the last page there is nothing; the bound keeps the offset within what the database accepts.
+    offset = (min(max(log_filter.page, 1), LAST_PAGE) - 1) * PAGE_SIZE
     rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
@@ -54,15 +57,27 @@ def record_log_viewed(*, actor) -> None:
 
 
 def verify_chain(*, actor=None, progress=None) -> Verification:
-    """Walk the whole chain; record the outcome as an event (after the walk, so it is not part of it)."""
+    """Walk the whole chain; record the outcome as an event (after the walk, so it is not part of it).
+
+    The chain holds every council of the deployment. An auditor's verification is an event of their
+    council, which that council's auditors read, so its reason does not give the deployment-wide count;
+    the operator's (``council audit verify``, no actor) does.
+    """
     result = auditchain.verify(db.session, AuditEvent, progress=progress)
     db.session.rollback()
+    intact = f"{result.checked} intact" if actor is None else "intact"
     record(tag=AuditTag.AUDIT_VERIFIED, actor=actor,
            outcome=Outcome.ALLOWED if result.intact else Outcome.ERROR,
-           reason=f"{result.checked} intact" if result.intact else f"first bad seq {result.first_bad_seq}")
+           reason=intact if result.intact else f"first bad seq {result.first_bad_seq}")
     db.session.commit()
     return result
 
 
 def chain_length() -> int:
+    """Events in the whole chain, every council's: for the operator's command line, never for a council's page."""
     return auditchain.count(db.session, AuditEvent)
+
+
+def council_event_count(*, council_id: int) -> int:
+    """How many events belong to ``council_id``: what an auditor of that council may know of the chain's size."""
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.council_id == council_id))

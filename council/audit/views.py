@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from council.audit import services
 from council.auth.models import User
+from council.core.web import query_int
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -23,17 +24,19 @@ def _date(name: str) -> dt.date | None:
 def log():
     log_filter = services.LogFilter(
         tag=request.args.get("tag", "").strip()[:64],
-        actor_user_id=request.args.get("actor", type=int),
-        since=_date("since"), until=_date("until"), page=request.args.get("page", 1, type=int),
+        actor_user_id=request.args.get("actor", type=query_int),
+        since=_date("since"), until=_date("until"), page=request.args.get("page", 1, type=query_int),
     )
     events, more = services.events_for(council_id=current_user.council_id, log_filter=log_filter)
     services.record_log_viewed(actor=current_user)
     actor_ids = {e.actor_user_id for e in events if e.actor_user_id}
     names = {u.id: u.username for u in db.session.query(User).filter(User.id.in_(actor_ids))} if actor_ids else {}
     return render_template("audit/log.html", events=events, more=more, log_filter=log_filter, names=names,
-                           form=ConfirmForm(), total=services.chain_length())
+                           form=ConfirmForm(), total=services.council_event_count(council_id=current_user.council_id))
 
 
 def verify():
     result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
-    return render_template("audit/verify.html", result=result)
+    # The walk covers every council's events; the page counts only the auditor's own council's.
+    return render_template("audit/verify.html", result=result,
+                           total=services.council_event_count(council_id=current_user.council_id))

@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
+import unicodedata
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, g, has_request_context, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from council.core.clock import in_japan
 from council.core.permissions import public
 
 LANGUAGES = {"ja": "日本語", "en": "English"}
+#: The range of the BIGINT id columns; larger numbers in URLs name no row.
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 csrf = CSRFProtect()
 
@@ -44,13 +63,24 @@ def change_language():
     if request.form.get("lang") in LANGUAGES:
         session["lang"] = request.form["lang"]
     # Referrer-Policy: no-referrer means there is no Referer to go back to; the form names the page.
-    back = request.form.get("next", "/")
-    return redirect(back if is_local_path(back) else "/")
+    back = request.form.get("next", "")
+    # The platform, mounted at /platform for local use, falls back to its own start page.
+    return redirect(back if is_local_path(back) else f"{request.script_root}/")
 
 
 def is_local_path(target: str | None) -> bool:
-    """Whether ``target`` is a path on this site; ``//host`` and ``/\\host`` lead browsers elsewhere."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Whether ``target`` is a path on this site (under the platform's /platform mount too).
+
+    Browsers drop tabs and line breaks from URLs and read ``\\`` as ``/``, so ``/\\t/host`` and ``/\\host``
+    become ``//host``: another site. Any control or whitespace character and any backslash is refused, and
+    what remains must parse with neither scheme nor host.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(character.isspace() or unicodedata.category(character).startswith("C") for character in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def select_locale() -> str:
@@ -80,24 +110,81 @@ def init_web(app: Flask, *, cookie_name: str) -> None:
         # the address that throttling and the audit log rely on.
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Before any route exists: rules bind their converters when they are added.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.register_blueprint(core, url_prefix="")
+    # First of all hooks: the CSRF check reads the body and can refuse it (413) before later hooks run.
+    app.before_request(_start_request)
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)
-    app.before_request(_start_request)
     app.after_request(_security_headers)
+    app.logger.addFilter(_PRODUCTION_LOG_FILTER)  # added once per logger: addFilter skips a filter it has
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", ""), "languages": LANGUAGES,
                                    "current_language": select_locale()})
     _register_error_pages(app)
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` within the 64-bit signed range of the id columns.
+
+    A larger number names no row, but the database driver would fail on it (OverflowError on SQLite, an
+    out-of-range error on PostgreSQL): it answers 404 before any query instead.
+    """
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002  (werkzeug's names)
+        super().__init__(url_map, fixed_digits=fixed_digits, min=BIGINT_MIN if min is None else min,
+                         max=BIGINT_MAX if max is None else max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        # int() itself refuses strings of more than 4,300 digits with a ValueError, which would be a 500.
+        if len(value.lstrip("-").lstrip("0")) > len(str(BIGINT_MAX)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def query_int(value: str) -> int:
+    """``type=`` for ``request.args.get``: a number within the id range, else ValueError (the default is used).
+
+    A larger number would fail in the database driver, as in URLs (see BoundedIntConverter).
+    """
+    number = int(value)
+    if not BIGINT_MIN <= number <= BIGINT_MAX:
+        raise ValueError("out of the id range")
+    return number
+
+
 def _start_request():
-    g.request_id = uuid.uuid4().hex[:16]
-    g.csp_nonce = secrets.token_urlsafe(16)
+    """Give the request its id and CSP nonce, once; error pages call it too, in case no hook ran before them."""
+    if "request_id" not in g:
+        g.request_id = uuid.uuid4().hex[:16]
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+
+class _ProductionLogFilter(logging.Filter):
+    """Outside debug and testing, a record keeps the exception's type and the request id, not its traceback.
+
+    Frames and exception messages can carry what a user typed (a name, a password), and Flask's own
+    ``log_exception`` (an error page that itself failed) logs the full traceback. One instance serves every
+    app (a logger is shared by the apps of one name) and holds none, so that an app can be freed.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        developing = has_app_context() and (current_app.debug or current_app.testing)
+        if record.exc_info and not developing:
+            error = record.exc_info[1]
+            request_id = g.get("request_id") if has_app_context() else None
+            record.msg, record.args = f"{record.getMessage()} [{type(error).__name__}, request {request_id}]", None
+            record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+_PRODUCTION_LOG_FILTER = _ProductionLogFilter()
 
 
 def _security_headers(response):
     """The one place that sets security headers for both apps."""
-    nonce = g.get("csp_nonce", "")
+    _start_request()
+    nonce = g.csp_nonce
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "
@@ -120,9 +207,44 @@ def _security_headers(response):
     return response
 
 
-def _error_page(status: int, *, title: str, message: str):
+def _error_page(status: int, *, title: str, message: str, database_down: bool = False):
+    """The error page, which must render whatever broke: the database included."""
+    _start_request()
+    if database_down:
+        _forget_signed_in_user()
+    try:
+        try:
+            page = _render_error(status, title, message)
+        except (OperationalError, DBAPIError):
+            # The layout asked the database who is signed in (its menu depends on it) and the database failed.
+            _forget_signed_in_user()
+            page = _render_error(status, title, message)
+    except Exception as error:  # noqa: BLE001  (the last resort: a failing error page would be a bare 500)
+        current_app.logger.error("error page failed: %s (request %s)", type(error).__name__, g.request_id)
+        page = _PLAIN_ERROR.format(title=escape(title), message=escape(message), request_id=g.request_id)
+    return page, status
+
+
+def _render_error(status: int, title: str, message: str) -> str:
     return render_template("errors/error.html", status=status, title=title, message=message,
-                           request_id=g.get("request_id")), status
+                           request_id=g.request_id)
+
+
+def _forget_signed_in_user() -> None:
+    """Render the rest of this request as signed out, so that nothing asks the database who the user is.
+
+    The session itself is untouched: the next request is signed in again once the database is back.
+    """
+    manager = getattr(current_app, "login_manager", None)
+    if manager is not None:
+        manager._update_request_context_with_user()  # noqa: SLF001  (Flask-Login's way to set current_user)
+
+
+#: The page of last resort: no template engine, no context processors, nothing that can fail.
+_PLAIN_ERROR = """<!doctype html>
+<html><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{message}</p><p>Request id: <code>{request_id}</code></p></body></html>
+"""
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -162,7 +284,8 @@ def _register_error_pages(app: Flask) -> None:
                          exc_info=error if (app.debug or app.testing) else None)
         return _error_page(503, title=_("The database is not reachable"),
                            message=_("The service is temporarily unavailable. Nothing was saved. "
-                                     "Try again in a few minutes; if it persists, tell your administrator."))
+                                     "Try again in a few minutes; if it persists, tell your administrator."),
+                           database_down=True)
 
     @app.errorhandler(Exception)
     def _unexpected(error):

@@ -13,10 +13,11 @@ from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import init_web
 from council.platform import config
 from council.platform.accounts import build_account_service
-from council.platform.database import db
+from council.platform.database import Base, db
 from council.platform.labels import template_context
 from council.platform.models import register_all
 from council.platform.permissions import PlatformPermission, has_permission
+from council.security import sealing
 from council.security.views import install_login, make_account_blueprint
 
 PACKAGE = Path(__file__).resolve().parent
@@ -33,6 +34,8 @@ def build_app(test_config: dict | None = None) -> Flask:
         try:
             migrate.prepare(db.engine_of(app), "platform", url_variable="PLATFORM_DATABASE_URL",
                             init_command=config.INIT_HINT)
+            # Secrets enrolled before they were sealed: none may stay in plaintext.
+            sealing.seal_plaintext_secrets(db.engine_of(app), Base.metadata, app.config[sealing.CONFIG_KEY])
         except migrate.DatabaseUnavailable as error:
             raise config.PlatformConfigError(str(error)) from None
     init_web(app, cookie_name="platform")

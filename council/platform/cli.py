@@ -42,7 +42,9 @@ def platform_group():
 
 @platform_group.command("init")
 def init_command():
-    """Create the platform's instance folder (0700), secret key (0600) and database (0600). Never overwrites a key."""
+    """Create the platform's instance folder (0700), keys (secret key, TOTP sealing key; 0600) and database (0600).
+
+    Never overwrites a key."""
     from council.platform.setup import initialise
 
     try:

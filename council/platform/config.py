@@ -7,10 +7,13 @@ from pathlib import Path
 
 from council.core.db import sqlite_file
 from council.core.keyfiles import KeyFileError, read_key_file
+from council.security import sealing
 from council.security.signin import ACCOUNT_DEFAULTS
 
 INIT_HINT = "council platform init"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
+#: Seals the platform users' TOTP secrets in the platform database (its own key, never the council's).
+TOTP_KEY_FILE = sealing.KEY_FILE
 
 
 class PlatformConfigError(RuntimeError):
@@ -55,6 +58,7 @@ def load(app, test_config: dict | None) -> None:
     try:
         app.config["SECRET_KEY"] = env.get("PLATFORM_SECRET_KEY") or \
             read_key_file(folder / SECRET_KEY_FILE, fix=INIT_HINT)
+        app.config[sealing.CONFIG_KEY] = sealing.SecretBox(read_key_file(folder / TOTP_KEY_FILE, fix=INIT_HINT))
     except KeyFileError as error:
         raise PlatformConfigError(str(error)) from None
 

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from council.core.db import UTCDateTime, utcnow
+from council.security.sealing import SealedSecret
 from council.security.tokens import new_token, token_hash
 
 
@@ -24,8 +25,12 @@ class UserAccountMixin:
     display_name: Mapped[str] = mapped_column(String(100))
     #: Argon2id PHC string; empty until the user completes their setup link.
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    #: Base32 TOTP secret; empty until enrolled.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: Base32 TOTP secret, stored sealed under the side's instance key (council.security.sealing); empty until
+    #: enrolled.
+    @declared_attr
+    def totp_secret(cls) -> Mapped[str | None]:
+        return mapped_column(SealedSecret(aad=f"{cls.__tablename__}.totp_secret"))
+
     #: The last TOTP time step accepted, so the same code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     #: Consecutive failed sign-ins since the last success; drives backoff and lockout.
@@ -106,8 +111,11 @@ class SetupLinkMixin:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    #: The TOTP secret shown while this link is being completed; kept here, not in the browser's cookie.
-    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The TOTP secret shown while this link is being completed; kept here (sealed, like the user's), not in
+    #: the browser's cookie.
+    @declared_attr
+    def pending_totp_secret(cls) -> Mapped[str | None]:
+        return mapped_column(SealedSecret(aad=f"{cls.__tablename__}.pending_totp_secret"))
 
     @declared_attr
     def user_id(cls) -> Mapped[int | None]:

@@ -67,9 +67,9 @@ def start_live_server(folder: Path, **overrides) -> LiveServer:
 
     create_keys(folder)
     (folder / "platform").mkdir()
-    secret = folder / "platform" / "secret_key"
-    secret.write_bytes(os.urandom(32))
-    secret.chmod(0o600)
+    for name in ("secret_key", "totp.key"):
+        (folder / "platform" / name).write_bytes(os.urandom(32))
+        (folder / "platform" / name).chmod(0o600)
     council_app = council.create_app({
         "INSTANCE_PATH": folder, "DATABASE_URL": f"sqlite:///{folder}/council.db", "CREATE_DATABASE": True,
         "PASSWORD_HASH": FAST_HASH, **overrides,

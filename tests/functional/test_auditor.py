@@ -1,7 +1,7 @@
 """The auditor's workspace: their own council's events only, verification, and being audited."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from council.audit.models import AuditEvent
 from council.database import db
@@ -49,3 +49,35 @@ def test_verify_page_reports_intact_then_the_altered_event(app, client, login, a
         db.session.commit()
     page = client.post("/audit/verify").get_data(as_text=True)
     assert "status-bad" in page and "2" in page.split('data-testid="verify-result">', 1)[1][:80]
+
+
+def test_the_auditor_counts_only_their_own_council_s_events(app, client, login, auditor, make_user, make_institution):
+    """The chain holds every council's events; its length would show another council's activity."""
+    import re
+
+    outsider = make_user("caseworker", institution=make_institution("よその機関", council="別の協議会"))
+    busy = app.test_client()
+    for _ in range(3):
+        busy.post("/login", data={"username": outsider.username, "password": "wrong password x"})
+    login(auditor)
+    page = client.get("/audit/").get_data(as_text=True)
+    with app.app_context():
+        ours = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.council_id == auditor.council_id))
+        whole = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert whole >= ours + 3
+    shown = int(re.search(r"この協議会の記録されているイベントは (\d+) 件", page).group(1))
+    assert shown == ours  # its own audit.log_viewed included
+    verified = client.post("/audit/verify").get_data(as_text=True).split('data-testid="verify-result">', 1)[1]
+    assert f"この協議会の {ours + 1} 件" in verified.split("</p>", 1)[0]
+    assert str(whole) not in verified.split("</p>", 1)[0]
+    with app.app_context():
+        reason = db.session.scalars(select(AuditEvent.reason).where(AuditEvent.tag == "audit.verified")).first()
+    assert reason == "intact"  # the event lands in the auditor's council, so it names no deployment-wide count
+
+
+@pytest.mark.parametrize("query", ["actor=99999999999999999999999", "page=99999999999999999999999",
+                                   f"page={2**63 - 1}", "actor=-99999999999999999999999"])
+def test_oversized_numbers_in_the_log_filter_are_ignored_not_a_500(client, login, auditor, query):
+    login(auditor)
+    assert client.get(f"/audit/?{query}").status_code == 200

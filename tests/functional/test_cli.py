@@ -218,8 +218,8 @@ def test_demo_prints_logins_and_can_run_twice(app, runner):
 # -- ``council init`` and start-up checks, in a separate process ------------------------------------
 
 COUNCIL_BIN = Path(sys.executable).parent / "council"
-KEY_FILES = ["keys/secret_key", "keys/kek-0001.key", "keys/index.key", "keys/audit_signing.pem",
-             "platform/secret_key"]
+KEY_FILES = ["keys/secret_key", "keys/kek-0001.key", "keys/index.key", "keys/audit_signing.pem", "keys/totp.key",
+             "platform/secret_key", "platform/totp.key"]
 
 
 def run_council(folder: Path, *args: str) -> subprocess.CompletedProcess:
