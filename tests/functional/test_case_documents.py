@@ -124,6 +124,7 @@ def test_duplicate_warning_shows_the_holders_contact(app, client, login, make_us
         db.session.commit()
     make_case(make_user("caseworker", institution=holder_institution), name="重複 太郎", kana="チョウフク タロウ")
     login(make_user("caseworker"))
-    intake = {"name": "重複 太郎", "kana": "ちょうふく たろう", "intake_date": "2026-04-01", "risk": "low"}
+    intake = {"name": "重複 太郎", "kana": "ちょうふく たろう", "intake_date": "2026-04-01", "risk": "low",
+              "referral_source": "self"}
     page = client.post("/cases/new", data=intake).get_data(as_text=True)
     assert "保有機関" in page and "福祉課 0120-000-000" in page
