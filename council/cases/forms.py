@@ -85,18 +85,22 @@ class IntakeForm(FlaskForm):
     confirm_duplicate = BooleanField(_l("I have seen the possible existing case and still open a new one."))
 
     def validate_summary_at(self, field):
-        """A summary needs its time (typed in Japan time), and the time cannot lie ahead."""
+        """The consultation's time (typed in Japan time) cannot lie ahead."""
         import datetime as dt
 
         from council.cases.services import FUTURE_TOLERANCE
         from council.core.web import DISPLAY_ZONE
 
-        if field.data is None:
-            if (self.summary.data or "").strip():
-                raise ValidationError(_l("Say when the consultation took place."))
-            return
-        if field.data.replace(tzinfo=DISPLAY_ZONE) > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
+        if field.data and field.data.replace(tzinfo=DISPLAY_ZONE) > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
             raise ValidationError(_l("The consultation cannot have taken place in the future."))
+
+    def validate(self, extra_validators=None):
+        """A summary needs its time: checked here because an empty time stops the field's own validators."""
+        valid = super().validate(extra_validators)
+        if (self.summary.data or "").strip() and self.summary_at.data is None and not self.summary_at.errors:
+            self.summary_at.errors = [*self.summary_at.errors, _l("Say when the consultation took place.")]
+            return False
+        return valid
 
 
 class SearchForm(FlaskForm):
