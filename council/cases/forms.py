@@ -86,12 +86,11 @@ class IntakeForm(FlaskForm):
 
     def validate_summary_at(self, field):
         """The consultation's time (typed in Japan time) cannot lie ahead."""
-        import datetime as dt
-
         from council.cases.services import FUTURE_TOLERANCE
+        from council.core.db import utcnow
         from council.core.web import DISPLAY_ZONE
 
-        if field.data and field.data.replace(tzinfo=DISPLAY_ZONE) > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
+        if field.data and field.data.replace(tzinfo=DISPLAY_ZONE) > utcnow() + FUTURE_TOLERANCE:
             raise ValidationError(_l("The consultation cannot have taken place in the future."))
 
     def validate(self, extra_validators=None):

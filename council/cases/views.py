@@ -26,6 +26,7 @@ from council.cases.forms import (
     StatusForm,
 )
 from council.cases.models import Case, SupportRecord
+from council.core.db import utcnow
 from council.core.web import DISPLAY_ZONE
 from council.database import db
 from council.security.forms import ConfirmForm
@@ -102,7 +103,7 @@ def case_new():
                 return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
         form.intake_date.data = dt.date.today().isoformat()
-        form.summary_at.data = dt.datetime.now(DISPLAY_ZONE).replace(tzinfo=None, second=0, microsecond=0)
+        form.summary_at.data = utcnow().astimezone(DISPLAY_ZONE).replace(tzinfo=None, second=0, microsecond=0)
     return render_template("cases/new.html", form=form, duplicates=duplicates), (400 if form.errors else 200)
 
 

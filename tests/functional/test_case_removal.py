@@ -139,7 +139,8 @@ def test_a_removed_file_loses_its_content_and_name(app, client, with_file):
     assert "別人の診断書.pdf" not in page and 'data-testid="attachment"' not in page
     assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 404
     with app.app_context():
-        row = db.session.execute(text("SELECT * FROM attachment WHERE id = :id"), {"id": attachment.id}).mappings().one()
+        row = db.session.execute(text("SELECT * FROM attachment WHERE id = :id"),
+                                 {"id": attachment.id}).mappings().one()
     assert row["content_enc"] is None and row["filename_enc"] is None
     assert row["deleted_at"] is not None and row["deleted_by"] == worker.id
     assert row["delete_reason_enc"] and "別の人".encode() not in bytes(row["delete_reason_enc"])
