@@ -87,11 +87,12 @@ def create_demo_cases(council, *, count: int) -> None:
 
     from council.audit.events import AuditTag, record
     from council.cases.lifecycle import _years_later
-    from council.cases.models import CaseAssignment, CaseStatus, Risk
+    from council.cases.models import CaseAssignment, CaseStatus, ReferralSource, Risk
     from council.cases.services import PersonInput, new_case
     from council.core.clock import japan_today
 
     chooser = random.Random(2026)  # the same demo every time  # noqa: S311
+    sources = random.Random(8)  # 相談経路 drawn apart, so the cases above stay as they were  # noqa: S311
     workers = list(db.session.scalars(select(User).join(Institution).where(
         Institution.council_id == council.id, User.role.in_(("caseworker", "supervisor")))))
     statuses = [CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT, CaseStatus.SUPPORT,
@@ -109,6 +110,7 @@ def create_demo_cases(council, *, count: int) -> None:
         case = new_case(actor=worker, council_id=council.id, lead_institution_id=worker.institution_id,
                         intake_date=intake, categories=list(chooser.choice(SITUATIONS)),
                         risk=chooser.choice(list(Risk)), subject=subject, first_record=chooser.choice(FIRST_RECORDS),
+                        referral_source=sources.choice(list(ReferralSource)),
                         next_review_date=intake + dt.timedelta(days=chooser.choice([30, 60, 90])))
         case.status = chooser.choice(statuses)
         if case.status == CaseStatus.CLOSED:

@@ -64,6 +64,25 @@ def ledger_cases(user) -> ColumnElement[bool]:
     return visible_cases(user)
 
 
+class Reach(StrEnum):
+    """How far a list of cases reaches for its reader, so that the page says what it shows."""
+
+    COUNCIL = "council"  # every case of the council (the coordinator institution's ledger)
+    INSTITUTION = "institution"  # every case of the reader's institution
+    ASSIGNED = "assigned"  # the cases the reader is assigned to
+
+
+def list_reach(user, *, ledger: bool = False) -> Reach:
+    """What ``ledger_cases`` (with ``ledger``) or ``visible_cases`` covers for ``user``; kept beside them so
+    that the wording of a list page changes with the rule."""
+    role = Role(user.role)
+    if ledger and role == Role.COORDINATOR and user.institution.is_coordinator:
+        return Reach.COUNCIL
+    if role == Role.CASEWORKER and not user.institution.caseworkers_see_all:
+        return Reach.ASSIGNED
+    return Reach.INSTITUTION
+
+
 def content_basis(user, case: Case) -> Basis | None:
     """Why ``user`` may read ``case``'s content, or None."""
     if case.council_id != user.council_id or case.lead_institution_id != user.institution_id:

@@ -43,6 +43,20 @@ def _name_taken(council_id: int, name: str, except_id: int | None = None) -> boo
     return other is not None and other.id != except_id
 
 
+def _check_coordinator_role(role: str, institution: Institution) -> None:
+    """The coordinator role belongs to the council's coordinator institution (調整機関) only: elsewhere it would
+    name a coordinator who has no ledger to keep (ledger access follows the institution, not the role)."""
+    if role == Role.COORDINATOR and not institution.is_coordinator:
+        raise AdminError(_("The coordinator role can be given only at the council's coordinator institution "
+                           "(調整機関). Choose another role, or mark the institution as the coordinator institution "
+                           "first."))
+
+
+def _has_coordinators(institution: Institution) -> bool:
+    return db.session.scalar(select(User.id).where(User.institution_id == institution.id,
+                                                   User.role == Role.COORDINATOR).limit(1)) is not None
+
+
 def institutions_of(council_id: int) -> list[Institution]:
     return list(db.session.scalars(select(Institution).where(Institution.council_id == council_id)
                                    .order_by(Institution.name)))
@@ -77,6 +91,9 @@ def update_institution(*, actor: User, institution: Institution, name: str, kind
         raise AdminError(_("An institution with this name already exists in the council."))
     if is_coordinator and _coordinator_taken(institution.council_id, institution.id):
         raise AdminError(_("The council already has a coordinator institution; there can be only one."))
+    if institution.is_coordinator and not is_coordinator and _has_coordinators(institution):
+        raise AdminError(_("Users of this institution have the coordinator role. Give them another role first; "
+                           "then it can stop being the coordinator institution."))
     if caseworkers_see_all is None:
         caseworkers_see_all = institution.caseworkers_see_all
     changed = [f for f, new in (("name", name), ("kind", kind), ("is_coordinator", is_coordinator),
@@ -98,9 +115,12 @@ def users_of(council_id: int) -> list[User]:
 
 def create_user(*, actor: User | None, institution: Institution, username: str, display_name: str,
                 role: str) -> tuple[User, str]:
-    """Create an account without a password; return it and the token of its setup link."""
+    """Create an account without a password; return it and the token of its setup link.
+
+    Raises AdminError for an unusable username, or the coordinator role outside the coordinator institution."""
     username = username.strip().lower()
     Role(role)
+    _check_coordinator_role(role, institution)
     problem = username_problem(username)
     if problem:
         raise AdminError(problem)
@@ -115,11 +135,16 @@ def create_user(*, actor: User | None, institution: Institution, username: str, 
 
 def update_user(*, actor: User, user: User, display_name: str, role: str, institution: Institution,
                 version: int) -> None:
-    """Change name, role or institution; a role or institution change ends the user's sessions."""
+    """Change name, role or institution; a role or institution change ends the user's sessions.
+
+    Raises StaleEdit for an outdated ``version``; AdminError for one's own role, or the coordinator role outside
+    the coordinator institution."""
     _check_version(user, version)
     Role(role)
     if user.id == actor.id and role != user.role:
         raise AdminError(_("You cannot change your own role; ask another administrator."))
+    if role != user.role or institution.id != user.institution_id:
+        _check_coordinator_role(role, institution)
     if role != user.role or institution.id != user.institution_id:
         record(tag=AuditTag.USER_ROLE_CHANGED, actor=actor, target=user,
                reason=f"{user.role}@{user.institution_id} -> {role}@{institution.id}")
@@ -148,7 +173,14 @@ def set_disabled(*, actor: User, user: User, disabled: bool) -> None:
 
 
 def reset_user(*, actor: User | None, user: User) -> str:
-    """Clear password and TOTP, end sessions and return a new setup link token."""
+    """Clear password and TOTP, end sessions and return a new setup link token.
+
+    Raises AdminError for the administrator's own account: a setup link would replace their password and
+    second factor without the current password that a password change asks for.
+    """
+    if actor is not None and user.id == actor.id:
+        raise AdminError(_("You cannot reset your own account; change your password on your account page, or ask "
+                           "another administrator."))
     user.password_hash = user.totp_secret = user.totp_last_step = None
     user.failed_logins, user.locked_until = 0, None
     user.version += 1

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from council.access.permissions import Role, has_permission
+from council.access.policy import list_reach
 from council.auth import services
 from council.auth.forms import FirstAdminForm, PledgeForm
 from council.auth.pledge import CURRENT_VERSION, text_for
@@ -18,6 +19,7 @@ from council.security.signin import SetupError
 def home():
     role = Role(current_user.role)
     return render_template("auth/home.html", role=role, institution=current_user.institution,
+                           reach=list_reach(current_user), ledger_reach=list_reach(current_user, ledger=True),
                            last_pledge=services.last_pledge(current_user),
                            can=lambda permission: has_permission(current_user, permission))
 

@@ -14,8 +14,8 @@ def _labels():
     from flask import request, url_for
 
     from council.access.policy import BASIS_LABELS
-    from council.cases.dates import format_both
-    from council.cases.models import CaseStatus, ConsentState, RecordKind, Risk
+    from council.cases.dates import format_both, with_age
+    from council.cases.models import CaseStatus, ConsentGiver, ConsentState, RecordKind, ReferralSource, Risk
     from council.core import clock
 
     def page_url(page: int) -> str:
@@ -24,7 +24,9 @@ def _labels():
     return {"status_label": lambda value: CaseStatus(value).label, "risk_label": lambda value: Risk(value).label,
             "kind_label": lambda value: RecordKind(value).label, "both_calendars": format_both,
             "consent_label": lambda value: ConsentState(value).label,
-            "basis_label": lambda value: BASIS_LABELS.get(value, value),
+            "basis_label": lambda value: BASIS_LABELS.get(value, value), "born": with_age,
+            "referral_label": lambda value: ReferralSource(value).label if value else "",
+            "giver_label": lambda value: ConsentGiver(value).label if value else "",
             "today": clock.japan_today(), "page_url": page_url, "now": clock.utcnow()}
 
 
@@ -50,8 +52,12 @@ _route("/<int:case_id>/plan", "plan", document_views.plan_edit, methods=("GET", 
 _route("/<int:case_id>/plan/history", "plan_history", document_views.plan_history)
 _route("/<int:case_id>/attachments", "attachment_add", document_views.attachment_add, methods=("POST",))
 _route("/<int:case_id>/attachments/<int:attachment_id>", "attachment", document_views.attachment_download)
+_route("/<int:case_id>/attachments/<int:attachment_id>/remove", "attachment_remove", document_views.attachment_remove,
+       methods=("GET", "POST"))
 _route("/<int:case_id>/edit", "details", person_views.details_edit, methods=("GET", "POST"))
 _route("/<int:case_id>/persons/new", "person_new", person_views.person_new, methods=("GET", "POST"))
 _route("/<int:case_id>/persons/<int:person_id>/edit", "person_edit", person_views.person_edit,
+       methods=("GET", "POST"))
+_route("/<int:case_id>/persons/<int:person_id>/remove", "person_remove", person_views.person_remove,
        methods=("GET", "POST"))
 _route("/<int:case_id>/print", "print", views.case_print)

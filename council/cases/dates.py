@@ -179,3 +179,16 @@ def age_on(birth: dt.date, on: dt.date) -> int:
     if on < birth:
         raise ValueError("the date is before the date of birth")
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def with_age(birth: dt.date | None, on: dt.date | None = None) -> str:
+    """A date of birth in both calendars with the age on ``on`` (Japan's today by default), for display:
+    ``1975年6月1日（昭和50年）・50歳``; empty without a date, no age for a date that lies ahead."""
+    from flask_babel import gettext
+
+    if birth is None:
+        return ""
+    on = on or today()
+    if birth > on:
+        return format_both(birth)
+    return gettext("%(date)s (age %(age)d)", date=format_both(birth), age=age_on(birth, on))

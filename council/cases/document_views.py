@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.access.policy import Action
 from council.cases import documents
 from council.cases.errors import CaseError, StaleCase
-from council.cases.forms import AttachmentForm, ConsentForm, PlanForm
+from council.cases.forms import AttachmentForm, ConsentForm, PlanForm, RemoveForm
 from council.cases.models import Attachment, Consent
 from council.cases.services import record_read
 from council.cases.views import colleagues, load_case
+from council.core.downloads import content_disposition
 from council.core.files import MAX_UPLOAD_BYTES
 from council.database import db
 from council.security.forms import ConfirmForm
@@ -25,7 +26,9 @@ def consent_add(case_id: int):
         try:
             documents.record_consent(actor=current_user, case=case, basis=basis, purpose=form.purpose.data,
                                      recipients=form.recipients.data, scope=form.scope.data,
-                                     obtained_on=form.obtained_on.date, obtained_how=form.obtained_how.data)
+                                     obtained_on=form.obtained_on.date, obtained_how=form.obtained_how.data,
+                                     given_by=form.given_by.data,
+                                     representative_relationship=form.representative_relationship.data or "")
         except CaseError as error:
             flash(str(error), "error")
         else:
@@ -109,9 +112,34 @@ def attachment_download(case_id: int, attachment_id: int):
     if attachment is None:
         abort(404)
     try:
-        content, content_type, name = documents.download(actor=current_user, case=case, basis=basis,
-                                                         attachment=attachment)
+        file = documents.download(actor=current_user, case=case, basis=basis, attachment=attachment)
     except CaseError:
         abort(404)
-    return Response(content, mimetype=content_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"})
+    return Response(file.content, mimetype=file.content_type, headers={
+        "Content-Disposition": content_disposition(file.filename, fallback=file.fallback_name),
+        "X-Content-Type-Options": "nosniff"})
+
+
+def attachment_remove(case_id: int, attachment_id: int):
+    """Confirm and remove a file added by mistake (its ciphertext is deleted; the reason kept)."""
+    case, basis = load_case(case_id, Action.EDIT)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id or attachment.deleted_at is not None:
+        abort(404)
+    form, status = RemoveForm(), 200
+    if form.validate_on_submit():
+        try:
+            documents.remove_attachment(actor=current_user, case=case, basis=basis, attachment=attachment,
+                                        reason=form.reason.data)
+        except CaseError as error:
+            flash(str(error), "error")
+            db.session.rollback()
+            status = 400
+        else:
+            flash(_("The file was removed; its content is deleted."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    elif request.method == "POST":
+        status = 400
+    record_read(actor=current_user, case=case, basis=basis)  # the page shows the file's name
+    return render_template("cases/attachment_remove.html", form=form, case=case,
+                           info=documents.attachment_info(case, attachment)), status

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from council.audit.events import AuditTag, record
 from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
-from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentState
+from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentGiver, ConsentState
 from council.cases.records import require_open
 from council.cases.vault import vault
 from council.core.clock import japan_today
 from council.core.db import lock_for_update, utcnow
+from council.core.downloads import clean_filename, with_extension
 from council.core.files import UploadError, accepted_kind, extension_of
 from council.database import db
 
@@ -34,6 +35,10 @@ class ConsentView:
     obtained_by: int | None
     withdrawn_on: dt.date | None
     version: int
+    #: One of ConsentGiver ("" for consents recorded before it was asked) and, for a representative, how
+    #: they are related to the person.
+    given_by: str = ""
+    representative_relationship: str = ""
 
 
 def consents(case: Case) -> list[ConsentView]:
@@ -46,23 +51,34 @@ def consents(case: Case) -> list[ConsentView]:
     rows = db.session.scalars(select(Consent).where(Consent.case_id == case.id).order_by(Consent.id))
     return [ConsentView(id=r.id, state=r.state, purpose=opened(r, "purpose"), recipients=opened(r, "recipients"),
                         scope=opened(r, "scope"), obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
-                        obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version) for r in rows]
+                        obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version,
+                        given_by=r.given_by or "",
+                        representative_relationship=opened(r, "representative_relationship")) for r in rows]
 
 
 def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipients: str, scope: str,
-                   obtained_on: dt.date, obtained_how: str) -> Consent:
-    """Record consent obtained from the person. Commits. Raises CaseError when a field is missing."""
+                   obtained_on: dt.date, obtained_how: str, given_by: str,
+                   representative_relationship: str = "") -> Consent:
+    """Record consent obtained from the person or their representative (``given_by``, a ConsentGiver; a
+    representative's relationship to the person is then required). Commits.
+
+    Raises CaseError when a field is missing or the date is in the future."""
     require_open(case)
     if not (purpose.strip() and recipients.strip() and scope.strip()):
         raise CaseError(_("Purpose, recipients and scope of the consent are all needed."))
+    giver = ConsentGiver(given_by)
+    relationship = representative_relationship.strip() if giver == ConsentGiver.REPRESENTATIVE else ""
+    if giver == ConsentGiver.REPRESENTATIVE and not relationship:
+        raise CaseError(_("Say how the representative is related to the person (e.g. 母, 成年後見人)."))
     if obtained_on > japan_today():
         raise CaseError(_("Consent cannot be obtained in the future."))
     consent = Consent(case_id=case.id, state=ConsentState.OBTAINED, obtained_on=obtained_on,
-                      obtained_how=obtained_how, obtained_by=actor.id)
+                      obtained_how=obtained_how, obtained_by=actor.id, given_by=giver.value)
     db.session.add(consent)
     db.session.flush()
     cipher = vault().cipher(case)
-    for column, value in (("purpose", purpose), ("recipients", recipients), ("scope", scope)):
+    for column, value in (("purpose", purpose), ("recipients", recipients), ("scope", scope),
+                          ("representative_relationship", relationship or None)):
         setattr(consent, f"{column}_enc", cipher.encrypt(value, table="consent", column=column, row_id=consent.id))
     record(tag=AuditTag.CONSENT_RECORDED, actor=actor, target=consent, basis=basis, reason=f"case {case.number}")
     db.session.commit()
@@ -178,21 +194,70 @@ class AttachmentInfo:
 
 
 def attachments(case: Case) -> list[AttachmentInfo]:
-    cipher = vault().cipher(case)
+    """The case's files that were not removed, with their names decrypted (the caller has recorded the read)."""
     rows = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id, Attachment.deleted_at.is_(None))
                               .order_by(Attachment.id))
-    return [AttachmentInfo(r.id, cipher.decrypt(r.filename_enc, table="attachment", column="filename", row_id=r.id)
-                           or "", r.content_type, r.size, r.uploaded_by, r.uploaded_at) for r in rows]
+    return [attachment_info(case, row) for row in rows]
 
 
-def download(*, actor: User, case: Case, basis: str, attachment: Attachment) -> tuple[bytes, str, str]:
-    """(content, content type, safe download name); the download is audited first (fail closed)."""
+def attachment_info(case: Case, row: Attachment) -> AttachmentInfo:
+    """One file's name (decrypted), type, size and upload (the caller has recorded the read)."""
+    name = vault().cipher(case).decrypt(row.filename_enc, table="attachment", column="filename", row_id=row.id)
+    return AttachmentInfo(row.id, name or "", row.content_type, row.size, row.uploaded_by, row.uploaded_at)
+
+
+#: Suffixes a file of a content type may keep besides extension_of's (a .docx is a zip file, a JPEG a .jpeg).
+_ALSO_SUFFIXES = {"image/jpeg": frozenset({"jpeg"}), "application/zip": frozenset({"docx", "xlsx"})}
+
+
+@dataclass
+class Download:
+    content: bytes
+    content_type: str
+    #: The uploaded name, cleaned (no control or format characters, no path), ending in the real type's suffix.
+    filename: str
+    #: A server-made ASCII name (case number and file id) for clients that cannot take the real one.
+    fallback_name: str
+
+
+def download(*, actor: User, case: Case, basis: str, attachment: Attachment) -> Download:
+    """The decrypted file and its names; the download is audited first (fail closed). CaseError when removed."""
     if attachment.case_id != case.id or attachment.deleted_at is not None:
         raise CaseError(_("No such file."))
     record(tag=AuditTag.ATTACHMENT_DOWNLOADED, actor=actor, target=attachment, basis=basis,
            reason=f"case {case.number}")
     db.session.commit()
-    content = vault().cipher(case).decrypt(attachment.content_enc, table="attachment", column="content",
-                                           row_id=attachment.id)
-    # The stored name may hold personal data; the browser gets a neutral one.
-    return content, attachment.content_type, f"{case.number}-{attachment.id}.{extension_of(attachment.content_type)}"
+    cipher = vault().cipher(case)
+    content = cipher.decrypt(attachment.content_enc, table="attachment", column="content", row_id=attachment.id)
+    extension = extension_of(attachment.content_type)
+    fallback = f"{case.number}-{attachment.id}.{extension}"
+    stored = cipher.decrypt(attachment.filename_enc, table="attachment", column="filename", row_id=attachment.id)
+    # The type was decided from the content: a PDF uploaded as "x.html" is saved as "x.html.pdf", so that it
+    # opens on the user's computer as what it is.
+    name = clean_filename(stored or "")
+    name = with_extension(name, extension=extension, also=_ALSO_SUFFIXES.get(attachment.content_type,
+                                                                             frozenset())) if name else fallback
+    return Download(content=content, content_type=attachment.content_type, filename=name, fallback_name=fallback)
+
+
+def remove_attachment(*, actor: User, case: Case, basis: str, attachment: Attachment, reason: str) -> None:
+    """Remove a file added by mistake: its content and name ciphertexts are deleted, the row stays as a
+    tombstone of who removed it, when and why (the reason encrypted). Commits.
+
+    Raises CaseError for a file of another case, one already removed, a missing reason or a closed case.
+    """
+    require_open(case)
+    if attachment.case_id != case.id or attachment.deleted_at is not None:
+        raise CaseError(_("No such file."))
+    if not reason.strip():
+        raise CaseError(_("Say why the file is removed."))
+    lock_for_update(db.session, attachment)
+    if attachment.deleted_at is not None:  # removed by someone else while this request waited for the lock
+        raise CaseError(_("No such file."))
+    attachment.content_enc = attachment.filename_enc = None
+    attachment.deleted_at, attachment.deleted_by = utcnow(), actor.id
+    attachment.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="attachment",
+                                                                column="delete_reason", row_id=attachment.id)
+    record(tag=AuditTag.ATTACHMENT_REMOVED, actor=actor, target=attachment, basis=basis,
+           reason=f"case {case.number}")
+    db.session.commit()

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from council.cases.models import CaseStatus, RecordKind, Risk, case_categories
+from council.cases.models import CaseStatus, ConsentGiver, RecordKind, ReferralSource, Risk, case_categories
 
 
 def _categories() -> list[tuple[str, str]]:
@@ -43,15 +43,40 @@ class JapaneseDateField(StringField):
                 raise ValidationError(str(error)) from None
 
 
+def _not_after_today(form, field):
+    """A date of birth cannot lie ahead (and no age could be shown for it)."""
+    from council.cases.dates import today
+
+    if field.date and field.date > today():
+        raise ValidationError(_l("The date of birth cannot be in the future."))
+
+
+def _referral_choices(empty_label):
+    return [("", empty_label)] + [(source.value, source.label) for source in ReferralSource]
+
+
 def _sex_choices():
     return [("", _l("—")), ("female", _l("Female")), ("male", _l("Male")),
             ("other", _l("Other")), ("unknown", _l("Unknown"))]
 
 
+def _not_in_future(field) -> None:
+    """A date and time typed in Japan time must not lie ahead (records.check_not_future, as a form error)."""
+    from council.cases.errors import CaseError
+    from council.cases.records import check_not_future
+    from council.core.clock import wall_clock_to_utc
+
+    if field.data:
+        try:
+            check_not_future(wall_clock_to_utc(field.data))
+        except CaseError as error:
+            raise ValidationError(str(error)) from None
+
+
 class IntakeForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     kana = StringField(_l("Name in kana"), validators=[DataRequired(), Length(max=100)])
-    birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30)])
+    birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30), _not_after_today])
     sex = SelectField(_l("Sex"), choices=_sex_choices(), validators=[Optional()])
     address = StringField(_l("Home address"), validators=[Length(max=300)])
     phone = StringField(_l("Phone number"), validators=[Length(max=30)])
@@ -61,8 +86,28 @@ class IntakeForm(FlaskForm):
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk], default=Risk.MEDIUM.value)
     intake_date = JapaneseDateField(_l("Intake date"), validators=[DataRequired(), Length(max=30)])
     next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
+    referral_source = SelectField(_l("How the case came (相談経路)"), choices=_referral_choices(_l("— choose —")),
+                                  validators=[DataRequired(_l("Choose how the case came."))])
+    contact_person = StringField(_l("Who made contact (相談者)"), validators=[Length(max=200)])
     summary = TextAreaField(_l("What the consultation was about"), validators=[Length(max=20000)])
+    #: The summary becomes a support record of this kind and time (a first contact is most often a phone call).
+    summary_kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind],
+                               default=RecordKind.PHONE.value)
+    summary_at = DateTimeLocalField(_l("When the consultation took place"), format="%Y-%m-%dT%H:%M",
+                                    validators=[Optional()])
     confirm_duplicate = BooleanField(_l("I have seen the possible existing case and still open a new one."))
+
+    def validate_summary_at(self, field):
+        """The consultation's time (typed in Japan time) cannot lie ahead."""
+        _not_in_future(field)
+
+    def validate(self, extra_validators=None):
+        """A summary needs its time: checked here because an empty time stops the field's own validators."""
+        valid = super().validate(extra_validators)
+        if (self.summary.data or "").strip() and self.summary_at.data is None and not self.summary_at.errors:
+            self.summary_at.errors = [*self.summary_at.errors, _l("Say when the consultation took place.")]
+            return False
+        return valid
 
 
 class SearchForm(FlaskForm):
@@ -81,14 +126,7 @@ class RecordForm(FlaskForm):
 
     def validate_occurred_at(self, field):
         """The time is typed in Japan time; a record cannot describe what has not happened yet."""
-        from council.cases.errors import CaseError
-        from council.cases.records import check_not_future
-        from council.core.clock import wall_clock_to_utc
-
-        try:
-            check_not_future(wall_clock_to_utc(field.data))
-        except CaseError as error:
-            raise ValidationError(str(error)) from None
+        _not_in_future(field)
 
 
 class DeleteRecordForm(FlaskForm):
@@ -131,6 +169,14 @@ class ConsentForm(FlaskForm):
     obtained_on = JapaneseDateField(_l("Obtained on"), validators=[DataRequired(), Length(max=30)])
     obtained_how = SelectField(_l("How"), choices=[("written", _l("In writing")), ("oral", _l("Orally")),
                                                   ("other", _l("Other"))])
+    given_by = SelectField(_l("Given by"), choices=[(g.value, g.label) for g in ConsentGiver],
+                           default=ConsentGiver.PERSON.value)
+    representative_relationship = StringField(_l("The representative's relationship to the person (e.g. 母)"),
+                                              validators=[Length(max=100)])
+
+    def validate_representative_relationship(self, field):
+        if self.given_by.data == ConsentGiver.REPRESENTATIVE and not (field.data or "").strip():
+            raise ValidationError(_l("Say how the representative is related to the person."))
 
 
 class PlanForm(FlaskForm):
@@ -148,7 +194,7 @@ class PersonForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     kana = StringField(_l("Name in kana"), validators=[Length(max=100)])
     relationship = StringField(_l("Relationship to the subject (e.g. 母)"), validators=[Length(max=50)])
-    birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30)])
+    birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30), _not_after_today])
     sex = SelectField(_l("Sex"), choices=_sex_choices(), validators=[Optional()])
     address = StringField(_l("Home address"), validators=[Length(max=300)])
     phone = StringField(_l("Phone number"), validators=[Length(max=30)])
@@ -162,6 +208,15 @@ class DetailsForm(FlaskForm):
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk])
     next_review_date = JapaneseDateField(_l("Next review date"), validators=[Length(max=30)])
     key_person = StringField(_l("Key person"), validators=[Length(max=200)])
+    referral_source = SelectField(_l("How the case came (相談経路)"), choices=_referral_choices(_l("Not recorded")),
+                                  validators=[Optional()])
+    contact_person = StringField(_l("Who made contact (相談者)"), validators=[Length(max=200)])
     assigned = SelectMultipleField(_l("Assigned workers"), coerce=int, widget=CHECKBOXES,
                                    option_widget=CheckboxInput())
     version = HiddenField()
+
+
+class RemoveForm(FlaskForm):
+    """Removing a household member or a file entered by mistake: the reason is kept (encrypted) and audited."""
+
+    reason = StringField(_l("Why is it removed?"), validators=[DataRequired(), Length(max=500)])

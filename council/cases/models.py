@@ -64,6 +64,25 @@ DEFAULT_CATEGORIES = ["経済的困窮", "ひきこもり", "8050世帯", "ヤ�
                       "DV・虐待", "住まい", "就労", "子育て", "社会的孤立", "その他"]
 
 
+class ReferralSource(StrEnum):
+    """相談経路: how the case came to the council (who first raised it)."""
+
+    SELF = "self"
+    FAMILY = "family"
+    WELFARE_COMMISSIONER = "welfare_commissioner"
+    AGENCY = "agency"
+    NEIGHBOUR = "neighbour"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {ReferralSource.SELF: _l("The person themself"), ReferralSource.FAMILY: _l("Family"),
+                ReferralSource.WELFARE_COMMISSIONER: _l("Welfare commissioner (民生委員)"),
+                ReferralSource.AGENCY: _l("Another agency"), ReferralSource.NEIGHBOUR: _l("Neighbours"),
+                ReferralSource.OTHER: _l("Other")}[self]
+
+
 def case_categories() -> list[str]:
     """The configured 困りごと list (CASE_CATEGORIES), or the defaults."""
     from flask import current_app
@@ -98,6 +117,10 @@ class Case(Base):
     #: Japan date of the newest support record that is not deleted (never before the intake date); kept by
     #: cases.records in the transaction of every record added, edited or deleted.
     last_contact_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: 相談経路: one of ReferralSource; NULL for cases opened before it was asked (or imported without it).
+    referral_source: Mapped[str | None] = mapped_column(String(20))
+    #: 相談者: who made contact, as written (e.g. 長男 佐藤一郎), encrypted: it usually names a person.
+    contact_person_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: キーパーソン (name and relation as written), encrypted.
     key_person_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: Why the case was closed, encrypted (it may describe the person).
@@ -199,6 +222,12 @@ class Person(Base):
     name_kanji_index: Mapped[str | None] = mapped_column(String(32), index=True)
     surname_kana_birth_index: Mapped[str | None] = mapped_column(String(32), index=True)
     phone_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: Set when a household member entered by mistake was removed: every personal ciphertext and blind index
+    #: above is erased then, and the row stays as a tombstone of who removed it, when and why.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Why it was removed, encrypted (it may describe the person).
+    delete_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     case: Mapped[Case] = relationship(back_populates="persons")
 
@@ -268,6 +297,19 @@ class ConsentState(StrEnum):
                     ConsentState.WITHDRAWN: _l("Withdrawn")}[self]
 
 
+class ConsentGiver(StrEnum):
+    """Who gave the consent: the person (本人) or someone acting for them (代理人)."""
+
+    PERSON = "person"
+    REPRESENTATIVE = "representative"
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {ConsentGiver.PERSON: _l("The person (本人)"),
+                ConsentGiver.REPRESENTATIVE: _l("A representative (代理人)")}[self]
+
+
 class Consent(Base):
     """本人同意: for what, to whom and how far the person agreed that information about them is shared.
 
@@ -286,6 +328,10 @@ class Consent(Base):
     #: written, oral or other.
     obtained_how: Mapped[str | None] = mapped_column(String(20))
     obtained_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: One of ConsentGiver; NULL for consents recorded before it was asked.
+    given_by: Mapped[str | None] = mapped_column(String(20))
+    #: For a representative: their relationship to the person (e.g. 母, 成年後見人), encrypted.
+    representative_relationship_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -307,7 +353,7 @@ class CasePlan(Base):
 
 
 class Attachment(Base):
-    """An encrypted file of a case. Its name is encrypted too; downloads get a server-made name."""
+    """An encrypted file of a case. Its name is encrypted too; downloads get it back (RFC 6266), cleaned."""
 
     __tablename__ = "attachment"
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
@@ -316,7 +362,12 @@ class Attachment(Base):
     #: Decided from the file's first bytes, never from what the browser claimed.
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    content_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The file, encrypted; NULL once the attachment was removed (the ciphertext is deleted, not kept).
+    content_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the attachment was removed; the row stays as a tombstone of who removed it, when and why.
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Why it was removed, encrypted (it may name the person).
+    delete_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)

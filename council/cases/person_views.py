@@ -11,7 +11,7 @@ from council.access.policy import Action
 from council.auth.models import User
 from council.cases import persons, services
 from council.cases.errors import CaseError, StaleCase
-from council.cases.forms import DetailsForm, PersonForm
+from council.cases.forms import DetailsForm, PersonForm, RemoveForm
 from council.cases.models import Person
 from council.cases.views import load_case
 from council.database import db
@@ -41,7 +41,7 @@ def person_new(case_id: int):
 def person_edit(case_id: int, person_id: int):
     case, basis = load_case(case_id, Action.EDIT)
     person = db.session.get(Person, person_id)
-    if person is None or person.case_id != case.id:
+    if person is None or person.case_id != case.id or person.deleted_at is not None:
         abort(404)
     form, current, status = PersonForm(), None, 200
     if form.validate_on_submit():
@@ -83,7 +83,9 @@ def details_edit(case_id: int):
         try:
             persons.update_details(actor=current_user, case=case, basis=basis, categories=form.categories.data,
                                    risk=form.risk.data, next_review_date=form.next_review_date.date,
-                                   key_person=form.key_person.data or "", assigned=chosen, version=form.version.data)
+                                   key_person=form.key_person.data or "", assigned=chosen, version=form.version.data,
+                                   referral_source=form.referral_source.data or None,
+                                   contact_person=form.contact_person.data or "")
         except CaseError as error:
             flash(str(error), "error")
             db.session.rollback()
@@ -98,8 +100,34 @@ def details_edit(case_id: int):
         view = services.read_case(actor=current_user, case=case, basis=basis)
         form = DetailsForm(formdata=None, categories=case.categories, risk=case.risk,
                            next_review_date=case.next_review_date.isoformat() if case.next_review_date else "",
-                           key_person=view.key_person, assigned=[u.id for u in view.assigned], version=case.version)
+                           key_person=view.key_person, assigned=[u.id for u in view.assigned], version=case.version,
+                           referral_source=case.referral_source or "", contact_person=view.contact_person)
         form.assigned.choices = [(u.id, u.display_name) for u in workers]
     else:
         status = 400
     return render_template("cases/details_form.html", form=form, case=case, current=current), status
+
+
+def person_remove(case_id: int, person_id: int):
+    """Confirm and remove a household member entered by mistake (their details are erased; the reason kept)."""
+    case, basis = load_case(case_id, Action.EDIT)
+    person = db.session.get(Person, person_id)
+    if person is None or person.case_id != case.id or person.deleted_at is not None:
+        abort(404)
+    form, status = RemoveForm(), 200
+    if form.validate_on_submit():
+        try:
+            persons.remove_household_member(actor=current_user, case=case, basis=basis, person=person,
+                                            reason=form.reason.data)
+        except CaseError as error:
+            flash(str(error), "error")
+            db.session.rollback()
+            status = 400
+        else:
+            flash(_("The household member was removed and their details erased."), "info")
+            return redirect(url_for("cases.view", case_id=case.id))
+    elif request.method == "POST":
+        status = 400
+    services.record_read(actor=current_user, case=case, basis=basis)  # the page names the person
+    return render_template("cases/person_remove.html", form=form, case=case, person=person,
+                           view=persons.person_view(case, person)), status

@@ -10,7 +10,8 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, Person
 from council.cases.records import require_open
 from council.cases.services import PersonInput, PersonView, read_person, store_person
-from council.core.db import lock_for_update
+from council.cases.vault import vault
+from council.core.db import lock_for_update, utcnow
 from council.database import db
 
 
@@ -32,7 +33,7 @@ def add_household_member(*, actor: User, case: Case, basis: str, data: PersonInp
 def update_person(*, actor: User, case: Case, basis: str, person: Person, data: PersonInput, version) -> None:
     """Replace a person's details. Raises StaleCase (nothing written) when the case changed meanwhile."""
     require_open(case)
-    if person.case_id != case.id:
+    if person.case_id != case.id or person.deleted_at is not None:
         raise CaseError(_("No such person in this case."))
     lock_for_update(db.session, case)
     if str(version) != str(case.version):
@@ -46,15 +47,49 @@ def update_person(*, actor: User, case: Case, basis: str, person: Person, data: 
     db.session.commit()
 
 
+def remove_household_member(*, actor: User, case: Case, basis: str, person: Person, reason: str) -> None:
+    """Remove a household member entered by mistake: erase every personal ciphertext and blind index of the
+    row, keeping it as a tombstone of who removed it, when and why (the reason encrypted). Commits.
+
+    Raises CaseError for the subject (a case is about them), an already removed person, a missing reason or a
+    closed case.
+    """
+    require_open(case)
+    if person.case_id != case.id or person.deleted_at is not None:
+        raise CaseError(_("No such person in this case."))
+    if person.relationship_kind == "subject":
+        raise CaseError(_("The person the case is about cannot be removed. If the case was opened by mistake, "
+                          "close it with the reason."))
+    if not reason.strip():
+        raise CaseError(_("Say why the household member is removed."))
+    lock_for_update(db.session, case)
+    for column in PERSONAL_COLUMNS:
+        setattr(person, column, None)
+    person.deleted_at, person.deleted_by = utcnow(), actor.id
+    person.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="person", column="delete_reason",
+                                                            row_id=person.id)
+    case.version += 1
+    record(tag=AuditTag.PERSON_REMOVED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    db.session.commit()
+
+
+#: Everything that holds or reveals a person's details: erased when the person is removed.
+PERSONAL_COLUMNS = ("relationship_enc", "name_enc", "kana_enc", "birth_date_enc", "sex_enc", "address_enc",
+                    "phone_enc", "notes_enc", "name_kana_index", "name_kanji_index", "surname_kana_birth_index",
+                    "phone_index")
+
+
 def person_view(case: Case, person: Person) -> PersonView:
     return read_person(case, person)
 
 
 def update_details(*, actor: User, case: Case, basis: str, categories: list[str], risk: str, next_review_date,
-                   key_person: str, assigned: list[User], version) -> None:
-    """Change the case's metadata, key person and assigned workers. Raises StaleCase on a conflicting edit."""
-    from council.cases.models import CaseAssignment, CaseCategory, Risk
-    from council.cases.vault import vault
+                   key_person: str, assigned: list[User], version, referral_source: str | None,
+                   contact_person: str) -> None:
+    """Change the case's metadata, 相談経路 and 相談者, key person and assigned workers.
+
+    Raises StaleCase on a conflicting edit, CaseError for a worker of another institution."""
+    from council.cases.models import CaseAssignment, CaseCategory, ReferralSource, Risk
 
     require_open(case)
     lock_for_update(db.session, case)
@@ -64,6 +99,8 @@ def update_details(*, actor: User, case: Case, basis: str, categories: list[str]
     if any(user.institution_id != case.lead_institution_id for user in assigned):
         raise CaseError(_("Only workers of the lead institution can be assigned."))
     Risk(risk)
+    if referral_source:
+        ReferralSource(referral_source)
     # Change the collections in place: replacing them would insert the new rows before deleting the old ones
     # and trip the unique constraints.
     wanted = list(dict.fromkeys(categories))
@@ -71,8 +108,11 @@ def update_details(*, actor: User, case: Case, basis: str, categories: list[str]
         case.category_rows.remove(row)
     case.category_rows.extend(CaseCategory(category=c) for c in wanted if c not in case.categories)
     case.risk, case.next_review_date = risk, next_review_date
-    case.key_person_enc = vault().cipher(case).encrypt(key_person or None, table="case_file", column="key_person",
-                                                       row_id=case.id)
+    cipher = vault().cipher(case)
+    case.key_person_enc = cipher.encrypt(key_person or None, table="case_file", column="key_person", row_id=case.id)
+    case.referral_source = referral_source or None
+    case.contact_person_enc = cipher.encrypt(contact_person.strip() or None, table="case_file",
+                                             column="contact_person", row_id=case.id)
     chosen = {user.id for user in assigned}
     for row in [row for row in case.assignments if row.user_id not in chosen]:
         case.assignments.remove(row)

@@ -15,7 +15,7 @@ from council.access.policy import content_basis, visible_cases
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.models import Case, Person
-from council.cases.services import ListedCase, subject_name
+from council.cases.services import ListedCase, subject_birth_date, subject_name
 from council.cases.vault import vault
 from council.database import db
 
@@ -66,7 +66,9 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
            basis=",".join(sorted({str(content_basis(actor, c)) for c in cases})) or None,
            reason=f"by {terms.kinds()}: {','.join(c.number for c in cases) or 'no match'}")
     db.session.commit()
-    return [ListedCase(case=case, subject_name=subject_name(case)) for case in cases]
+    # The date of birth (with the age) tells apart two people of the same name.
+    return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
+            for case in cases]
 
 
 @dataclass

@@ -28,10 +28,11 @@ from council.cases.models import (
     CaseStatus,
     Person,
     RecordKind,
+    ReferralSource,
     Risk,
     SupportRecord,
 )
-from council.cases.records import new_record
+from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
@@ -82,6 +83,8 @@ class CaseView:
     key_person: str = ""
     closure_reason: str = ""
     assigned: list[User] = field(default_factory=list)
+    #: 相談者, decrypted.
+    contact_person: str = ""
 
 
 # -- writing persons --------------------------------------------------------------------------------
@@ -138,19 +141,26 @@ def _next_number(council_id: int, year: int) -> str:
 
 def open_case(*, actor: User, lead_institution: Institution, intake_date: dt.date, categories: list[str],
               risk: str, subject: PersonInput, household: list[PersonInput] = (), assigned: list[User] = (),
-              key_person: str = "", next_review_date: dt.date | None = None, first_record: str = "") -> Case:
+              key_person: str = "", next_review_date: dt.date | None = None, first_record: str = "",
+              first_record_kind: str = RecordKind.OFFICE, first_record_at: dt.datetime | None = None,
+              referral_source: str | None = None, contact_person: str = "") -> Case:
     """Open a case with its subject (and household); returns it. Commits.
 
-    Raises CaseError when the lead institution is not of the actor's council, or the intake date is after
-    today in Japan.
+    ``first_record`` (what the consultation was about) becomes a support record of ``first_record_kind`` at
+    ``first_record_at``. Raises CaseError when the lead institution is not of the actor's council, when the
+    intake date is after today in Japan, or when the consultation's time is in the future.
     """
     if lead_institution.council_id != actor.council_id:
         raise CaseError(_("The lead institution must belong to your council."))
     if intake_date > japan_today():
         raise CaseError(_("The intake date cannot be in the future."))
+    if first_record_at is not None:
+        check_not_future(first_record_at)
     case = new_case(actor=actor, council_id=actor.council_id, lead_institution_id=lead_institution.id,
                     intake_date=intake_date, categories=categories, risk=risk, subject=subject, household=household,
-                    key_person=key_person, next_review_date=next_review_date, first_record=first_record)
+                    key_person=key_person, next_review_date=next_review_date, first_record=first_record,
+                    first_record_kind=first_record_kind, first_record_at=first_record_at,
+                    referral_source=referral_source, contact_person=contact_person)
     for user in assigned:
         db.session.add(CaseAssignment(case_id=case.id, user_id=user.id))
     record(tag=AuditTag.CASE_CREATED, actor=actor, target=case, basis=authorize(actor, Action.EDIT, case))
@@ -160,14 +170,20 @@ def open_case(*, actor: User, lead_institution: Institution, intake_date: dt.dat
 
 def new_case(*, actor: User | None, council_id: int, lead_institution_id: int, intake_date: dt.date,
              categories: list[str], risk: str, subject: PersonInput, household: list[PersonInput] = (),
-             key_person: str = "", next_review_date: dt.date | None = None, first_record: str = "") -> Case:
+             key_person: str = "", next_review_date: dt.date | None = None, first_record: str = "",
+             first_record_kind: str = RecordKind.OFFICE, first_record_at: dt.datetime | None = None,
+             referral_source: str | None = None, contact_person: str = "") -> Case:
     """Write a new case, its data key, persons and first record inside the caller's transaction.
 
     The caller records the audit event and commits (open_case, or the ledger import for many cases at once).
+    Without ``first_record_at`` the first record is dated the intake date (now if that is today).
     """
     Risk(risk)
+    if referral_source:
+        ReferralSource(referral_source)
     case = Case(council_id=council_id, number=_next_number(council_id, intake_date.year),
                 status=CaseStatus.INTAKE, lead_institution_id=lead_institution_id, risk=risk,
+                referral_source=referral_source or None,
                 category_rows=[CaseCategory(category=c) for c in dict.fromkeys(categories)],
                 intake_date=intake_date, next_review_date=next_review_date, last_contact_date=intake_date,
                 created_by=actor.id if actor else None)
@@ -175,15 +191,17 @@ def new_case(*, actor: User | None, council_id: int, lead_institution_id: int, i
     db.session.flush()
     cipher = vault().new_case_key(case)
     case.key_person_enc = cipher.encrypt(key_person or None, table="case_file", column="key_person", row_id=case.id)
+    case.contact_person_enc = cipher.encrypt(contact_person.strip() or None, table="case_file",
+                                             column="contact_person", row_id=case.id)
     for kind, data in [("subject", subject)] + [("household", member) for member in household]:
         person = Person(case_id=case.id, relationship_kind=kind)
         db.session.add(person)
         db.session.flush()
         store_person(case, person, data)
     if first_record:
-        # The consultation happened on the intake date: now if that is today, otherwise 9:00 Japan time.
-        when = utcnow() if intake_date >= japan_today() else japan_to_utc(intake_date, dt.time(9))
-        new_record(case, actor=actor, occurred_at=when, kind=RecordKind.OFFICE, body=first_record,
+        # Without a time the consultation happened on the intake date: now if that is today, else 9:00 Japan time.
+        when = first_record_at or (utcnow() if intake_date >= japan_today() else japan_to_utc(intake_date, dt.time(9)))
+        new_record(case, actor=actor, occurred_at=when, kind=first_record_kind, body=first_record,
                    institution_id=lead_institution_id)
     return case
 
@@ -197,7 +215,7 @@ def read_case(*, actor: User, case: Case, basis: str, purpose: AuditTag = None) 
     record(tag=purpose or AuditTag.CASE_VIEWED, actor=actor, target=case, basis=basis)
     db.session.commit()
     cipher = vault().cipher(case)
-    persons = [read_person(case, p) for p in case.persons]
+    persons = [read_person(case, p) for p in case.persons if p.deleted_at is None]
     rows = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)
                               .order_by(SupportRecord.occurred_at.desc(), SupportRecord.id.desc()))
     records = [RecordView(id=r.id, occurred_at=r.occurred_at, kind=r.kind, author_id=r.author_id,
@@ -212,6 +230,8 @@ def read_case(*, actor: User, case: Case, basis: str, purpose: AuditTag = None) 
     return CaseView(case=case, basis=basis, persons=persons, records=records, assigned=assigned,
                     key_person=cipher.decrypt(case.key_person_enc, table="case_file", column="key_person",
                                               row_id=case.id) or "",
+                    contact_person=cipher.decrypt(case.contact_person_enc, table="case_file",
+                                                  column="contact_person", row_id=case.id) or "",
                     closure_reason=cipher.decrypt(case.closure_reason_enc, table="case_file",
                                                   column="closure_reason", row_id=case.id) or "")
 
@@ -233,6 +253,7 @@ PAGE_SIZE = 50
 class ListedCase:
     case: Case
     subject_name: str  # empty when the user sees metadata only (the coordinator's ledger)
+    subject_birth_date: dt.date | None = None  # shown with the age where people are told apart (search results)
 
 
 def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) -> tuple[list[ListedCase], bool]:

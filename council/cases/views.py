@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from council.access.policy import Action, authorize
+from council.access.policy import Action, authorize, list_reach
 from council.auth.models import Institution, User
 from council.cases import documents, lifecycle, records, search, services
 from council.cases.errors import CaseError, StaleCase
@@ -60,7 +60,7 @@ def case_list():
     case_filter = _filters(form) if form.validate() else services.CaseFilter()
     listed, more = services.list_cases(actor=current_user, case_filter=case_filter)
     return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
-                           ledger=False)
+                           ledger=False, reach=list_reach(current_user))
 
 
 def ledger():
@@ -69,7 +69,7 @@ def ledger():
     listed, more = services.list_cases(actor=current_user, case_filter=case_filter, ledger=True)
     institutions = institution_names()
     return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
-                           ledger=True, institutions=institutions)
+                           ledger=True, institutions=institutions, reach=list_reach(current_user, ledger=True))
 
 
 def _intake_terms(form: IntakeForm) -> search.SearchTerms:
@@ -91,7 +91,10 @@ def case_new():
                     actor=current_user, lead_institution=current_user.institution, intake_date=form.intake_date.date,
                     categories=form.categories.data, risk=form.risk.data, subject=subject,
                     assigned=[current_user._get_current_object()], key_person=form.key_person.data or "",
-                    next_review_date=form.next_review_date.date, first_record=form.summary.data or "")
+                    next_review_date=form.next_review_date.date, first_record=form.summary.data or "",
+                    first_record_kind=form.summary_kind.data,
+                    first_record_at=_aware(form.summary_at.data) if form.summary_at.data else None,
+                    referral_source=form.referral_source.data, contact_person=form.contact_person.data or "")
             except CaseError as error:
                 flash(str(error), "error")
             else:
@@ -99,6 +102,7 @@ def case_new():
                 return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
         form.intake_date.data = clock.japan_today().isoformat()
+        form.summary_at.data = clock.japan_now().replace(tzinfo=None, second=0, microsecond=0)
     return render_template("cases/new.html", form=form, duplicates=duplicates), (400 if form.errors else 200)
 
 

@@ -33,9 +33,15 @@ def test_caseworker_opens_a_case_records_and_finds_it(page, live_server, shoot):
     page.fill("[name=phone]", "090-0000-1111")
     page.check('input[name=categories][value="ひきこもり"]')
     page.check('input[name=categories][value="8050世帯"]')
+    page.select_option("[name=referral_source]", "family")
+    page.fill("[name=contact_person]", "母 試験花子")
     page.fill("[name=summary]", "母親から電話で相談。")
     submit(page)
     expect(page.locator("[data-testid=person-name]")).to_have_text("試験 太郎")
+    expect(page.locator("[data-testid=contact-person]")).to_have_text("母 試験花子")
+    expect(page.locator("[data-testid=person-born]")).to_contain_text("歳")
+    # The summary is a record of the kind chosen (a phone call by default) at the time shown in the form.
+    expect(page.locator("[data-testid=record]", has_text="母親から電話で相談")).to_contain_text("電話")
     expect(page.locator("[data-testid=basis]")).to_be_visible()
     shoot(page, "case-opened")
 

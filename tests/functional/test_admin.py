@@ -460,3 +460,71 @@ def test_non_admin_roles_get_403_on_every_admin_page(app, client, login, make_us
 def test_anonymous_visitor_is_sent_to_sign_in(app, client, target, method, url):
     assert redirected_to_login(_attack(client, method, url, target))
     _untouched(app, target)
+
+
+# -- the coordinator role and one's own account (issue 8) --------------------------------------------
+
+
+def test_coordinator_role_is_refused_outside_the_coordinator_institution(app, as_admin, admin, make_institution):
+    ordinary = admin.institution  # not the coordinator institution
+    response = as_admin.post("/admin/users/new", data={"username": "chosei", "display_name": "調整 太郎",
+                                                       "institution_id": ordinary.id, "role": "coordinator"})
+    page = response.get_data(as_text=True)
+    assert "only at the council&#39;s coordinator institution" in page and "/setup/" not in page
+    assert 'value="chosei"' in page  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "chosei")) is None
+    assert events(app, "user.created") == []
+    coordinating = make_institution("調整機関", coordinator=True)
+    create_user_via_screen(as_admin, coordinating, username="chosei", role="coordinator")
+    with app.app_context():
+        assert db.session.scalar(select(User.role).where(User.username == "chosei")) == "coordinator"
+
+
+def test_role_change_to_coordinator_is_refused_outside_the_coordinator_institution(app, as_admin, colleague):
+    response = as_admin.post(f"/admin/users/{colleague.id}", data=user_form(colleague, role="coordinator"))
+    assert "only at the council&#39;s coordinator institution" in response.get_data(as_text=True)
+    assert fresh(app, User, colleague.id).role == "caseworker"
+    assert events(app, "user.role_changed") == []
+
+
+def test_moving_a_coordinator_to_an_ordinary_institution_is_refused(app, as_admin, admin, make_user,
+                                                                    make_institution):
+    coordinating = make_institution("調整機関", coordinator=True)
+    coordinator = make_user("coordinator", institution=coordinating)
+    response = as_admin.post(f"/admin/users/{coordinator.id}",
+                             data=user_form(coordinator, institution_id=admin.institution_id))
+    assert "only at the council&#39;s coordinator institution" in response.get_data(as_text=True)
+    assert fresh(app, User, coordinator.id).institution_id == coordinating.id
+
+
+def test_an_institution_with_coordinators_stays_the_coordinator_institution(app, as_admin, admin, make_user,
+                                                                            make_institution):
+    coordinating = make_institution("調整機関", coordinator=True)
+    make_user("coordinator", institution=coordinating)
+    form = institution_form(fresh(app, Institution, coordinating.id))
+    del form["is_coordinator"]
+    response = as_admin.post(f"/admin/institutions/{coordinating.id}", data=form)
+    assert "Give them another role first" in response.get_data(as_text=True)
+    assert fresh(app, Institution, coordinating.id).is_coordinator
+
+
+def test_cli_refuses_a_coordinator_outside_the_coordinator_institution(app, runner, make_institution):
+    ordinary = make_institution("普通の機関")
+    from council.cli import cli
+
+    result = runner.invoke(cli, ["create-user", "chosei", "--institution", ordinary.name, "--role", "coordinator"])
+    assert result.exit_code != 0 and "coordinator institution" in result.output
+
+
+def test_admin_cannot_reset_their_own_account(app, as_admin, admin):
+    before = fresh(app, User, admin.id)
+    response = as_admin.post(f"/admin/users/{admin.id}/reset", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "You cannot reset your own account" in page and "/setup/" not in page
+    after = fresh(app, User, admin.id)
+    assert after.password_hash == before.password_hash and after.totp_secret == before.totp_secret
+    assert as_admin.get("/admin/users").status_code == 200  # still signed in
+    assert events(app, "user.reset") == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SetupLink).where(SetupLink.user_id == admin.id)) == 0

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from council.auth.models import Institution
-from council.cases.models import Attachment, Case, Consent, SupportRecord
+from council.cases.models import Attachment, Case, Consent, Person, SupportRecord
 from council.database import db
 from tests.conftest import db_get
 
@@ -24,7 +24,8 @@ WHO = {
 }
 
 
-def routes(case_id: int, record_id: int, attachment_id: int, consent_id: int) -> list[tuple[str, str, dict]]:
+def routes(case_id: int, record_id: int, attachment_id: int, consent_id: int,
+           person_id: int) -> list[tuple[str, str, dict]]:
     return [
         ("GET", f"/cases/{case_id}/records/{record_id}/history", {}),
         ("GET", f"/cases/{case_id}/plan/history", {}),
@@ -47,6 +48,11 @@ def routes(case_id: int, record_id: int, attachment_id: int, consent_id: int) ->
         ("POST", f"/cases/{case_id}/attachments", {}),
         ("POST", f"/cases/{case_id}/consents/{consent_id}/withdraw", {"version": "1"}),
         ("POST", f"/cases/{case_id}/status", {"status": "assessment", "reason": "r", "version": "1"}),
+        # Last: once removed, the member and the file are gone for everyone (404).
+        ("GET", f"/cases/{case_id}/persons/{person_id}/remove", {}),
+        ("GET", f"/cases/{case_id}/attachments/{attachment_id}/remove", {}),
+        ("POST", f"/cases/{case_id}/persons/{person_id}/remove", {"reason": "誤登録"}),
+        ("POST", f"/cases/{case_id}/attachments/{attachment_id}/remove", {"reason": "誤登録"}),
     ]
 
 
@@ -82,13 +88,16 @@ def world(app, make_user, make_institution, make_case):
     with app.app_context():
         import datetime as dt
 
-        from council.cases import documents
+        from council.cases import documents, persons
+        from council.cases.services import PersonInput
 
         for case_row, author in ((case, owner), (cases["colleague caseworker, institution lets all see"], opener)):
             stored, actor = db_get(app, Case, case_row.id), db_get(app, type(author), author.id)
             documents.add_attachment(actor=actor, case=stored, basis="test", filename="a.pdf", content=b"%PDF-1.4 x")
             documents.record_consent(actor=actor, case=stored, basis="test", purpose="p", recipients="r", scope="s",
-                                     obtained_on=dt.date(2026, 4, 1), obtained_how="oral")
+                                     obtained_on=dt.date(2026, 4, 1), obtained_how="oral", given_by="person")
+            persons.add_household_member(actor=actor, case=stored, basis="test",
+                                         data=PersonInput(name="山田 花子", kana="ヤマダ ハナコ", relationship="母"))
     return users, cases
 
 
@@ -101,6 +110,8 @@ def test_case_routes(app, world, who, state):
         row = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)).first()
         attachment = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)).first()
         consent = db.session.scalars(select(Consent).where(Consent.case_id == case.id)).first()
+        member = db.session.scalars(select(Person).where(Person.case_id == case.id,
+                                                         Person.relationship_kind == "household")).first()
         if state == "closed":
             db_get(app, Case, case.id).status = "closed"
             db.session.commit()
@@ -109,7 +120,7 @@ def test_case_routes(app, world, who, state):
 
     assert sign_in(app, client, user).status_code == 302
     expected = WHO[who]
-    for method, path, data in routes(case.id, row.id, attachment.id, consent.id):
+    for method, path, data in routes(case.id, row.id, attachment.id, consent.id, member.id):
         response = client.open(path, method=method, data=data)
         if expected is None:
             assert response.status_code == 403, (method, path)

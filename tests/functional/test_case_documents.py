@@ -1,11 +1,12 @@
 """Consent, the versioned plan and encrypted attachments of a case."""
 
 import io
+from urllib.parse import quote, unquote
 
 from sqlalchemy import select, text
 
 from council.audit.models import AuditEvent
-from council.cases.models import Attachment, CasePlan, Consent
+from council.cases.models import Attachment, Case, CasePlan, Consent
 from council.database import db
 from tests.conftest import fresh
 
@@ -58,7 +59,7 @@ def test_plan_versions_and_stale_save(app, client, login, make_user, make_case):
     assert "週1回電話" in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 
-def test_attachment_round_trip_encrypted_with_a_safe_name(app, client, login, make_user, make_case):
+def test_attachment_round_trip_encrypted_keeping_its_name(app, client, login, make_user, make_case):
     worker = make_user("caseworker")
     case = make_case(worker)
     login(worker)
@@ -73,9 +74,31 @@ def test_attachment_round_trip_encrypted_with_a_safe_name(app, client, login, ma
     assert b"fictitious" not in bytes(raw[0]) and "山田".encode() not in bytes(raw[1])
     download = client.get(f"/cases/{case.id}/attachments/{row.id}")
     assert download.data == PDF and download.mimetype == "application/pdf"
+    # RFC 6266: the real name percent-encoded in filename*, a server-made ASCII name for older clients.
     disposition = download.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "山田" not in disposition and case.number in disposition
+    assert disposition == (f'attachment; filename="{case.number}-{row.id}.pdf"; '
+                           f"filename*=UTF-8''{quote('山田太郎_診断書.pdf')}")
     assert tags(app)[-1] == "attachment.downloaded"
+
+
+def test_a_download_name_cannot_break_the_header_or_the_path(app, client, login, make_user, make_case):
+    from council.cases import documents
+    from tests.conftest import db_get
+
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    with app.app_context():
+        # As a crafted upload could store it: CR/LF, a bidi override, a path and a misleading suffix.
+        row = documents.add_attachment(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id),
+                                       basis="test", filename="..\\..\\報告\r\nSet-Cookie: x=1\u202egnp.html",
+                                       content=PDF)
+    download = client.get(f"/cases/{case.id}/attachments/{row.id}")
+    disposition = download.headers["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition and "Set-Cookie" not in download.headers
+    name = unquote(disposition.split("filename*=UTF-8''", 1)[1])
+    assert name == "報告Set-Cookie: x=1gnp.html.pdf"  # no control, bidi or path characters; opens as a PDF
+    assert f'filename="{case.number}-{row.id}.pdf"' in disposition
 
 
 def test_attachment_type_is_checked_by_content_not_name(client, login, make_user, make_case):
@@ -124,6 +147,7 @@ def test_duplicate_warning_shows_the_holders_contact(app, client, login, make_us
         db.session.commit()
     make_case(make_user("caseworker", institution=holder_institution), name="重複 太郎", kana="チョウフク タロウ")
     login(make_user("caseworker"))
-    intake = {"name": "重複 太郎", "kana": "ちょうふく たろう", "intake_date": "2026-04-01", "risk": "low"}
+    intake = {"name": "重複 太郎", "kana": "ちょうふく たろう", "intake_date": "2026-04-01", "risk": "low",
+              "referral_source": "self"}
     page = client.post("/cases/new", data=intake).get_data(as_text=True)
     assert "保有機関" in page and "福祉課 0120-000-000" in page

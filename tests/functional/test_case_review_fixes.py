@@ -67,10 +67,10 @@ def test_duplicate_check_compares_subjects_only_and_names_the_cases_in_the_audit
                              basis="test", data=PersonInput(name="加害 太郎", kana="カガイ タロウ", relationship="夫"))
     login(make_user("caseworker"))
     page = client.post("/cases/new", data={"name": "加害 太郎", "kana": "カガイ タロウ", "intake_date": "2026-04-01",
-                                           "risk": "low"})
+                                           "risk": "low", "referral_source": "self"})
     assert page.status_code == 302  # no warning: household members are not compared
     client.post("/cases/new", data={"name": "本人 花子", "kana": "ホンニン ハナコ", "intake_date": "2026-04-01",
-                                    "risk": "low"})
+                                    "risk": "low", "referral_source": "self"})
     with app.app_context():
         reasons = db.session.scalars(select(AuditEvent.reason).where(AuditEvent.tag == "case.duplicate_checked")).all()
     assert any(case.number in reason for reason in reasons)

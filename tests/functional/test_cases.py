@@ -14,7 +14,9 @@ INTAKE = {"name": "佐藤 花子", "kana": "さとう はなこ", "birth_date": 
           "address": "みどり市緑町4-5-6 コーポ緑202", "phone": "０８０－９８７６－５４３２",
           "key_person": "佐藤 一郎（長男）",
           "categories": ["単身高齢", "社会的孤立"], "risk": "high", "intake_date": "令和8年4月1日",
-          "next_review_date": "2026-05-01", "summary": "民生委員から、最近姿を見ないとの連絡。"}
+          "next_review_date": "2026-05-01", "summary": "民生委員から、最近姿を見ないとの連絡。",
+          "referral_source": "welfare_commissioner", "contact_person": "民生委員 田中",
+          "summary_kind": "visit", "summary_at": "2026-04-01T10:30"}
 
 
 def last_event(app) -> AuditEvent:
