@@ -12,7 +12,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import AttachmentForm, ConsentForm, PlanForm
 from council.cases.models import Attachment, Consent
 from council.cases.services import record_read
-from council.cases.views import colleagues, load_case
+from council.cases.views import _render_case, colleagues, load_case
 from council.core.files import MAX_UPLOAD_BYTES
 from council.database import db
 from council.security.forms import ConfirmForm
@@ -27,7 +27,7 @@ def consent_add(case_id: int):
                                      recipients=form.recipients.data, scope=form.scope.data,
                                      obtained_on=form.obtained_on.date, obtained_how=form.obtained_how.data)
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The consent was recorded."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
@@ -59,13 +59,13 @@ def plan_edit(case_id: int):
             documents.save_plan(actor=current_user, case=case, basis=basis, based_on=form.based_on.data,
                                 assessment=form.assessment.data, plan=form.plan.data, goals=form.goals.data)
         except StaleCase as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             db.session.rollback()
             record_read(actor=current_user, case=case, basis=basis)  # the stored plan is shown below
             current = documents.current_plan(case)
             form.based_on.data = current.version
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             return render_template("cases/plan_form.html", form=form, case=case, current=None), 400
         else:
             flash(_("The plan was saved as a new version."), "info")
@@ -95,12 +95,11 @@ def attachment_add(case_id: int):
             documents.add_attachment(actor=current_user, case=case, basis=basis, filename=upload.filename or "",
                                      content=upload.read(MAX_UPLOAD_BYTES + 1))
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The file was stored (encrypted)."), "info")
-    else:
-        flash(_("Choose a file."), "error")
-    return redirect(url_for("cases.view", case_id=case.id))
+            return redirect(url_for("cases.view", case_id=case.id))
+    return _render_case(case, basis, attachment_form=form, status=400)
 
 
 def attachment_download(case_id: int, attachment_id: int):
