@@ -215,7 +215,7 @@ def record_delete(case_id: int, record_id: int):
             flash(_("The record was deleted; its text is kept in the history with your reason."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     # Each record has its own delete form: the refused one is found by the id of its reason field.
-    form.reason.id = f"reason-{row.id}"
+    form.reason.id = form.reason.label.field_id = f"reason-{row.id}"
     return _render_case(case, basis, delete_form=form, status=400)
 
 

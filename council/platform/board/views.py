@@ -86,7 +86,7 @@ def report(post_id: int):
         flash(_("Thank you. The moderators will look at this post."), "success")
         return redirect(url_for("board.thread", thread_id=post.thread_id))
     # Every post has its own report form: the refused one is found by the id of its reason field.
-    form.reason.id = f"report-{post.id}"
+    form.reason.id = form.reason.label.field_id = f"report-{post.id}"
     return _thread_page(_get(Thread, post.thread_id), report_form=form)
 
 
@@ -107,7 +107,7 @@ def hide(post_id: int):
         flash(_("The post's text was removed."), "success")
         return redirect(url_for("board.thread", thread_id=post.thread_id))
     # A refusal is shown on the page the moderator came from, at the post's own form.
-    form.reason.id = f"hide-{post.id}"
+    form.reason.id = form.reason.label.field_id = f"hide-{post.id}"
     if request.args.get("back") == "moderation":
         return _moderation_page(form)
     return _thread_page(_get(Thread, post.thread_id), hide_form=form)
