@@ -40,7 +40,7 @@ FORMS = _forms()
 
 
 def _pattern(template_id: str) -> str:
-    """An id as the browser sees it: ``delete-form-{{ r.id }}`` and ``"delete-form-" ~ r.id`` are both 'delete-form-*'."""
+    """An id as the browser sees it: ``delete-form-{{ r.id }}`` and ``"delete-form-" ~ r.id`` are 'delete-form-*'."""
     template_id = re.sub(r"\{\{.*?\}\}", "*", template_id)
     return re.sub(r"[\"'] ~ [\w.]+$", "*", template_id).strip("\"'")
 
