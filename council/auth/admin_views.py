@@ -42,7 +42,7 @@ def institution_new():
                                      name=form.name.data, kind=form.kind.data,
                                      is_coordinator=form.is_coordinator.data, contact=form.contact.data or "")
         except AdminError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The institution was added."), "info")
             return redirect(url_for("auth.institutions"))
@@ -60,11 +60,11 @@ def institution_edit(institution_id: int):
                                      caseworkers_see_all=form.caseworkers_see_all.data, contact=form.contact.data,
                                      version=form.version.data)
         except admin.StaleEdit as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             # Keep what was typed, but base a second save on what is stored now.
             current, form.version.data = error.current, error.current.version
         except AdminError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The institution was saved."), "info")
             return redirect(url_for("auth.institutions"))
@@ -85,7 +85,7 @@ def user_new():
                                             username=form.username.data, display_name=form.display_name.data,
                                             role=form.role.data)
         except AdminError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             return render_template("auth/admin/setup_link.html", user=user,
                                    link=url_for("account.setup", token=token, _external=True))
@@ -103,11 +103,11 @@ def user_edit(user_id: int):
                               role=form.role.data, institution=_own_institution(form.institution_id.data),
                               version=form.version.data)
         except admin.StaleEdit as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             # Keep what was typed, but base a second save on what is stored now.
             current, form.version.data = error.current, error.current.version
         except AdminError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The user was saved."), "info")
             return redirect(url_for("auth.users"))

@@ -11,7 +11,8 @@ from council.security.forms import SetupForm
 
 
 class PledgeForm(FlaskForm):
-    accept = BooleanField(_l("I have read the pledge and accept it."), validators=[DataRequired()])
+    accept = BooleanField(_l("I have read the pledge and accept it."),
+                          validators=[DataRequired(message=_l("Tick the box to accept the pledge."))])
 
 
 class FirstAdminForm(SetupForm):

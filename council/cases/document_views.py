@@ -12,7 +12,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import AttachmentForm, ConsentForm, PlanForm, RemoveForm
 from council.cases.models import Attachment, Consent
 from council.cases.services import record_read
-from council.cases.views import colleagues, load_case
+from council.cases.views import _render_case, colleagues, load_case
 from council.core.downloads import content_disposition
 from council.core.files import MAX_UPLOAD_BYTES
 from council.database import db
@@ -30,7 +30,7 @@ def consent_add(case_id: int):
                                      given_by=form.given_by.data,
                                      representative_relationship=form.representative_relationship.data or "")
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The consent was recorded."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
@@ -62,13 +62,13 @@ def plan_edit(case_id: int):
             documents.save_plan(actor=current_user, case=case, basis=basis, based_on=form.based_on.data,
                                 assessment=form.assessment.data, plan=form.plan.data, goals=form.goals.data)
         except StaleCase as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             db.session.rollback()
             record_read(actor=current_user, case=case, basis=basis)  # the stored plan is shown below
             current = documents.current_plan(case)
             form.based_on.data = current.version
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             return render_template("cases/plan_form.html", form=form, case=case, current=None), 400
         else:
             flash(_("The plan was saved as a new version."), "info")
@@ -98,12 +98,11 @@ def attachment_add(case_id: int):
             documents.add_attachment(actor=current_user, case=case, basis=basis, filename=upload.filename or "",
                                      content=upload.read(MAX_UPLOAD_BYTES + 1))
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The file was stored (encrypted)."), "info")
-    else:
-        flash(_("Choose a file."), "error")
-    return redirect(url_for("cases.view", case_id=case.id))
+            return redirect(url_for("cases.view", case_id=case.id))
+    return _render_case(case, basis, attachment_form=form, status=400)
 
 
 def attachment_download(case_id: int, attachment_id: int):

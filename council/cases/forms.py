@@ -187,7 +187,8 @@ class PlanForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File (PDF, PNG, JPEG, docx, xlsx; at most 10 MB)"), validators=[FileRequired()])
+    file = FileField(_l("File (PDF, PNG, JPEG, docx, xlsx; at most 10 MB)"),
+                     validators=[FileRequired(message=_l("Choose a file."))])
 
 
 class PersonForm(FlaskForm):

@@ -30,7 +30,7 @@ def person_new(case_id: int):
         try:
             persons.add_household_member(actor=current_user, case=case, basis=basis, data=_input(form))
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The household member was added."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
@@ -49,13 +49,13 @@ def person_edit(case_id: int, person_id: int):
             persons.update_person(actor=current_user, case=case, basis=basis, person=person, data=_input(form),
                                   version=form.version.data)
         except StaleCase as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             db.session.rollback()
             services.record_read(actor=current_user, case=case, basis=basis)  # the stored values are shown
             current, status = persons.person_view(case, person), 409
             form.version.data = case.version
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             status = 400
         else:
             flash(_("The details were saved."), "info")
@@ -87,7 +87,7 @@ def details_edit(case_id: int):
                                    referral_source=form.referral_source.data or None,
                                    contact_person=form.contact_person.data or "")
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             db.session.rollback()
             status = 409 if isinstance(error, StaleCase) else 400
             if status == 409:  # show what is stored now next to what was typed; the read is audited

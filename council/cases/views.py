@@ -96,7 +96,7 @@ def case_new():
                     first_record_at=_aware(form.summary_at.data) if form.summary_at.data else None,
                     referral_source=form.referral_source.data, contact_person=form.contact_person.data or "")
             except CaseError as error:
-                flash(str(error), "error")
+                form.form_errors.append(str(error))
             else:
                 flash(_("Case %(number)s was opened.", number=case.number), "info")
                 return redirect(url_for("cases.view", case_id=case.id))
@@ -122,8 +122,9 @@ def case_view(case_id: int):
 
 
 def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = None,
-                 status_form: StatusForm | None = None, status: int = 200):
-    """The case page; a refused form is shown again with what was typed."""
+                 status_form: StatusForm | None = None, attachment_form: AttachmentForm | None = None,
+                 delete_form: DeleteRecordForm | None = None, status: int = 200):
+    """The case page; a refused form is shown again with what was typed, its error summary where it is."""
     view = services.read_case(actor=current_user, case=case, basis=basis)
     users = colleagues()
     institutions = institution_names()
@@ -132,9 +133,10 @@ def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = Non
     record_form = record_form or RecordForm(formdata=None, occurred_at=now_in_japan)
     status_form = status_form or StatusForm(formdata=None, status=case.status, version=case.version)
     return render_template("cases/view.html", view=view, users=users, institutions=institutions,
-                           record_form=record_form, status_form=status_form, delete_form=DeleteRecordForm(),
+                           record_form=record_form, status_form=status_form,
+                           delete_form=delete_form or DeleteRecordForm(),
                            consents=documents.consents(case), plan=documents.current_plan(case),
-                           attachments=documents.attachments(case), attachment_form=AttachmentForm(),
+                           attachments=documents.attachments(case), attachment_form=attachment_form or AttachmentForm(),
                            confirm_form=ConfirmForm(), history=lifecycle.status_history(case)), status
 
 
@@ -157,7 +159,7 @@ def record_add(case_id: int):
             records.add_record(actor=current_user, case=case, basis=basis, occurred_at=_aware(form.occurred_at.data),
                                kind=form.kind.data, body=form.body.data)
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The record was saved."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
@@ -176,11 +178,11 @@ def record_edit(case_id: int, record_id: int):
             records.edit_record(actor=current_user, case=case, basis=basis, row=row, version=form.version.data,
                                 occurred_at=_aware(form.occurred_at.data), kind=form.kind.data, body=form.body.data)
         except StaleCase as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             current_text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
             form.version.data = row.version
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The record was saved; the previous version is kept."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
@@ -208,16 +210,17 @@ def record_delete(case_id: int, record_id: int):
     if row is None or row.case_id != case.id:
         abort(404)
     form = DeleteRecordForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the record is deleted."), "error")
-    else:
+    if form.validate_on_submit():
         try:
             records.delete_record(actor=current_user, case=case, basis=basis, row=row, reason=form.reason.data)
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("The record was deleted; its text is kept in the history with your reason."), "info")
-    return redirect(url_for("cases.view", case_id=case.id))
+            return redirect(url_for("cases.view", case_id=case.id))
+    # Each record has its own delete form: the refused one is found by the id of its reason field.
+    form.reason.id = form.reason.label.field_id = f"reason-{row.id}"
+    return _render_case(case, basis, delete_form=form, status=400)
 
 
 def status_change(case_id: int):
@@ -228,7 +231,7 @@ def status_change(case_id: int):
             lifecycle.change_status(actor=current_user, case=case, basis=basis, to=form.status.data,
                                     reason=form.reason.data, version=form.version.data)
         except CaseError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
             status = 409 if isinstance(error, StaleCase) else 400
             db.session.refresh(case)
             form.version.data = case.version  # what was typed stays; a second try builds on what is stored now

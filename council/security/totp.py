@@ -26,9 +26,21 @@ def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=issuer)
 
 
+#: Pixels per module: whole pixels keep the modules' edges sharp for the phone's camera.
+QR_SCALE = 5
+
+
 def qr_svg(uri: str) -> str:
-    """The enrolment QR code as inline SVG (no image host, no data: URI for the CSP to allow)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff", title="QR")
+    """The enrolment QR code as inline SVG (no image host, no data: URI for the CSP to allow).
+
+    segno gives the SVG a width and height but no viewBox; CSS that sizes it differently (a narrow screen)
+    would then crop it rather than scale it, cutting off the quiet zone and a column of modules, and
+    strict decoders fail (issue 8). The viewBox makes any drawn size show the whole symbol.
+    """
+    code = segno.make(uri, error="m")
+    width, height = code.symbol_size(scale=QR_SCALE)
+    svg = code.svg_inline(scale=QR_SCALE, dark="#111", light="#fff", title="QR")
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
 
 
 def verify(secret: str, code: str, *, last_step: int | None, now: float | None = None) -> int | None:

@@ -59,11 +59,11 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
             user = _service().check_password(db.session, username=form.username.data,
                                              password=form.password.data, client_ip=request.remote_addr)
             if user is None:
-                flash(str(GENERIC_FAILURE), "error")
+                form.form_errors.append(str(GENERIC_FAILURE))
                 return render_template("auth/login.html", form=form), 401
             if not user.totp_secret:
                 if user.mfa_required:  # cannot happen through setup links; refuse rather than skip MFA
-                    flash(str(GENERIC_FAILURE), "error")
+                    form.form_errors.append(str(GENERIC_FAILURE))
                     return render_template("auth/login.html", form=form), 401
                 return _finish(user, mfa=False)
             session["mfa_user"], session["mfa_started"] = user.id, time.time()
@@ -81,7 +81,7 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         if form.validate_on_submit():
             if _service().check_code(db.session, user=user, code=form.code.data, client_ip=request.remote_addr):
                 return _finish(user, mfa=True)
-            flash(_("The code is not correct or was already used."), "error")
+            form.form_errors.append(_("The code is not correct or was already used."))
             return render_template("auth/code.html", form=form), 401
         return render_template("auth/code.html", form=form)
 
@@ -139,24 +139,29 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
     @bp.route("/account")
     @requires(account_permission)
     def overview():
+        return _account_page(ReauthenticateForm())
+
+    def _account_page(recovery_form: ReauthenticateForm):
         sessions = _service().registry.live_for(db.session, current_user.id)
         return render_template("auth/account.html", sessions=sessions, form=ConfirmForm(),
                                recovery_left=_service().recovery_codes_left(db.session, current_user),
-                               recovery_form=ReauthenticateForm())
+                               recovery_form=recovery_form)
 
     @bp.route("/account/recovery-codes", methods=["POST"])
     @requires(account_permission)
     def recovery_codes():
         form = ReauthenticateForm()
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            codes = _service().regenerate_recovery_codes(db.session, user=current_user._get_current_object(),
-                                                         password=form.current.data, client_ip=request.remote_addr)
-        except SetupError as error:
-            flash(error.problems[0], "error")
-            return redirect(url_for("account.overview"))
-        return render_template("auth/recovery_codes.html", codes=codes, first=False)
+        if form.validate_on_submit():
+            try:
+                codes = _service().regenerate_recovery_codes(db.session, user=current_user._get_current_object(),
+                                                             password=form.current.data,
+                                                             client_ip=request.remote_addr)
+            except SetupError as error:
+                form.form_errors.extend(error.problems)
+            else:
+                return render_template("auth/recovery_codes.html", codes=codes, first=False)
+        # The account page again, its recovery form open with the problem at its top.
+        return _account_page(form), 400
 
     @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
     @requires(account_permission)

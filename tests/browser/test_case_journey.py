@@ -47,7 +47,7 @@ def test_caseworker_opens_a_case_records_and_finds_it(page, live_server, shoot):
 
     page.fill("[name=body]", "自宅を訪問し、本人と玄関先で話せた。")
     page.select_option("[name=kind]", "visit")
-    page.locator("form[action$='/records'] button[type=submit]").click()
+    page.locator("#record-form button[type=submit]").click()
     expect(page.locator("[data-testid=record]", has_text="玄関先で話せた")).to_be_visible()
 
     page.goto("/cases/search")

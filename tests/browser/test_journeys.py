@@ -22,8 +22,12 @@ SUBMIT = "main form button[type=submit]"
 
 
 def path_is(path: str) -> re.Pattern:
-    """Matches a page URL whose path (without query) is exactly ``path``."""
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+    """Matches a page URL whose path (without query and fragment) is exactly ``path``.
+
+    A form posts to '…#<form id>-errors' so that a refusal opens at its error summary; a redirect after
+    success keeps that fragment (browsers carry it over), which is why a fragment may follow.
+    """
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 def submit(page):
@@ -160,7 +164,7 @@ def test_wrong_passwords_lock_the_account_with_one_message(page, live_server, sh
         response = sign_in_first_step(page, username, f"wrong password number {attempt}")
         assert response.status == 401, attempt
         expect(page).to_have_url(path_is("/login"))
-        messages.append(page.inner_text(".flash-error").strip())
+        messages.append(page.inner_text("#login-form-errors li").strip())
     assert messages[0], "the refusal shows no message"
     assert set(messages) == {messages[0]}, messages
 
@@ -168,13 +172,13 @@ def test_wrong_passwords_lock_the_account_with_one_message(page, live_server, sh
     response = sign_in_first_step(page, username, PASSPHRASE)
     assert response.status == 401
     expect(page).to_have_url(path_is("/login"))
-    assert page.inner_text(".flash-error").strip() == messages[0]
+    assert page.inner_text("#login-form-errors li").strip() == messages[0]
     shoot(page, "08-login-refused")
 
     # An unknown username gets the same message too: the page does not reveal which accounts exist.
     response = sign_in_first_step(page, f"nobody-{uuid.uuid4().hex[:8]}", PASSPHRASE)
     assert response.status == 401
-    assert page.inner_text(".flash-error").strip() == messages[0]
+    assert page.inner_text("#login-form-errors li").strip() == messages[0]
 
     from sqlalchemy import select
 
@@ -209,7 +213,7 @@ def test_a_second_factor_code_cannot_be_replayed(page, live_server):
         response = submit(thief)
         assert response.status == 401
         expect(thief).to_have_url(path_is("/login/code"))
-        expect(thief.locator(".flash-error")).to_be_visible()
+        expect(thief.locator("#code-form-errors li")).to_be_visible()
     finally:
         other.close()
 

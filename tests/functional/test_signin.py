@@ -250,7 +250,10 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(app, clie
         db.session.commit()
     login(user)
     refused = client.post("/account/recovery-codes", data={"current": "not my password"})
-    assert refused.status_code == 302 and "auth.recovery_codes.refused" in tags(app)
+    assert refused.status_code == 400 and "auth.recovery_codes.refused" in tags(app)
+    # The account page again, the form open and its error summary at the top of the form.
+    refused_page = refused.get_data(as_text=True)
+    assert '<details open>' in refused_page and 'id="recovery-form-errors"' in refused_page
     page = client.post("/account/recovery-codes", data={"current": PASSWORD}).get_data(as_text=True)
     new = page.split('data-testid="recovery-codes">', 1)[1].split("</ol>", 1)[0]
     assert new.count("<li>") == 10 and old[0] not in new

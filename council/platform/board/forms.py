@@ -28,8 +28,11 @@ class ReplyForm(GuardedForm):
 
 
 class ReportForm(GuardedForm):
-    reason = StringField(_l("Why should moderators look at this post?"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Why should moderators look at this post?"), validators=[
+        DataRequired(message=_l("Say briefly why the post should be looked at (without personal details).")),
+        Length(max=500)])
 
 
 class HideForm(GuardedForm):
-    reason = StringField(_l("Reason shown in place of the post"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason shown in place of the post"), validators=[
+        DataRequired(message=_l("Give a reason; it is shown in place of the post.")), Length(max=500)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -52,9 +52,11 @@ def new_thread(topic_id: int):
                            moderator=services.is_moderator(current_user))
 
 
-def _thread_page(thread: Thread, reply_form: ReplyForm | None = None, title_form: TitleForm | None = None):
+def _thread_page(thread: Thread, reply_form: ReplyForm | None = None, title_form: TitleForm | None = None, *,
+                 report_form: ReportForm | None = None, hide_form: HideForm | None = None):
     return render_template("board/thread.html", thread=thread, topic=db.session.get(Topic, thread.topic_id),
-                           reply_form=reply_form or ReplyForm(), report_form=ReportForm(), hide_form=HideForm(),
+                           reply_form=reply_form or ReplyForm(), report_form=report_form or ReportForm(),
+                           hide_form=hide_form or HideForm(),
                            title_form=title_form or TitleForm(title=thread.title),
                            moderator=services.is_moderator(current_user), form=ConfirmForm())
 
@@ -70,7 +72,7 @@ def reply(thread_id: int):
         try:
             services.reply(actor=current_user, thread=item, body=form.body.data)
         except services.BoardError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             return redirect(url_for("board.thread", thread_id=item.id))
     return _thread_page(item, form)
@@ -82,13 +84,18 @@ def report(post_id: int):
     if accepted(form, where="board.report"):
         services.report(actor=current_user, post=post, reason=form.reason.data)
         flash(_("Thank you. The moderators will look at this post."), "success")
-    else:
-        flash(_("Say briefly why the post should be looked at (without personal details)."), "error")
-    return redirect(url_for("board.thread", thread_id=post.thread_id))
+        return redirect(url_for("board.thread", thread_id=post.thread_id))
+    # Every post has its own report form: the refused one is found by the id of its reason field.
+    form.reason.id = form.reason.label.field_id = f"report-{post.id}"
+    return _thread_page(_get(Thread, post.thread_id), report_form=form)
 
 
 def moderation():
-    return render_template("board/moderation.html", reports=services.open_reports(), hide_form=HideForm(),
+    return _moderation_page(HideForm())
+
+
+def _moderation_page(hide_form: HideForm):
+    return render_template("board/moderation.html", reports=services.open_reports(), hide_form=hide_form,
                            form=ConfirmForm())
 
 
@@ -98,9 +105,12 @@ def hide(post_id: int):
     if accepted(form, where="board.hide"):
         services.hide(actor=current_user, post=post, reason=form.reason.data)
         flash(_("The post's text was removed."), "success")
-    else:
-        flash(_("Give a reason; it is shown in place of the post."), "error")
-    return redirect(url_for("board.thread", thread_id=post.thread_id))
+        return redirect(url_for("board.thread", thread_id=post.thread_id))
+    # A refusal is shown on the page the moderator came from, at the post's own form.
+    form.reason.id = form.reason.label.field_id = f"hide-{post.id}"
+    if request.args.get("back") == "moderation":
+        return _moderation_page(form)
+    return _thread_page(_get(Thread, post.thread_id), hide_form=form)
 
 
 def _confirmed() -> None:

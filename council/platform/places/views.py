@@ -63,7 +63,7 @@ def new():
         try:
             place = services.create(actor=current_user, details=_details(form))
         except services.PlaceError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             flash(_("Published. Add its dates so they appear in the calendar."), "success")
             return redirect(url_for("places.show", place_id=place.id))

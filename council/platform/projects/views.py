@@ -48,7 +48,7 @@ def new():
         try:
             project = services.start(actor=current_user, details=_details(form))
         except services.ProjectError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             return redirect(url_for("projects.show", project_id=project.id))
     return render_template("projects/form.html", form=form, project=None, stored=None)
@@ -101,7 +101,7 @@ def post_update(project_id: int):
         try:
             services.post_update(actor=current_user, project=project, body=form.body.data)
         except services.ProjectError as error:
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             return redirect(url_for("projects.show", project_id=project.id))
     return _page(project, form)

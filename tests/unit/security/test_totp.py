@@ -49,3 +49,10 @@ def test_qr_is_inline_svg_without_external_references():
     svg = totp.qr_svg(totp.provisioning_uri(SECRET, account="yamada", issuer="council"))
     assert svg.startswith("<svg") and "<path" in svg
     assert "href" not in svg and "http" not in svg
+
+
+def test_qr_scales_as_a_whole_for_a_long_account_name():
+    """Without a viewBox, CSS drawing the SVG smaller than its width cut off the quiet zone (issue 8)."""
+    svg = totp.qr_svg(totp.provisioning_uri(SECRET, account="a-rather-long-name-x", issuer="council"))
+    size = int(svg.split('width="', 1)[1].split('"', 1)[0])
+    assert f'viewBox="0 0 {size} {size}"' in svg and f'height="{size}"' in svg
