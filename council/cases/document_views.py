@@ -131,8 +131,8 @@ def attachment_remove(case_id: int, attachment_id: int):
             documents.remove_attachment(actor=current_user, case=case, basis=basis, attachment=attachment,
                                         reason=form.reason.data)
         except CaseError as error:
-            flash(str(error), "error")
             db.session.rollback()
+            form.form_errors.append(str(error))
             status = 400
         else:
             flash(_("The file was removed; its content is deleted."), "info")

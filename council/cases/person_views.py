@@ -120,8 +120,8 @@ def person_remove(case_id: int, person_id: int):
             persons.remove_household_member(actor=current_user, case=case, basis=basis, person=person,
                                             reason=form.reason.data)
         except CaseError as error:
-            flash(str(error), "error")
             db.session.rollback()
+            form.form_errors.append(str(error))
             status = 400
         else:
             flash(_("The household member was removed and their details erased."), "info")
