@@ -75,7 +75,7 @@ class SearchForm(FlaskForm):
 
 class RecordForm(FlaskForm):
     occurred_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind])
+    kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind.written()])
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=50000)])
     version = HiddenField()
 

@@ -55,11 +55,18 @@ def _add_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kin
     return row
 
 
+def _refuse_ledger_kind(kind: str) -> None:
+    """「台帳から取込」 says the record came from the old ledger, with no author: nobody writes one by hand."""
+    if kind == RecordKind.LEDGER:
+        raise CaseError(_("Only the ledger import writes records of this kind. Choose the kind of contact."))
+
+
 def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime, kind: str, body: str) -> SupportRecord:
     """Add a support record to an authorised case. Commits. Raises CaseError for an empty body or a closed case."""
     require_open(case)
     if not body.strip():
         raise CaseError(_("Write what happened."))
+    _refuse_ledger_kind(kind)
     row = _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body)
     record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
     db.session.commit()
@@ -78,6 +85,8 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
                           "compare it with the current version and save again."))
     if not body.strip():
         raise CaseError(_("Write what happened."))
+    if kind != row.kind:
+        _refuse_ledger_kind(kind)
     db.session.add(SupportRecordRevision(record_id=row.id, case_id=case.id, revision=row.version,
                                          occurred_at=row.occurred_at, kind=row.kind, body_enc=row.body_enc,
                                          replaced_by=actor.id, replaced_at=utcnow()))
