@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,11 @@ from council.cases.vault import vault
 from council.core.web import DISPLAY_ZONE
 from council.database import db
 
+#: Before uploads were kept in memory, the import page saved each one as ``<temp folder>/tmp…/ledger.csv`` (or
+#: .xlsx) and an interrupted request left it there, in plaintext. Such leftovers are removed at start-up once
+#: they are this old (younger ones may belong to a request an older worker is still serving).
+LEFTOVER_AGE = dt.timedelta(minutes=15)
+_LEFTOVER_NAMES = frozenset({"ledger.csv", "ledger.xlsx"})
 #: Rows whose duplicates are looked up in one read transaction: long enough to be quick, short enough that a
 #: writer waits a fraction of a second at most.
 DUPLICATE_BATCH = 200
@@ -213,3 +221,27 @@ def import_ledger(source: Path | LedgerFile, *, council: Council, actor: User | 
     checked = check_ledger(source, council=council, actor=actor, default_institution=default_institution,
                            allow_duplicates=allow_duplicates)
     return write_ledger(checked, progress=progress)
+
+
+def remove_leftover_uploads(folder: Path | None = None) -> int:
+    """Delete ledgers that earlier versions left in the system's temporary folder (see ``LEFTOVER_AGE``); return
+    how many. Only folders this process's user owns that hold nothing but such a file are touched."""
+    folder = Path(folder or tempfile.gettempdir())
+    removed = 0
+    for entry in folder.glob("tmp*"):
+        try:
+            if entry.is_symlink() or not entry.is_dir() or entry.stat().st_uid != os.getuid():
+                continue
+            names = os.listdir(entry)
+            if len(names) != 1 or names[0] not in _LEFTOVER_NAMES:
+                continue
+            leftover = entry / names[0]
+            if leftover.is_symlink() or not leftover.is_file() \
+                    or time.time() - leftover.stat().st_mtime < LEFTOVER_AGE.total_seconds():
+                continue
+            leftover.unlink()
+            entry.rmdir()
+            removed += 1
+        except OSError:  # gone meanwhile, or not ours to remove
+            continue
+    return removed
