@@ -16,8 +16,8 @@ from council.cases.models import Case, SupportRecord
 from council.database import db
 from tests.office_files import BILLION_LAUGHS, EXTERNAL_ENTITY, HEADER, MAIN, cells, ledger_xlsx, sheet, xlsx
 
-ROW = ["伊藤 一", "イトウ ハジメ", "昭和40年1月2日", "男", "みどり市1-1", "0312345678", "生活費の相談", "経済的困窮", "",
-       "2026-04-01"]
+ROW = ["伊藤 一", "イトウ ハジメ", "昭和40年1月2日", "男", "みどり市1-1", "0312345678", "生活費の相談", "経済的困窮",
+       "", "2026-04-01"]
 
 
 def csv_bytes(lines: list[str]) -> bytes:
