@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from flask_babel import lazy_gettext as _l
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from council.core.archives import XLSX, OfficeFile, XmlHandlers
@@ -48,10 +48,14 @@ class SheetError(ValueError):
     """The workbook cannot be read, or passes a limit; the message (a lazy string) says which."""
 
 
-def _local(name: str) -> str:
-    """The local part of a name given as ``"namespace-uri local"``, if it is in a spreadsheet namespace."""
-    uri, _, local = name.rpartition(" ")
-    return local if uri in ("", MAIN, STRICT_MAIN) else ""
+#: The elements read here, by their names as expat gives them (``"namespace-uri local-name"``), in either
+#: spreadsheet namespace: a dictionary lookup per element, as a sheet has over a million of them.
+_ELEMENTS = {f"{namespace} {local}".lstrip(): local
+             for namespace in ("", MAIN, STRICT_MAIN)
+             for local in ("c", "v", "t", "is", "row", "rPh", "si", "dimension", "sheet", "workbookPr", "numFmt",
+                           "xf", "cellXfs")}
+#: Column letters -> column numbers, A to XFD.
+_COLUMNS = {get_column_letter(number): number for number in range(1, MAX_COLUMNS + 1)}
 
 
 def _attribute(attributes: dict[str, str], local: str) -> str | None:
@@ -101,7 +105,7 @@ class Workbook:
         epoch = [CALENDAR_WINDOWS_1900]
 
         def start(name, attributes):
-            local = _local(name)
+            local = _ELEMENTS.get(name)
             if local == "sheet" and len(sheets) < MAX_SHEETS:
                 sheets.append(_attribute(attributes, "id") or "")
             elif local == "workbookPr" and attributes.get("date1904", "").lower() in ("1", "true"):
@@ -137,7 +141,7 @@ class Workbook:
         within = []
 
         def start(name, attributes):
-            local = _local(name)
+            local = _ELEMENTS.get(name)
             if local == "numFmt" and len(custom) < MAX_CELL_FORMATS:
                 custom[_number(attributes.get("numFmtId"))] = attributes.get("formatCode", "")
             elif local == "xf" and within and within[-1] == "cellXfs":
@@ -169,7 +173,7 @@ class Workbook:
         state = {"in_text": False, "phonetic": 0, "length": 0}
 
         def start(name, _attributes):
-            local = _local(name)
+            local = _ELEMENTS.get(name)
             if local == "si":
                 current.clear()
                 state["length"] = 0
@@ -179,7 +183,7 @@ class Workbook:
                 state["in_text"] = True
 
         def end(name):
-            local = _local(name)
+            local = _ELEMENTS.get(name)
             if local == "si":
                 strings.append("".join(current).replace("x005F_", ""))  # as openpyxl reads Excel's escapes
             elif local == "rPh":
@@ -219,7 +223,7 @@ def _reference(text: str) -> tuple[int | None, int | None]:
     if match is None:
         raise SheetError(_l("The .xlsx workbook is damaged and cannot be read to the end."))
     letters, digits = match.groups()
-    return (column_index_from_string(letters) if letters else None), (int(digits) if digits else None)
+    return (_COLUMNS.get(letters) if letters else None), (int(digits) if digits else None)
 
 
 class _SheetReader:
@@ -249,11 +253,12 @@ class _SheetReader:
                                 row=self.last_row_allowed, count=self.workbook.max_rows))
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        local = _local(name)
+        local = _ELEMENTS.get(name)
         if local == "c" and self.in_row:
-            column, _row = _reference(attributes.get("r", ""))
-            column = column or self.column + 1
-            if column <= self.column or column > MAX_COLUMNS:
+            reference = attributes.get("r")
+            # Excel writes every reference; the column is its letters (None if they are not a column).
+            column = _COLUMNS.get(reference.rstrip("0123456789")) if reference else self.column + 1
+            if column is None or column <= self.column:
                 raise SheetError(_l("The .xlsx workbook is damaged and cannot be read to the end."))
             self.column = column
             self.cell = (attributes.get("t", "n"), _number(attributes.get("s", "0")))
@@ -274,7 +279,7 @@ class _SheetReader:
                 self._check_row(last)
 
     def end(self, name: str) -> None:
-        local = _local(name)
+        local = _ELEMENTS.get(name)
         if local in ("v", "t"):
             self.collecting = False
         elif local == "rPh":

@@ -11,8 +11,8 @@ through the same limits (``LIMITS``):
   unpacked, the total, and the ratio of unpacked to packed size; encrypted entries and compression methods
   Office does not use are refused;
 - XML is read by a streaming parser (expat) that refuses any document type declaration — Office never writes
-  one, and without one no entity can be declared, so nothing can expand — and counts elements and nesting as
-  they arrive, so a part is refused as soon as it passes a limit and nothing unbounded is ever built.
+  one, and without one no entity can be declared, so nothing can expand — and counts elements as they
+  arrive, so a part is refused as soon as it passes the limit and nothing unbounded is ever built.
 
 Messages say which limit was passed, never what the file contains.
 """
@@ -47,10 +47,8 @@ class Limits:
     #: Largest ratio of unpacked to packed size, for entries above ``ratio_grace`` (XML packs 5-30 times).
     ratio: int = 100
     ratio_grace: int = 1 * MB
-    #: Most elements in one XML part (a 50,000-row ledger has about 1.2 million in its sheet), and the
-    #: deepest nesting (Office documents nest a dozen levels, nested tables a few dozen).
+    #: Most elements in one XML part (a 50,000-row ledger has about 1.2 million in its sheet).
     xml_elements: int = 4_000_000
-    xml_depth: int = 100
 
 
 LIMITS = Limits()
@@ -156,8 +154,8 @@ def parse_xml(stream: IO[bytes], handlers: XmlHandlers | None = None, *, limits:
               namespaces: bool = False) -> None:
     """Stream ``stream`` through expat, calling ``handlers``; nothing is kept.
 
-    Raises UnsafeFile at a document type declaration (so no entity can be declared, hence none expanded), at
-    more than ``limits.xml_elements`` elements or deeper nesting than ``limits.xml_depth``; UploadError when
+    Raises UnsafeFile at a document type declaration (so no entity can be declared, hence none expanded) or
+    at more than ``limits.xml_elements`` elements; UploadError when
     the XML is malformed (an undefined entity included). A handler may raise to stop early. With
     ``namespaces``, names are given as ``"namespace-uri local-name"`` whatever prefix the file uses.
     """
@@ -172,31 +170,26 @@ def iterparse_xml(stream: IO[bytes], handlers: XmlHandlers | None = None, *, lim
     handlers = handlers or XmlHandlers()
     parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    elements = depth = 0
-    on_start, on_end = handlers.start, handlers.end
+    elements, maximum, on_start = 0, limits.xml_elements, handlers.start
 
     def refuse_declaration(*_args):
         raise UnsafeFile(_l("The file contains an XML document type declaration, which Office files never do."))
 
+    # Every element costs a call into Python, so their number bounds the time a part can take. (Nesting costs
+    # nothing here: expat does not recurse, and nothing is kept.)
     def start(name, attributes):
-        nonlocal elements, depth
+        nonlocal elements
         elements += 1
-        depth += 1
-        if elements > limits.xml_elements or depth > limits.xml_depth:
-            raise UnsafeFile(_l("The file's structure is larger or deeper than any Office file's."))
+        if elements > maximum:
+            raise UnsafeFile(_l("The file has more XML elements than any Office file."))
         if on_start is not None:
             on_start(name, attributes)
-
-    def end(name):
-        nonlocal depth
-        depth -= 1
-        if on_end is not None:
-            on_end(name)
 
     parser.StartDoctypeDeclHandler = refuse_declaration
     parser.EntityDeclHandler = refuse_declaration
     parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    if handlers.end is not None:
+        parser.EndElementHandler = handlers.end
     if handlers.text is not None:
         parser.buffer_text = True
         parser.CharacterDataHandler = handlers.text
