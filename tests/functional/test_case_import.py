@@ -229,3 +229,28 @@ def test_nobody_writes_a_ledger_record_by_hand(app, client, login, make_user, ma
         records.add_record(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id),
                            basis="own_institution", occurred_at=dt.datetime(2026, 4, 2, tzinfo=dt.UTC),
                            kind="ledger", body="x")
+
+
+def test_an_imported_record_keeps_its_kind_when_edited_and_no_other_record_takes_it(app, client, login, make_user,
+                                                                                   make_institution, make_case,
+                                                                                   tmp_path):
+    from council.cases.models import SupportRecord
+
+    institution = make_institution("機関A")
+    supervisor = make_user("supervisor", institution=institution)
+    login(supervisor)
+    assert post_ledger(client, rows("機関A")[:1], tmp_path).status_code == 302
+    with app.app_context():
+        imported = db.session.scalars(select(SupportRecord)).one()
+    form = client.get(f"/cases/{imported.case_id}/records/{imported.id}/edit").get_data(as_text=True)
+    assert '<option selected value="ledger">台帳から取込</option>' in form
+    edit = {"occurred_at": "2026-04-01T00:00", "kind": "ledger", "body": "生活費の相談（補足）", "version": "1"}
+    assert client.post(f"/cases/{imported.case_id}/records/{imported.id}/edit", data=edit).status_code == 302
+    other = make_case(supervisor)
+    with app.app_context():
+        written = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == other.id)).one()
+    response = client.post(f"/cases/{other.id}/records/{written.id}/edit", data={**edit, "version": "1"})
+    assert response.status_code != 302 and written.kind != "ledger"  # the form offers no such choice
+    with app.app_context():
+        assert db.session.get(SupportRecord, written.id).kind == written.kind
+        assert db.session.get(SupportRecord, imported.id).kind == "ledger"
