@@ -94,8 +94,8 @@ def open_zip(content: bytes, *, limits: Limits = LIMITS) -> zipfile.ZipFile:
     """The zip archive in ``content``, after its directory was checked against ``limits``.
 
     Raises UploadError when it is not a readable zip, UnsafeFile when it passes a limit. Reading an entry
-    through ``read_entry`` or ``open_entry`` cannot produce more than the size the directory declares (zipfile
-    stops there and checks the CRC), so these checks bound everything unpacked later.
+    (``open_entry``) cannot produce more than the size the directory declares (zipfile stops there and checks
+    the CRC), so these checks bound everything unpacked later.
     """
     check_size(len(content), limits=limits)
     declared = _declared_entries(content)
