@@ -35,6 +35,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     install_gate(app, _check_permission)
     _register_key_errors(app)
+    _remove_upload_leftovers(app)
     app.context_processor(lambda: {"site_name": "孤独・孤立対策地域協議会", "site_class": "council",
                                    "home_url": url_for("auth.home"), "has_permission": has_permission,
                                    "pledge_due": pledge_due})
@@ -71,6 +72,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(cases_bp)
+
+
+def _remove_upload_leftovers(app: Flask) -> None:
+    """Earlier versions could leave an uploaded ledger in the temporary folder, in plaintext: remove it."""
+    from council.cases.importer import remove_leftover_uploads
+
+    if removed := remove_leftover_uploads():
+        app.logger.warning("removed %d ledger upload(s) left in the temporary folder by an earlier version", removed)
 
 
 def _register_key_errors(app: Flask) -> None:

@@ -317,19 +317,17 @@ def purge_expired_command():
 @click.option("--council", "council_name")
 @with_appcontext
 def import_cases_command(path: str, institution_name: str | None, council_name: str | None, allow_duplicates: bool):
-    """Import the council's ledger (CSV in UTF-8 or CP932, or .xlsx): all rows or none."""
-    from pathlib import Path
-
-    from council.cases.importer import LedgerInvalid, check_ledger, import_ledger
-    from council.cases.ledger_import import ImportFileError
+    """Import the council's ledger (CSV in UTF-8 or CP932, or .xlsx; at most 10 MB and 50,000 rows): all rows
+    or none. The file is read into memory (after its size is checked) and nothing of it is written elsewhere."""
+    from council.cases.importer import LedgerInvalid, check_ledger, write_ledger
+    from council.cases.ledger_import import ImportFileError, LedgerFile
 
     council = _council(council_name)
     try:
-        rows = check_ledger(Path(path), council=council, default_institution=institution_name,
-                            allow_duplicates=allow_duplicates)
-        with click.progressbar(length=rows, label="Importing", file=sys.stderr) as bar:
-            result = import_ledger(Path(path), council=council, actor=None, default_institution=institution_name,
-                                   allow_duplicates=allow_duplicates, progress=bar.update)
+        checked = check_ledger(LedgerFile.from_path(path), council=council, actor=None,
+                               default_institution=institution_name, allow_duplicates=allow_duplicates)
+        with click.progressbar(length=checked.rows, label="Importing", file=sys.stderr) as bar:
+            result = write_ledger(checked, progress=bar.update)
     except LedgerInvalid as invalid:
         for error in invalid.errors:
             click.echo(f"row {error.row}, {error.column}: {error.message}" if error.row else str(error.message),

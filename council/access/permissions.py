@@ -49,7 +49,8 @@ _EVERYONE = {Permission.HOME_VIEW, Permission.ACCOUNT_MANAGE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASEWORKER: frozenset(_EVERYONE | {Permission.CASES_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.CASES_IMPORT}),
-    Role.COORDINATOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.LEDGER_VIEW}),
+    # The coordinator imports the council's shared ledger into its member institutions (access.policy.import_scope).
+    Role.COORDINATOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.LEDGER_VIEW, Permission.CASES_IMPORT}),
     Role.MEMBER: frozenset(_EVERYONE),
     # Auditors read the audit trail, never case content.
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_LOG_VIEW}),

@@ -83,6 +83,19 @@ def list_reach(user, *, ledger: bool = False) -> Reach:
     return Reach.INSTITUTION
 
 
+def import_scope(user) -> int | None:
+    """The one institution whose cases ``user`` may import from a ledger, or None for every institution of their
+    council: the coordinator (of the 調整機関) imports the council's shared ledger, each row at its 担当機関.
+
+    Importing grants nothing: no assignment, no grant. The imported cases are then read under this policy like
+    any other, so the coordinator sees them in the ledger (metadata only) and their content only where their
+    own institution leads.
+    """
+    if Role(user.role) == Role.COORDINATOR and user.institution.is_coordinator:
+        return None
+    return user.institution_id
+
+
 def content_basis(user, case: Case) -> Basis | None:
     """Why ``user`` may read ``case``'s content, or None."""
     if case.council_id != user.council_id or case.lead_institution_id != user.institution_id:

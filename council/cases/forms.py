@@ -91,7 +91,7 @@ class IntakeForm(FlaskForm):
     contact_person = StringField(_l("Who made contact (相談者)"), validators=[Length(max=200)])
     summary = TextAreaField(_l("What the consultation was about"), validators=[Length(max=20000)])
     #: The summary becomes a support record of this kind and time (a first contact is most often a phone call).
-    summary_kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind],
+    summary_kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind.written()],
                                default=RecordKind.PHONE.value)
     summary_at = DateTimeLocalField(_l("When the consultation took place"), format="%Y-%m-%dT%H:%M",
                                     validators=[Optional()])
@@ -120,7 +120,7 @@ class SearchForm(FlaskForm):
 
 class RecordForm(FlaskForm):
     occurred_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind])
+    kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind.written()])
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=50000)])
     version = HiddenField()
 

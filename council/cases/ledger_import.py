@@ -2,13 +2,17 @@
 
 Two steps, both free of database access:
 
-1. ``read_rows(path)`` streams the file: CSV in UTF-8 (with or without BOM) or CP932, or .xlsx opened with
-   openpyxl in read-only mode. It checks the header and yields ``(row_number, {header: text})`` one row at a
-   time, so its memory does not grow with the file. Row numbers are the ones Excel shows: the header is row 1,
-   the first data row is row 2; empty rows are skipped but still counted. (For .xlsx, Excel's shared-string
-   table, which holds most of the text, goes to an anonymous temporary file; see ``_DiskStrings``.)
+1. ``read_rows(source)`` streams the file, held in memory (``LedgerFile``; an upload is never written to disk):
+   CSV in UTF-8 (with or without BOM) or CP932, or .xlsx (``council.cases.ledger_xlsx``). It checks the header
+   and yields ``(row_number, {header: text})`` one row at a time. Row numbers are the ones Excel shows: the
+   header is row 1, the first data row is row 2; empty rows are skipped but still counted.
 2. ``checked_rows(rows, ...)`` checks every row and reports every error (each naming the row number and the
    Japanese column name) instead of stopping at the first one; the caller imports all rows or none.
+
+A ledger is untrusted input, bounded before it costs anything: at most ``LIMITS.file_bytes`` (10 MB) and
+``MAX_ROWS`` rows; the zip and XML limits of ``council.core.archives`` for .xlsx; no cell longer than Excel
+allows (``MAX_CELL_CHARS``) and, for CSV, no line longer than ``MAX_LINE_CHARS``. A file passing a limit is
+refused as a whole (ImportFileError) as soon as the limit is reached.
 
 Excel turns a telephone number typed into a cell that is not formatted as text into a number and drops its
 leading 0 (``09012345678`` becomes ``9012345678``). Japanese numbers always start with 0 and have 10 or 11
@@ -24,13 +28,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import functools
+import io
 import re
-import struct
-import tempfile
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,8 @@ from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from council.cases.dates import DateParseError, parse_date, today
+from council.cases.ledger_xlsx import MAX_CELL_CHARS, MAX_COLUMNS, SheetError, Workbook
+from council.core.archives import UnsafeFile, UploadError, check_size, open_office
 
 NAME = "氏名"
 KANA = "フリガナ"
@@ -64,8 +67,14 @@ HEADER: tuple[str, ...] = (
 #: Key under which ``read_rows`` puts the column letter of the first non-empty cell right of the header.
 EXTRA_CELLS = "__extra__"
 MAX_ERRORS = 200
+#: Most data rows in one file (a council's ledger has hundreds or a few thousand).
+MAX_ROWS = 50_000
+#: Longest line of a CSV file: ten cells as long as Excel allows, with room for quotes.
+MAX_LINE_CHARS = (len(HEADER) + 2) * MAX_CELL_CHARS
 #: Longest accepted values, as on the intake form.
-MAX_LENGTHS = {NAME: 100, KANA: 100, ADDRESS: 300}
+MAX_LENGTHS = {NAME: 100, KANA: 100, ADDRESS: 300, SUMMARY: 20_000}
+#: Longest value of any other column; longer is not a date, a category or an institution.
+MAX_OTHER_LENGTH = 200
 _CHUNK = 1 << 16
 
 SEXES = ("female", "male", "other", "unknown")
@@ -135,6 +144,27 @@ class LedgerRow:
 # Reading
 
 
+@dataclass(frozen=True)
+class LedgerFile:
+    """A ledger held in memory: its kind (the file name's ending, ``.csv`` or ``.xlsx``) and its bytes."""
+
+    suffix: str
+    content: bytes
+
+    @classmethod
+    def from_path(cls, path: Path) -> LedgerFile:
+        """Read a file given on the command line; ImportFileError if it is missing or too large (checked before
+        reading it)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ImportFileError(_l("The file does not exist."))
+        try:
+            check_size(path.stat().st_size)
+        except UploadError as error:
+            raise ImportFileError(error.args[0]) from None
+        return cls(path.suffix.lower(), path.read_bytes())
+
+
 def _normalise_header(cell: str) -> str:
     return "".join(unicodedata.normalize("NFKC", cell).split())
 
@@ -156,21 +186,26 @@ def check_header(cells: Iterable[object]) -> None:
         )
     problems = []
     missing = [name for name in HEADER if name not in names]
-    unknown = [name for name in names if name and name not in HEADER]
+    unknown = [_shown(name) for name in names if name and name not in HEADER]
     if missing:
         problems.append(_l("Missing column(s): %(names)s.", names=", ".join(missing)))
     if unknown:
-        problems.append(_l("Unknown column(s): %(names)s.", names=", ".join(unknown)))
-    for index, name in enumerate(names):
+        problems.append(_l("Unknown column(s): %(names)s.", names=", ".join(unknown[:20])))
+    for index, name in enumerate(names[:100]):
         if not name:
             problems.append(_l("Column %(letter)s has no name.", letter=get_column_letter(index + 1)))
-    duplicates = sorted({name for name in names if name and names.count(name) > 1}, key=HEADER.index)
+    duplicates = sorted({name for name in names if name in HEADER and names.count(name) > 1}, key=HEADER.index)
     if duplicates:
         problems.append(_l("Column(s) given more than once: %(names)s.", names=", ".join(duplicates)))
     if not problems:
         problems.append(_l("The columns are in the wrong order."))
     problems.append(_l("The first row must be exactly: %(header)s.", header=",".join(HEADER)))
     raise ImportFileError(*problems)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A value from the file as a message may repeat it: shortened, so a message stays a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _text(value: object) -> str:
@@ -197,40 +232,45 @@ def _restore_phone(text: str) -> str:
     return text
 
 
-def _rows_from_cells(rows: Iterator[tuple[list[str], bool]]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Header check, then ``(row_number, {header: text})`` for each non-empty row.
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_l("The file has more than %(count)d rows: at most %(count)d rows can be imported at "
+                              "once. Split the file.", count=MAX_ROWS))
 
-    ``rows`` yields each row's cells as text, and whether the 電話番号 cell was a number (xlsx) or plain
-    digits (CSV) — see the module docstring."""
-    try:
-        header, _ = next(rows)
-    except StopIteration:
-        raise ImportFileError(_l("The file is empty.")) from None
-    check_header(header)
-    for number, (cells, phone_was_number) in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in cells):
+
+#: One row as the readers give it: its number, its cells as text (at least the ten columns; the header row in
+#: full), whether the 電話番号 cell was a number, and the column letter of the first value right of the table.
+_RawRow = tuple[int, list[str], bool, str | None]
+
+
+def _rows_from_cells(rows: Iterator[_RawRow]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Header check, then ``(row_number, {header: text})`` for each non-empty row."""
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(_l("The file is empty."))
+    number, header, _phone, _extra = first
+    check_header(header if number == 1 else ())
+    for number, cells, phone_was_number, extra in rows:
+        if not extra and not any(cell.strip() for cell in cells[: len(HEADER)]):
             continue
         values = dict(zip(HEADER, cells, strict=False))
         for name in HEADER[len(cells) :]:
             values[name] = ""
         if phone_was_number:
             values[PHONE] = _restore_phone(values[PHONE].strip())
-        for index in range(len(HEADER), len(cells)):
-            if cells[index].strip():
-                values[EXTRA_CELLS] = get_column_letter(index + 1)
-                break
+        if extra:
+            values[EXTRA_CELLS] = extra
         yield number, values
 
 
-def _detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` if the whole file is UTF-8 (BOM optional), else ``cp932`` if it is that; read in chunks."""
+def _detect_encoding(content: bytes) -> str:
+    """``utf-8-sig`` if the whole file is UTF-8 (BOM optional), else ``cp932`` if it is that; decoded in chunks."""
+    view = memoryview(content)
     for encoding in ("utf-8-sig", "cp932"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
+            for offset in range(0, len(view), _CHUNK):
+                decoder.decode(view[offset : offset + _CHUNK])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         return encoding
@@ -242,229 +282,93 @@ def _detect_encoding(path: Path) -> str:
     )
 
 
-def _csv_cells(path: Path) -> Iterator[tuple[list[str], bool]]:
-    encoding = _detect_encoding(path)
+def _csv_lines(handle: io.TextIOBase, record: list[int]) -> Iterator[str]:
+    """The file's lines, each read with a bound, so one endless line cannot fill the memory."""
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFileError(_l("Row %(row)d is longer than %(count)d characters.", row=record[0] + 1,
+                                     count=MAX_LINE_CHARS))
+        yield line
+
+
+def _csv_cells(content: bytes) -> Iterator[_RawRow]:
+    encoding = _detect_encoding(content)
     phone_index = HEADER.index(PHONE)
-    with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle)
-        record = 0
-        try:
-            for record, cells in enumerate(reader, start=1):  # noqa: B007 — used in the error below
-                phone = cells[phone_index] if len(cells) > phone_index else ""
-                yield cells, phone.isascii() and phone.isdigit()
-        except csv.Error as exc:
-            raise ImportFileError(
-                _l("Row %(row)d cannot be read as CSV (%(reason)s).", row=record + 1, reason=str(exc))
-            ) from None
-
-
-class _DiskStrings:
-    """Excel's shared-string table, kept in two anonymous temporary files instead of a list.
-
-    Excel stores every distinct text of a workbook once, in a table that cells refer to by number, so the
-    table holds most of a ledger's content; openpyxl keeps it in memory even in read-only mode. Here only a
-    small cache is in memory. The files have no name and disappear when closed, like the spooled upload the
-    ledger itself is read from.
-    """
-
-    _ENTRY = struct.Struct("<QI")  # offset and length in the data file
-
-    def __init__(self) -> None:
-        self._data = tempfile.TemporaryFile()  # noqa: SIM115 — closed by close()
-        self._index = tempfile.TemporaryFile()  # noqa: SIM115
-        self._end = 0
-        self._count = 0
-        self._cached = functools.lru_cache(maxsize=256)(self._read)
-
-    def append(self, text: str) -> None:
-        raw = text.encode("utf-8")
-        self._data.write(raw)
-        self._index.write(self._ENTRY.pack(self._end, len(raw)))
-        self._end += len(raw)
-        self._count += 1
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index: int) -> str:
-        return self._cached(index)
-
-    def _read(self, index: int) -> str:
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        self._index.seek(index * self._ENTRY.size)
-        offset, length = self._ENTRY.unpack(self._index.read(self._ENTRY.size))
-        self._data.seek(offset)
-        return self._data.read(length).decode("utf-8")
-
-    def close(self) -> None:
-        self._data.close()
-        self._index.close()
-
-
-def _open_xlsx(path: Path) -> tuple[Iterator[Sequence[object]], Callable[[], None]]:
-    """The first worksheet's rows as lists of cell values, and a function that releases the file.
-
-    openpyxl's public read-only mode streams the rows, but its memory still grows with the file: it keeps
-    Excel's shared-string table in a list, leaves every finished row attached to the XML tree (about 80 bytes a
-    row) and, when the sheet does not record its dimension, parses the whole sheet once just to look for it.
-    So, with openpyxl 3.1's reader parts, only the parts needed here are read (manifest, workbook, styles for
-    the date formats), the shared strings go to ``_DiskStrings`` and each row is dropped from the tree once
-    read. Should those parts move in a future openpyxl, the public read-only API is used instead: correct, but
-    no longer flat in memory, which ``test_reading_memory_does_not_grow_with_the_file`` would report.
-    """
+    handle = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+    record = [0]
     try:
-        from openpyxl.cell.text import Text
-        from openpyxl.reader.excel import ExcelReader
-        from openpyxl.styles.stylesheet import apply_stylesheet
-        from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
-        from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
-        from openpyxl.xml.functions import iterparse
-    except ImportError:  # pragma: no cover — depends on the openpyxl version
-        return _open_xlsx_public(path)
+        for cells in csv.reader(_csv_lines(handle, record)):
+            record[0] += 1
+            if record[0] > MAX_ROWS + 1:
+                raise _too_many_rows()
+            if len(cells) > MAX_COLUMNS:
+                raise ImportFileError(_l("Row %(row)d has more than %(count)d columns.", row=record[0],
+                                         count=MAX_COLUMNS))
+            for index, cell in enumerate(cells):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise ImportFileError(_l("Row %(row)d, column %(column)s: more than %(count)d characters, more "
+                                             "than an Excel cell can hold.", row=record[0],
+                                             column=HEADER[index] if index < len(HEADER) else
+                                             get_column_letter(index + 1), count=MAX_CELL_CHARS))
+            phone = cells[phone_index] if len(cells) > phone_index else ""
+            extra = next((get_column_letter(index + 1) for index in range(len(HEADER), len(cells))
+                          if cells[index].strip()), None)
+            yield record[0], cells, phone.isascii() and phone.isdigit(), extra
+    except csv.Error as exc:
+        raise ImportFileError(
+            _l("Row %(row)d cannot be read as CSV (%(reason)s).", row=record[0] + 1, reason=str(exc))
+        ) from None
 
-    class RowParser(WorkSheetParser):
-        """openpyxl's sheet parser reduced to rows; a finished row is removed from the tree."""
 
-        def parse(self):
-            sheet_data = None
-            for event, element in iterparse(self.source, events=("start", "end")):
-                if event == "start":
-                    if element.tag == DATA_TAG:
-                        sheet_data = element
-                elif element.tag == ROW_TAG:
-                    row = self.parse_row(element)
-                    self.row_dimensions.clear()
-                    if sheet_data is not None:
-                        sheet_data.clear()
-                    yield row
-
-    # data_only: a formula gives the value Excel last calculated, not its text.
-    reader = ExcelReader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
-    strings = _DiskStrings()
-
-    def close() -> None:
-        reader.archive.close()
-        strings.close()
-
+def _xlsx_cells(content: bytes) -> Iterator[_RawRow]:
     try:
-        reader.read_manifest()
-        part = reader.package.find(SHARED_STRINGS)
-        if part is not None:
-            string_tag = f"{{{SHEET_MAIN_NS}}}si"
-            with reader.archive.open(part.PartName[1:]) as source:
-                root = None
-                for event, element in iterparse(source, events=("start", "end")):
-                    if root is None:
-                        root = element  # <sst>, the first start event
-                    elif event == "end" and element.tag == string_tag:
-                        # As openpyxl's read_string_table; then the entry is dropped from the tree.
-                        strings.append(Text.from_tree(element).content.replace("x005F_", ""))
-                        root.clear()
-        reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)  # date formats: which numbers are dates
-        sheet_paths = [
-            rel.target
-            for _, rel in reader.parser.find_sheets()
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-        ]
-    except BaseException:
-        close()
-        raise
-    if not sheet_paths:
-        close()
-        raise ImportFileError(_l("The workbook has no worksheet."))
-    workbook = reader.wb
-
-    def rows() -> Iterator[Sequence[object]]:
-        with reader.archive.open(sheet_paths[0]) as source:
-            parser = RowParser(
-                source,
-                strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            expected = 1
-            for number, cells in parser.parse():
-                while expected < number:  # a row Excel did not write: empty
-                    expected += 1
-                    yield ()
-                if number < expected:  # a row number repeated or going backwards: not from Excel
-                    raise ValueError("rows out of order")
-                expected += 1
-                values: list[object] = [None] * max((cell["column"] for cell in cells), default=0)
-                for cell in cells:
-                    values[cell["column"] - 1] = cell["value"]
-                yield values
-
-    return rows(), close
-
-
-def _open_xlsx_public(path: Path) -> tuple[Iterator[Sequence[object]], Callable[[], None]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    if not workbook.worksheets:
-        workbook.close()
-        raise ImportFileError(_l("The workbook has no worksheet."))
-    sheet = workbook.worksheets[0]
-    # The dimension recorded in the file may be wrong (files written by other programs); without it
-    # openpyxl returns each row as long as its last cell instead of cutting rows to the recorded width.
-    sheet.reset_dimensions()
-    return sheet.iter_rows(values_only=True), workbook.close
-
-
-def _xlsx_cells(path: Path) -> Iterator[tuple[list[str], bool]]:
-    from xml.etree.ElementTree import ParseError
-
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    unreadable = (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, OSError, ValueError, TypeError)
-    try:
-        rows, close = _open_xlsx(path)
-    except unreadable:
+        workbook = Workbook(open_office(content), max_rows=MAX_ROWS)
+    except (UnsafeFile, SheetError) as error:
+        raise ImportFileError(error.args[0]) from None
+    except UploadError:
         raise ImportFileError(_l("The file is not a readable .xlsx workbook.")) from None
-    phone_index = HEADER.index(PHONE)
-    try:
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                break
-            except unreadable:
-                raise ImportFileError(_l("The .xlsx workbook is damaged and cannot be read to the end.")) from None
-            phone = values[phone_index] if len(values) > phone_index else None
-            is_number = isinstance(phone, int | float) and not isinstance(phone, bool)
-            yield [_text(value) for value in values], is_number
-    finally:
-        if hasattr(rows, "close"):
-            rows.close()  # a generator: leaves its ``with`` for the sheet before the archive closes
-        close()
+    phone_column = HEADER.index(PHONE) + 1
+    rows = workbook.rows()
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            break
+        except (UnsafeFile, SheetError) as error:
+            raise ImportFileError(error.args[0]) from None
+        except UploadError:
+            raise ImportFileError(_l("The .xlsx workbook is damaged and cannot be read to the end.")) from None
+        width = max(cells, default=0) if number == 1 else len(HEADER)  # the header row in full, for its check
+        texts = [_text(cells.get(column)) for column in range(1, width + 1)]
+        extra = next((get_column_letter(column) for column in sorted(cells)
+                      if column > len(HEADER) and _text(cells[column]).strip()), None)
+        phone = cells.get(phone_column)
+        yield number, texts, isinstance(phone, int | float) and not isinstance(phone, bool), extra
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Stream the ledger at ``path`` (.csv or .xlsx): ``(row_number, {header: text})`` per non-empty row.
+def read_rows(source: Path | LedgerFile) -> Iterator[tuple[int, dict[str, str]]]:
+    """Stream the ledger (a ``LedgerFile``, or a path read into one): ``(row_number, {header: text})`` per
+    non-empty row.
 
-    The header row (row 1) is checked first; ImportFileError for an unreadable file, an unknown encoding or
-    a wrong header. Cell texts are as in the file (not stripped), except for the 電話番号 fix described in the
-    module docstring. A non-empty cell right of the header puts its column letter under ``EXTRA_CELLS``
-    (in a CSV file this usually means a comma inside an unquoted value).
+    The header row (row 1) is checked first; ImportFileError for an unreadable file, an unknown encoding, a
+    wrong header or a file passing a limit (see the module docstring). Cell texts are as in the file (not
+    stripped), except for the 電話番号 fix described in the module docstring. A non-empty cell right of the
+    header puts its column letter under ``EXTRA_CELLS`` (in a CSV file this usually means a comma inside an
+    unquoted value).
 
     This is a generator: every ImportFileError (including a missing file) is raised while iterating, so one
-    ``try`` around the consumer (``validate``) catches them all. A CSV file is read twice (once to detect its
-    encoding, in chunks), an .xlsx file once; neither is held in memory.
+    ``try`` around the consumer (``validate``) catches them all.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFileError(_l("The file does not exist."))
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        cells = _csv_cells(path)
-    elif suffix == ".xlsx":
-        cells = _xlsx_cells(path)
-    elif suffix == ".xls":
+    ledger = source if isinstance(source, LedgerFile) else LedgerFile.from_path(source)
+    try:
+        check_size(len(ledger.content))
+    except UploadError as error:
+        raise ImportFileError(error.args[0]) from None
+    if ledger.suffix == ".csv":
+        cells = _csv_cells(ledger.content)
+    elif ledger.suffix == ".xlsx":
+        cells = _xlsx_cells(ledger.content)
+    elif ledger.suffix == ".xls":
         raise ImportFileError(_l("Old .xls workbooks cannot be read; save the file as .xlsx or CSV in Excel."))
     else:
         raise ImportFileError(_l("Only .csv and .xlsx files can be imported."))
@@ -503,12 +407,15 @@ def split_categories(text: str, allowed: dict[str, str]) -> tuple[list[str], lis
     separators = parts[1::2]
     found: list[str] = []
     unknown: list[str] = []
+    # No configured name spans more words than the longest one has, so no longer run is tried: the work stays
+    # proportional to the cell's length.
+    span = max((len(_CATEGORY_SEPARATORS.split(name)[0::2]) for name in allowed), default=1)
     index = 0
     while index < len(words):
         if not words[index]:
             index += 1
             continue
-        for end in range(len(words), index, -1):
+        for end in range(min(len(words), index + span), index, -1):
             candidate = "".join(
                 words[position] + (separators[position] if position < end - 1 else "") for position in range(index, end)
             ).strip()
@@ -541,6 +448,8 @@ class _Rules:
     category_names: str
     institutions: dict[str, str]
     default_institution: str | None
+    #: The one institution rows may be for (a supervisor's own), or None for any of the council's.
+    only_institution: str | None = None
 
 
 def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[LedgerRow | None, list[RowError]]:
@@ -549,8 +458,13 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
     def error(column: str, message: object) -> None:
         errors.append(RowError(number, column, message))
 
+    # A value longer than its column allows is reported and not looked at further (parsing a 30,000-character
+    # 分類 would only waste time): ``cell`` gives "" for it.
+    too_long = {column for column in HEADER
+                if len((values.get(column) or "").strip()) > MAX_LENGTHS.get(column, MAX_OTHER_LENGTH)}
+
     def cell(column: str) -> str:
-        return (values.get(column) or "").strip()
+        return "" if column in too_long else (values.get(column) or "").strip()
 
     if letter := values.get(EXTRA_CELLS):
         error(
@@ -563,17 +477,21 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
         )
 
     name = cell(NAME)
-    if not name:
+    if not name and NAME not in too_long:
         error(NAME, _l("The name is required."))
 
     kana = normalise_kana(cell(KANA))
-    if not kana:
+    if KANA in too_long:
+        pass
+    elif not kana:
         error(KANA, _l("The reading (フリガナ) is required."))
     elif not _KANA_ONLY.fullmatch(kana):
         error(KANA, _l("Use only katakana or hiragana (spaces, ー and ・ are allowed)."))
 
     intake_date = None
-    if not cell(INTAKE_DATE):
+    if INTAKE_DATE in too_long:
+        pass
+    elif not cell(INTAKE_DATE):
         error(INTAKE_DATE, _l("The intake date is required."))
     else:
         intake_date, problem = _parse_past_date(cell(INTAKE_DATE), on=rules.on)
@@ -605,23 +523,29 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
             CATEGORIES,
             _l(
                 "Unknown category: %(names)s. Known categories: %(known)s.",
-                names=", ".join(unknown),
+                names=", ".join(_shown(word) for word in unknown[:10]),
                 known=rules.category_names,
             ),
         )
 
-    if cell(INSTITUTION):
+    if INSTITUTION in too_long:
+        institution = None
+    elif cell(INSTITUTION):
         institution = rules.institutions.get(_key(cell(INSTITUTION)))
         if institution is None:
-            error(INSTITUTION, _l("Unknown institution: %(name)s.", name=_key(cell(INSTITUTION))))
+            error(INSTITUTION, _l("%(name)s is not a member institution of this council.",
+                                  name=_shown(_key(cell(INSTITUTION)))))
     else:
         institution = rules.default_institution
         if institution is None:
             error(INSTITUTION, _l("The institution is required (or give a default institution for the import)."))
+    if institution is not None and rules.only_institution is not None and institution != rules.only_institution:
+        error(INSTITUTION, _l("You may import only into your own institution (%(own)s); this row is for %(other)s.",
+                              own=rules.only_institution, other=institution))
 
-    for column, limit in MAX_LENGTHS.items():
-        if len(cell(column)) > limit:
-            error(column, _l("At most %(limit)d characters.", limit=limit))
+    for column in HEADER:
+        if column in too_long:
+            error(column, _l("At most %(limit)d characters.", limit=MAX_LENGTHS.get(column, MAX_OTHER_LENGTH)))
 
     if errors:
         return None, errors
@@ -647,6 +571,7 @@ def checked_rows(
     allowed_categories: set[str],
     institutions: set[str],
     default_institution: str | None,
+    only_institution: str | None = None,
     on: dt.date | None = None,
 ) -> Iterator[tuple[LedgerRow | None, list[RowError]]]:
     """Check each row of ``rows`` (from ``read_rows``) as it streams by: yield ``(row, [])`` for a valid row and
@@ -656,17 +581,19 @@ def checked_rows(
     row, errors come in column order except that a value right of the header comes first. ``on`` is "today"
     for the not-in-the-future checks (default: today in Japan).
 
-    The import reads the file twice — once to check every row, once to write — rather than holding the rows in
-    between. ImportFileError from ``read_rows`` propagates. Raises ValueError (at the first row) if
-    ``default_institution`` is not one of ``institutions``.
+    The import reads the file again to write rather than holding the rows in between. ImportFileError from
+    ``read_rows`` propagates. Raises ValueError (at the first row) if ``default_institution`` or
+    ``only_institution`` is not one of ``institutions``.
 
     Rules: 氏名 required; フリガナ required, kana only (stored as katakana); 生年月日 optional, 西暦 or 和暦, not
     in the future nor after 受付日; 性別 女/女性/F/female, 男/男性/M/male, その他/other, 不明/unknown or
     empty (unknown); 電話番号 optional, 10 or 11 digits starting with 0 (full-width digits, hyphens, spaces,
     parentheses and +81 accepted); 分類 optional, each in ``allowed_categories``; 担当機関 one of
-    ``institutions``, or empty with ``default_institution``; 受付日 required, not in the future; 氏名, フリガナ and
-    住所 no longer than on the intake form (``MAX_LENGTHS``). Names, addresses and summaries are kept as typed
-    (only surrounding spaces removed; no NFKC, which would change some kanji variants used in names).
+    ``institutions``, or empty with ``default_institution``, and ``only_institution`` when given (a supervisor
+    imports into their own institution only); 受付日 required, not in the future; 氏名, フリガナ, 住所 and 相談内容 no
+    longer than on the intake form (``MAX_LENGTHS``), every other column at most ``MAX_OTHER_LENGTH``. Names,
+    addresses and summaries are kept as typed (only surrounding spaces removed; no NFKC, which would change
+    some kanji variants used in names).
     """
     known_institutions = {_key(name): name for name in institutions}
     default = None
@@ -680,7 +607,10 @@ def checked_rows(
         category_names=", ".join(sorted(allowed_categories)),
         institutions=known_institutions,
         default_institution=default,
+        only_institution=None if only_institution is None else known_institutions.get(_key(only_institution)),
     )
+    if only_institution is not None and rules.only_institution is None:
+        raise ValueError(f"institution {only_institution!r} is not one of the council's institutions")
 
     for number, values in rows:
         yield _check_row(number, values, rules)

@@ -239,13 +239,22 @@ class RecordKind(StrEnum):
     ACCOMPANY = "accompany"
     MEETING = "meeting"
     OTHER = "other"
+    #: 台帳から取込: the 相談内容 of a row of the council's old ledger, dated its intake date, with no author.
+    #: Only the import gives it; nobody chooses it for a record they write.
+    LEDGER = "ledger"
 
     @property
     def label(self):
         """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
         return {RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
                     RecordKind.OFFICE: _l("Office visit"), RecordKind.ACCOMPANY: _l("Accompanying"),
-                    RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other")}[self]
+                    RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other"),
+                    RecordKind.LEDGER: _l("Imported from the ledger")}[self]
+
+    @classmethod
+    def written(cls) -> list[RecordKind]:
+        """The kinds a user may choose for a record they write (every kind but the ledger's)."""
+        return [kind for kind in cls if kind != cls.LEDGER]
 
 
 class SupportRecord(Base):

@@ -82,6 +82,12 @@ def _add_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kin
     return row
 
 
+def _refuse_ledger_kind(kind: str) -> None:
+    """「台帳から取込」 says the record came from the old ledger, with no author: nobody writes one by hand."""
+    if kind == RecordKind.LEDGER:
+        raise CaseError(_("Only the ledger import writes records of this kind. Choose the kind of contact."))
+
+
 def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime, kind: str, body: str) -> SupportRecord:
     """Add a support record to an authorised case. Commits.
 
@@ -90,6 +96,7 @@ def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime,
     if not body.strip():
         raise CaseError(_("Write what happened."))
     check_not_future(occurred_at)
+    _refuse_ledger_kind(kind)
     row = _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body)
     record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
     db.session.commit()
@@ -111,6 +118,8 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
     if not body.strip():
         raise CaseError(_("Write what happened."))
     check_not_future(occurred_at)
+    if kind != row.kind:
+        _refuse_ledger_kind(kind)
     db.session.add(SupportRecordRevision(record_id=row.id, case_id=case.id, revision=row.version,
                                          occurred_at=row.occurred_at, kind=row.kind, body_enc=row.body_enc,
                                          replaced_by=actor.id, replaced_at=utcnow()))

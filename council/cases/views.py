@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -25,7 +24,7 @@ from council.cases.forms import (
     SearchForm,
     StatusForm,
 )
-from council.cases.models import Case, SupportRecord
+from council.cases.models import Case, RecordKind, SupportRecord
 from council.core import clock
 from council.database import db
 from council.security.forms import ConfirmForm
@@ -171,7 +170,7 @@ def record_edit(case_id: int, record_id: int):
     row = db.session.get(SupportRecord, record_id)
     if row is None or row.case_id != case.id:
         abort(404)
-    form = RecordForm()
+    form = _record_form(row)
     current_text = None
     if form.validate_on_submit():
         try:
@@ -188,10 +187,18 @@ def record_edit(case_id: int, record_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
         text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
-        form = RecordForm(formdata=None, occurred_at=clock.in_japan(row.occurred_at).replace(tzinfo=None),
-                          kind=row.kind, body=text, version=row.version)
+        form = _record_form(row, formdata=None, occurred_at=clock.in_japan(row.occurred_at).replace(tzinfo=None),
+                            kind=row.kind, body=text, version=row.version)
     return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), \
         (409 if current_text is not None else 200)
+
+
+def _record_form(row: SupportRecord, **values) -> RecordForm:
+    """The edit form; a record imported from the ledger keeps its kind unless the editor picks another."""
+    form = RecordForm(**values)
+    if row.kind == RecordKind.LEDGER:
+        form.kind.choices = [(RecordKind.LEDGER.value, RecordKind.LEDGER.label), *form.kind.choices]
+    return form
 
 
 def record_history(case_id: int, record_id: int):
@@ -247,34 +254,37 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def ledger_import():
-    from council.cases.importer import LedgerInvalid, import_ledger
-    from council.cases.ledger_import import ImportFileError
+    from council.access.policy import import_scope
+    from council.cases.importer import LedgerInvalid, import_ledger, importable_institutions
+    from council.cases.ledger_import import ImportFileError, LedgerFile
+    from council.core.files import UploadError, read_upload
 
     form = ImportForm()
-    own = current_user.institution.name
-    form.institution.choices = [(own, own), ("", _("None: every row names its institution"))]
+    shared = import_scope(current_user) is None  # the coordinator imports the council's shared ledger
+    names = [(name, name) for name in importable_institutions(current_user)]
+    none = ("", _("None: every row names its institution"))
+    form.institution.choices = [none, *names] if shared else [*names, none]
     errors, status = [], 200
     if form.validate_on_submit():
         upload = form.ledger.data
         suffix = Path(upload.filename or "").suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             flash(_("Upload an .xlsx or .csv file."), "error")
-            return render_template("cases/import.html", form=form, errors=[]), 400
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"ledger{suffix}"  # the server names the file; the user's name is not used
-            upload.save(path)
-            try:
-                result = import_ledger(path, council=current_user.institution.council,
-                                       actor=current_user._get_current_object(),
-                                       default_institution=form.institution.data or None,
-                                       allow_duplicates=form.allow_duplicates.data, only_institution=own)
-            except LedgerInvalid as invalid:
-                errors, status = invalid.errors, 400
-            except (ImportFileError, ValueError) as error:
-                flash(_("The file could not be read: %(error)s", error=str(error)), "error")
-                status = 400
-            else:
-                flash(_("%(n)d cases were imported (%(first)s … %(last)s).", n=result.imported,
-                        first=result.first_number, last=result.last_number), "info")
-                return redirect(url_for("cases.list"))
-    return render_template("cases/import.html", form=form, errors=errors), status
+            return render_template("cases/import.html", form=form, errors=[], shared=shared), 400
+        try:
+            # In memory only (the request class keeps uploads off the disk too): the ledger holds personal data.
+            ledger = LedgerFile(suffix, read_upload(upload.stream))
+            result = import_ledger(ledger, council=current_user.institution.council,
+                                   actor=current_user._get_current_object(),
+                                   default_institution=form.institution.data or None,
+                                   allow_duplicates=form.allow_duplicates.data)
+        except LedgerInvalid as invalid:
+            errors, status = invalid.errors, 400
+        except (ImportFileError, UploadError, ValueError) as error:
+            flash(_("The file could not be read: %(error)s", error=str(error)), "error")
+            status = 400
+        else:
+            flash(_("%(n)d cases were imported (%(first)s … %(last)s).", n=result.imported,
+                    first=result.first_number, last=result.last_number), "info")
+            return redirect(url_for("cases.ledger" if shared else "cases.list"))
+    return render_template("cases/import.html", form=form, errors=errors, shared=shared), status

@@ -32,6 +32,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from council.core.clock import in_japan
+from council.core.files import InMemoryRequest
 from council.core.permissions import public
 
 LANGUAGES = {"ja": "日本語", "en": "English"}
@@ -93,6 +94,7 @@ def select_locale() -> str:
 
 def init_web(app: Flask, *, cookie_name: str) -> None:
     """Install the shared request machinery on ``app``; ``cookie_name`` keeps the two apps' sessions apart."""
+    app.request_class = InMemoryRequest  # uploads never spool to a temporary file on disk
     secure = app.config.get("PREFERRED_URL_SCHEME") == "https"
     app.config.update(
         # Under HTTPS the __Host- prefix makes the browser refuse the cookie unless Secure, Path=/ and

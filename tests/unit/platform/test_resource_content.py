@@ -1,12 +1,11 @@
 """The text inside uploaded files, which the PII guard reads before a resource is shared."""
 
-import io
-import zipfile
-
 import pytest
 
+from council.core.archives import DOCX, XLSX
 from council.platform.guard import check_document
 from council.platform.resources.content import UnreadableFile, text_of
+from tests.office_files import BILLION_LAUGHS, MAIN, docx, xlsx, zip_of
 
 
 def pdf_with_text(text: str) -> bytes:
@@ -28,20 +27,6 @@ def pdf_with_text(text: str) -> bytes:
     return bytes(out)
 
 
-def office_file(parts: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, xml in parts.items():
-            archive.writestr(name, xml)
-    return buffer.getvalue()
-
-
-def docx(*paragraphs: str) -> bytes:
-    body = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in paragraphs)
-    return office_file({"[Content_Types].xml": "<Types/>", "word/document.xml": f"<w:document><w:body>{body}"
-                        "</w:body></w:document>"})
-
-
 def test_pdf_text_is_read_and_a_phone_number_in_it_is_found():
     text = text_of(pdf_with_text("Contact 090-1234-5678 or taro@example.com"), "application/pdf")
     assert {finding.kind for finding in check_document(text)} == {"phone", "email"}
@@ -49,24 +34,23 @@ def test_pdf_text_is_read_and_a_phone_number_in_it_is_found():
 
 def test_word_paragraphs_are_read_as_lines_and_entities_unescaped():
     content = docx("つながりサポーター養成講座のご案内", "参加者名簿：山田 花子様 &amp; 鈴木 一郎様")
-    text = text_of(content, "application/zip")
+    text = text_of(content, DOCX)
     assert text.splitlines()[:2] == ["つながりサポーター養成講座のご案内", "参加者名簿：山田 花子様 & 鈴木 一郎様"]
     assert "honorific_name" in {finding.kind for finding in check_document(text)}
 
 
 def test_excel_cells_stay_apart_so_numbers_are_not_glued():
-    sheet = ('<worksheet><sheetData><row><c t="s"><v>0</v></c><c t="inlineStr"><is><t>090-1111-2222</t></is></c>'
-             "</row></sheetData></worksheet>")
-    content = office_file({"xl/workbook.xml": "<workbook/>", "xl/sharedStrings.xml": "<sst><si><t>電話</t></si></sst>",
-                           "xl/worksheets/sheet1.xml": sheet})
-    text = text_of(content, "application/zip")
+    sheet = (f'<worksheet xmlns="{MAIN}"><sheetData><row><c t="s"><v>0</v></c><c t="inlineStr"><is><t>090-1111-2222'
+             "</t></is></c></row></sheetData></worksheet>")
+    content = xlsx(sheet, strings=f'<sst xmlns="{MAIN}"><si><t>電話</t></si></sst>')
+    text = text_of(content, XLSX)
     assert "090-1111-2222" in text.splitlines() and "電話" in text.splitlines()
     assert "phone" in {finding.kind for finding in check_document(text)}
 
 
 def test_an_ordinary_flyer_passes():
     content = docx("令和8年5月20日(水) 10:00〜12:00", "会場：中央公民館", "参加費無料・定員30名")
-    text = text_of(content, "application/zip")
+    text = text_of(content, DOCX)
     assert check_document(text) == []
 
 
@@ -74,9 +58,11 @@ def test_an_ordinary_flyer_passes():
     (b"\x89PNG\r\n\x1a\n....", "image/png"),
     (pdf_with_text(""), "application/pdf"),
     (b"%PDF-1.4 not really a pdf", "application/pdf"),
-    (office_file({"notes.txt": "anything"}), "application/zip"),
-    (b"PK\x03\x04 broken", "application/zip"),
-], ids=["image", "scanned-pdf", "broken-pdf", "other-zip", "broken-zip"])
+    (zip_of({"notes.txt": "anything"}), DOCX),
+    (b"PK\x03\x04 broken", DOCX),
+    (xlsx("<worksheet/>", strings=BILLION_LAUGHS), XLSX),
+    (docx("x" * 1_100_000), DOCX),
+], ids=["image", "scanned-pdf", "broken-pdf", "other-zip", "broken-zip", "entities", "too-much-text"])
 def test_files_whose_text_cannot_be_read_are_refused(content, content_type):
     with pytest.raises(UnreadableFile):
         text_of(content, content_type)
