@@ -18,7 +18,8 @@ class TokenRedactingHandler(WSGIRequestHandler):
     """
 
     def log_request(self, code="-", size="-"):
-        self.requestline = redact(self.requestline)
+        # Werkzeug logs the path (falling back to the request line); the app has read the environ already.
+        self.path, self.requestline = redact(self.path), redact(self.requestline)
         super().log_request(code, size)
 
 
