@@ -7,7 +7,6 @@ event (with the access basis) in the same transaction, then commit.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -36,6 +35,7 @@ from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
+from council.core.japanese import katakana_reading
 from council.database import db
 
 #: Years a closed case is kept before its data key is destroyed (configurable per deployment).
@@ -90,12 +90,6 @@ class CaseView:
 # -- writing persons --------------------------------------------------------------------------------
 
 
-def as_katakana(kana: str) -> str:
-    """フリガナ is kept in full-width katakana, however it was typed (hiragana, half-width)."""
-    text = unicodedata.normalize("NFKC", kana or "").strip()
-    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
-
-
 def store_person(case: Case, person: Person, data: PersonInput) -> None:
     """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction)."""
     cipher = vault().cipher(case)
@@ -104,7 +98,7 @@ def store_person(case: Case, person: Person, data: PersonInput) -> None:
         return cipher.encrypt(value or None, table="person", column=column, row_id=person.id)
 
     birth_iso = data.birth_date.isoformat() if data.birth_date else ""
-    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", as_katakana(data.kana))
+    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", katakana_reading(data.kana))
     person.birth_date_enc, person.sex_enc = seal("birth_date", birth_iso), seal("sex", data.sex)
     person.address_enc, person.phone_enc = seal("address", data.address), seal("phone", data.phone)
     person.notes_enc, person.relationship_enc = seal("notes", data.notes), seal("relationship", data.relationship)
