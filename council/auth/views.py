@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from council.access.permissions import Role, has_permission
+from council.access.permissions import Role
 from council.access.policy import list_reach
 from council.auth import services
 from council.auth.forms import FirstAdminForm, PledgeForm
@@ -20,8 +20,7 @@ def home():
     role = Role(current_user.role)
     return render_template("auth/home.html", role=role, institution=current_user.institution,
                            reach=list_reach(current_user), ledger_reach=list_reach(current_user, ledger=True),
-                           last_pledge=services.last_pledge(current_user),
-                           can=lambda permission: has_permission(current_user, permission))
+                           last_pledge=services.last_pledge(current_user))
 
 
 def pledge():
