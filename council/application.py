@@ -15,7 +15,7 @@ from council.core import migrate
 from council.core.db import make_engine
 from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import init_web
-from council.database import Base, db
+from council.database import Base, db, register_all
 from council.security import sealing
 from council.security.views import install_login, make_account_blueprint
 
@@ -27,6 +27,7 @@ def build_app(test_config: dict | None = None) -> Flask:
                 static_folder=str(PACKAGE / "core" / "static"))
     config.load(app, test_config)
     config.validate(app.config)
+    register_all()  # every table on the metadata before the start-up checks use it
     db.init_app(app, app.config["DATABASE_URL"])
     _prepare_database(app)
     init_web(app, cookie_name="council")
