@@ -70,11 +70,10 @@ def init_command(quiet: bool):
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve_command(host: str, port: int):
     """Serve both apps for local use (platform under /platform)."""
-    from werkzeug.serving import run_simple
-
     from council.application import serve_both
     from council.auth.services import admin_exists, issue_first_admin_link
     from council.core.links import external_link
+    from council.core.serving import serve
     from council.database import db
     from council.platform.config import PlatformConfigError
 
@@ -90,7 +89,7 @@ def serve_command(host: str, port: int):
     db.remove()  # end the check's transaction: on SQLite it holds the write lock while it is open
     click.echo(f"Council:  {address}/")
     click.echo(f"Platform: {address}/platform/")
-    run_simple(host, port, both, use_reloader=False, threaded=True)
+    serve(both, host=host, port=port)
 
 
 @cli.command("first-admin-link")

@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from council.audit.events import AuditTag, record
 from council.audit.models import AuditEvent
 from council.core.clock import day_bounds
+from council.core.web import page_offset
 from council.database import db
 from council.security import auditchain
 from council.security.auditchain import Outcome, Verification
 
 PAGE_SIZE = 100
 #: No chain is longer than this many pages (a 64-bit sequence).
-LAST_PAGE = (2**63 - 1) // PAGE_SIZE
 
 
 @dataclass
@@ -44,8 +44,7 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
         query = query.where(AuditEvent.occurred_at >= day_bounds(log_filter.since)[0])
     if log_filter.until:
         query = query.where(AuditEvent.occurred_at < day_bounds(log_filter.until)[1])
-    # Past the last page there is nothing; the bound keeps the offset within what the database accepts.
-    offset = (min(max(log_filter.page, 1), LAST_PAGE) - 1) * PAGE_SIZE
+    offset = page_offset(log_filter.page, PAGE_SIZE)
     rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 

@@ -36,6 +36,7 @@ from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
 from council.core.japanese import katakana_reading
+from council.core.web import page_offset
 from council.database import db
 
 #: Years a closed case is kept before its data key is destroyed (configurable per deployment).
@@ -264,7 +265,7 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
         query = query.where(Case.last_contact_date <= cutoff)
     if case_filter.category:
         query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
-    offset = (max(case_filter.page, 1) - 1) * PAGE_SIZE
+    offset = page_offset(case_filter.page, PAGE_SIZE)
     rows = list(db.session.scalars(query.order_by(Case.intake_date.desc(), Case.id.desc())
                                    .options(selectinload(Case.persons), selectinload(Case.category_rows),
                                             selectinload(Case.assignments))

@@ -26,6 +26,7 @@ from council.cases.forms import (
 )
 from council.cases.models import Case, RecordKind, SupportRecord
 from council.core import clock
+from council.core.web import query_int
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -51,7 +52,7 @@ def _filters(form: ListFilterForm) -> services.CaseFilter:
     return services.CaseFilter(status=form.status.data or "", category=form.category.data or "",
                                risk=form.risk.data or "", review_overdue=bool(form.overdue.data),
                                min_days_since_contact=int(form.days.data) if form.days.data else None,
-                               page=request.args.get("page", 1, type=int))
+                               page=request.args.get("page", 1, type=query_int))
 
 
 def case_list():
@@ -189,8 +190,8 @@ def record_edit(case_id: int, record_id: int):
         text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
         form = _record_form(row, formdata=None, occurred_at=clock.in_japan(row.occurred_at).replace(tzinfo=None),
                             kind=row.kind, body=text, version=row.version)
-    return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), \
-        (409 if current_text is not None else 200)
+    status = 409 if current_text is not None else 400 if form.errors or form.form_errors else 200
+    return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), status
 
 
 def _record_form(row: SupportRecord, **values) -> RecordForm:

@@ -156,6 +156,11 @@ def query_int(value: str) -> int:
     return number
 
 
+def page_offset(page: int, page_size: int) -> int:
+    """The row offset of ``page`` (1-based); past the last page a database could count, the last one."""
+    return (min(max(page, 1), BIGINT_MAX // page_size) - 1) * page_size
+
+
 def _start_request():
     """Give the request its id and CSP nonce, once; error pages call it too, in case no hook ran before them."""
     if "request_id" not in g:

@@ -101,9 +101,10 @@ def demo_command():
 def serve_command(host: str, port: int):
     """Serve the platform alone (development). In production: gunicorn 'council.platform:create_app()'."""
     from flask import current_app
-    from werkzeug.serving import run_simple
 
-    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+    from council.core.serving import serve
+
+    serve(current_app._get_current_object(), host=host, port=port)
 
 
 @platform_group.command("check-text")

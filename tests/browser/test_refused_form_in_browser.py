@@ -112,6 +112,7 @@ def test_intake_with_missing_fields_lists_them_and_keeps_what_was_typed(page, li
     assert _in_viewport(page, "#intake-form-errors")
     expect(summary.locator('a[href="#name"]')).to_have_count(1)
     expect(summary.locator('a[href="#kana"]')).to_have_count(1)
+    expect(summary.locator('a[href="#referral_source"]')).to_have_count(1)
     expect(page.locator("[name=address]")).to_have_value("みどり市緑町4-5-6")
     expect(page.locator("[name=phone]")).to_have_value("090-0000-2222")
     expect(page.locator("[name=summary]")).to_have_value("民生委員から、最近姿を見ないとの連絡。")
@@ -124,6 +125,9 @@ def test_intake_with_missing_fields_lists_them_and_keeps_what_was_typed(page, li
     summary.locator('a[href="#name"]').click()
     assert _focused_id(page) == "name"
     page.keyboard.type("長井 花子")
+    summary.locator('a[href="#referral_source"]').click()
+    assert _focused_id(page) == "referral_source"
+    page.select_option("[name=referral_source]", "welfare_commissioner")
     response = submit(page)
     assert response.status == 200
     expect(page.locator("[data-testid=person-name]")).to_have_text("長井 花子")

@@ -131,7 +131,7 @@ def test_each_summary_becomes_a_ledger_record_dated_the_intake_date_by_nobody(ap
     import datetime as dt
 
     from council.cases.models import SupportRecord
-    from council.core.clock import in_japan
+    from council.core.clock import japan_date
 
     institution = make_institution("みどり市社会福祉協議会")
     login(make_user("supervisor", institution=institution))
@@ -141,7 +141,8 @@ def test_each_summary_becomes_a_ledger_record_dated_the_intake_date_by_nobody(ap
         records = db.session.scalars(select(SupportRecord).order_by(SupportRecord.id)).all()
         case_id = db.session.scalar(select(Case.id).where(Case.number == "2026-0001"))
     assert [(r.kind, r.author_id) for r in records] == [("ledger", None), ("ledger", None)]
-    assert [in_japan(r.occurred_at).date() for r in records] == [dt.date(2026, 4, 1), dt.date(2026, 4, 2)]
+    assert [japan_date(r.occurred_at) for r in records] == [dt.date(2026, 4, 1),
+                                                                                  dt.date(2026, 4, 2)]
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "2026-04-01</strong> · 台帳から取込" in page and "生活費の相談" in page
     assert "· 来所 ·" not in page  # never an office visit by the supervisor who imported it

@@ -103,6 +103,16 @@ def test_an_oversized_number_in_a_council_url_is_not_found(client, login, make_u
         _request_id_shown(response)
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999999", str(2**63 - 1), str(2**62), "-5", "x"])
+def test_any_page_number_of_the_case_list_or_audit_log_answers_a_page(client, login, make_user, page):
+    """A page past the end is an empty page (or the first, for what is not a number), never a 500."""
+    login(make_user("supervisor"))
+    assert client.get(f"/cases/?page={page}").status_code == 200
+    client.post("/logout")
+    login(make_user("auditor"))
+    assert client.get(f"/audit/?page={page}").status_code == 200
+
+
 @pytest.mark.parametrize("number", ["99999999999999999999999", str(2**63), "9" * 5000])
 def test_an_oversized_number_in_a_platform_url_is_not_found(platform_app, platform_login, make_platform_user,
                                                              number):

@@ -22,7 +22,13 @@ from tests.conftest import db_get, fresh
 
 INTAKE = {"name": "佐藤 花子", "kana": "さとう はなこ", "birth_date": "昭和50年6月1日", "sex": "female",
           "address": "みどり市緑町4-5-6", "phone": "080-9876-5432", "categories": ["単身高齢"], "risk": "high",
-          "summary": "民生委員から、最近姿を見ないとの連絡。"}
+          "summary": "民生委員から、最近姿を見ないとの連絡。", "referral_source": "welfare_commissioner",
+          "summary_kind": "phone"}
+
+
+def intake(**fields) -> dict:
+    """The intake form as typed now: the consultation took place this minute, Japan time."""
+    return {**INTAKE, "summary_at": clock.japan_now().strftime("%Y-%m-%dT%H:%M"), **fields}
 CONSENT = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
            "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
 
@@ -38,7 +44,7 @@ def days_shown(page: str) -> list[str]:
 
 
 def open_case(client, **fields) -> int:
-    response = client.post("/cases/new", data={**INTAKE, **fields})
+    response = client.post("/cases/new", data=intake(**fields))
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -62,7 +68,7 @@ def test_an_intake_of_today_in_japan_is_accepted_and_its_record_is_not_in_the_fu
 def test_an_intake_dated_tomorrow_in_japan_is_refused(app, client, login, make_user, japan_today):
     login(make_user("caseworker"))
     tomorrow = (japan_today + dt.timedelta(days=1)).isoformat()
-    response = client.post("/cases/new", data={**INTAKE, "intake_date": tomorrow})
+    response = client.post("/cases/new", data=intake(intake_date=tomorrow))
     page = response.get_data(as_text=True)
     assert response.status_code != 302 and "受付日に未来の日付は指定できません" in page
     assert "民生委員から、最近姿を見ないとの連絡。" in page  # what was typed is kept
@@ -113,7 +119,7 @@ def test_days_since_contact_count_japan_days(app, client, login, make_user, japa
     worker = make_user("caseworker")
     login(worker)
     yesterday = japan_today - dt.timedelta(days=1)
-    case_id = open_case(client, intake_date=yesterday.isoformat())
+    case_id = open_case(client, intake_date=yesterday.isoformat(), summary_at=f"{yesterday.isoformat()}T10:00")
     assert days_shown(client.get(f"/cases/{case_id}").get_data(as_text=True)) == ["1"]
     assert days_shown(client.get("/cases/").get_data(as_text=True)) == ["1"]
     number = fresh(app, Case, case_id).number

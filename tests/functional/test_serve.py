@@ -30,6 +30,10 @@ def test_serve_on_a_fresh_instance_prints_a_working_setup_link_and_serves_both_a
         platform = fetch(server.base + "/platform/")
         assert platform.status == 200 and "官民連携プラットフォーム" in platform.text
         assert f"Council:  {server.base}/" in output and f"Platform: {server.base}/platform/" in output
+        # The request log names the setup page but never its token (a one-time credential).
+        token = links[0].rsplit("/", 1)[1]
+        request_log = server.stderr.read_text()
+        assert "GET /setup/first/… HTTP" in request_log and token not in request_log
 
 
 def test_serve_with_an_administrator_prints_no_link_and_serves(instance):
