@@ -12,6 +12,7 @@ from council.auth import services
 from council.auth.forms import FirstAdminForm, PledgeForm
 from council.auth.pledge import CURRENT_VERSION, text_for
 from council.database import db
+from council.inbox.registry import items_for
 from council.security import totp
 from council.security.signin import SetupError
 
@@ -20,7 +21,7 @@ def home():
     role = Role(current_user.role)
     return render_template("auth/home.html", role=role, institution=current_user.institution,
                            reach=list_reach(current_user), ledger_reach=list_reach(current_user, ledger=True),
-                           last_pledge=services.last_pledge(current_user))
+                           last_pledge=services.last_pledge(current_user), inbox=items_for(current_user))
 
 
 def pledge():

@@ -3,8 +3,10 @@
 from flask import Blueprint
 
 from council.access.permissions import Permission
-from council.cases import document_views, person_views, views
+from council.cases import attention, document_views, person_views, views
+from council.cases.panels import case_panel
 from council.core.permissions import route
+from council.inbox.registry import inbox_provider
 
 bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/cases")
 
@@ -71,3 +73,8 @@ route(bp, "/<int:case_id>/persons/<int:person_id>/edit", person_views.person_edi
 route(bp, "/<int:case_id>/persons/<int:person_id>/remove", person_views.person_remove,
       permission=Permission.CASES_WORK, endpoint="person_remove", methods=BOTH)
 route(bp, "/<int:case_id>/print", views.case_print, permission=Permission.CASES_WORK, endpoint="print")
+
+# What the case page and the home page show of this feature beyond its own pages.
+case_panel(bp, name="attachments", order=50, build=document_views.attachments_panel)
+inbox_provider(bp, name="cases.attention", order=10, permission=Permission.CASES_WORK,
+               provide=attention.attention_items)

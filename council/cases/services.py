@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -238,6 +238,8 @@ class CaseFilter:
     risk: str = ""
     review_overdue: bool = False
     min_days_since_contact: int | None = None
+    #: Leave out closed cases.
+    open_only: bool = False
     page: int = 1
 
 
@@ -253,18 +255,7 @@ class ListedCase:
 
 def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) -> tuple[list[ListedCase], bool]:
     """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed."""
-    query = select(Case).where(ledger_cases(actor) if ledger else visible_cases(actor), Case.purged_at.is_(None))
-    if case_filter.status:
-        query = query.where(Case.status == case_filter.status)
-    if case_filter.risk:
-        query = query.where(Case.risk == case_filter.risk)
-    if case_filter.review_overdue:
-        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
-    if case_filter.min_days_since_contact is not None:
-        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
-        query = query.where(Case.last_contact_date <= cutoff)
-    if case_filter.category:
-        query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    query = _filtered(select(Case), actor=actor, case_filter=case_filter, ledger=ledger)
     offset = page_offset(case_filter.page, PAGE_SIZE)
     rows = list(db.session.scalars(query.order_by(Case.intake_date.desc(), Case.id.desc())
                                    .options(selectinload(Case.persons), selectinload(Case.category_rows),
@@ -276,6 +267,31 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
            reason=",".join(c.number for c in page) or "none")
     db.session.commit()
     return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more
+
+
+def count_cases(*, actor: User, case_filter: CaseFilter) -> int:
+    """How many cases ``actor``'s list shows with ``case_filter`` (all pages). Reads no content and shows no case,
+    so nothing is audited: the list it links to records what it shows."""
+    return db.session.scalar(_filtered(select(func.count(Case.id)), actor=actor, case_filter=case_filter))
+
+
+def _filtered(query, *, actor: User, case_filter: CaseFilter, ledger: bool = False):
+    """``query`` limited to the cases ``actor`` may list and ``case_filter`` keeps: one rule for lists and counts."""
+    query = query.where(ledger_cases(actor) if ledger else visible_cases(actor), Case.purged_at.is_(None))
+    if case_filter.status:
+        query = query.where(Case.status == case_filter.status)
+    if case_filter.open_only:
+        query = query.where(Case.status != CaseStatus.CLOSED)
+    if case_filter.risk:
+        query = query.where(Case.risk == case_filter.risk)
+    if case_filter.review_overdue:
+        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
+    if case_filter.min_days_since_contact is not None:
+        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
+        query = query.where(Case.last_contact_date <= cutoff)
+    if case_filter.category:
+        query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    return query
 
 
 def subject_name(case: Case) -> str:
