@@ -7,11 +7,10 @@ event (with the access basis) in the same transaction, then commit.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -36,6 +35,7 @@ from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
+from council.core.japanese import katakana_reading
 from council.core.web import page_offset
 from council.database import db
 
@@ -91,12 +91,6 @@ class CaseView:
 # -- writing persons --------------------------------------------------------------------------------
 
 
-def as_katakana(kana: str) -> str:
-    """フリガナ is kept in full-width katakana, however it was typed (hiragana, half-width)."""
-    text = unicodedata.normalize("NFKC", kana or "").strip()
-    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
-
-
 def store_person(case: Case, person: Person, data: PersonInput) -> None:
     """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction)."""
     cipher = vault().cipher(case)
@@ -105,7 +99,7 @@ def store_person(case: Case, person: Person, data: PersonInput) -> None:
         return cipher.encrypt(value or None, table="person", column=column, row_id=person.id)
 
     birth_iso = data.birth_date.isoformat() if data.birth_date else ""
-    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", as_katakana(data.kana))
+    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", katakana_reading(data.kana))
     person.birth_date_enc, person.sex_enc = seal("birth_date", birth_iso), seal("sex", data.sex)
     person.address_enc, person.phone_enc = seal("address", data.address), seal("phone", data.phone)
     person.notes_enc, person.relationship_enc = seal("notes", data.notes), seal("relationship", data.relationship)
@@ -244,6 +238,8 @@ class CaseFilter:
     risk: str = ""
     review_overdue: bool = False
     min_days_since_contact: int | None = None
+    #: Leave out closed cases.
+    open_only: bool = False
     page: int = 1
 
 
@@ -259,18 +255,7 @@ class ListedCase:
 
 def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) -> tuple[list[ListedCase], bool]:
     """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed."""
-    query = select(Case).where(ledger_cases(actor) if ledger else visible_cases(actor), Case.purged_at.is_(None))
-    if case_filter.status:
-        query = query.where(Case.status == case_filter.status)
-    if case_filter.risk:
-        query = query.where(Case.risk == case_filter.risk)
-    if case_filter.review_overdue:
-        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
-    if case_filter.min_days_since_contact is not None:
-        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
-        query = query.where(Case.last_contact_date <= cutoff)
-    if case_filter.category:
-        query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    query = _filtered(select(Case), actor=actor, case_filter=case_filter, ledger=ledger)
     offset = page_offset(case_filter.page, PAGE_SIZE)
     rows = list(db.session.scalars(query.order_by(Case.intake_date.desc(), Case.id.desc())
                                    .options(selectinload(Case.persons), selectinload(Case.category_rows),
@@ -282,6 +267,31 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
            reason=",".join(c.number for c in page) or "none")
     db.session.commit()
     return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more
+
+
+def count_cases(*, actor: User, case_filter: CaseFilter) -> int:
+    """How many cases ``actor``'s list shows with ``case_filter`` (all pages). Reads no content and shows no case,
+    so nothing is audited: the list it links to records what it shows."""
+    return db.session.scalar(_filtered(select(func.count(Case.id)), actor=actor, case_filter=case_filter))
+
+
+def _filtered(query, *, actor: User, case_filter: CaseFilter, ledger: bool = False):
+    """``query`` limited to the cases ``actor`` may list and ``case_filter`` keeps: one rule for lists and counts."""
+    query = query.where(ledger_cases(actor) if ledger else visible_cases(actor), Case.purged_at.is_(None))
+    if case_filter.status:
+        query = query.where(Case.status == case_filter.status)
+    if case_filter.open_only:
+        query = query.where(Case.status != CaseStatus.CLOSED)
+    if case_filter.risk:
+        query = query.where(Case.risk == case_filter.risk)
+    if case_filter.review_overdue:
+        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
+    if case_filter.min_days_since_contact is not None:
+        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
+        query = query.where(Case.last_contact_date <= cutoff)
+    if case_filter.category:
+        query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    return query
 
 
 def subject_name(case: Case) -> str:
