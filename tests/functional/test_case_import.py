@@ -44,7 +44,7 @@ def test_cli_imports_csv_in_cp932_and_audits_each_case(app, runner, make_institu
     assert "Imported 2 case(s): 2026-0001 … 2026-0002" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.tag == "case.imported")) == 2
+            AuditEvent.tag == "case:file:imported")) == 2
 
 
 def test_cli_refuses_the_whole_file_when_one_row_is_wrong(app, runner, make_institution, tmp_path):
@@ -176,7 +176,7 @@ def test_the_coordinator_imports_the_shared_ledger_without_gaining_access(app, c
     assert response.status_code == 302 and response.headers["Location"].endswith("/cases/ledger")
     with app.app_context():
         cases = db.session.scalars(select(Case).order_by(Case.number)).all()
-        imported = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case.imported")
+        imported = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case:file:imported")
                                       .order_by(AuditEvent.seq)).all()
         assignments = db.session.scalar(select(func.count()).select_from(CaseAssignment))
     assert [case.lead_institution_id for case in cases] == [first.id, second.id]

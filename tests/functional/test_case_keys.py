@@ -66,7 +66,7 @@ def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
         from council.audit.models import AuditEvent
 
         tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.target_id == str(case.id))).all()
-        assert "case.created" in tags and "case.purged" in tags
+        assert "case:file:created" in tags and "case:file:purged" in tags
         assert auditchain.verify(db.session, AuditEvent).intact
 
 
