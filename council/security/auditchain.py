@@ -42,8 +42,9 @@ MIXIN_V1_FIELDS = ("seq", "occurred_at", "tag", "actor_user_id", "target_type", 
 @dataclass(frozen=True)
 class LinkTable:
     """An append-only side table of (event seq, id) rows: the many things one event concerns (e.g. the cases
-    a list page showed). A format that names ``hashed_as`` hashes the event's sorted ids under that key, so
-    adding or removing a side row breaks the event's hash like altering a column would."""
+    a list page showed). A format that names ``hashed_as`` hashes the event's ids under that key (sorted and
+    joined by commas, ``canonical_ids``), so adding or removing a side row breaks the event's hash like
+    altering a column would."""
 
     model: type
     #: The side table's column holding the id (its event column is ``event_seq``).
@@ -148,7 +149,8 @@ def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[in
     head = session.execute(select(model.seq, model.hash).order_by(model.seq.desc()).limit(1)).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
     event = model(seq=seq, format_version=version, occurred_at=now, prev_hash=prev_hash, **fields)
-    values = {name: ids if links and name == links.hashed_as else getattr(event, name) for name in hashed}
+    values = {name: canonical_ids(ids) if links and name == links.hashed_as else getattr(event, name)
+              for name in hashed}
     values["occurred_at"] = now
     event.hash = event_hash(prev_hash, values)
     session.add(event)
@@ -252,8 +254,9 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
                     return Verification(checked, pending[0], "content")
                 values[layout.links_at], pending = pending[1], next(linked, None)
             elif layout.links_at is not None:
-                values[layout.links_at] = []
-            if _digest(prev_hash, dict(zip(layout.names, values, strict=True))) != row[hash_at]:
+                values[layout.links_at] = ""
+            if _digest(prev_hash, dict(zip(layout.names, values, strict=True))) != row[hash_at] \
+                    and not _matches_sorted(prev_hash, layout, values, row[hash_at]):
                 return Verification(checked, seq, "content")
             prev_hash, expected_seq, checked = row[hash_at], expected_seq + 1, checked + 1
         if progress:
@@ -264,24 +267,41 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
     return Verification(checked)
 
 
-def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple[int, list[int]]]:
-    """(event seq, sorted ids) for every event with side-table rows, in event order."""
+def _matches_sorted(prev_hash: str, layout: _Format, values: list, expected: str) -> bool:
+    """Whether the event matches once its side-table ids are put in canonical order (see _linked_ids)."""
+    if layout.links_at is None or not values[layout.links_at]:
+        return False
+    values[layout.links_at] = canonical_ids(int(i) for i in values[layout.links_at].split(","))
+    return _digest(prev_hash, dict(zip(layout.names, values, strict=True))) == expected
+
+
+def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple[int, str]]:
+    """(event seq, its ids joined by commas) for every event with side-table rows, in event order.
+
+    The database groups the rows, so Python sees one row per event rather than one per id. PostgreSQL sorts
+    each group (``ORDER BY`` in the aggregate); SQLite's group_concat follows the primary-key index it scans,
+    which is the same order, but promises none: verify() sorts a group itself before calling it altered.
+    """
     if links is None:
         return
     cursor = driver.cursor(name="audit_verify_links") if dialect == "postgresql" else driver.cursor()
-    table, column = links.model.__tablename__, links.id_column
-    cursor.execute(f'SELECT event_seq, "{column}" FROM "{table}" ORDER BY event_seq, "{column}"')  # noqa: S608
-    seq, ids = None, []
+    cursor.execute(_GROUPED_IDS[dialect].format(table=links.model.__tablename__, column=links.id_column))
     while batch := cursor.fetchmany(5000):
-        for event_seq, id_ in batch:
-            if event_seq != seq:
-                if ids:
-                    yield seq, ids
-                seq, ids = event_seq, []
-            ids.append(id_)
-    if ids:
-        yield seq, ids
+        yield from batch
     cursor.close()
+
+
+def canonical_ids(ids: Iterable[int]) -> str:
+    """How a format hashes an event's side-table ids: sorted, distinct, joined by commas ("" for none)."""
+    return ",".join(map(str, sorted(set(ids))))
+
+
+_GROUPED_IDS = {
+    "postgresql": "SELECT event_seq, string_agg(\"{column}\"::text, ',' ORDER BY \"{column}\") "
+                  "FROM \"{table}\" GROUP BY event_seq ORDER BY event_seq",
+    "sqlite": "SELECT event_seq, group_concat(\"{column}\", ',') FROM \"{table}\" "
+              "GROUP BY event_seq ORDER BY event_seq",
+}
 
 
 #: Timestamps read as text in their canonical form (what _canonical_value makes of the datetime):
