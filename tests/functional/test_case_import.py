@@ -111,6 +111,12 @@ def test_importing_the_same_ledger_twice_is_refused(app, runner, make_institutio
     again = runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name], obj=info)
     assert again.exit_code == 1 and "row 2, 氏名" in again.output and "みどり市社会福祉協議会" in again.output
     assert count_cases(app) == 2
+    with app.app_context():  # the check disclosed both cases: the auditor finds it under each of them
+        from council.audit.models import AuditEventCase
+
+        disclosed = db.session.scalars(select(AuditEventCase.case_id).join(
+            AuditEvent, AuditEvent.seq == AuditEventCase.event_seq).where(AuditEvent.tag == "case:duplicates:checked"))
+        assert sorted(disclosed) == sorted(db.session.scalars(select(Case.id)))
     forced = runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name, "--allow-duplicates"],
                            obj=info)
     assert forced.exit_code == 0 and count_cases(app) == 4
