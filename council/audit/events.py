@@ -32,7 +32,7 @@ def record(*, tag: StrEnum, actor=None, target=None, case=None, cases: Iterable 
 
     ``target`` may be a model instance (its table name and id are recorded) instead of
     ``target_type``/``target_id``. The event's case columns (id and number) are filled from ``case``, or from
-    ``target`` when it is a case or belongs to one (its ``case`` relationship). ``cases`` are the cases a
+    ``target`` when it is a case or a row that belongs to one (its ``case_id``: a record, person, consent …). ``cases`` are the cases a
     list, search or batch showed or touched: one side-table row each, found by the same per-case lookup.
     The council is taken from the actor, the target, the case or ``council_id``.
     """
@@ -75,13 +75,18 @@ def record_denial(*, actor, case_id: int, action: str) -> None:
 
 
 def _case_of(target):
-    """The case ``target`` is or belongs to, if any (by table name: the audit package does not import cases)."""
+    """The case ``target`` is, or the case a row of a case's table belongs to (its ``case_id``), if any."""
     if target is None:
         return None
     if target.__tablename__ == "case_file":
         return target
-    related = getattr(target, "case", None)
-    return related if getattr(related, "__tablename__", None) == "case_file" else None
+    case_id = getattr(target, "case_id", None)
+    if not isinstance(case_id, int):
+        return None
+    from council.cases.models import Case  # the audit package sits below cases
+
+    db.session.flush()
+    return db.session.get(Case, case_id)
 
 
 def _council_of(thing) -> int | None:
