@@ -41,7 +41,9 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
     """
     query = select(AuditEvent).where(AuditEvent.council_id == council_id)
     if log_filter.case_number:
-        query = query.where(AuditEvent.seq.in_(_case_event_seqs(council_id, log_filter.case_number)))
+        # A join, not ``seq IN (…)``: SQLite would otherwise walk every event of the council and test each one.
+        seqs = _case_event_seqs(council_id, log_filter.case_number).subquery()
+        query = query.join(seqs, AuditEvent.seq == seqs.c.seq)
     if log_filter.tag:
         query = query.where(AuditEvent.tag.startswith(log_filter.tag, autoescape=True))
     if log_filter.actor_user_id:
@@ -60,8 +62,9 @@ def _case_event_seqs(council_id: int, number: str):
     """The sequence numbers of the events about the council's case ``number``: two index lookups, one on the
     event's case columns (council, case, seq) and one on the side table (case, seq)."""
     case_id = select(Case.id).where(Case.council_id == council_id, Case.number == number).scalar_subquery()
-    return union(select(AuditEvent.seq).where(AuditEvent.council_id == council_id, AuditEvent.case_id == case_id),
-                 select(AuditEventCase.event_seq).where(AuditEventCase.case_id == case_id))
+    return union(select(AuditEvent.seq.label("seq")).where(AuditEvent.council_id == council_id,
+                                                           AuditEvent.case_id == case_id),
+                 select(AuditEventCase.event_seq.label("seq")).where(AuditEventCase.case_id == case_id))
 
 
 def cases_concerned(events: list[AuditEvent]) -> dict[int, int]:
