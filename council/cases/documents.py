@@ -80,7 +80,7 @@ def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipie
     for column, value in (("purpose", purpose), ("recipients", recipients), ("scope", scope),
                           ("representative_relationship", relationship or None)):
         setattr(consent, f"{column}_enc", cipher.encrypt(value, table="consent", column=column, row_id=consent.id))
-    record(tag=AuditTag.CONSENT_RECORDED, actor=actor, target=consent, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.CONSENT_RECORDED, actor=actor, target=consent, case=case, basis=basis)
     db.session.commit()
     return consent
 
@@ -96,7 +96,7 @@ def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, v
         raise StaleCase(_("Someone changed this consent meanwhile. Reload and check it."))
     consent.state, consent.withdrawn_on, consent.withdrawn_by = ConsentState.WITHDRAWN, japan_today(), actor.id
     consent.version += 1
-    record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, case=case, basis=basis)
     db.session.commit()
 
 
@@ -178,7 +178,7 @@ def add_attachment(*, actor: User, case: Case, basis: str, filename: str, conten
     cipher = vault().cipher(case)
     row.content_enc = cipher.encrypt(content, table="attachment", column="content", row_id=row.id)
     row.filename_enc = cipher.encrypt(filename[:200] or None, table="attachment", column="filename", row_id=row.id)
-    record(tag=AuditTag.ATTACHMENT_ADDED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.ATTACHMENT_ADDED, actor=actor, target=row, case=case, basis=basis)
     db.session.commit()
     return row
 
@@ -224,8 +224,7 @@ def download(*, actor: User, case: Case, basis: str, attachment: Attachment) -> 
     """The decrypted file and its names; the download is audited first (fail closed). CaseError when removed."""
     if attachment.case_id != case.id or attachment.deleted_at is not None:
         raise CaseError(_("No such file."))
-    record(tag=AuditTag.ATTACHMENT_DOWNLOADED, actor=actor, target=attachment, basis=basis,
-           reason=f"case {case.number}")
+    record(tag=AuditTag.ATTACHMENT_DOWNLOADED, actor=actor, target=attachment, case=case, basis=basis)
     db.session.commit()
     cipher = vault().cipher(case)
     content = cipher.decrypt(attachment.content_enc, table="attachment", column="content", row_id=attachment.id)
@@ -258,6 +257,5 @@ def remove_attachment(*, actor: User, case: Case, basis: str, attachment: Attach
     attachment.deleted_at, attachment.deleted_by = utcnow(), actor.id
     attachment.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="attachment",
                                                                 column="delete_reason", row_id=attachment.id)
-    record(tag=AuditTag.ATTACHMENT_REMOVED, actor=actor, target=attachment, basis=basis,
-           reason=f"case {case.number}")
+    record(tag=AuditTag.ATTACHMENT_REMOVED, actor=actor, target=attachment, case=case, basis=basis)
     db.session.commit()

@@ -80,7 +80,7 @@ def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
         for person in case.persons:
             person.name_kana_index = person.name_kanji_index = None
             person.surname_kana_birth_index = person.phone_index = None
-        record(tag=AuditTag.CASE_PURGED, target=case, council_id=case.council_id, reason=f"case {case.number}")
+        record(tag=AuditTag.CASE_PURGED, target=case, council_id=case.council_id)
         db.session.commit()
         if progress:
             progress(1)

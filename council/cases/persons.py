@@ -25,7 +25,7 @@ def add_household_member(*, actor: User, case: Case, basis: str, data: PersonInp
     db.session.flush()
     store_person(case, person, data)
     case.version += 1
-    record(tag=AuditTag.PERSON_ADDED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.PERSON_ADDED, actor=actor, target=person, case=case, basis=basis)
     db.session.commit()
     return person
 
@@ -43,7 +43,7 @@ def update_person(*, actor: User, case: Case, basis: str, person: Person, data: 
         raise CaseError(_("Name and kana are needed."))
     store_person(case, person, data)
     case.version += 1
-    record(tag=AuditTag.PERSON_CHANGED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.PERSON_CHANGED, actor=actor, target=person, case=case, basis=basis)
     db.session.commit()
 
 
@@ -69,7 +69,7 @@ def remove_household_member(*, actor: User, case: Case, basis: str, person: Pers
     person.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="person", column="delete_reason",
                                                             row_id=person.id)
     case.version += 1
-    record(tag=AuditTag.PERSON_REMOVED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.PERSON_REMOVED, actor=actor, target=person, case=case, basis=basis)
     db.session.commit()
 
 

@@ -98,7 +98,7 @@ def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime,
     check_not_future(occurred_at)
     _refuse_ledger_kind(kind)
     row = _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body)
-    record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, case=case, basis=basis)
     db.session.commit()
     return row
 
@@ -129,7 +129,7 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
     row.version += 1
     row.body_enc = _seal(case, row, "body", body)
     refresh_last_contact(case)  # moving the newest record back in time moves the last contact back too
-    record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, case=case, basis=basis)
     db.session.commit()
 
 
@@ -145,13 +145,13 @@ def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, re
     row.deleted_at, row.deleted_by = utcnow(), actor.id
     row.delete_reason_enc = _seal(case, row, "delete_reason", reason)
     refresh_last_contact(case)
-    record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, case=case, basis=basis)
     db.session.commit()
 
 
 def history(*, actor: User, case: Case, basis: str, row: SupportRecord) -> list[tuple[SupportRecordRevision, str]]:
     """Earlier versions of a record, newest first, decrypted; the read is audited. Commits."""
-    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, basis=basis, reason=f"case {case.number} history")
+    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, case=case, basis=basis, reason="history")
     db.session.commit()
     cipher = vault().cipher(case)
     revisions = db.session.scalars(select(SupportRecordRevision).where(SupportRecordRevision.record_id == row.id)

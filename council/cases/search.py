@@ -64,7 +64,7 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
         .order_by(Case.intake_date.desc()).limit(100)))
     record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
            basis=",".join(sorted({str(content_basis(actor, c)) for c in cases})) or None,
-           reason=f"by {terms.kinds()}: {','.join(c.number for c in cases) or 'no match'}")
+           cases=cases, reason=f"by {terms.kinds()}: {len(cases)} found")
     db.session.commit()
     # The date of birth (with the age) tells apart two people of the same name.
     return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
@@ -96,8 +96,8 @@ def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDupl
         visible = case if content_basis(actor, case) else None
         if institution.id not in found or visible:
             found[institution.id] = PossibleDuplicate(institution=institution, visible_case=visible)
-    # Which cases' existence was disclosed, by number, so an auditor can follow it up.
-    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file",
-           reason=f"by {terms.kinds()}: {','.join(c.number for c in matches) or 'no match'}")
+    # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
+    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file", cases=matches,
+           reason=f"by {terms.kinds()}: {len(matches)} found")
     db.session.commit()
     return list(found.values())

@@ -279,7 +279,7 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     bases = {"coordinator_ledger"} if ledger else {str(content_basis(actor, c)) for c in page}
     record(tag=AuditTag.CASE_LISTED, actor=actor, target_type="case_file", basis=",".join(sorted(bases)) or None,
-           reason=",".join(c.number for c in page) or "none")
+           cases=page, reason=f"{len(page)} shown")
     db.session.commit()
     return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more
 
@@ -313,6 +313,6 @@ def record_read(*, actor: User, case: Case, basis: str) -> None:
 
 def record_text(*, actor: User, case: Case, basis: str, row: SupportRecord) -> str:
     """The current text of one record, for editing; the read is audited. Commits."""
-    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, case=case, basis=basis)
     db.session.commit()
     return vault().cipher(case).decrypt(row.body_enc, table="support_record", column="body", row_id=row.id) or ""

@@ -9,8 +9,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from council.access.policy import Action, authorize, list_reach
+from council.audit.events import record_denial
 from council.auth.models import Institution, User
 from council.cases import documents, lifecycle, records, search, services
 from council.cases.errors import CaseError, StaleCase
@@ -43,9 +45,14 @@ def institution_names() -> dict[int, str]:
 
 
 def load_case(case_id: int, action: Action) -> tuple[Case, str]:
-    """The case and the basis on which the current user may do ``action``; 404 when they may not."""
+    """The case and the basis on which the current user may do ``action``; 404 when they may not, and the
+    refusal is recorded (who, which case id, which action) in a transaction of its own."""
     case = db.session.get(Case, case_id)
-    return case, authorize(current_user, action, case)
+    try:
+        return case, authorize(current_user, action, case)
+    except NotFound:
+        record_denial(actor=current_user._get_current_object(), case_id=case_id, action=action)
+        raise
 
 
 def _filters(form: ListFilterForm) -> services.CaseFilter:

@@ -32,7 +32,7 @@ def test_consent_recorded_shown_and_withdrawn(app, client, login, make_user, mak
     assert client.post(f"/cases/{case.id}/consents/{consent.id}/withdraw", data={"version": "1"}).status_code == 302
     assert fresh(app, Consent, consent.id).state == "withdrawn"
     assert client.post(f"/cases/{case.id}/consents/{consent.id}/withdraw", data={"version": "2"}).status_code == 302
-    assert "consent.recorded" in tags(app) and "consent.withdrawn" in tags(app)
+    assert "case:consent:recorded" in tags(app) and "case:consent:withdrawn" in tags(app)
 
 
 def test_consent_needs_purpose_recipients_and_scope(client, login, make_user, make_case):
@@ -78,7 +78,7 @@ def test_attachment_round_trip_encrypted_keeping_its_name(app, client, login, ma
     disposition = download.headers["Content-Disposition"]
     assert disposition == (f'attachment; filename="{case.number}-{row.id}.pdf"; '
                            f"filename*=UTF-8''{quote('山田太郎_診断書.pdf')}")
-    assert tags(app)[-1] == "attachment.downloaded"
+    assert tags(app)[-1] == "case:attachment:downloaded"
 
 
 def test_a_download_name_cannot_break_the_header_or_the_path(app, client, login, make_user, make_case):

@@ -70,7 +70,7 @@ def test_referral_source_and_contact_person_are_changed_with_the_details(app, cl
     again = client.get(f"/cases/{case.id}/edit").get_data(as_text=True)
     assert '<option selected value="welfare_commissioner">' in again and 'value="民生委員 田中"' in again
     with app.app_context():
-        assert "case.changed" in db.session.scalars(select(AuditEvent.tag)).all()
+        assert "case:details:changed" in db.session.scalars(select(AuditEvent.tag)).all()
 
 
 # -- the intake summary as a record ------------------------------------------------------------------

@@ -29,6 +29,12 @@ def test_rotation_rewraps_every_data_key_and_data_still_reads(app, make_case, tm
 
         version, count = rotate()
         assert count == 2 and key_usage() == {1: 0, version: 2}
+        from council.audit.models import AuditEvent, AuditEventCase
+
+        rewrapped = db.session.execute(select(AuditEvent.council_id, AuditEventCase.case_id).join(
+            AuditEventCase, AuditEventCase.event_seq == AuditEvent.seq)
+            .where(AuditEvent.tag == "keys:case_key:rewrapped").order_by(AuditEventCase.case_id)).all()
+        assert rewrapped == [(first.council_id, first.id), (second.council_id, second.id)]  # in each case's history
         with pytest.raises(KeyRetireTooSoon):  # a case opened just before the rotation may still be committing
             remove_unused_versions()
         import council.cases.keys as keys_module
@@ -65,8 +71,8 @@ def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
             vault().cipher(stored)
         from council.audit.models import AuditEvent
 
-        tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.target_id == str(case.id))).all()
-        assert "case.created" in tags and "case.purged" in tags
+        tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.case_id == case.id)).all()
+        assert "case:file:created" in tags and "case:file:purged" in tags
         assert auditchain.verify(db.session, AuditEvent).intact
 
 

@@ -64,7 +64,7 @@ def test_print_is_audited_as_a_print(app, client, login, make_user, make_case):
     page = client.get(f"/cases/{case.id}/print").get_data(as_text=True)
     assert "山田 太郎" in page and "第16条" in page
     with app.app_context():
-        assert db.session.scalars(select(AuditEvent.tag).order_by(AuditEvent.seq.desc())).first() == "case.printed"
+        assert db.session.scalars(select(AuditEvent.tag).order_by(AuditEvent.seq.desc())).first() == "case:file:printed"
 
 
 def test_nothing_personal_in_any_table_after_a_full_case(app, client, login, make_user, make_case):

@@ -99,7 +99,7 @@ def test_the_export_is_audited_with_the_file_hash(app, runner, twelve_cases, tmp
     out = tmp_path / "stats.json"
     assert export(runner, out).exit_code == 0
     with app.app_context():
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "statistics.exported"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "stats:export:written"))
         council_id = db.session.get(Case, twelve_cases[0].id).council_id
     assert event.council_id == council_id and event.request_id == "cli"
     assert hashlib.sha256(out.read_bytes()).hexdigest() in event.reason

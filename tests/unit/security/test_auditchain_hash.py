@@ -9,9 +9,9 @@ WHEN = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
 
 
 def test_hash_covers_every_field_and_the_previous_hash():
-    base = {"seq": 1, "occurred_at": WHEN, "tag": "auth.login.failed", "reason": None}
+    base = {"seq": 1, "occurred_at": WHEN, "tag": "account:login:failed", "reason": None}
     reference = event_hash(GENESIS_HASH, base)
-    assert event_hash(GENESIS_HASH, {**base, "tag": "auth.login.succeeded"}) != reference
+    assert event_hash(GENESIS_HASH, {**base, "tag": "account:login:succeeded"}) != reference
     assert event_hash(GENESIS_HASH, {**base, "reason": ""}) != reference
     assert event_hash("1" * 64, base) != reference
 
