@@ -55,6 +55,9 @@ class AuditTag(StrEnum):
     ATTACHMENT_REMOVED = "attachment.removed"
     AUDIT_LOG_VIEWED = "audit.log_viewed"
     STATISTICS_EXPORTED = "statistics.exported"
+    # Namespaced (source:subject:action), as every tag will be (issue 9 §1).
+    GRANT_CREATED = "case:grant:created"
+    GRANT_ENDED = "case:grant:ended"
 
 
 def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,

@@ -23,8 +23,8 @@ from tests.conftest import db_get, fresh
 INTAKE = {"name": "佐藤 花子", "kana": "さとう はなこ", "birth_date": "昭和50年6月1日", "sex": "female",
           "address": "みどり市緑町4-5-6", "phone": "080-9876-5432", "categories": ["単身高齢"], "risk": "high",
           "summary": "民生委員から、最近姿を見ないとの連絡。"}
-CONSENT = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
-           "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
+CONSENT = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有",
+           "recipients": "みどり市社会福祉協議会", "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
 
 
 @pytest.fixture
