@@ -31,6 +31,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    cast,
     exists,
     false,
     literal,
@@ -38,7 +39,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -162,7 +162,8 @@ def reach(user, *, now: dt.datetime | None = None, case_ids: ColumnElement[bool]
     """
     now = now or utcnow()
     narrow = case_ids if case_ids is not None else true()
-    no_grant, no_expiry = type_coerce(null(), _ID), type_coerce(null(), UTCDateTime())
+    # Typed NULLs: PostgreSQL takes an untyped NULL in the first part of a UNION for text.
+    no_grant, no_expiry = cast(null(), _ID), cast(null(), UTCDateTime())
     parts = [select(*_row(Case.id, _constant(basis), _constant(Scope.FULL), no_grant, no_expiry)).where(where, narrow)
              for basis, where in _own(user)]
     held = _grants_held(user, now)
