@@ -39,8 +39,10 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
     union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.exceptions import NotFound
 
@@ -193,8 +195,14 @@ def visible_parts(user, *, scopes: Collection[Scope] = CONTENT_SCOPES,
     parts = [where for _, where in own[-1:]] if Scope.FULL in scopes else []
     held = _grants_held(user, now)
     if held is not None:
-        granted = select(CaseGrant.case_id).where(held, CaseGrant.scope.in_([str(s) for s in scopes]))
-        parts.append(and_(_in_council(user), Case.id.in_(granted)))
+        # The council and purge checks sit inside, on the granted case itself: with no condition on case_file's own
+        # columns outside, the database starts from the user's few grants instead of reading the council's cases
+        # in date order until enough of them turn out to be granted (SQLite: 6.5 ms → 1.5 ms at 100k cases).
+        granted_case = aliased(Case)
+        granted = (select(CaseGrant.case_id).join(granted_case, granted_case.id == CaseGrant.case_id)
+                   .where(held, CaseGrant.scope.in_([str(s) for s in scopes]),
+                          granted_case.council_id == user.council_id, granted_case.purged_at.is_(None)))
+        parts.append(Case.id.in_(granted))
     ledger = _ledger(user)
     if ledger is not None and Scope.LEDGER in scopes:
         parts = [ledger]  # every case of the council: the other parts add nothing
@@ -209,6 +217,27 @@ def visible_cases(user, *, scopes: Collection[Scope] = CONTENT_SCOPES,
     ``ALL_SCOPES``; a search that shows names passes ``{Scope.FULL}``."""
     parts = visible_parts(user, scopes=scopes, now=now)
     return or_(*parts) if parts else false()
+
+
+def newest_visible(user, *, scopes: Collection[Scope] = CONTENT_SCOPES, conditions: Iterable[ColumnElement[bool]] = (),
+                   offset: int = 0, limit: int, now: dt.datetime | None = None) -> Select:
+    """The cases ``user`` reaches in ``scopes`` that meet ``conditions``, newest intake first, ``limit`` of them
+    from ``offset``: a list page.
+
+    Each part of the reach is read in its own index's order, only as far as the page needs, and the parts' pages
+    are merged (UNION, which also drops a case reached twice). An OR of the parts would make the database gather
+    every case of the institution and sort them: at 100k cases with 5% shared, 19 ms of SQL instead of 4 ms on
+    SQLite (docs/performance.md)."""
+    parts, conditions = visible_parts(user, scopes=scopes, now=now), list(conditions)
+    if not parts:
+        return select(Case).where(false())
+    newest = (Case.intake_date.desc(), Case.id.desc())
+    if len(parts) == 1:
+        return select(Case).where(parts[0], *conditions).order_by(*newest).offset(offset).limit(limit)
+    pages = [select(Case.id, Case.intake_date).where(part, *conditions).order_by(*newest).limit(offset + limit)
+             .subquery() for part in parts]
+    merged = union(*(select(page.c.id, page.c.intake_date) for page in pages)).subquery()
+    return select(Case).join(merged, merged.c.id == Case.id).order_by(*newest).offset(offset).limit(limit)
 
 
 # -- one case ----------------------------------------------------------------------------------------------

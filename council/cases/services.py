@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from council.access.policy import Action, accesses, authorize, visible_cases
+from council.access.policy import Action, accesses, authorize, newest_visible
 from council.access.scopes import ALL_SCOPES, CONTENT_SCOPES, Scope, may_open
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
@@ -280,10 +280,9 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
         conditions.append(Case.category_rows.any(CaseCategory.category == case_filter.category))
     offset = (max(case_filter.page, 1) - 1) * PAGE_SIZE
     rows = list(db.session.scalars(
-        select(Case).where(visible_cases(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES), *conditions)
-        .order_by(Case.intake_date.desc(), Case.id.desc())
-        .options(selectinload(Case.persons), selectinload(Case.category_rows), selectinload(Case.assignments))
-        .offset(offset).limit(PAGE_SIZE + 1)))
+        newest_visible(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES, conditions=conditions, offset=offset,
+                       limit=PAGE_SIZE + 1)
+        .options(selectinload(Case.persons), selectinload(Case.category_rows), selectinload(Case.assignments))))
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     reached = accesses(actor, [c.id for c in page])
     # Kinds of basis only (own_institution, referral …): a page of 50 shares would not fit the event's basis.

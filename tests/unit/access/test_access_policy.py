@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from council.access import grants
 from council.access.models import CaseGrant
-from council.access.policy import Access, accesses, authorize, visible_cases
+from council.access.policy import Access, accesses, authorize, newest_visible, visible_cases
 from council.access.scopes import ALL_SCOPES, Action, Scope
 from council.auth.models import Institution, User
 from council.cases import documents
@@ -242,3 +242,33 @@ def test_the_widest_reach_wins_and_the_lead_institutions_own_reach_before_a_gran
 def test_a_missing_case_is_not_found(app, make_user):
     with app.app_context(), pytest.raises(NotFound):
         authorize(db_get(app, User, make_user("supervisor").id), Action.READ_LEDGER, None)
+
+
+def test_a_list_page_merges_own_and_shared_cases_newest_first_each_once(app, make_institution, make_user, make_case):
+    """The list reads each part of the reach in index order and merges the pages: the same cases, in the same order,
+    as one filter over everything would give, page after page; a case reached two ways is listed once."""
+    owner = make_user("caseworker")
+    partner = make_institution("つなぎ先")
+    reader = make_user("supervisor", institution=partner)
+    own = [make_case(reader, assigned=[]) for _ in range(4)]
+    theirs = [make_case(owner) for _ in range(5)]
+    with app.app_context():
+        for case, day in zip(own + theirs, (1, 3, 5, 7, 2, 3, 6, 8, 9), strict=True):
+            db_get(app, Case, case.id).intake_date = dt.date(2026, 4, day)
+        actor, user = db_get(app, User, owner.id), db_get(app, User, reader.id)
+        for case in theirs[:4]:
+            grants.grant(actor=actor, case=db_get(app, Case, case.id), scope="summary", basis="referral:1",
+                         legal_basis="council_sharing", institution=db_get(app, Institution, partner.id))
+        # A supervisor of the partner also holds a user grant of one of them: still listed once.
+        grants.grant(actor=actor, case=db_get(app, Case, theirs[0].id), scope="full", basis="break_glass:2",
+                     legal_basis="emergency", user=user)
+        db.session.commit()
+        everything = list(db.session.scalars(select(Case.id).where(visible_cases(user))
+                                             .order_by(Case.intake_date.desc(), Case.id.desc())))
+        assert set(everything) == {c.id for c in own + theirs[:4]}
+        paged = [case.id for offset in range(0, 10, 3) for case in db.session.scalars(
+            newest_visible(user, offset=offset, limit=3))]
+        assert paged == everything
+        only_open = [c.id for c in db.session.scalars(newest_visible(user, conditions=[Case.intake_date >= dt.date(
+            2026, 4, 6)], limit=10))]
+        assert only_open == [theirs[3].id, own[3].id, theirs[2].id]
