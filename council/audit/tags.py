@@ -51,6 +51,8 @@ class AuditTag(StrEnum):
     PERSON_REMOVED = "case:person:removed"
     CONSENT_RECORDED = "case:consent:recorded"
     CONSENT_WITHDRAWN = "case:consent:withdrawn"
+    GRANT_CREATED = "case:grant:created"
+    GRANT_ENDED = "case:grant:ended"
     PLAN_SAVED = "case:plan:saved"
     ATTACHMENT_ADDED = "case:attachment:added"
     ATTACHMENT_DOWNLOADED = "case:attachment:downloaded"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from council.access.policy import Action
@@ -20,11 +21,14 @@ from council.security.forms import ConfirmForm
 
 
 def consent_add(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     form = ConsentForm()
+    form.recipient_institutions.choices = documents.consent_recipient_choices(case)
     if form.validate_on_submit():
         try:
-            documents.record_consent(actor=current_user, case=case, basis=basis, purpose=form.purpose.data,
+            documents.record_consent(actor=current_user, case=case, basis=access.basis,
+                                     purpose_code=form.purpose_code.data, purpose=form.purpose.data,
+                                     recipient_institution_ids=form.recipient_institutions.data,
                                      recipients=form.recipients.data, scope=form.scope.data,
                                      obtained_on=form.obtained_on.date, obtained_how=form.obtained_how.data,
                                      given_by=form.given_by.data,
@@ -38,33 +42,36 @@ def consent_add(case_id: int):
 
 
 def consent_withdraw(case_id: int, consent_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     consent = db.session.get(Consent, consent_id)
     form = ConfirmForm()
     if consent is None or consent.case_id != case.id or not form.validate_on_submit():
         abort(404)
     try:
-        documents.withdraw_consent(actor=current_user, case=case, basis=basis, consent=consent,
-                                   version=form.version.data)
+        ended = documents.withdraw_consent(actor=current_user, case=case, basis=access.basis, consent=consent,
+                                           version=form.version.data)
     except CaseError as error:
         flash(str(error), "error")
     else:
         flash(_("The consent was marked as withdrawn."), "info")
+        if ended:
+            flash(ngettext("The share resting on it has ended.", "The %(num)d shares resting on it have ended.",
+                           ended), "info")
     return redirect(url_for("cases.view", case_id=case.id))
 
 
 def plan_edit(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     form = PlanForm()
     current = None
     if form.validate_on_submit():
         try:
-            documents.save_plan(actor=current_user, case=case, basis=basis, based_on=form.based_on.data,
+            documents.save_plan(actor=current_user, case=case, basis=access.basis, based_on=form.based_on.data,
                                 assessment=form.assessment.data, plan=form.plan.data, goals=form.goals.data)
         except StaleCase as error:
             form.form_errors.append(str(error))
             db.session.rollback()
-            record_read(actor=current_user, case=case, basis=basis)  # the stored plan is shown below
+            record_read(actor=current_user, case=case, basis=access.basis)  # the stored plan is shown below
             current = documents.current_plan(case)
             form.based_on.data = current.version
         except CaseError as error:
@@ -74,7 +81,7 @@ def plan_edit(case_id: int):
             flash(_("The plan was saved as a new version."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     else:
-        record_read(actor=current_user, case=case, basis=basis)
+        record_read(actor=current_user, case=case, basis=access.basis)
         plan = documents.current_plan(case)
         form = PlanForm(formdata=None, assessment=plan.assessment, plan=plan.plan, goals=plan.goals,
                         based_on=plan.version)
@@ -83,35 +90,35 @@ def plan_edit(case_id: int):
 
 
 def plan_history(case_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
-    record_read(actor=current_user, case=case, basis=basis)
+    case, access = load_case(case_id, Action.READ_FULL)
+    record_read(actor=current_user, case=case, basis=access.basis)
     return render_template("cases/plan_history.html", case=case, versions=documents.plan_versions(case),
                            users=colleagues())
 
 
 def attachment_add(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.WRITE_RECORD)
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            documents.add_attachment(actor=current_user, case=case, basis=basis, filename=upload.filename or "",
+            documents.add_attachment(actor=current_user, case=case, basis=access.basis, filename=upload.filename or "",
                                      content=upload.read(MAX_UPLOAD_BYTES + 1))
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
             flash(_("The file was stored (encrypted)."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, basis, attachment_form=form, status=400)
+    return _render_case(case, access.basis, attachment_form=form, status=400)
 
 
 def attachment_download(case_id: int, attachment_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
+    case, access = load_case(case_id, Action.READ_ATTACHMENT)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         abort(404)
     try:
-        file = documents.download(actor=current_user, case=case, basis=basis, attachment=attachment)
+        file = documents.download(actor=current_user, case=case, basis=access.basis, attachment=attachment)
     except CaseError:
         abort(404)
     return Response(file.content, mimetype=file.content_type, headers={
@@ -121,14 +128,14 @@ def attachment_download(case_id: int, attachment_id: int):
 
 def attachment_remove(case_id: int, attachment_id: int):
     """Confirm and remove a file added by mistake (its ciphertext is deleted; the reason kept)."""
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.WRITE_RECORD)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id or attachment.deleted_at is not None:
         abort(404)
     form, status = RemoveForm(), 200
     if form.validate_on_submit():
         try:
-            documents.remove_attachment(actor=current_user, case=case, basis=basis, attachment=attachment,
+            documents.remove_attachment(actor=current_user, case=case, basis=access.basis, attachment=attachment,
                                         reason=form.reason.data)
         except CaseError as error:
             db.session.rollback()
@@ -139,6 +146,6 @@ def attachment_remove(case_id: int, attachment_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "POST":
         status = 400
-    record_read(actor=current_user, case=case, basis=basis)  # the page shows the file's name
+    record_read(actor=current_user, case=case, basis=access.basis)  # the page shows the file's name
     return render_template("cases/attachment_remove.html", form=form, case=case,
                            info=documents.attachment_info(case, attachment)), status

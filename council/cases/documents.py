@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from council.access.grants import end_for_consent
 from council.audit.events import AuditTag, record
-from council.auth.models import User
+from council.auth.models import Institution, User
 from council.cases.errors import CaseError, StaleCase
-from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentGiver, ConsentState
+from council.cases.models import (
+    Attachment,
+    Case,
+    CasePlan,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentRecipient,
+    ConsentState,
+)
 from council.cases.records import require_open
 from council.cases.vault import vault
 from council.core.clock import japan_today
@@ -39,6 +49,10 @@ class ConsentView:
     #: they are related to the person.
     given_by: str = ""
     representative_relationship: str = ""
+    #: One of ConsentPurpose ("" for consents recorded before it was asked).
+    purpose_code: str = ""
+    #: The member institutions the consent names as recipients (ids; a share on it may go to these only).
+    recipient_institution_ids: list[int] = field(default_factory=list)
 
 
 def consents(case: Case) -> list[ConsentView]:
@@ -52,20 +66,29 @@ def consents(case: Case) -> list[ConsentView]:
     return [ConsentView(id=r.id, state=r.state, purpose=opened(r, "purpose"), recipients=opened(r, "recipients"),
                         scope=opened(r, "scope"), obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
                         obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version,
-                        given_by=r.given_by or "",
+                        given_by=r.given_by or "", purpose_code=r.purpose_code or "",
+                        recipient_institution_ids=r.recipient_institution_ids,
                         representative_relationship=opened(r, "representative_relationship")) for r in rows]
 
 
-def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipients: str, scope: str,
-                   obtained_on: dt.date, obtained_how: str, given_by: str,
-                   representative_relationship: str = "") -> Consent:
+def record_consent(*, actor: User, case: Case, basis: str, purpose_code: str, purpose: str, recipients: str,
+                   scope: str, obtained_on: dt.date, obtained_how: str, given_by: str,
+                   recipient_institution_ids: list[int] = (), representative_relationship: str = "") -> Consent:
     """Record consent obtained from the person or their representative (``given_by``, a ConsentGiver; a
     representative's relationship to the person is then required). Commits.
 
-    Raises CaseError when a field is missing or the date is in the future."""
+    ``purpose_code`` (a ConsentPurpose) and ``recipient_institution_ids`` (member institutions of the case's council
+    other than its lead) are what a share can rest on (``access.grants``); the free texts keep the person's words.
+    Raises CaseError when a field is missing, an institution is not a member of the council, or the date is in
+    the future."""
     require_open(case)
     if not (purpose.strip() and recipients.strip() and scope.strip()):
         raise CaseError(_("Purpose, recipients and scope of the consent are all needed."))
+    try:
+        purpose_code = ConsentPurpose(purpose_code)
+    except ValueError:
+        raise CaseError(_("Choose what the sharing is for.")) from None
+    recipient_ids = _member_institutions(case, recipient_institution_ids)
     giver = ConsentGiver(given_by)
     relationship = representative_relationship.strip() if giver == ConsentGiver.REPRESENTATIVE else ""
     if giver == ConsentGiver.REPRESENTATIVE and not relationship:
@@ -73,7 +96,9 @@ def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipie
     if obtained_on > japan_today():
         raise CaseError(_("Consent cannot be obtained in the future."))
     consent = Consent(case_id=case.id, state=ConsentState.OBTAINED, obtained_on=obtained_on,
-                      obtained_how=obtained_how, obtained_by=actor.id, given_by=giver.value)
+                      obtained_how=obtained_how, obtained_by=actor.id, given_by=giver.value,
+                      purpose_code=purpose_code.value,
+                      recipient_rows=[ConsentRecipient(institution_id=i) for i in recipient_ids])
     db.session.add(consent)
     db.session.flush()
     cipher = vault().cipher(case)
@@ -85,8 +110,28 @@ def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipie
     return consent
 
 
-def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, version) -> None:
-    """Mark consent as withdrawn today; from now on it allows nothing. Commits."""
+def _member_institutions(case: Case, ids) -> list[int]:
+    """``ids``, once each is known to be a member institution of the case's council other than its lead."""
+    wanted = sorted({int(i) for i in ids})
+    members = set(db.session.scalars(select(Institution.id).where(Institution.id.in_(wanted),
+                                                                  Institution.council_id == case.council_id)))
+    if set(wanted) - members or case.lead_institution_id in members:
+        raise CaseError(_("Recipients are member institutions of the council other than the lead institution."))
+    return wanted
+
+
+def consent_recipient_choices(case: Case) -> list[tuple[int, str]]:
+    """The member institutions a consent of ``case`` may name: the council's, but the lead institution."""
+    return [(i.id, i.name) for i in db.session.scalars(
+        select(Institution).where(Institution.council_id == case.council_id,
+                                  Institution.id != case.lead_institution_id).order_by(Institution.name))]
+
+
+def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, version) -> int:
+    """Mark consent as withdrawn today; from now on it allows nothing: every share resting on it ends in the same
+    transaction, each with its event (``access.grants.end_for_consent``). Commits; returns how many shares ended.
+
+    Raises CaseError when the consent is not in force, StaleCase when it changed since the page was shown."""
     if consent.case_id != case.id:
         raise CaseError(_("Only consent that is in force can be withdrawn."))
     lock_for_update(db.session, consent)
@@ -97,7 +142,9 @@ def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, v
     consent.state, consent.withdrawn_on, consent.withdrawn_by = ConsentState.WITHDRAWN, japan_today(), actor.id
     consent.version += 1
     record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, case=case, basis=basis)
+    ended = end_for_consent(actor=actor, consent=consent)
     db.session.commit()
+    return len(ended)
 
 
 # -- plan -------------------------------------------------------------------------------------------

@@ -24,11 +24,11 @@ def _input(form: PersonForm) -> services.PersonInput:
 
 
 def person_new(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     form = PersonForm()
     if form.validate_on_submit():
         try:
-            persons.add_household_member(actor=current_user, case=case, basis=basis, data=_input(form))
+            persons.add_household_member(actor=current_user, case=case, basis=access.basis, data=_input(form))
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
@@ -39,19 +39,19 @@ def person_new(case_id: int):
 
 
 def person_edit(case_id: int, person_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     person = db.session.get(Person, person_id)
     if person is None or person.case_id != case.id or person.deleted_at is not None:
         abort(404)
     form, current, status = PersonForm(), None, 200
     if form.validate_on_submit():
         try:
-            persons.update_person(actor=current_user, case=case, basis=basis, person=person, data=_input(form),
+            persons.update_person(actor=current_user, case=case, basis=access.basis, person=person, data=_input(form),
                                   version=form.version.data)
         except StaleCase as error:
             form.form_errors.append(str(error))
             db.session.rollback()
-            services.record_read(actor=current_user, case=case, basis=basis)  # the stored values are shown
+            services.record_read(actor=current_user, case=case, basis=access.basis)  # the stored values are shown
             current, status = persons.person_view(case, person), 409
             form.version.data = case.version
         except CaseError as error:
@@ -61,7 +61,7 @@ def person_edit(case_id: int, person_id: int):
             flash(_("The details were saved."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        services.record_read(actor=current_user, case=case, basis=basis)
+        services.record_read(actor=current_user, case=case, basis=access.basis)
         view = persons.person_view(case, person)
         form = PersonForm(formdata=None, name=view.name, kana=view.kana, relationship=view.relationship,
                           birth_date=view.birth_date.isoformat() if view.birth_date else "", sex=view.sex,
@@ -72,7 +72,7 @@ def person_edit(case_id: int, person_id: int):
 
 
 def details_edit(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     workers = list(db.session.scalars(select(User).where(User.institution_id == case.lead_institution_id,
                                                          User.role.in_(("caseworker", "supervisor")),
                                                          User.disabled_at.is_(None)).order_by(User.display_name)))
@@ -81,7 +81,7 @@ def details_edit(case_id: int):
     if form.validate_on_submit():
         chosen = [u for u in workers if u.id in set(form.assigned.data)]
         try:
-            persons.update_details(actor=current_user, case=case, basis=basis, categories=form.categories.data,
+            persons.update_details(actor=current_user, case=case, basis=access.basis, categories=form.categories.data,
                                    risk=form.risk.data, next_review_date=form.next_review_date.date,
                                    key_person=form.key_person.data or "", assigned=chosen, version=form.version.data,
                                    referral_source=form.referral_source.data or None,
@@ -91,13 +91,13 @@ def details_edit(case_id: int):
             db.session.rollback()
             status = 409 if isinstance(error, StaleCase) else 400
             if status == 409:  # show what is stored now next to what was typed; the read is audited
-                current = services.read_case(actor=current_user, case=case, basis=basis)
+                current = services.read_case(actor=current_user, case=case, basis=access.basis)
                 form.version.data = case.version
         else:
             flash(_("The details were saved."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        view = services.read_case(actor=current_user, case=case, basis=basis)
+        view = services.read_case(actor=current_user, case=case, basis=access.basis)
         form = DetailsForm(formdata=None, categories=case.categories, risk=case.risk,
                            next_review_date=case.next_review_date.isoformat() if case.next_review_date else "",
                            key_person=view.key_person, assigned=[u.id for u in view.assigned], version=case.version,
@@ -110,14 +110,14 @@ def details_edit(case_id: int):
 
 def person_remove(case_id: int, person_id: int):
     """Confirm and remove a household member entered by mistake (their details are erased; the reason kept)."""
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     person = db.session.get(Person, person_id)
     if person is None or person.case_id != case.id or person.deleted_at is not None:
         abort(404)
     form, status = RemoveForm(), 200
     if form.validate_on_submit():
         try:
-            persons.remove_household_member(actor=current_user, case=case, basis=basis, person=person,
+            persons.remove_household_member(actor=current_user, case=case, basis=access.basis, person=person,
                                             reason=form.reason.data)
         except CaseError as error:
             db.session.rollback()
@@ -128,6 +128,6 @@ def person_remove(case_id: int, person_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "POST":
         status = 400
-    services.record_read(actor=current_user, case=case, basis=basis)  # the page names the person
+    services.record_read(actor=current_user, case=case, basis=access.basis)  # the page names the person
     return render_template("cases/person_remove.html", form=form, case=case, person=person,
                            view=persons.person_view(case, person)), status

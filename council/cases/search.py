@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from werkzeug.exceptions import NotFound
 
-from council.access.policy import content_basis, visible_cases
+from council.access.policy import Action, accesses, authorize, visible_cases
+from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.models import Case, Person
@@ -55,20 +57,30 @@ def cases_holding(conditions: list, *extra):
 
 
 def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
-    """Cases ``actor`` may read that hold a person matching any given term, with the subject's name.
+    """Cases ``actor`` may read in full that hold a person matching any given term, with the subject's name.
 
-    Commits the audit event (which cases were found) before any name is decrypted."""
+    Only a full reach counts: a name found in a case shared in summary would tell the searcher what the share
+    withholds. Commits the audit event (which cases were found) before any name is decrypted."""
     conditions = terms.conditions()
     cases = [] if not conditions else list(db.session.scalars(
-        select(Case).where(visible_cases(actor), Case.purged_at.is_(None), Case.id.in_(cases_holding(conditions)))
+        select(Case).where(visible_cases(actor, scopes={Scope.FULL}), Case.id.in_(cases_holding(conditions)))
         .order_by(Case.intake_date.desc()).limit(100)))
+    reached = accesses(actor, [c.id for c in cases])
     record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
-           basis=",".join(sorted({str(content_basis(actor, c)) for c in cases})) or None,
+           basis=",".join(sorted({reached[c.id].basis.split(":", 1)[0] for c in cases})) or None,
            cases=cases, reason=f"by {terms.kinds()}: {len(cases)} found")
     db.session.commit()
     # The date of birth (with the age) tells apart two people of the same name.
     return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
             for case in cases]
+
+
+def _reads_full(actor: User, case: Case) -> bool:
+    try:
+        authorize(actor, Action.READ_FULL, case)
+    except NotFound:
+        return False
+    return True
 
 
 @dataclass
@@ -93,7 +105,7 @@ def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDupl
     found = {}
     for case in matches:
         institution = db.session.get(Institution, case.lead_institution_id)
-        visible = case if content_basis(actor, case) else None
+        visible = case if _reads_full(actor, case) else None
         if institution.id not in found or visible:
             found[institution.id] = PossibleDuplicate(institution=institution, visible_case=visible)
     # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.

@@ -16,7 +16,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from council.access.policy import Action, authorize, content_basis, ledger_cases, visible_cases
+from council.access.policy import Action, accesses, authorize, newest_visible
+from council.access.scopes import ALL_SCOPES, CONTENT_SCOPES, Scope, may_open
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
@@ -164,7 +165,7 @@ def open_case(*, actor: User, lead_institution: Institution, intake_date: dt.dat
                     referral_source=referral_source, contact_person=contact_person)
     for user in assigned:
         db.session.add(CaseAssignment(case_id=case.id, user_id=user.id))
-    record(tag=AuditTag.CASE_CREATED, actor=actor, target=case, basis=authorize(actor, Action.EDIT, case))
+    record(tag=AuditTag.CASE_CREATED, actor=actor, target=case, basis=authorize(actor, Action.EDIT_DETAILS, case).basis)
     db.session.commit()
     return case
 
@@ -253,35 +254,51 @@ PAGE_SIZE = 50
 @dataclass
 class ListedCase:
     case: Case
-    subject_name: str  # empty when the user sees metadata only (the coordinator's ledger)
+    subject_name: str  # empty when the user may not read it (the coordinator's ledger, a summary share)
     subject_birth_date: dt.date | None = None  # shown with the age where people are told apart (search results)
+    #: How far the reader reaches this case (access.scopes.Scope): only a full reach links to the case page.
+    scope: str = Scope.FULL
+    #: Reached through a grant (a share), not as the lead institution's own case.
+    shared: bool = False
 
 
 def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) -> tuple[list[ListedCase], bool]:
-    """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed."""
-    query = select(Case).where(ledger_cases(actor) if ledger else visible_cases(actor), Case.purged_at.is_(None))
+    """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed.
+
+    Subject names are decrypted only where the reach allows it (a full one, not the ledger): a case shared in
+    summary is listed with its number and metadata, not its person's name."""
+    conditions = []
     if case_filter.status:
-        query = query.where(Case.status == case_filter.status)
+        conditions.append(Case.status == case_filter.status)
     if case_filter.risk:
-        query = query.where(Case.risk == case_filter.risk)
+        conditions.append(Case.risk == case_filter.risk)
     if case_filter.review_overdue:
-        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
+        conditions += [Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED]
     if case_filter.min_days_since_contact is not None:
         cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
-        query = query.where(Case.last_contact_date <= cutoff)
+        conditions.append(Case.last_contact_date <= cutoff)
     if case_filter.category:
-        query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
+        conditions.append(Case.category_rows.any(CaseCategory.category == case_filter.category))
     offset = page_offset(case_filter.page, PAGE_SIZE)
-    rows = list(db.session.scalars(query.order_by(Case.intake_date.desc(), Case.id.desc())
-                                   .options(selectinload(Case.persons), selectinload(Case.category_rows),
-                                            selectinload(Case.assignments))
-                                   .offset(offset).limit(PAGE_SIZE + 1)))
+    rows = list(db.session.scalars(
+        newest_visible(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES, conditions=conditions, offset=offset,
+                       limit=PAGE_SIZE + 1)
+        .options(selectinload(Case.persons), selectinload(Case.category_rows), selectinload(Case.assignments))))
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    bases = {"coordinator_ledger"} if ledger else {str(content_basis(actor, c)) for c in page}
+    reached = accesses(actor, [c.id for c in page])
+    # Kinds of basis only (own_institution, referral …): a page of 50 shares would not fit the event's basis.
+    bases = {reached[c.id].basis.split(":", 1)[0] for c in page}
     record(tag=AuditTag.CASE_LISTED, actor=actor, target_type="case_file", basis=",".join(sorted(bases)) or None,
            cases=page, reason=f"{len(page)} shown")
     db.session.commit()
-    return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more
+
+    def listed(case: Case) -> ListedCase:
+        access = reached[case.id]
+        named = not ledger and may_open(access.scope, "person", "name")
+        return ListedCase(case=case, subject_name=subject_name(case) if named else "", scope=access.scope,
+                          shared=access.by_grant)
+
+    return [listed(case) for case in page], more
 
 
 def subject_name(case: Case) -> str:

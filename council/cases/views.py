@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from council.access.policy import Action, authorize, list_reach
+from council.access.policy import Access, Action, authorize, list_reach
 from council.audit.events import record_denial
 from council.auth.models import Institution, User
 from council.cases import documents, lifecycle, records, search, services
@@ -26,7 +26,7 @@ from council.cases.forms import (
     SearchForm,
     StatusForm,
 )
-from council.cases.models import Case, RecordKind, SupportRecord
+from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord
 from council.core import clock
 from council.core.web import query_int
 from council.database import db
@@ -44,9 +44,10 @@ def institution_names() -> dict[int, str]:
         Institution.council_id == current_user.council_id))}
 
 
-def load_case(case_id: int, action: Action) -> tuple[Case, str]:
-    """The case and the basis on which the current user may do ``action``; 404 when they may not, and the
-    refusal is recorded (who, which case id, which action) in a transaction of its own."""
+def load_case(case_id: int, action: Action) -> tuple[Case, Access]:
+    """The case and the Access by which the current user may do ``action`` (services record ``access.basis``);
+    404 when they may not, and the refusal is recorded (who, which case id, which action) in a transaction of
+    its own."""
     case = db.session.get(Case, case_id)
     try:
         return case, authorize(current_user, action, case)
@@ -124,8 +125,8 @@ def case_search():
 
 
 def case_view(case_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
-    return _render_case(case, basis)
+    case, access = load_case(case_id, Action.READ_FULL)  # the page shows everything: persons, records, files
+    return _render_case(case, access.basis)
 
 
 def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = None,
@@ -151,20 +152,20 @@ def case_print(case_id: int):
     """A printable summary; printing is a read of its own in the audit trail."""
     from council.audit.events import AuditTag
 
-    case, basis = load_case(case_id, Action.VIEW)
-    view = services.read_case(actor=current_user, case=case, basis=basis, purpose=AuditTag.CASE_PRINTED)
+    case, access = load_case(case_id, Action.READ_FULL)
+    view = services.read_case(actor=current_user, case=case, basis=access.basis, purpose=AuditTag.CASE_PRINTED)
     institutions = institution_names()
     return render_template("cases/print.html", view=view, institutions=institutions, plan=documents.current_plan(case),
                            consents=documents.consents(case))
 
 
 def record_add(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.WRITE_RECORD)
     form = RecordForm()
     if form.validate_on_submit():
         try:
-            records.add_record(actor=current_user, case=case, basis=basis, occurred_at=_aware(form.occurred_at.data),
-                               kind=form.kind.data, body=form.body.data)
+            records.add_record(actor=current_user, case=case, basis=access.basis,
+                               occurred_at=_aware(form.occurred_at.data), kind=form.kind.data, body=form.body.data)
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
@@ -174,7 +175,7 @@ def record_add(case_id: int):
 
 
 def record_edit(case_id: int, record_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.WRITE_RECORD)
     row = db.session.get(SupportRecord, record_id)
     if row is None or row.case_id != case.id:
         abort(404)
@@ -182,11 +183,11 @@ def record_edit(case_id: int, record_id: int):
     current_text = None
     if form.validate_on_submit():
         try:
-            records.edit_record(actor=current_user, case=case, basis=basis, row=row, version=form.version.data,
+            records.edit_record(actor=current_user, case=case, basis=access.basis, row=row, version=form.version.data,
                                 occurred_at=_aware(form.occurred_at.data), kind=form.kind.data, body=form.body.data)
         except StaleCase as error:
             form.form_errors.append(str(error))
-            current_text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
+            current_text = services.record_text(actor=current_user, case=case, basis=access.basis, row=row)
             form.version.data = row.version
         except CaseError as error:
             form.form_errors.append(str(error))
@@ -194,7 +195,7 @@ def record_edit(case_id: int, record_id: int):
             flash(_("The record was saved; the previous version is kept."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
+        text = services.record_text(actor=current_user, case=case, basis=access.basis, row=row)
         form = _record_form(row, formdata=None, occurred_at=clock.in_japan(row.occurred_at).replace(tzinfo=None),
                             kind=row.kind, body=text, version=row.version)
     status = 409 if current_text is not None else 400 if form.errors or form.form_errors else 200
@@ -210,24 +211,24 @@ def _record_form(row: SupportRecord, **values) -> RecordForm:
 
 
 def record_history(case_id: int, record_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
+    case, access = load_case(case_id, Action.READ_FULL)
     row = db.session.get(SupportRecord, record_id)
     if row is None or row.case_id != case.id:
         abort(404)
-    versions = records.history(actor=current_user, case=case, basis=basis, row=row)
+    versions = records.history(actor=current_user, case=case, basis=access.basis, row=row)
     users = colleagues()
     return render_template("cases/record_history.html", case=case, row=row, versions=versions, users=users)
 
 
 def record_delete(case_id: int, record_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.WRITE_RECORD)
     row = db.session.get(SupportRecord, record_id)
     if row is None or row.case_id != case.id:
         abort(404)
     form = DeleteRecordForm()
     if form.validate_on_submit():
         try:
-            records.delete_record(actor=current_user, case=case, basis=basis, row=row, reason=form.reason.data)
+            records.delete_record(actor=current_user, case=case, basis=access.basis, row=row, reason=form.reason.data)
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
@@ -235,25 +236,35 @@ def record_delete(case_id: int, record_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     # Each record has its own delete form: the refused one is found by the id of its reason field.
     form.reason.id = form.reason.label.field_id = f"reason-{row.id}"
-    return _render_case(case, basis, delete_form=form, status=400)
+    return _render_case(case, access.basis, delete_form=form, status=400)
 
 
 def status_change(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+    case, access = load_case(case_id, Action.EDIT_DETAILS)
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            lifecycle.change_status(actor=current_user, case=case, basis=basis, to=form.status.data,
+            if form.status.data == CaseStatus.CLOSED:
+                _may_close(case)
+            lifecycle.change_status(actor=current_user, case=case, basis=access.basis, to=form.status.data,
                                     reason=form.reason.data, version=form.version.data)
         except CaseError as error:
             form.form_errors.append(str(error))
             status = 409 if isinstance(error, StaleCase) else 400
             db.session.refresh(case)
             form.version.data = case.version  # what was typed stays; a second try builds on what is stored now
-            return _render_case(case, basis, status_form=form, status=status)
+            return _render_case(case, access.basis, status_form=form, status=status)
         flash(_("The status was changed."), "info")
         return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, basis, status_form=form, status=400)
+    return _render_case(case, access.basis, status_form=form, status=400)
+
+
+def _may_close(case: Case) -> None:
+    """Closing is the lead institution's (access.scopes.LEAD_ONLY_ACTIONS): a share, even a full one, explains."""
+    try:
+        authorize(current_user, Action.CLOSE, case)
+    except NotFound:
+        raise CaseError(_("Only the lead institution closes this case.")) from None
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

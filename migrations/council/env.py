@@ -2,7 +2,8 @@
 
 from alembic import context
 
-import council.audit.models  # noqa: F401  (registers the tables on the metadata)
+import council.access.models  # noqa: F401  (registers the tables on the metadata)
+import council.audit.models  # noqa: F401
 import council.auth.models  # noqa: F401
 import council.cases.models  # noqa: F401
 from council.database import Base

@@ -39,8 +39,8 @@ def routes(case_id: int, record_id: int, attachment_id: int, consent_id: int,
         ("GET", f"/cases/{case_id}/plan", {}),
         ("POST", f"/cases/{case_id}/plan", {"assessment": "a", "plan": "p", "goals": "g", "based_on": "0"}),
         ("GET", f"/cases/{case_id}/consents", {}),
-        ("POST", f"/cases/{case_id}/consents", {"purpose": "p", "recipients": "r", "scope": "s",
-                                                "obtained_on": "2026-04-01", "obtained_how": "oral"}),
+        ("POST", f"/cases/{case_id}/consents", {"purpose_code": "other", "purpose": "p", "recipients": "r",
+                                                "scope": "s", "obtained_on": "2026-04-01", "obtained_how": "oral"}),
         ("GET", f"/cases/{case_id}/print", {}),
         ("GET", f"/cases/{case_id}/edit", {}),
         ("GET", f"/cases/{case_id}/persons/new", {}),
@@ -94,8 +94,9 @@ def world(app, make_user, make_institution, make_case):
         for case_row, author in ((case, owner), (cases["colleague caseworker, institution lets all see"], opener)):
             stored, actor = db_get(app, Case, case_row.id), db_get(app, type(author), author.id)
             documents.add_attachment(actor=actor, case=stored, basis="test", filename="a.pdf", content=b"%PDF-1.4 x")
-            documents.record_consent(actor=actor, case=stored, basis="test", purpose="p", recipients="r", scope="s",
-                                     obtained_on=dt.date(2026, 4, 1), obtained_how="oral", given_by="person")
+            documents.record_consent(actor=actor, case=stored, basis="test", purpose_code="other", purpose="p",
+                                     recipients="r", scope="s", obtained_on=dt.date(2026, 4, 1), obtained_how="oral",
+                                     given_by="person")
             persons.add_household_member(actor=actor, case=stored, basis="test",
                                          data=PersonInput(name="山田 花子", kana="ヤマダ ハナコ", relationship="母"))
     return users, cases

@@ -22,7 +22,8 @@ def test_consent_recorded_shown_and_withdrawn(app, client, login, make_user, mak
     worker = make_user("caseworker")
     case = make_case(worker)
     login(worker)
-    form = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
+    form = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有",
+            "recipients": "みどり市社会福祉協議会",
             "scope": "氏名・連絡先・相談経過", "obtained_on": "令和8年4月3日", "obtained_how": "written"}
     assert client.post(f"/cases/{case.id}/consents", data=form).status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)

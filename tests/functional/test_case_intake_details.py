@@ -173,8 +173,8 @@ def test_a_date_of_birth_in_the_future_is_refused(app, client, login, make_user)
 
 # -- who gave consent ----------------------------------------------------------------------------------
 
-CONSENT = {"purpose": "就労支援のための情報共有", "recipients": "社会福祉協議会", "scope": "氏名・連絡先",
-           "obtained_on": "2026-04-03", "obtained_how": "written"}
+CONSENT = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有", "recipients": "社会福祉協議会",
+           "scope": "氏名・連絡先", "obtained_on": "2026-04-03", "obtained_how": "written"}
 
 
 def test_consent_given_by_the_person(app, client, login, make_user, make_case):
@@ -226,5 +226,5 @@ def test_the_consent_service_refuses_a_representative_without_relationship(app, 
     case = make_case(worker)
     with app.app_context(), pytest.raises(CaseError):
         record_consent(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id), basis="test",
-                       purpose="p", recipients="r", scope="s", obtained_on=dt.date(2026, 4, 1),
+                       purpose_code="other", purpose="p", recipients="r", scope="s", obtained_on=dt.date(2026, 4, 1),
                        obtained_how="oral", given_by="representative", representative_relationship="  ")

@@ -74,8 +74,8 @@ def test_nothing_personal_in_any_table_after_a_full_case(app, client, login, mak
     client.post(f"/cases/{case.id}/persons/new", data={**MEMBER, "name": "秘密 母子"})
     client.post(f"/cases/{case.id}/plan", data={"assessment": "秘密のアセスメント", "plan": "p", "goals": "g",
                                                 "based_on": "0"})
-    client.post(f"/cases/{case.id}/consents", data={"purpose": "秘密の目的", "recipients": "r", "scope": "s",
-                                                    "obtained_on": "2026-04-01", "obtained_how": "oral"})
+    client.post(f"/cases/{case.id}/consents", data={"purpose_code": "other", "purpose": "秘密の目的", "recipients": "r",
+                                                    "scope": "s", "obtained_on": "2026-04-01", "obtained_how": "oral"})
     client.post(f"/cases/{case.id}/records", data={"occurred_at": "2026-04-05T10:00", "kind": "visit",
                                                    "body": "秘密の経過記録"})
     with app.app_context():

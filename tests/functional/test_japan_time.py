@@ -29,8 +29,10 @@ INTAKE = {"name": "佐藤 花子", "kana": "さとう はなこ", "birth_date": 
 def intake(**fields) -> dict:
     """The intake form as typed now: the consultation took place this minute, Japan time."""
     return {**INTAKE, "summary_at": clock.japan_now().strftime("%Y-%m-%dT%H:%M"), **fields}
-CONSENT = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
-           "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
+
+
+CONSENT = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有",
+           "recipients": "みどり市社会福祉協議会", "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
 
 
 @pytest.fixture
