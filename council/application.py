@@ -9,13 +9,13 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from council import config
-from council.access.permissions import has_permission
+from council.access.permissions import Permission, Role, has_permission
 from council.auth.services import build_account_service, pledge_due
 from council.core import migrate
 from council.core.db import make_engine
 from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import init_web
-from council.database import Base, db
+from council.database import Base, db, register_all
 from council.security import sealing
 from council.security.views import install_login, make_account_blueprint
 
@@ -27,6 +27,7 @@ def build_app(test_config: dict | None = None) -> Flask:
                 static_folder=str(PACKAGE / "core" / "static"))
     config.load(app, test_config)
     config.validate(app.config)
+    register_all()  # every table on the metadata before the start-up checks use it
     db.init_app(app, app.config["DATABASE_URL"])
     _prepare_database(app)
     init_web(app, cookie_name="council")
@@ -36,10 +37,15 @@ def build_app(test_config: dict | None = None) -> Flask:
     install_gate(app, _check_permission)
     _register_key_errors(app)
     _remove_upload_leftovers(app)
-    app.context_processor(lambda: {"site_name": "孤独・孤立対策地域協議会", "site_class": "council",
-                                   "home_url": url_for("auth.home"), "has_permission": has_permission,
-                                   "pledge_due": pledge_due})
+    app.context_processor(_template_context)
     return app
+
+
+def _template_context() -> dict:
+    # Templates name roles and permissions by their enums, never by their strings (a test greps for them).
+    return {"site_name": "孤独・孤立対策地域協議会", "site_class": "council", "home_url": url_for("auth.home"),
+            "Role": Role, "Permission": Permission, "pledge_due": pledge_due,
+            "has_permission": lambda user, permission: user.is_authenticated and has_permission(user, permission)}
 
 
 def _prepare_database(app: Flask) -> None:

@@ -4,8 +4,8 @@ from flask import Blueprint
 
 from council.access.permissions import Permission
 from council.audit import views
-from council.core.permissions import requires
+from council.core.permissions import route
 
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/audit")
-bp.add_url_rule("/", "log", requires(Permission.AUDIT_LOG_VIEW)(views.log))
-bp.add_url_rule("/verify", "verify", requires(Permission.AUDIT_LOG_VIEW)(views.verify), methods=["POST"])
+route(bp, "/", views.log, permission=Permission.AUDIT_LOG_VIEW, endpoint="log")
+route(bp, "/verify", views.verify, permission=Permission.AUDIT_LOG_VIEW, methods=("POST",))

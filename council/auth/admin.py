@@ -13,22 +13,20 @@ from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, InstitutionType, User
 from council.auth.services import AdminError, accounts, username_problem
 from council.core.db import utcnow
+from council.core.editing import StaleEdit, lock_and_bump, lock_for_edit
 from council.database import db
 
 
-class StaleEdit(AdminError):
+class StaleAdminEdit(StaleEdit, AdminError):
     """Someone else saved a change since the form was opened; ``current`` is what is stored now."""
 
-    def __init__(self, current):
-        super().__init__(_("Someone else changed this record while you were editing. "
-                           "Your changes were not saved; the current values are shown below."))
-        self.current = current
 
-
-def _check_version(thing, version) -> None:
-    """Refuse the edit unless it was based on the stored version (a missing version counts as stale)."""
-    if str(version) != str(thing.version):
-        raise StaleEdit(thing)
+def _lock_for_edit(thing, version) -> None:
+    """Lock the row and refuse the edit unless it was based on the stored version (a missing version counts as
+    stale): two administrators who opened the same form cannot both save it."""
+    lock_for_edit(thing, version, stale=StaleAdminEdit, message=_(
+        "Someone else changed this record while you were editing. Your changes were not saved; the current "
+        "values are shown below."))
 
 
 def _coordinator_taken(council_id: int, except_id: int | None = None) -> bool:
@@ -83,8 +81,7 @@ def create_institution(*, actor: User | None, council: Council, name: str, kind:
 
 def update_institution(*, actor: User, institution: Institution, name: str, kind: str, is_coordinator: bool,
                        version: int, caseworkers_see_all: bool | None = None, contact: str | None = None) -> None:
-    """Change an institution. Raises StaleEdit when ``version`` is outdated, AdminError when not allowed."""
-    _check_version(institution, version)
+    """Change an institution. Raises StaleAdminEdit when ``version`` is outdated, AdminError when not allowed."""
     name = name.strip()
     InstitutionType(kind)
     if not name or _name_taken(institution.council_id, name, institution.id):
@@ -94,6 +91,7 @@ def update_institution(*, actor: User, institution: Institution, name: str, kind
     if institution.is_coordinator and not is_coordinator and _has_coordinators(institution):
         raise AdminError(_("Users of this institution have the coordinator role. Give them another role first; "
                            "then it can stop being the coordinator institution."))
+    _lock_for_edit(institution, version)
     if caseworkers_see_all is None:
         caseworkers_see_all = institution.caseworkers_see_all
     changed = [f for f, new in (("name", name), ("kind", kind), ("is_coordinator", is_coordinator),
@@ -103,7 +101,6 @@ def update_institution(*, actor: User, institution: Institution, name: str, kind
     if contact is not None and (contact.strip() or None) != institution.contact:
         changed.append("contact")
         institution.contact = contact.strip() or None
-    institution.version += 1
     record(tag=AuditTag.INSTITUTION_CHANGED, actor=actor, target=institution, reason=",".join(changed))
     db.session.commit()
 
@@ -137,14 +134,14 @@ def update_user(*, actor: User, user: User, display_name: str, role: str, instit
                 version: int) -> None:
     """Change name, role or institution; a role or institution change ends the user's sessions.
 
-    Raises StaleEdit for an outdated ``version``; AdminError for one's own role, or the coordinator role outside
-    the coordinator institution."""
-    _check_version(user, version)
+    Raises StaleAdminEdit for an outdated ``version``; AdminError for one's own role, or the coordinator role
+    outside the coordinator institution."""
     Role(role)
     if user.id == actor.id and role != user.role:
         raise AdminError(_("You cannot change your own role; ask another administrator."))
     if role != user.role or institution.id != user.institution_id:
         _check_coordinator_role(role, institution)
+    _lock_for_edit(user, version)
     if role != user.role or institution.id != user.institution_id:
         record(tag=AuditTag.USER_ROLE_CHANGED, actor=actor, target=user,
                reason=f"{user.role}@{user.institution_id} -> {role}@{institution.id}")
@@ -152,7 +149,6 @@ def update_user(*, actor: User, user: User, display_name: str, role: str, instit
     elif display_name.strip() != user.display_name:
         record(tag=AuditTag.USER_CHANGED, actor=actor, target=user, reason="display_name")
     user.display_name, user.role, user.institution = display_name.strip() or user.username, role, institution
-    user.version += 1
     db.session.commit()
 
 
@@ -160,6 +156,7 @@ def set_disabled(*, actor: User, user: User, disabled: bool) -> None:
     """Disable (ending every session) or re-enable an account."""
     if user.id == actor.id:
         raise AdminError(_("You cannot disable your own account."))
+    lock_and_bump(user)  # an edit form opened before this is refused
     if disabled and user.disabled_at is None:
         user.disabled_at = utcnow()
         record(tag=AuditTag.USER_DISABLED, actor=actor, target=user)
@@ -168,7 +165,6 @@ def set_disabled(*, actor: User, user: User, disabled: bool) -> None:
     elif not disabled and user.disabled_at is not None:
         user.disabled_at, user.failed_logins, user.locked_until = None, 0, None
         record(tag=AuditTag.USER_ENABLED, actor=actor, target=user)
-    user.version += 1
     db.session.commit()
 
 
@@ -181,9 +177,9 @@ def reset_user(*, actor: User | None, user: User) -> str:
     if actor is not None and user.id == actor.id:
         raise AdminError(_("You cannot reset your own account; change your password on your account page, or ask "
                            "another administrator."))
+    lock_and_bump(user)
     user.password_hash = user.totp_secret = user.totp_last_step = None
     user.failed_logins, user.locked_until = 0, None
-    user.version += 1
     record(tag=AuditTag.USER_RESET, actor=actor, target=user)
     accounts().end_sessions(db.session, actor=actor, user=user, reason="reset")
     token = accounts().issue_setup_link(db.session, actor=actor, user=user)

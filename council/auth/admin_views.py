@@ -10,6 +10,7 @@ from council.auth import admin
 from council.auth.forms import InstitutionForm, UserForm
 from council.auth.models import Institution, User
 from council.auth.services import AdminError
+from council.core.editing import StaleEdit, show_stale
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -59,10 +60,8 @@ def institution_edit(institution_id: int):
                                      kind=form.kind.data, is_coordinator=form.is_coordinator.data,
                                      caseworkers_see_all=form.caseworkers_see_all.data, contact=form.contact.data,
                                      version=form.version.data)
-        except admin.StaleEdit as error:
-            form.form_errors.append(str(error))
-            # Keep what was typed, but base a second save on what is stored now.
-            current, form.version.data = error.current, error.current.version
+        except StaleEdit as error:
+            current = show_stale(form, error)  # what was typed stays; a second save builds on what is stored now
         except AdminError as error:
             form.form_errors.append(str(error))
         else:
@@ -102,10 +101,8 @@ def user_edit(user_id: int):
             admin.update_user(actor=current_user, user=user, display_name=form.display_name.data,
                               role=form.role.data, institution=_own_institution(form.institution_id.data),
                               version=form.version.data)
-        except admin.StaleEdit as error:
-            form.form_errors.append(str(error))
-            # Keep what was typed, but base a second save on what is stored now.
-            current, form.version.data = error.current, error.current.version
+        except StaleEdit as error:
+            current = show_stale(form, error)  # what was typed stays; a second save builds on what is stored now
         except AdminError as error:
             form.form_errors.append(str(error))
         else:

@@ -4,25 +4,22 @@ from flask import Blueprint
 
 from council.access.permissions import Permission
 from council.auth import admin_views, views
-from council.core.permissions import PUBLIC, SIGNED_IN, requires
+from council.core.permissions import PUBLIC, SIGNED_IN, route
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+BOTH = ("GET", "POST")
 
+route(bp, "/", views.home, permission=Permission.HOME_VIEW, endpoint="home")
+route(bp, "/pledge", views.pledge, permission=SIGNED_IN, methods=BOTH)
+route(bp, "/setup/first/<token>", views.first_admin, permission=PUBLIC, methods=BOTH)
 
-def _route(rule: str, view, permission: str, methods=("GET",), endpoint: str | None = None) -> None:
-    bp.add_url_rule(rule, endpoint or view.__name__, requires(permission)(view), methods=list(methods))
-
-
-_route("/", views.home, Permission.HOME_VIEW, endpoint="home")
-_route("/pledge", views.pledge, SIGNED_IN, methods=("GET", "POST"))
-_route("/setup/first/<token>", views.first_admin, PUBLIC, methods=("GET", "POST"))
-
-_route("/admin/institutions", admin_views.institutions, Permission.INSTITUTIONS_MANAGE)
-_route("/admin/institutions/new", admin_views.institution_new, Permission.INSTITUTIONS_MANAGE, ("GET", "POST"))
-_route("/admin/institutions/<int:institution_id>", admin_views.institution_edit,
-       Permission.INSTITUTIONS_MANAGE, ("GET", "POST"))
-_route("/admin/users", admin_views.users, Permission.USERS_MANAGE)
-_route("/admin/users/new", admin_views.user_new, Permission.USERS_MANAGE, ("GET", "POST"))
-_route("/admin/users/<int:user_id>", admin_views.user_edit, Permission.USERS_MANAGE, ("GET", "POST"))
-_route("/admin/users/<int:user_id>/<any(disable,enable,revoke,reset):action>", admin_views.user_action,
-       Permission.USERS_MANAGE, ("POST",))
+route(bp, "/admin/institutions", admin_views.institutions, permission=Permission.INSTITUTIONS_MANAGE)
+route(bp, "/admin/institutions/new", admin_views.institution_new, permission=Permission.INSTITUTIONS_MANAGE,
+      methods=BOTH)
+route(bp, "/admin/institutions/<int:institution_id>", admin_views.institution_edit,
+      permission=Permission.INSTITUTIONS_MANAGE, methods=BOTH)
+route(bp, "/admin/users", admin_views.users, permission=Permission.USERS_MANAGE)
+route(bp, "/admin/users/new", admin_views.user_new, permission=Permission.USERS_MANAGE, methods=BOTH)
+route(bp, "/admin/users/<int:user_id>", admin_views.user_edit, permission=Permission.USERS_MANAGE, methods=BOTH)
+route(bp, "/admin/users/<int:user_id>/<any(disable,enable,revoke,reset):action>", admin_views.user_action,
+      permission=Permission.USERS_MANAGE, methods=("POST",))

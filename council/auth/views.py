@@ -6,12 +6,13 @@ from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from council.access.permissions import Role, has_permission
+from council.access.permissions import Role
 from council.access.policy import list_reach
 from council.auth import services
 from council.auth.forms import FirstAdminForm, PledgeForm
 from council.auth.pledge import CURRENT_VERSION, text_for
 from council.database import db
+from council.inbox.registry import items_for
 from council.security import totp
 from council.security.signin import SetupError
 
@@ -20,8 +21,7 @@ def home():
     role = Role(current_user.role)
     return render_template("auth/home.html", role=role, institution=current_user.institution,
                            reach=list_reach(current_user), ledger_reach=list_reach(current_user, ledger=True),
-                           last_pledge=services.last_pledge(current_user),
-                           can=lambda permission: has_permission(current_user, permission))
+                           last_pledge=services.last_pledge(current_user), inbox=items_for(current_user))
 
 
 def pledge():

@@ -3,8 +3,10 @@
 from flask import Blueprint
 
 from council.access.permissions import Permission
-from council.cases import document_views, person_views, views
-from council.core.permissions import requires
+from council.cases import attention, document_views, person_views, views
+from council.cases.panels import case_panel
+from council.core.permissions import route
+from council.inbox.registry import inbox_provider
 
 bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/cases")
 
@@ -41,34 +43,49 @@ def _labels():
             "today": clock.japan_today(), "page_url": page_url, "now": clock.utcnow()}
 
 
-def _route(rule: str, endpoint: str, view, permission=Permission.CASES_WORK, methods=("GET",)) -> None:
-    bp.add_url_rule(rule, endpoint, requires(permission)(view), methods=list(methods))
+BOTH = ("GET", "POST")
 
+route(bp, "/", views.case_list, permission=Permission.CASES_WORK, endpoint="list")
+route(bp, "/ledger", views.ledger, permission=Permission.LEDGER_VIEW, endpoint="ledger")
+route(bp, "/new", views.case_new, permission=Permission.CASES_WORK, endpoint="new", methods=BOTH)
+route(bp, "/search", views.case_search, permission=Permission.CASES_WORK, endpoint="search", methods=BOTH)
+route(bp, "/import", views.ledger_import, permission=Permission.CASES_IMPORT, endpoint="import", methods=BOTH)
+route(bp, "/<int:case_id>", views.case_view, permission=Permission.CASES_WORK, endpoint="view")
+route(bp, "/<int:case_id>/records", views.record_add,
+      permission=Permission.CASES_WORK, endpoint="record_add", methods=("POST",))
+route(bp, "/<int:case_id>/records/<int:record_id>/edit", views.record_edit,
+      permission=Permission.CASES_WORK, endpoint="record_edit", methods=BOTH)
+route(bp, "/<int:case_id>/records/<int:record_id>/history", views.record_history,
+      permission=Permission.CASES_WORK, endpoint="record_history")
+route(bp, "/<int:case_id>/records/<int:record_id>/delete", views.record_delete,
+      permission=Permission.CASES_WORK, endpoint="record_delete", methods=("POST",))
+route(bp, "/<int:case_id>/status", views.status_change,
+      permission=Permission.CASES_WORK, endpoint="status", methods=("POST",))
+route(bp, "/<int:case_id>/consents", document_views.consent_add,
+      permission=Permission.CASES_WORK, endpoint="consent_add", methods=BOTH)
+route(bp, "/<int:case_id>/consents/<int:consent_id>/withdraw", document_views.consent_withdraw,
+      permission=Permission.CASES_WORK, endpoint="consent_withdraw", methods=("POST",))
+route(bp, "/<int:case_id>/plan", document_views.plan_edit,
+      permission=Permission.CASES_WORK, endpoint="plan", methods=BOTH)
+route(bp, "/<int:case_id>/plan/history", document_views.plan_history,
+      permission=Permission.CASES_WORK, endpoint="plan_history")
+route(bp, "/<int:case_id>/attachments", document_views.attachment_add,
+      permission=Permission.CASES_WORK, endpoint="attachment_add", methods=("POST",))
+route(bp, "/<int:case_id>/attachments/<int:attachment_id>", document_views.attachment_download,
+      permission=Permission.CASES_WORK, endpoint="attachment")
+route(bp, "/<int:case_id>/attachments/<int:attachment_id>/remove", document_views.attachment_remove,
+      permission=Permission.CASES_WORK, endpoint="attachment_remove", methods=BOTH)
+route(bp, "/<int:case_id>/edit", person_views.details_edit,
+      permission=Permission.CASES_WORK, endpoint="details", methods=BOTH)
+route(bp, "/<int:case_id>/persons/new", person_views.person_new,
+      permission=Permission.CASES_WORK, endpoint="person_new", methods=BOTH)
+route(bp, "/<int:case_id>/persons/<int:person_id>/edit", person_views.person_edit,
+      permission=Permission.CASES_WORK, endpoint="person_edit", methods=BOTH)
+route(bp, "/<int:case_id>/persons/<int:person_id>/remove", person_views.person_remove,
+      permission=Permission.CASES_WORK, endpoint="person_remove", methods=BOTH)
+route(bp, "/<int:case_id>/print", views.case_print, permission=Permission.CASES_WORK, endpoint="print")
 
-_route("/", "list", views.case_list)
-_route("/ledger", "ledger", views.ledger, Permission.LEDGER_VIEW)
-_route("/new", "new", views.case_new, methods=("GET", "POST"))
-_route("/search", "search", views.case_search, methods=("GET", "POST"))
-_route("/import", "import", views.ledger_import, Permission.CASES_IMPORT, methods=("GET", "POST"))
-_route("/<int:case_id>", "view", views.case_view)
-_route("/<int:case_id>/records", "record_add", views.record_add, methods=("POST",))
-_route("/<int:case_id>/records/<int:record_id>/edit", "record_edit", views.record_edit, methods=("GET", "POST"))
-_route("/<int:case_id>/records/<int:record_id>/history", "record_history", views.record_history)
-_route("/<int:case_id>/records/<int:record_id>/delete", "record_delete", views.record_delete, methods=("POST",))
-_route("/<int:case_id>/status", "status", views.status_change, methods=("POST",))
-_route("/<int:case_id>/consents", "consent_add", document_views.consent_add, methods=("GET", "POST"))
-_route("/<int:case_id>/consents/<int:consent_id>/withdraw", "consent_withdraw", document_views.consent_withdraw,
-       methods=("POST",))
-_route("/<int:case_id>/plan", "plan", document_views.plan_edit, methods=("GET", "POST"))
-_route("/<int:case_id>/plan/history", "plan_history", document_views.plan_history)
-_route("/<int:case_id>/attachments", "attachment_add", document_views.attachment_add, methods=("POST",))
-_route("/<int:case_id>/attachments/<int:attachment_id>", "attachment", document_views.attachment_download)
-_route("/<int:case_id>/attachments/<int:attachment_id>/remove", "attachment_remove", document_views.attachment_remove,
-       methods=("GET", "POST"))
-_route("/<int:case_id>/edit", "details", person_views.details_edit, methods=("GET", "POST"))
-_route("/<int:case_id>/persons/new", "person_new", person_views.person_new, methods=("GET", "POST"))
-_route("/<int:case_id>/persons/<int:person_id>/edit", "person_edit", person_views.person_edit,
-       methods=("GET", "POST"))
-_route("/<int:case_id>/persons/<int:person_id>/remove", "person_remove", person_views.person_remove,
-       methods=("GET", "POST"))
-_route("/<int:case_id>/print", "print", views.case_print)
+# What the case page and the home page show of this feature beyond its own pages.
+case_panel(bp, name="attachments", order=50, build=document_views.attachments_panel)
+inbox_provider(bp, name="cases.attention", order=10, permission=Permission.CASES_WORK,
+               provide=attention.attention_items)

@@ -12,6 +12,7 @@ from council.cases import documents
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import AttachmentForm, ConsentForm, PlanForm, RemoveForm
 from council.cases.models import Attachment, Consent
+from council.cases.panels import Panel
 from council.cases.services import record_read
 from council.cases.views import _render_case, colleagues, load_case
 from council.core.downloads import content_disposition
@@ -109,7 +110,14 @@ def attachment_add(case_id: int):
         else:
             flash(_("The file was stored (encrypted)."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, access.basis, attachment_form=form, status=400)
+    return _render_case(case, access.basis, panel_forms={"attachments": form}, status=400)
+
+
+def attachments_panel(case, access, *, form: AttachmentForm | None = None) -> Panel:
+    """The case page's files: each with its download and remove links, and the upload form (with its problems
+    after a refused upload). Built after the page recorded its read: the file names are decrypted."""
+    return Panel(name="attachments", title=_("Attachments"), template="cases/panels/attachments.html",
+                 context={"attachments": documents.attachments(case), "form": form or AttachmentForm()})
 
 
 def attachment_download(case_id: int, attachment_id: int):

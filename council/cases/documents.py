@@ -27,6 +27,7 @@ from council.cases.vault import vault
 from council.core.clock import japan_today
 from council.core.db import lock_for_update, utcnow
 from council.core.downloads import clean_filename, with_extension
+from council.core.editing import lock_for_edit
 from council.core.files import UploadError, accepted_kind, extension_of
 from council.database import db
 
@@ -134,13 +135,11 @@ def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, v
     Raises CaseError when the consent is not in force, StaleCase when it changed since the page was shown."""
     if consent.case_id != case.id:
         raise CaseError(_("Only consent that is in force can be withdrawn."))
-    lock_for_update(db.session, consent)
     if consent.state != ConsentState.OBTAINED:
         raise CaseError(_("Only consent that is in force can be withdrawn."))
-    if str(version) != str(consent.version):
-        raise StaleCase(_("Someone changed this consent meanwhile. Reload and check it."))
+    lock_for_edit(consent, version, stale=StaleCase,
+                  message=_("Someone changed this consent meanwhile. Reload and check it."))
     consent.state, consent.withdrawn_on, consent.withdrawn_by = ConsentState.WITHDRAWN, japan_today(), actor.id
-    consent.version += 1
     record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, case=case, basis=basis)
     ended = end_for_consent(actor=actor, consent=consent)
     db.session.commit()
@@ -186,18 +185,21 @@ def plan_versions(case: Case) -> list[PlanView]:
                      r.written_at) for r in rows]
 
 
+def _newest_plan(case: Case) -> int:
+    return db.session.scalar(select(func.max(CasePlan.version)).where(CasePlan.case_id == case.id)) or 0
+
+
 def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment: str, plan: str, goals: str) -> int:
     """Save a new plan version on top of ``based_on``; return its number. Commits.
 
     Raises StaleCase when someone saved a newer version meanwhile (nothing is overwritten).
     """
     require_open(case)
-    lock_for_update(db.session, case)  # serialises plan saves of this case, so two cannot both be "newest + 1"
-    newest = db.session.scalar(select(func.max(CasePlan.version)).where(CasePlan.case_id == case.id)) or 0
-    if int(based_on or 0) != newest:
-        raise StaleCase(_("Someone saved a newer plan while you were writing. Your text is kept below; compare "
-                          "it with the current plan and save again."))
-    row = CasePlan(case_id=case.id, version=newest + 1, written_by=actor.id, written_at=utcnow())
+    # The case's lock serialises plan saves of this case, so two cannot both be "newest + 1".
+    lock_for_edit(case, based_on or 0, stale=StaleCase, newest=lambda: _newest_plan(case), message=_(
+        "Someone saved a newer plan while you were writing. Your text is kept below; compare it with the current "
+        "plan and save again."))
+    row = CasePlan(case_id=case.id, version=_newest_plan(case) + 1, written_by=actor.id, written_at=utcnow())
     db.session.add(row)
     db.session.flush()
     cipher = vault().cipher(case)

@@ -164,6 +164,7 @@ class ListFilterForm(FlaskForm):
     risk = SelectField(_l("Urgency"), choices=[("", _l("All"))] + [(r.value, r.label) for r in Risk],
                        validators=[Optional()])
     overdue = BooleanField(_l("Review overdue only"))
+    open_only = BooleanField(_l("Open cases only"))
     days = SelectField(_l("Days since last contact"),
                        choices=[("", _l("Any")), ("14", "14+"), ("30", "30+"), ("60", "60+"), ("90", "90+")],
                        validators=[Optional()])

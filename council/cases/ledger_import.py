@@ -30,7 +30,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from council.cases.dates import DateParseError, parse_date, today
 from council.cases.ledger_xlsx import MAX_CELL_CHARS, MAX_COLUMNS, SheetError, Workbook
 from council.core.archives import UnsafeFile, UploadError, check_size, open_office
+from council.core.japanese import compact, digits_only, is_kana_name, katakana_reading
 
 NAME = "氏名"
 KANA = "フリガナ"
@@ -94,9 +94,6 @@ _SEX_WORDS = {
     "": "unknown",
 }
 _CATEGORY_SEPARATORS = re.compile(r"([、,・/\s]+)")
-_HIRAGANA = re.compile(r"[\u3041-\u3096\u309d\u309e]")
-#: Katakana (ァ–ヺ, ー, ヽ, ヾ), hiragana (ぁ–ゖ, ゝ, ゞ), the middle dot and spaces, after NFKC.
-_KANA_ONLY = re.compile(r"[\u30a1-\u30fa\u30fc\u30fd\u30fe\u3041-\u3096\u309d\u309e・ ]+")
 
 
 class ImportFileError(Exception):
@@ -166,7 +163,7 @@ class LedgerFile:
 
 
 def _normalise_header(cell: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", cell).split())
+    return compact(cell).replace(" ", "")
 
 
 def check_header(cells: Iterable[object]) -> None:
@@ -379,21 +376,6 @@ def read_rows(source: Path | LedgerFile) -> Iterator[tuple[int, dict[str, str]]]
 # Validating
 
 
-def digits_only(text: str) -> str:
-    """The ASCII digits of ``text`` after NFKC (so full-width digits count); everything else is dropped."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "") if "0" <= ch <= "9")
-
-
-def normalise_kana(text: str) -> str:
-    """NFKC (half-width katakana become full-width), hiragana turned into katakana, spaces collapsed."""
-    normalised = " ".join(unicodedata.normalize("NFKC", text).split())
-    return _HIRAGANA.sub(lambda match: chr(ord(match.group()) + 0x60), normalised)
-
-
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
 def split_categories(text: str, allowed: dict[str, str]) -> tuple[list[str], list[str]]:
     """Split a 分類 cell on 、 , ・ / and spaces into known categories and unknown words.
 
@@ -401,7 +383,7 @@ def split_categories(text: str, allowed: dict[str, str]) -> tuple[list[str], lis
     contains a separator (``DV・虐待``) is recognised: at each position the longest run of words that forms a
     configured name wins, so ``DV・虐待・ひきこもり`` is two categories and ``DV`` alone is unknown.
     """
-    parts = _CATEGORY_SEPARATORS.split(_key(text))
+    parts = _CATEGORY_SEPARATORS.split(compact(text))
     # parts alternates word, separator, word, ...; words may be empty at the ends.
     words = parts[0::2]
     separators = parts[1::2]
@@ -480,12 +462,12 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
     if not name and NAME not in too_long:
         error(NAME, _l("The name is required."))
 
-    kana = normalise_kana(cell(KANA))
+    kana = katakana_reading(cell(KANA))
     if KANA in too_long:
         pass
     elif not kana:
         error(KANA, _l("The reading (フリガナ) is required."))
-    elif not _KANA_ONLY.fullmatch(kana):
+    elif not is_kana_name(kana):
         error(KANA, _l("Use only katakana or hiragana (spaces, ー and ・ are allowed)."))
 
     intake_date = None
@@ -506,13 +488,13 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
         elif intake_date is not None and birth_date > intake_date:
             error(BIRTH_DATE, _l("The date of birth is after the intake date."))
 
-    sex = _SEX_WORDS.get(_key(cell(SEX)).lower())
+    sex = _SEX_WORDS.get(compact(cell(SEX)).lower())
     if sex is None:
         error(SEX, _l("Enter 女, 男, その他 or 不明 (or leave it empty)."))
 
     phone = ""
     if cell(PHONE):
-        raw = _key(cell(PHONE))
+        raw = compact(cell(PHONE))
         phone = digits_only("0" + raw[3:] if raw.startswith("+81") else raw)
         if not (len(phone) in (10, 11) and phone.startswith("0")):
             error(PHONE, _l("A telephone number has 10 or 11 digits and starts with 0."))
@@ -531,10 +513,10 @@ def _check_row(number: int, values: dict[str, str], rules: _Rules) -> tuple[Ledg
     if INSTITUTION in too_long:
         institution = None
     elif cell(INSTITUTION):
-        institution = rules.institutions.get(_key(cell(INSTITUTION)))
+        institution = rules.institutions.get(compact(cell(INSTITUTION)))
         if institution is None:
             error(INSTITUTION, _l("%(name)s is not a member institution of this council.",
-                                  name=_shown(_key(cell(INSTITUTION)))))
+                                  name=_shown(compact(cell(INSTITUTION)))))
     else:
         institution = rules.default_institution
         if institution is None:
@@ -595,19 +577,19 @@ def checked_rows(
     addresses and summaries are kept as typed (only surrounding spaces removed; no NFKC, which would change
     some kanji variants used in names).
     """
-    known_institutions = {_key(name): name for name in institutions}
+    known_institutions = {compact(name): name for name in institutions}
     default = None
     if default_institution is not None:
-        default = known_institutions.get(_key(default_institution))
+        default = known_institutions.get(compact(default_institution))
         if default is None:
             raise ValueError(f"default institution {default_institution!r} is not one of the council's institutions")
     rules = _Rules(
         on=on or today(),
-        categories={_key(name): name for name in allowed_categories},
+        categories={compact(name): name for name in allowed_categories},
         category_names=", ".join(sorted(allowed_categories)),
         institutions=known_institutions,
         default_institution=default,
-        only_institution=None if only_institution is None else known_institutions.get(_key(only_institution)),
+        only_institution=None if only_institution is None else known_institutions.get(compact(only_institution)),
     )
     if only_institution is not None and rules.only_institution is None:
         raise ValueError(f"institution {only_institution!r} is not one of the council's institutions")

@@ -14,7 +14,8 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import TRANSITIONS, Case, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
 from council.core.clock import japan_today
-from council.core.db import lock_for_update, utcnow
+from council.core.db import utcnow
+from council.core.editing import lock_for_edit
 from council.database import db
 
 
@@ -29,15 +30,13 @@ def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, 
     allowed (e.g. reopening after the retention period).
     """
     target = CaseStatus(to)
-    lock_for_update(db.session, case)
-    if str(version) != str(case.version):
-        raise StaleCase(_("Someone else changed this case while you were looking at it. Reload and try again."))
-    if target not in TRANSITIONS[CaseStatus(case.status)]:
-        raise CaseError(_("A case cannot go from %(a)s to %(b)s.", a=CaseStatus(case.status).label, b=target.label))
-    if not reason.strip():
-        raise CaseError(_("Say why the status changes; it is kept with the case."))
-    if case.status == CaseStatus.CLOSED and case.purge_after and japan_today() > case.purge_after:
-        raise CaseError(_("The retention period has ended; this case can no longer be reopened."))
+    # A stale form is refused first: its choice was made on a status that is no longer the case's.
+    lock_for_edit(case, version, stale=StaleCase,
+                  message=_("Someone else changed this case while you were looking at it. Reload and try again."))
+    problem = _refusal(case, target, reason)
+    if problem:
+        db.session.rollback()  # the version was bumped under the lock; nothing may be written
+        raise CaseError(problem)
     cipher = vault().cipher(case)
     if target == CaseStatus.CLOSED:
         case.closed_on = japan_today()
@@ -52,10 +51,21 @@ def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, 
     change.reason_enc = cipher.encrypt(reason, table="case_status_change", column="reason", row_id=change.id)
     if target == CaseStatus.CLOSED:
         case.next_review_date = None  # nothing left to review: a closed case is never overdue
-    previous, case.status, case.version = case.status, target.value, case.version + 1
+    previous, case.status = case.status, target.value
     # The free-text reason may describe the person, so the audit trail records only the transition.
     record(tag=AuditTag.CASE_STATUS_CHANGED, actor=actor, target=case, basis=basis, reason=f"{previous} -> {target}")
     db.session.commit()
+
+
+def _refusal(case: Case, target: CaseStatus, reason: str) -> str | None:
+    """Why ``case`` cannot move to ``target`` with ``reason``, or None."""
+    if target not in TRANSITIONS[CaseStatus(case.status)]:
+        return _("A case cannot go from %(a)s to %(b)s.", a=CaseStatus(case.status).label, b=target.label)
+    if not reason.strip():
+        return _("Say why the status changes; it is kept with the case.")
+    if case.status == CaseStatus.CLOSED and case.purge_after and japan_today() > case.purge_after:
+        return _("The retention period has ended; this case can no longer be reopened.")
+    return None
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:

@@ -11,7 +11,8 @@ from council.cases.models import Case, Person
 from council.cases.records import require_open
 from council.cases.services import PersonInput, PersonView, read_person, store_person
 from council.cases.vault import vault
-from council.core.db import lock_for_update, utcnow
+from council.core.db import utcnow
+from council.core.editing import lock_and_bump, lock_for_edit
 from council.database import db
 
 
@@ -24,7 +25,7 @@ def add_household_member(*, actor: User, case: Case, basis: str, data: PersonInp
     db.session.add(person)
     db.session.flush()
     store_person(case, person, data)
-    case.version += 1
+    lock_and_bump(case)  # an edit of the case opened before this addition is refused
     record(tag=AuditTag.PERSON_ADDED, actor=actor, target=person, case=case, basis=basis)
     db.session.commit()
     return person
@@ -35,14 +36,12 @@ def update_person(*, actor: User, case: Case, basis: str, person: Person, data: 
     require_open(case)
     if person.case_id != case.id or person.deleted_at is not None:
         raise CaseError(_("No such person in this case."))
-    lock_for_update(db.session, case)
-    if str(version) != str(case.version):
-        raise StaleCase(_("Someone else changed this case while you were editing. Your changes were not saved; "
-                          "what is stored now is shown next to what you typed."))
     if not data.name.strip() or not data.kana.strip() and person.relationship_kind == "subject":
         raise CaseError(_("Name and kana are needed."))
+    lock_for_edit(case, version, stale=StaleCase, message=_(
+        "Someone else changed this case while you were editing. Your changes were not saved; what is stored now "
+        "is shown next to what you typed."))
     store_person(case, person, data)
-    case.version += 1
     record(tag=AuditTag.PERSON_CHANGED, actor=actor, target=person, case=case, basis=basis)
     db.session.commit()
 
@@ -62,13 +61,12 @@ def remove_household_member(*, actor: User, case: Case, basis: str, person: Pers
                           "close it with the reason."))
     if not reason.strip():
         raise CaseError(_("Say why the household member is removed."))
-    lock_for_update(db.session, case)
+    lock_and_bump(case)
     for column in PERSONAL_COLUMNS:
         setattr(person, column, None)
     person.deleted_at, person.deleted_by = utcnow(), actor.id
     person.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="person", column="delete_reason",
                                                             row_id=person.id)
-    case.version += 1
     record(tag=AuditTag.PERSON_REMOVED, actor=actor, target=person, case=case, basis=basis)
     db.session.commit()
 
@@ -92,15 +90,14 @@ def update_details(*, actor: User, case: Case, basis: str, categories: list[str]
     from council.cases.models import CaseAssignment, CaseCategory, ReferralSource, Risk
 
     require_open(case)
-    lock_for_update(db.session, case)
-    if str(version) != str(case.version):
-        raise StaleCase(_("Someone else changed this case while you were editing. Your changes were not saved; "
-                          "what is stored now is shown next to what you typed."))
     if any(user.institution_id != case.lead_institution_id for user in assigned):
         raise CaseError(_("Only workers of the lead institution can be assigned."))
     Risk(risk)
     if referral_source:
         ReferralSource(referral_source)
+    lock_for_edit(case, version, stale=StaleCase, message=_(
+        "Someone else changed this case while you were editing. Your changes were not saved; what is stored now "
+        "is shown next to what you typed."))
     # Change the collections in place: replacing them would insert the new rows before deleting the old ones
     # and trip the unique constraints.
     wanted = list(dict.fromkeys(categories))
@@ -119,6 +116,5 @@ def update_details(*, actor: User, case: Case, basis: str, categories: list[str]
     kept = {row.user_id for row in case.assignments}
     case.assignments.extend(CaseAssignment(case_id=case.id, user_id=uid) for uid in chosen - kept)
     db.session.flush()
-    case.version += 1
     record(tag=AuditTag.CASE_CHANGED, actor=actor, target=case, basis=basis)
     db.session.commit()

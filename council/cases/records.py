@@ -13,7 +13,8 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord, SupportRecordRevision
 from council.cases.vault import vault
 from council.core.clock import in_japan, japan_date
-from council.core.db import lock_for_update, utcnow
+from council.core.db import utcnow
+from council.core.editing import lock_for_edit
 from council.database import db
 
 #: How far ahead of the server's clock a record may be dated: a caseworker's watch may run a little fast,
@@ -111,22 +112,21 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
     require_open(case)
     if row.case_id != case.id or row.deleted_at is not None:
         raise CaseError(_("This record cannot be edited."))
-    lock_for_update(db.session, row)  # two editors with the same version: the second waits, then is refused
-    if str(version) != str(row.version):
-        raise StaleCase(_("Someone else changed this record while you were editing. Your text is kept below; "
-                          "compare it with the current version and save again."))
     if not body.strip():
         raise CaseError(_("Write what happened."))
     check_not_future(occurred_at)
     if kind != row.kind:
         _refuse_ledger_kind(kind)
-    db.session.add(SupportRecordRevision(record_id=row.id, case_id=case.id, revision=row.version,
+    # Two editors with the same version: the second waits for the first's commit, then is refused.
+    lock_for_edit(row, version, stale=StaleCase, message=_(
+        "Someone else changed this record while you were editing. Your text is kept below; compare it with the "
+        "current version and save again."))
+    db.session.add(SupportRecordRevision(record_id=row.id, case_id=case.id, revision=row.version - 1,
                                          occurred_at=row.occurred_at, kind=row.kind, body_enc=row.body_enc,
                                          replaced_by=actor.id, replaced_at=utcnow()))
     # The old ciphertext moves as is: it stays bound to this record's row id, so it decrypts only as this
     # record's history.
     row.occurred_at, row.kind, row.updated_at = occurred_at, RecordKind(kind).value, utcnow()
-    row.version += 1
     row.body_enc = _seal(case, row, "body", body)
     refresh_last_contact(case)  # moving the newest record back in time moves the last contact back too
     record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, case=case, basis=basis)

@@ -7,16 +7,15 @@ event (with the access basis) in the same transaction, then commit.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from council.access.policy import Action, accesses, authorize, newest_visible
+from council.access.policy import Action, accesses, authorize, newest_visible, visible_cases
 from council.access.scopes import ALL_SCOPES, CONTENT_SCOPES, Scope, may_open
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
@@ -37,6 +36,7 @@ from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
+from council.core.japanese import katakana_reading
 from council.core.web import page_offset
 from council.database import db
 
@@ -92,12 +92,6 @@ class CaseView:
 # -- writing persons --------------------------------------------------------------------------------
 
 
-def as_katakana(kana: str) -> str:
-    """フリガナ is kept in full-width katakana, however it was typed (hiragana, half-width)."""
-    text = unicodedata.normalize("NFKC", kana or "").strip()
-    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch for ch in text)
-
-
 def store_person(case: Case, person: Person, data: PersonInput) -> None:
     """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction)."""
     cipher = vault().cipher(case)
@@ -106,7 +100,7 @@ def store_person(case: Case, person: Person, data: PersonInput) -> None:
         return cipher.encrypt(value or None, table="person", column=column, row_id=person.id)
 
     birth_iso = data.birth_date.isoformat() if data.birth_date else ""
-    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", as_katakana(data.kana))
+    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", katakana_reading(data.kana))
     person.birth_date_enc, person.sex_enc = seal("birth_date", birth_iso), seal("sex", data.sex)
     person.address_enc, person.phone_enc = seal("address", data.address), seal("phone", data.phone)
     person.notes_enc, person.relationship_enc = seal("notes", data.notes), seal("relationship", data.relationship)
@@ -245,6 +239,8 @@ class CaseFilter:
     risk: str = ""
     review_overdue: bool = False
     min_days_since_contact: int | None = None
+    #: Leave out closed cases.
+    open_only: bool = False
     page: int = 1
 
 
@@ -267,18 +263,7 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
 
     Subject names are decrypted only where the reach allows it (a full one, not the ledger): a case shared in
     summary is listed with its number and metadata, not its person's name."""
-    conditions = []
-    if case_filter.status:
-        conditions.append(Case.status == case_filter.status)
-    if case_filter.risk:
-        conditions.append(Case.risk == case_filter.risk)
-    if case_filter.review_overdue:
-        conditions += [Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED]
-    if case_filter.min_days_since_contact is not None:
-        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
-        conditions.append(Case.last_contact_date <= cutoff)
-    if case_filter.category:
-        conditions.append(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    conditions = _conditions(case_filter)
     offset = page_offset(case_filter.page, PAGE_SIZE)
     rows = list(db.session.scalars(
         newest_visible(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES, conditions=conditions, offset=offset,
@@ -299,6 +284,31 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
                           shared=access.by_grant)
 
     return [listed(case) for case in page], more
+
+
+def count_cases(*, actor: User, case_filter: CaseFilter) -> int:
+    """How many cases ``actor``'s list shows with ``case_filter`` (all pages). Reads no content and shows no case,
+    so nothing is audited: the list it links to records what it shows."""
+    return db.session.scalar(select(func.count(Case.id)).where(visible_cases(actor), *_conditions(case_filter)))
+
+
+def _conditions(case_filter: CaseFilter) -> list:
+    """What ``case_filter`` keeps, as conditions on Case: one rule for list pages and counts."""
+    conditions = []
+    if case_filter.status:
+        conditions.append(Case.status == case_filter.status)
+    if case_filter.open_only:
+        conditions.append(Case.status != CaseStatus.CLOSED)
+    if case_filter.risk:
+        conditions.append(Case.risk == case_filter.risk)
+    if case_filter.review_overdue:
+        conditions += [Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED]
+    if case_filter.min_days_since_contact is not None:
+        cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
+        conditions.append(Case.last_contact_date <= cutoff)
+    if case_filter.category:
+        conditions.append(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    return conditions
 
 
 def subject_name(case: Case) -> str:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app, g
 
 from council import instance
 from council.cases.models import Case
+from council.core.japanese import digits_only, surname
 from council.core.keyfiles import read_key_file
-from council.crypto.blind import BlindIndexer, digits_only
+from council.crypto.blind import BlindIndexer
 from council.crypto.envelope import FieldCipher, new_data_key
 from council.crypto.keyring import FileKeyProvider, Keyring
-
-_NAME_BREAK = re.compile(r"[\s・･·]+")
 
 
 class CasePurged(Exception):
@@ -52,8 +49,7 @@ class CaseVault:
 
     def person_indexes(self, *, name: str, kana: str, birth_iso: str, phone: str) -> dict[str, str | None]:
         """The blind-index columns of a person (None where there is nothing to index)."""
-        # The surname is what comes before the first space or middle dot; without one, the whole kana.
-        surname_kana = _NAME_BREAK.split(kana.strip(), maxsplit=1)[0] if kana else ""
+        surname_kana = surname(kana)
         values = {
             "name_kana_index": self.indexer.compute("name_kana", kana),
             "name_kanji_index": self.indexer.compute("name_kanji", name),

@@ -17,7 +17,6 @@ from council.auth.models import Institution, User
 from council.cases import documents, lifecycle, records, search, services
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import (
-    AttachmentForm,
     DeleteRecordForm,
     ImportForm,
     IntakeForm,
@@ -27,6 +26,7 @@ from council.cases.forms import (
     StatusForm,
 )
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord
+from council.cases.panels import panels_for
 from council.core import clock
 from council.core.web import query_int
 from council.database import db
@@ -60,6 +60,7 @@ def _filters(form: ListFilterForm) -> services.CaseFilter:
     return services.CaseFilter(status=form.status.data or "", category=form.category.data or "",
                                risk=form.risk.data or "", review_overdue=bool(form.overdue.data),
                                min_days_since_contact=int(form.days.data) if form.days.data else None,
+                               open_only=bool(form.open_only.data),
                                page=request.args.get("page", 1, type=query_int))
 
 
@@ -130,9 +131,10 @@ def case_view(case_id: int):
 
 
 def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = None,
-                 status_form: StatusForm | None = None, attachment_form: AttachmentForm | None = None,
+                 status_form: StatusForm | None = None, panel_forms: dict | None = None,
                  delete_form: DeleteRecordForm | None = None, status: int = 200):
-    """The case page; a refused form is shown again with what was typed, its error summary where it is."""
+    """The case page; a refused form is shown again with what was typed, its error summary where it is (a
+    panel's form by the panel's name in ``panel_forms``)."""
     view = services.read_case(actor=current_user, case=case, basis=basis)
     users = colleagues()
     institutions = institution_names()
@@ -144,7 +146,7 @@ def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = Non
                            record_form=record_form, status_form=status_form,
                            delete_form=delete_form or DeleteRecordForm(),
                            consents=documents.consents(case), plan=documents.current_plan(case),
-                           attachments=documents.attachments(case), attachment_form=attachment_form or AttachmentForm(),
+                           panels=panels_for(case, basis, forms=panel_forms),
                            confirm_form=ConfirmForm(), history=lifecycle.status_history(case)), status
 
 

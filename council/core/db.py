@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import os
 from pathlib import Path
 
@@ -120,6 +121,26 @@ def lock_for_update(session: Session, row) -> None:
     already holds the write lock (BEGIN IMMEDIATE), so this only refreshes the row.
     """
     session.refresh(row, with_for_update={"of": type(row)})
+
+
+def import_models(package: str, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """Import every module named ``models`` (or package ``models/``) under ``package``, except under ``skip``;
+    return their names.
+
+    A declarative base knows only the tables of the modules imported so far. Migrations, the start-up checks
+    and foreign keys across features need all of them, and a hand-kept list forgets the feature added last
+    (Indico imports its models the same way). Models live in modules named ``models``.
+    """
+    root = Path(importlib.import_module(package).__file__).parent
+    found = sorted({*root.rglob("models.py"), *root.rglob("models/__init__.py")})
+    names = []
+    for path in found:
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join((package, *(parts[:-1] if parts[-1] == "__init__" else parts)))
+        if not any(name == other or name.startswith(f"{other}.") for other in skip):
+            importlib.import_module(name)
+            names.append(name)
+    return names
 
 
 class Database:

@@ -33,7 +33,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from council.core.clock import in_japan
 from council.core.files import InMemoryRequest
-from council.core.permissions import public
+from council.core.permissions import PUBLIC, route
 
 LANGUAGES = {"ja": "日本語", "en": "English"}
 #: The range of the BIGINT id columns; larger numbers in URLs name no row.
@@ -57,8 +57,6 @@ def localtime(value: dt.datetime | None) -> str:
     return in_japan(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-@public
-@core.route("/language", methods=["POST"], endpoint="language")
 def change_language():
     """Remember the chosen language in the session cookie and go back to the same page."""
     if request.form.get("lang") in LANGUAGES:
@@ -67,6 +65,9 @@ def change_language():
     back = request.form.get("next", "")
     # The platform, mounted at /platform for local use, falls back to its own start page.
     return redirect(back if is_local_path(back) else f"{request.script_root}/")
+
+
+route(core, "/language", change_language, permission=PUBLIC, endpoint="language", methods=("POST",))
 
 
 def is_local_path(target: str | None) -> bool:

@@ -5,18 +5,19 @@ typed value and compares. Without the index root key (``instance/keys/index.key`
 nothing, not even for low-entropy inputs such as phone numbers, which is why the key must never sit in the
 database or its backups.
 
-Normalisation decides what counts as "the same": changing it changes every stored index value, so any
-change needs a new info string (``v2``) and a re-index.
+Normalisation (``council.core.japanese.index_form``) decides what counts as "the same": changing it changes
+every stored index value, so any change needs a new info string (``v2``) and a re-index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import unicodedata
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from council.core.japanese import index_form
 
 __all__ = [
     "BlindIndexer",
@@ -25,8 +26,6 @@ __all__ = [
     "NAME_KANJI",
     "PHONE",
     "SURNAME_KANA_BIRTH",
-    "digits_only",
-    "normalise",
 ]
 
 #: Full name in kana (フリガナ).
@@ -35,7 +34,7 @@ NAME_KANA = "name_kana"
 NAME_KANJI = "name_kanji"
 #: Surname in kana and ISO birth date (YYYY-MM-DD): compound, because either alone matches too many people.
 SURNAME_KANA_BIRTH = "surname_kana_birth"
-#: Phone number; the caller passes ``digits_only(number)``.
+#: Phone number; the caller passes ``council.core.japanese.digits_only(number)``.
 PHONE = "phone"
 #: Every index the app uses, with how many parts it takes. Unknown names are refused, so a typo cannot
 #: produce values that silently never match.
@@ -48,37 +47,6 @@ DIGEST_BYTES = 16
 #: Joins the parts of a compound index. Normalisation removes it from every part (it is whitespace to
 #: Python and a control character), so ("ab", "c") and ("a", "bc") cannot join alike.
 SEPARATOR = b"\x1f"
-#: Middle dots people put between given name and surname: katakana (・), half-width (･), Latin (·).
-MIDDLE_DOTS = frozenset("\u30fb\uff65\u00b7")
-#: Hiragana ぁ..ゖ and the iteration marks ゝゞ map to katakana 0x60 above.
-_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in [*range(0x3041, 0x3097), 0x309D, 0x309E]}
-
-
-def _drop(char: str) -> bool:
-    # Whitespace of every kind (U+3000 included), middle dots, and invisible control/format characters
-    # (BOM and zero-width spaces come along when names are pasted from spreadsheets).
-    return char.isspace() or char in MIDDLE_DOTS or unicodedata.category(char) in ("Cc", "Cf")
-
-
-def normalise(text: str) -> str:
-    """The form of ``text`` that blind indexes hash.
-
-    NFKC (full-width Latin and digits become ASCII, half-width kana become full-width, with their dakuten
-    composed); case-folded; hiragana become katakana; whitespace, middle dots and invisible characters are
-    removed. Kana size (ァ/ア), ヴ/ブ and long-vowel marks are kept: they are different names.
-    """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_HIRAGANA_TO_KATAKANA)
-    text = "".join(char for char in text if not _drop(char))
-    # NFKC turns a spacing dakuten (゛) into space + combining mark; with the space gone, NFC composes it.
-    return unicodedata.normalize("NFC", text)
-
-
-def digits_only(text: str) -> str:
-    """The ASCII digits of ``text`` after NFKC (full-width ０-９ count), for phone numbers: "03-1234-5678"
-    and "０３（１２３４）５６７８" both give "0312345678"."""
-    return "".join(char for char in unicodedata.normalize("NFKC", text) if "0" <= char <= "9")
-
-
 class BlindIndexer:
     """Computes blind index values with one HMAC key per index, derived from the index root key."""
 
@@ -117,7 +85,7 @@ class BlindIndexer:
         for part in parts:
             if not isinstance(part, str):
                 raise TypeError(f"blind index parts are str, not {type(part).__name__}")
-            value = normalise(part)
+            value = index_form(part)
             if not value:
                 return ""
             normalised.append(value.encode("utf-8"))

@@ -3,12 +3,13 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from council.core.permissions import PUBLIC, requires
+from council.core.permissions import PUBLIC, route
 
 bp = Blueprint("platform", __name__, template_folder="templates")
 
 
-@bp.route("/")
-@requires(PUBLIC)
 def home():
     return render_template("platform/home.html", user=current_user)
+
+
+route(bp, "/", home, permission=PUBLIC)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import g
-from flask_login import current_user
 from sqlalchemy import select
 
 from council.platform.board.models import ThreadKind
 from council.platform.database import db
 from council.platform.models import PlatformRole, PlatformUser
 from council.platform.organisations.models import ActivityField, Organisation, OrganisationKind
-from council.platform.permissions import has_permission
+from council.platform.permissions import PlatformPermission, has_permission
 from council.platform.places.models import PlaceKind
 from council.platform.projects.models import ProjectStatus
 from council.platform.resources.models import ResourceKind
@@ -38,6 +37,7 @@ def template_context() -> dict:
         "resource_kinds": [(k.value, k.label) for k in ResourceKind],
         "organisation_name": lambda id_: _names(Organisation, Organisation.name).get(id_, ""),
         "user_name": lambda id_: _names(PlatformUser, PlatformUser.display_name).get(id_, ""),
-        "has_permission": lambda permission: current_user.is_authenticated and has_permission(current_user,
-                                                                                             permission),
+        # Templates name roles and permissions by their enums, never by their strings (a test greps for them).
+        "Role": PlatformRole, "Permission": PlatformPermission,
+        "has_permission": lambda user, permission: user.is_authenticated and has_permission(user, permission),
     }

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from council.core.db import import_models
 from council.platform.database import Base
 from council.security.accounts import (
     IpThrottleMixin,
@@ -79,12 +80,6 @@ class PlatformAuditEvent(AuditEventMixin, Base):
     __audit_formats__ = {1: MIXIN_V1_FIELDS, 2: (*MIXIN_V1_FIELDS, "format_version")}
 
 
-def register_all() -> None:
-    """Import every feature's models so the metadata knows all platform tables (migrations, foreign keys)."""
-    from council.platform.board import models as board  # noqa: F401
-    from council.platform.consult import models as consult  # noqa: F401
-    from council.platform.organisations import models as organisations  # noqa: F401
-    from council.platform.places import models as places  # noqa: F401
-    from council.platform.projects import models as projects  # noqa: F401
-    from council.platform.resources import models as resources  # noqa: F401
-    from council.platform.statistics import models as statistics  # noqa: F401
+def register_all() -> list[str]:
+    """Import every platform feature's models so the metadata knows all platform tables (migrations, foreign keys)."""
+    return import_models("council.platform")

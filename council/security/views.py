@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from council.core.permissions import PUBLIC, SIGNED_IN, requires
+from council.core.permissions import PUBLIC, SIGNED_IN, route
 from council.core.web import is_local_path
 from council.security import totp
 from council.security.forms import (
@@ -51,8 +51,6 @@ def safe_next(default: str) -> str:
 def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, issuer: str) -> Blueprint:
     bp = Blueprint("account", __name__)
 
-    @bp.route("/login", methods=["GET", "POST"])
-    @requires(PUBLIC)
     def login():
         form = LoginForm()
         if form.validate_on_submit():
@@ -70,8 +68,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
             return redirect(url_for("account.code"))
         return render_template("auth/login.html", form=form)
 
-    @bp.route("/login/code", methods=["GET", "POST"])
-    @requires(PUBLIC)
     def code():
         user = _pending_user()
         if user is None:
@@ -104,8 +100,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         login_user(user)
         return redirect(safe_next(url_for(home_endpoint)))
 
-    @bp.route("/logout", methods=["POST"])
-    @requires(SIGNED_IN)
     def logout():
         if ConfirmForm().validate_on_submit():
             _service().logout(db.session, user=current_user)
@@ -114,8 +108,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
             flash(_("You have signed out."), "info")
         return redirect(url_for("account.login"))
 
-    @bp.route("/setup/<token>", methods=["GET", "POST"])
-    @requires(PUBLIC)
     def setup(token: str):
         link, user = _service().find_setup_link(db.session, token)
         if link is None:
@@ -136,8 +128,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         return render_template("auth/setup.html", form=form, user=user, secret=secret,
                                qr=totp.qr_svg(uri), problems=problems)
 
-    @bp.route("/account")
-    @requires(account_permission)
     def overview():
         return _account_page(ReauthenticateForm())
 
@@ -147,8 +137,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
                                recovery_left=_service().recovery_codes_left(db.session, current_user),
                                recovery_form=recovery_form)
 
-    @bp.route("/account/recovery-codes", methods=["POST"])
-    @requires(account_permission)
     def recovery_codes():
         form = ReauthenticateForm()
         if form.validate_on_submit():
@@ -163,8 +151,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         # The account page again, its recovery form open with the problem at its top.
         return _account_page(form), 400
 
-    @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
-    @requires(account_permission)
     def end_session(session_id: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -173,8 +159,6 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
         flash(_("The session was ended."), "info")
         return redirect(url_for("account.overview"))
 
-    @bp.route("/account/password", methods=["GET", "POST"])
-    @requires(account_permission)
     def password():
         form = PasswordChangeForm()
         if form.validate_on_submit():
@@ -189,6 +173,14 @@ def make_account_blueprint(db, *, account_permission: str, home_endpoint: str, i
             return redirect(url_for("account.overview"))
         return render_template("auth/password.html", form=form, problems=[])
 
+    route(bp, "/login", login, permission=PUBLIC, methods=("GET", "POST"))
+    route(bp, "/login/code", code, permission=PUBLIC, methods=("GET", "POST"))
+    route(bp, "/logout", logout, permission=SIGNED_IN, methods=("POST",))
+    route(bp, "/setup/<token>", setup, permission=PUBLIC, methods=("GET", "POST"))
+    route(bp, "/account", overview, permission=account_permission)
+    route(bp, "/account/recovery-codes", recovery_codes, permission=account_permission, methods=("POST",))
+    route(bp, "/account/sessions/<int:session_id>/end", end_session, permission=account_permission, methods=("POST",))
+    route(bp, "/account/password", password, permission=account_permission, methods=("GET", "POST"))
     return bp
 
 

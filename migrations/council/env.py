@@ -2,11 +2,9 @@
 
 from alembic import context
 
-import council.access.models  # noqa: F401  (registers the tables on the metadata)
-import council.audit.models  # noqa: F401
-import council.auth.models  # noqa: F401
-import council.cases.models  # noqa: F401
-from council.database import Base
+from council.database import Base, register_all
+
+register_all()
 
 context.configure(connection=context.config.attributes["connection"], target_metadata=Base.metadata,
                   render_as_batch=True, compare_type=True)

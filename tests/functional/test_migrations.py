@@ -3,11 +3,13 @@
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-import council.audit.models  # noqa: F401
-import council.auth.models  # noqa: F401
-import council.platform.models  # noqa: F401
 from council.database import Base as CouncilBase
+from council.database import register_all as register_council_models
 from council.platform.database import Base as PlatformBase
+from council.platform.models import register_all as register_platform_models
+
+register_council_models()
+register_platform_models()
 
 
 def _differences(engine, metadata) -> list:

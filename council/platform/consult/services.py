@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from council.core.db import utcnow
+from council.core.editing import lock_for_edit
 from council.platform.audit import PlatformTag, record
-from council.platform.common import lock_current
 from council.platform.consult.models import ConsultationWindow
 from council.platform.database import db
 from council.platform.models import PlatformUser
@@ -43,7 +43,7 @@ def save(*, actor: PlatformUser, window: ConsultationWindow | None, details: Win
         window = ConsultationWindow(version=1)
         db.session.add(window)
     else:
-        lock_current(window, version)
+        lock_for_edit(window, version)
     _assign(window, details)
     record(tag=PlatformTag.CONSULT_WINDOW_SAVED, actor=actor, target=window)
     db.session.commit()

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.platform.common import StaleEdit, show_stale
+from council.core.editing import StaleEdit, show_stale
 from council.platform.consult import services
 from council.platform.consult.forms import WindowForm
 from council.platform.consult.models import ConsultationWindow
@@ -37,8 +37,8 @@ def edit(window_id: int | None = None):
     if accepted(form, where="consult.window"):
         try:
             services.save(actor=current_user, window=window, details=_details(form), version=form.version.data)
-        except StaleEdit:
-            stored = show_stale(form, window)
+        except StaleEdit as error:
+            stored = show_stale(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("consult.manage"))

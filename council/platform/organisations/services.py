@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from council.core.db import lock_for_update, utcnow
+from council.core.editing import lock_for_edit
 from council.platform.audit import PlatformTag, record
-from council.platform.common import lock_current
 from council.platform.database import db
 from council.platform.models import PlatformAuditEvent, PlatformRole, PlatformUser
 from council.platform.organisations.models import (
@@ -142,7 +142,7 @@ def decline(*, actor: PlatformUser, organisation: Organisation, reason: str) -> 
 
 def update_profile(*, actor: PlatformUser, organisation: Organisation, profile: Profile, version: int) -> None:
     """Save the organisation's directory entry. Raises StaleEdit when someone saved it meanwhile."""
-    lock_current(organisation, version)
+    lock_for_edit(organisation, version)
     _assign(organisation, profile)
     record(tag=PlatformTag.ORGANISATION_UPDATED, actor=actor, target=organisation)
     db.session.commit()

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.platform.common import StaleEdit, show_stale
+from council.core.editing import StaleEdit, show_stale
 from council.platform.database import db
 from council.platform.guarding import accepted
 from council.platform.organisations import services
@@ -120,8 +120,8 @@ def edit():
         try:
             services.update_profile(actor=current_user, organisation=organisation, profile=_profile(form),
                                     version=form.version.data)
-        except StaleEdit:
-            stored = show_stale(form, organisation)
+        except StaleEdit as error:
+            stored = show_stale(form, error)
         else:
             flash(_("The profile was saved."), "success")
             return redirect(url_for("organisations.mine"))

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.core.db import utcnow
+from council.core.editing import lock_for_edit
 from council.platform.audit import PlatformTag, record
-from council.platform.common import lock_current
 from council.platform.database import db
 from council.platform.models import PlatformUser
 from council.platform.organisations.models import Organisation, OrganisationStatus
@@ -105,7 +105,7 @@ def create(*, actor: PlatformUser, details: PlaceDetails) -> Place:
 
 def update(*, actor: PlatformUser, place: Place, details: PlaceDetails, version: int) -> None:
     """Save changes. Raises StaleEdit when someone saved the place after ``version`` was read."""
-    lock_current(place, version)
+    lock_for_edit(place, version)
     _assign(place, details)
     record(tag=PlatformTag.PLACE_SAVED, actor=actor, target=place)
     db.session.commit()

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from council.core.clock import japan_to_utc
 from council.core.db import utcnow
-from council.platform.common import StaleEdit, show_stale
+from council.core.editing import StaleEdit, show_stale
 from council.platform.guarding import accepted
 from council.platform.places import ics, services
 from council.platform.places.forms import PlaceFilterForm, PlaceForm, SessionForm
@@ -79,8 +79,8 @@ def edit(place_id: int):
     if accepted(form, where="place.edit"):
         try:
             services.update(actor=current_user, place=place, details=_details(form), version=form.version.data)
-        except StaleEdit:
-            stored = show_stale(form, place)
+        except StaleEdit as error:
+            stored = show_stale(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("places.show", place_id=place.id))

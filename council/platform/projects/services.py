@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.core.db import lock_for_update, utcnow
+from council.core.editing import lock_for_edit
 from council.platform.audit import PlatformTag, record
-from council.platform.common import lock_current
 from council.platform.database import db
 from council.platform.models import PlatformUser
 from council.platform.projects.models import Project, ProjectPartner, ProjectUpdate
@@ -76,7 +76,7 @@ def start(*, actor: PlatformUser, details: ProjectDetails) -> Project:
 
 def update(*, actor: PlatformUser, project: Project, details: ProjectDetails, version: int) -> None:
     """Save the project. Raises StaleEdit when someone saved it after ``version`` was read."""
-    lock_current(project, version)
+    lock_for_edit(project, version)
     _assign(project, details)
     record(tag=PlatformTag.PROJECT_SAVED, actor=actor, target=project)
     db.session.commit()

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.platform.common import StaleEdit, show_stale
+from council.core.editing import StaleEdit, show_stale
 from council.platform.database import db
 from council.platform.guarding import accepted
 from council.platform.projects import services
@@ -63,8 +63,8 @@ def edit(project_id: int):
     if accepted(form, where="project.edit"):
         try:
             services.update(actor=current_user, project=project, details=_details(form), version=form.version.data)
-        except StaleEdit:
-            stored = show_stale(form, project)
+        except StaleEdit as error:
+            stored = show_stale(form, error)
         else:
             return redirect(url_for("projects.show", project_id=project.id))
     return render_template("projects/form.html", form=form, project=project, stored=stored)

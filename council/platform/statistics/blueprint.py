@@ -2,13 +2,12 @@
 
 from flask import Blueprint
 
-from council.core.permissions import requires
+from council.core.permissions import route
 from council.platform.permissions import PlatformPermission
 from council.platform.statistics import views
 
 bp = Blueprint("statistics", __name__, template_folder="templates")
 
-bp.add_url_rule("/statistics", "dashboard",
-                requires(PlatformPermission.STATISTICS_VIEW)(views.dashboard))
-bp.add_url_rule("/statistics/<int:snapshot_id>", "snapshot",
-                requires(PlatformPermission.STATISTICS_VIEW)(views.dashboard))
+route(bp, "/statistics", views.dashboard, permission=PlatformPermission.STATISTICS_VIEW)
+route(bp, "/statistics/<int:snapshot_id>", views.dashboard, permission=PlatformPermission.STATISTICS_VIEW,
+      endpoint="snapshot")

@@ -22,12 +22,11 @@ from council.cases.ledger_import import (
     LedgerFile,
     LedgerRow,
     RowError,
-    digits_only,
-    normalise_kana,
     read_rows,
     split_categories,
     validate,
 )
+from council.core.japanese import katakana_reading
 
 TODAY = dt.date(2026, 5, 1)
 CATEGORIES = {"経済的困窮", "ひきこもり", "8050世帯", "単身高齢", "DV・虐待", "社会的孤立", "その他"}
@@ -697,7 +696,7 @@ def test_sex(text, sex):
 def test_kana_is_normalised(text, kana):
     [row], errors = check([row_of(changed(ROW_HANAKO, フリガナ=text))])
     assert errors == [] and row.kana == kana
-    assert normalise_kana(text) == kana
+    assert katakana_reading(text) == kana
 
 
 @pytest.mark.parametrize("text", ["山田 花子", "Yamada Hanako", "ヤマダ1", "ヤマダ-ハナコ", "ヤマダ（ハナコ）"])
@@ -728,9 +727,6 @@ def test_phone(text, phone, ok):
         assert where(errors) == [(2, "電話番号")] and valid == []
 
 
-def test_digits_only():
-    assert digits_only("０９０－1234 (5678)") == "09012345678"
-    assert digits_only("") == ""
 
 
 def test_dates_in_the_future_or_birth_after_intake():

@@ -1,0 +1,83 @@
+"""One way to do each thing (README "Conventions"): a second way written anywhere in ``council`` fails here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Blueprint, Flask
+
+from council.core.permissions import PUBLIC, declared_permission, route
+
+COUNCIL = Path(__file__).resolve().parents[3] / "council"
+
+#: (what, where it may appear, pattern of a second way)
+RULES = [
+    ("routes are declared with core.permissions.route", "core/permissions.py",
+     re.compile(r"\.add_url_rule\(|@\w+\.route\(|\bdef _route\(|\badd_route\b")),
+    ("versions are compared and bumped by core.editing.lock_for_edit", "core/editing.py",
+     re.compile(r"\.version \+= 1|\.version \+ 1\b|str\(version\) != |_check_version")),
+    ("kana and digits are normalised by core.japanese", "core/japanese.py",
+     re.compile(r"\+ 0x60\b|0x3041|\\u3041|def digits_only|def (as_katakana|normalise_kana)\b")),
+]
+
+
+def _offenders(allowed: str, pattern: re.Pattern) -> list[str]:
+    found = []
+    for path in sorted(COUNCIL.rglob("*.py")):
+        if path == COUNCIL / allowed:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{path.relative_to(COUNCIL.parent)}:{number}: {line.strip()}")
+    return found
+
+
+@pytest.mark.parametrize(("what", "allowed", "pattern"), RULES, ids=[rule[0] for rule in RULES])
+def test_there_is_one_way(what, allowed, pattern):
+    offenders = _offenders(allowed, pattern)
+    assert not offenders, f"{what}:\n" + "\n".join(offenders)
+
+
+def test_the_guards_see_what_they_forbid():
+    samples = {
+        0: ['bp.add_url_rule("/x", "x", view)', '@bp.route("/x")', "def _route(rule, view):"],
+        1: ["case.version += 1", "row.version + 1", "if str(version) != str(row.version):"],
+        2: ["chr(ord(ch) + 0x60)", 'if "\\u3041" <= ch', "def digits_only(text):"],
+    }
+    for index, lines in samples.items():
+        for line in lines:
+            assert RULES[index][2].search(line), line
+
+
+def test_a_route_without_a_permission_is_refused():
+    blueprint = Blueprint("sample", __name__)
+    with pytest.raises(TypeError):
+        route(blueprint, "/x", lambda: "x")  # permission is a required keyword: no default to forget
+    with pytest.raises(ValueError, match="declares no permission"):
+        route(blueprint, "/x", lambda: "x", permission="")
+
+
+def test_a_route_declares_its_permission_on_the_endpoint():
+    app, blueprint = Flask(__name__), Blueprint("sample", __name__)
+
+    def page():
+        return "page"
+
+    route(blueprint, "/page", page, permission=PUBLIC, methods=("GET", "POST"))
+    app.register_blueprint(blueprint)
+    assert declared_permission(app.view_functions["sample.page"]) == PUBLIC
+    assert {"GET", "POST"} <= set(app.url_map._rules_by_endpoint["sample.page"][0].methods)
+
+
+def test_one_function_cannot_need_two_permissions():
+    blueprint = Blueprint("sample", __name__)
+
+    def page():
+        return "page"
+
+    route(blueprint, "/a", page, permission="a:b:c")
+    route(blueprint, "/b", page, permission="a:b:c", endpoint="again")  # the same declaration twice is fine
+    with pytest.raises(ValueError, match="already"):
+        route(blueprint, "/c", page, permission="x:y:z", endpoint="other")
