@@ -61,7 +61,7 @@ def prefill(app, count: int, council_id: int) -> None:
                                   .limit(1)).first()
         seq, prev = (head.seq, head.hash) if head else (0, auditchain.GENESIS_HASH)
         start, rows = dt.datetime(2026, 4, 1, tzinfo=dt.UTC), []
-        fields = AuditEvent.__audit_formats__[2]
+        chain_format = AuditEvent.__audit_formats__[2]
         for n in range(1, count + 1):
             case_id = n % 20000 + 1 if n % 4 else None
             row = {"seq": seq + n, "format_version": 2, "occurred_at": start + dt.timedelta(seconds=n * 3),
@@ -70,7 +70,8 @@ def prefill(app, count: int, council_id: int) -> None:
                    "request_id": uuid.uuid4().hex[:16], "client_ip": "10.1.2.3", "council_id": council_id,
                    "actor_institution_id": n % 10 + 1, "case_id": case_id,
                    "case_number": f"2025-{case_id:04d}" if case_id else None, "prev_hash": prev}
-            row["hash"] = prev = auditchain.event_hash(prev, {k: row[k] if k != "case_ids" else "" for k in fields})
+            row["hash"] = prev = auditchain.event_hash(
+                prev, {k: row[k] if k != "case_ids" else "" for k in chain_format.fields}, chain_format)
             rows.append(row)
             if len(rows) == 20000:
                 db.session.execute(insert(AuditEvent), rows)

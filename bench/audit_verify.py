@@ -39,7 +39,7 @@ def build_rows(count: int, *, format_version: int = 2, shown: int = 50) -> tuple
     """``count`` chained events and their side-table rows."""
     rows, links, prev = [], [], auditchain.GENESIS_HASH
     start = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
-    fields = AuditEvent.__audit_formats__[format_version]
+    chain_format = AuditEvent.__audit_formats__[format_version]
     for seq in range(1, count + 1):
         tag = TAGS[seq % 5]
         one_case = format_version > 1 and tag.startswith("case:") and tag != "case:list:viewed"
@@ -52,7 +52,8 @@ def build_rows(count: int, *, format_version: int = 2, shown: int = 50) -> tuple
                "format_version": format_version, "case_id": seq % 9000 + 1 if one_case else None,
                "case_number": f"2026-{seq % 9000 + 1:04d}" if one_case else None}
         row["hash"] = prev = auditchain.event_hash(prev, {
-            name: auditchain.canonical_ids(listed) if name == "case_ids" else row[name] for name in fields})
+            name: auditchain.canonical_ids(listed) if name == "case_ids" else row[name]
+            for name in chain_format.fields}, chain_format)
         rows.append(row)
         links += [{"event_seq": seq, "case_id": case_id} for case_id in listed]
     return rows, links

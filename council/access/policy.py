@@ -12,9 +12,11 @@ every way ``user`` reaches a case at ``now`` —
 - the coordinator's progress ledger: every case of the council in ``ledger`` scope (metadata only), for the
   coordinator of the council's 調整機関.
 
-Always within the user's council, never a purged case. ``visible_cases`` filters lists by it, ``authorize`` asks it
-about one case and returns an ``Access``. A case the user may not reach, or not for the action asked, does not exist
-for them: NotFound (404), never 403.
+Always within the user's council, never a purged case. Each of the three ways is written once (``_own``,
+``_grants_held``, ``_ledger``); ``reach`` yields them as rows, ``visible_parts`` as WHERE clauses for lists.
+``visible_cases`` and ``newest_visible`` filter lists by it, ``authorize`` asks it about one case and returns an
+``Access``. A case the user may not reach, or not for the action asked, does not exist for them: NotFound (404),
+never 403.
 """
 
 from __future__ import annotations

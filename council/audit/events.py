@@ -32,9 +32,10 @@ def record(*, tag: StrEnum, actor=None, target=None, case=None, cases: Iterable 
 
     ``target`` may be a model instance (its table name and id are recorded) instead of
     ``target_type``/``target_id``. The event's case columns (id and number) are filled from ``case``, or from
-    ``target`` when it is a case or a row that belongs to one (its ``case_id``: a record, person, consent …). ``cases`` are the cases a
-    list, search or batch showed or touched: one side-table row each, found by the same per-case lookup.
-    The council is taken from the actor, the target, the case or ``council_id``.
+    ``target`` when it is a case or a row that belongs to one (its ``case_id``: a record, person, consent …).
+    ``cases`` (cases or case ids) are the cases a list, search or batch showed or touched: one side-table row
+    each, found by the same per-case lookup. The council is taken from the actor, the target, the case or
+    ``council_id``.
     """
     case = case if case is not None else _case_of(target)
     if council_id is None:

@@ -4,15 +4,15 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.database import Base
-from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, LinkTable
+from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, ChainFormat, LinkTable
 
 #: Format 1: what every council event was hashed over before format versions existed (keep it as it is: old
 #: events verify against it). Format 2 adds the version itself, the case columns and the side table's case ids.
 #: A column added later goes into a format 3, never into these.
 COUNCIL_FORMATS = {
-    1: (*MIXIN_V1_FIELDS, "council_id", "actor_institution_id"),
-    2: (*MIXIN_V1_FIELDS, "council_id", "actor_institution_id", "format_version", "case_id", "case_number",
-        "case_ids"),
+    1: ChainFormat((*MIXIN_V1_FIELDS, "council_id", "actor_institution_id"), as_object=True),
+    2: ChainFormat((*MIXIN_V1_FIELDS, "council_id", "actor_institution_id", "format_version", "case_id",
+                    "case_number", "case_ids")),
 }
 
 

@@ -137,8 +137,7 @@ def check_ledger(source: Path | LedgerFile, *, council: Council, actor: User | N
         disclosed += _duplicates(batch, checked, errors)
         # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
         record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, council_id=council.id, target_type="case_file",
-               cases=disclosed,
-               reason=f"ledger import of {count} rows: {len(set(disclosed))} found")
+               cases=disclosed, reason=f"ledger import of {count} rows: {len(set(disclosed))} found")
         db.session.commit()
     if errors:
         raise LedgerInvalid(errors.listed())

@@ -268,7 +268,7 @@ def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) ->
     rows = list(db.session.scalars(
         newest_visible(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES, conditions=conditions, offset=offset,
                        limit=PAGE_SIZE + 1)
-        .options(selectinload(Case.persons), selectinload(Case.category_rows), selectinload(Case.assignments))))
+        .options(selectinload(Case.persons), selectinload(Case.category_rows))))
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     reached = accesses(actor, [c.id for c in page])
     # Kinds of basis only (own_institution, referral …): a page of 50 shares would not fit the event's basis.

@@ -18,8 +18,11 @@ class TokenRedactingHandler(WSGIRequestHandler):
     """
 
     def log_request(self, code="-", size="-"):
-        # Werkzeug logs the path (falling back to the request line); the app has read the environ already.
-        self.path, self.requestline = redact(self.path), redact(self.requestline)
+        # Werkzeug logs the path (and the request line only when the path is missing). Both are cut here; the
+        # app read its environ before the response began, so changing them now changes only the log.
+        self.requestline = redact(self.requestline)
+        if hasattr(self, "path"):
+            self.path = redact(self.path)
         super().log_request(code, size)
 
 

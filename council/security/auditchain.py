@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 
 from flask import g, has_request_context, request
 from sqlalchemy import BigInteger, SmallInteger, String, Text, insert, select, text
@@ -40,6 +41,20 @@ MIXIN_V1_FIELDS = ("seq", "occurred_at", "tag", "actor_user_id", "target_type", 
 
 
 @dataclass(frozen=True)
+class ChainFormat:
+    """One format version: which fields an event's hash covers, and how they are written down for hashing.
+
+    Format 1 is what events were hashed over before versions existed: a JSON object of the fields, keys
+    sorted (``as_object``). Later formats hash a JSON array of the values in ``fields`` order: just as
+    unambiguous (the order is fixed here, with the version), and half the work when the chain is verified.
+    Either way: no spaces, UTF-8, timestamps as UTC ISO 8601 with microseconds.
+    """
+
+    fields: tuple[str, ...]
+    as_object: bool = False
+
+
+@dataclass(frozen=True)
 class LinkTable:
     """An append-only side table of (event seq, id) rows: the many things one event concerns (e.g. the cases
     a list page showed). A format that names ``hashed_as`` hashes the event's ids under that key (sorted and
@@ -54,10 +69,10 @@ class LinkTable:
 
 
 class AuditEventMixin:
-    """Columns every audit table has. A side declares ``__audit_formats__``: format version → hashed fields
-    (a column that no format names is not hashed), and optionally ``__audit_links__`` (a LinkTable)."""
+    """Columns every audit table has. A side declares ``__audit_formats__``: format version → ChainFormat (a
+    column that no format names is not hashed), and optionally ``__audit_links__`` (a LinkTable)."""
 
-    __audit_formats__: Mapping[int, tuple[str, ...]] = {1: MIXIN_V1_FIELDS}
+    __audit_formats__: Mapping[int, ChainFormat] = {1: ChainFormat(MIXIN_V1_FIELDS, as_object=True)}
     __audit_links__: LinkTable | None = None
 
     #: Position in the chain, 1, 2, 3 … without gaps.
@@ -86,7 +101,7 @@ class AuditEventMixin:
     client_ip: Mapped[str | None] = mapped_column(String(45))
     #: The previous event's hash (``GENESIS_HASH`` for the first).
     prev_hash: Mapped[str] = mapped_column(String(64))
-    #: SHA-256 over ``prev_hash`` and the canonical JSON of this event's hashed fields.
+    #: SHA-256 over ``prev_hash`` and the canonical JSON of this event's hashed fields (its ChainFormat).
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
@@ -110,17 +125,18 @@ def _canonical_value(value):
     return value
 
 
-def event_hash(prev_hash: str, fields: dict) -> str:
+def event_hash(prev_hash: str, fields: dict, chain_format: ChainFormat | None = None) -> str:
     """SHA-256 over the previous hash, a newline, and the canonical JSON of ``fields`` (the hashed fields).
 
-    Canonical JSON: keys sorted, no spaces, UTF-8, timestamps as UTC ISO 8601 with microseconds.
+    Without ``chain_format``: a JSON object with sorted keys (format 1). With one: as that format says.
     """
-    ordered = {key: _canonical_value(fields[key]) for key in sorted(fields)}
-    return _digest(prev_hash, ordered)
+    if chain_format is None or chain_format.as_object:
+        return _digest(prev_hash, {key: _canonical_value(fields[key]) for key in sorted(fields)})
+    return _digest(prev_hash, [_canonical_value(fields[key]) for key in chain_format.fields])
 
 
-def _digest(prev_hash: str, ordered: dict) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{_ENCODER.encode(ordered)}".encode()).hexdigest()
+def _digest(prev_hash: str, canonical: dict | list) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{_ENCODER.encode(canonical)}".encode()).hexdigest()
 
 
 def _lock_chain(session: Session, model) -> None:
@@ -140,9 +156,9 @@ def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[in
     rolls back, the event and whatever it recorded vanish together, which is how "fail closed" is achieved.
     """
     version, links = current_format(model), model.__audit_links__
-    hashed = model.__audit_formats__[version]
+    chain_format = model.__audit_formats__[version]
     ids = sorted({int(i) for i in linked_ids})
-    if ids and (links is None or links.hashed_as not in hashed):
+    if ids and (links is None or links.hashed_as not in chain_format.fields):
         raise ValueError(f"{model.__tablename__} format {version} does not hash linked ids")
     _lock_chain(session, model)
     session.flush()
@@ -150,9 +166,9 @@ def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[in
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
     event = model(seq=seq, format_version=version, occurred_at=now, prev_hash=prev_hash, **fields)
     values = {name: canonical_ids(ids) if links and name == links.hashed_as else getattr(event, name)
-              for name in hashed}
+              for name in chain_format.fields}
     values["occurred_at"] = now
-    event.hash = event_hash(prev_hash, values)
+    event.hash = event_hash(prev_hash, values, chain_format)
     session.add(event)
     session.flush()
     if ids:
@@ -188,30 +204,38 @@ PROBLEMS = {
 
 
 @dataclass(frozen=True)
-class _Format:
+class _Layout:
     """Where one format version's hashed fields sit in the rows verify() reads."""
 
+    #: The values in the order they are hashed: sorted field names (``as_object``) or the format's order.
     names: tuple[str, ...]
-    positions: tuple[int, ...]
+    #: Picks those values out of a row, in that order (an operator.itemgetter: one C call per row).
+    pick: Callable
     time_positions: tuple[int, ...]  # indexes into ``names``
     #: Index into ``names`` of the linked ids, or None when the format hashes none.
     links_at: int | None
+    as_object: bool
 
 
-def _read_plan(model) -> tuple[list[str], dict[int, _Format]]:
+def _read_plan(model) -> tuple[list[str], dict[int, _Layout]]:
     """The columns to read (every column some format hashes, then hash) and each format's layout."""
     table, links = model.__table__, model.__audit_links__
     link_key = links.hashed_as if links else None
-    columns = sorted({name for fields in model.__audit_formats__.values() for name in fields if name != link_key})
-    formats = {}
-    for version, fields in model.__audit_formats__.items():
-        names = tuple(sorted(fields))
-        formats[version] = _Format(
-            names=names, positions=tuple(columns.index(n) if n != link_key else -1 for n in names),
+    columns = sorted({name for chain_format in model.__audit_formats__.values() for name in chain_format.fields
+                      if name != link_key})
+    layouts = {}
+    for version, chain_format in model.__audit_formats__.items():
+        names = tuple(sorted(chain_format.fields)) if chain_format.as_object else chain_format.fields
+        layouts[version] = _Layout(
+            names=names, pick=itemgetter(*(columns.index(n) if n != link_key else -1 for n in names)),
             time_positions=tuple(i for i, n in enumerate(names)
                                  if n != link_key and isinstance(table.columns[n].type, UTCDateTime)),
-            links_at=names.index(link_key) if link_key in names else None)
-    return [*columns, "hash"], formats
+            links_at=names.index(link_key) if link_key in names else None, as_object=chain_format.as_object)
+    return [*columns, "hash"], layouts
+
+
+def _layout_digest(prev_hash: str, layout: _Layout, values: list) -> str:
+    return _digest(prev_hash, dict(zip(layout.names, values, strict=True)) if layout.as_object else values)
 
 
 def verify(session: Session, model, *, progress: Callable[[int], None] | None = None) -> Verification:
@@ -246,7 +270,7 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
             layout = formats.get(row[version_at])
             if layout is None:
                 return Verification(checked, seq, "format")
-            values = [row[i] for i in layout.positions]
+            values = list(layout.pick(row))
             for i in layout.time_positions:
                 values[i] = to_text(values[i])
             if pending is not None and pending[0] <= seq:
@@ -255,7 +279,7 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
                 values[layout.links_at], pending = pending[1], next(linked, None)
             elif layout.links_at is not None:
                 values[layout.links_at] = ""
-            if _digest(prev_hash, dict(zip(layout.names, values, strict=True))) != row[hash_at] \
+            if _layout_digest(prev_hash, layout, values) != row[hash_at] \
                     and not _matches_sorted(prev_hash, layout, values, row[hash_at]):
                 return Verification(checked, seq, "content")
             prev_hash, expected_seq, checked = row[hash_at], expected_seq + 1, checked + 1
@@ -267,12 +291,12 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
     return Verification(checked)
 
 
-def _matches_sorted(prev_hash: str, layout: _Format, values: list, expected: str) -> bool:
+def _matches_sorted(prev_hash: str, layout: _Layout, values: list, expected: str) -> bool:
     """Whether the event matches once its side-table ids are put in canonical order (see _linked_ids)."""
     if layout.links_at is None or not values[layout.links_at]:
         return False
     values[layout.links_at] = canonical_ids(int(i) for i in values[layout.links_at].split(","))
-    return _digest(prev_hash, dict(zip(layout.names, values, strict=True))) == expected
+    return _layout_digest(prev_hash, layout, values) == expected
 
 
 def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple[int, str]]:

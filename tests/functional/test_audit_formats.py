@@ -15,7 +15,7 @@ from council.core import migrate
 from council.core.db import UTCDateTime, make_engine
 from council.platform.models import PlatformAuditEvent
 from council.security import auditchain
-from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, AuditRecorder
+from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, AuditRecorder, ChainFormat
 from tests.conftest import PG_URL
 
 WHEN = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
@@ -100,14 +100,16 @@ class ProbeEvent(AuditEventMixin, _Before):
     """A test-only chain as a side would declare it today."""
 
     __tablename__ = "probe_audit_event"
-    __audit_formats__ = {1: MIXIN_V1_FIELDS, 2: (*MIXIN_V1_FIELDS, "format_version")}
+    __audit_formats__ = {1: ChainFormat(MIXIN_V1_FIELDS, as_object=True),
+                         2: ChainFormat((*MIXIN_V1_FIELDS, "format_version"))}
 
 
 class ProbeEventWithChannel(AuditEventMixin, _After):
     """The same chain after a migration added a column: the new column goes into a new format, 3."""
 
     __tablename__ = "probe_audit_event"
-    __audit_formats__ = {**ProbeEvent.__audit_formats__, 3: (*MIXIN_V1_FIELDS, "format_version", "channel")}
+    __audit_formats__ = {**ProbeEvent.__audit_formats__,
+                         3: ChainFormat((*MIXIN_V1_FIELDS, "format_version", "channel"))}
     channel: Mapped[str | None] = mapped_column(String(20))
 
 
@@ -162,11 +164,12 @@ def test_a_column_the_formats_do_not_name_is_not_read_by_verification(app):
 
 def test_format_one_is_exactly_what_events_were_hashed_over_before_versions():
     """Changing format 1 would break every chain written before format versions: it is frozen."""
-    assert set(COUNCIL_FORMATS[1]) == {"seq", "occurred_at", "tag", "actor_user_id", "target_type", "target_id",
-                                       "outcome", "basis", "reason", "request_id", "client_ip", "prev_hash",
-                                       "council_id", "actor_institution_id"}
-    assert set(PlatformAuditEvent.__audit_formats__[1]) == set(COUNCIL_FORMATS[1]) - {"council_id",
-                                                                                      "actor_institution_id"}
+    council, platform = COUNCIL_FORMATS[1], PlatformAuditEvent.__audit_formats__[1]
+    assert council.as_object and platform.as_object  # a JSON object with sorted keys, as before
+    assert set(council.fields) == {"seq", "occurred_at", "tag", "actor_user_id", "target_type", "target_id",
+                                   "outcome", "basis", "reason", "request_id", "client_ip", "prev_hash",
+                                   "council_id", "actor_institution_id"}
+    assert set(platform.fields) == set(council.fields) - {"council_id", "actor_institution_id"}
 
 
 def test_an_unknown_format_version_is_reported(app):
