@@ -117,19 +117,13 @@ def _check_permission(permission: str):
     if pledge_due(current_user):
         return redirect(url_for("auth.pledge"))
     if not has_permission(current_user, permission):
-        _record_case_denial(permission)
+        from council.access.gate import refuse_by_role
+
+        # A case URL refused by role (an administrator or auditor opening /cases/<id>) is a refused case request
+        # like any other: 404, and the auditor's history of that case shows it.
+        refuse_by_role()
         raise Forbidden()
     return None
-
-
-def _record_case_denial(permission: str) -> None:
-    """A case URL refused by role (an administrator or auditor opening /cases/<id>) is a refused case request
-    like any other: the auditor's history of that case shows it."""
-    case_id = (request.view_args or {}).get("case_id")
-    if case_id is not None:
-        from council.audit.events import record_denial
-
-        record_denial(actor=current_user._get_current_object(), case_id=case_id, action=permission)
 
 
 def serve_both(council_app: Flask | None = None):

@@ -95,6 +95,8 @@ class Access:
     grant_id: int | None = None
     #: When that grant expires (None: until it is ended, or no grant).
     expires_at: dt.datetime | None = None
+    #: The case it reaches: the vault seals a value only with an access to the row's own case.
+    case_id: int | None = None
 
     @property
     def by_grant(self) -> bool:
@@ -254,7 +256,8 @@ def _preference(row) -> tuple:
 
 
 def _access(row) -> Access:
-    return Access(basis=row.basis, scope=Scope(row.scope), grant_id=row.grant_id, expires_at=row.expires_at)
+    return Access(basis=row.basis, scope=Scope(row.scope), grant_id=row.grant_id, expires_at=row.expires_at,
+                  case_id=row.case_id)
 
 
 def _rows(user, case_ids: ColumnElement[bool], now: dt.datetime | None) -> list:

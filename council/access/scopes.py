@@ -141,3 +141,15 @@ SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
 def may_open(scope: Scope, table: str, column: str) -> bool:
     """Whether a reach of ``scope`` may decrypt ``table.column`` (the vault asks before it opens a value)."""
     return (table, column) in SCOPE_COLUMNS[scope]
+
+
+#: The action that writes each table's encrypted columns: records and files are casework, everything else (persons,
+#: the case's own fields, status reasons, consent, plan) the case's details.
+WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "attachment": Action.WRITE_RECORD}
+
+
+def may_seal(scope: Scope, table: str, column: str) -> bool:
+    """Whether a reach of ``scope`` may write ``table.column`` (the vault asks before it seals a value): the column
+    is one the scope may read and the scope allows the action that writes it."""
+    action = WRITE_ACTIONS.get(table, Action.EDIT_DETAILS)
+    return may_open(scope, table, column) and action in SCOPE_ACTIONS[scope]

@@ -66,6 +66,8 @@ class AuditTag(StrEnum):
     KEYS_ROTATED = "keys:kek:rotated"
     KEYS_RETIRED = "keys:kek:retired"
     STATISTICS_EXPORTED = "stats:export:written"
+    #: A batch of cases read by the statistics export (the side table says which): their subjects' birth dates.
+    STATISTICS_COUNTED = "stats:cases:counted"
 
 
 #: Everything the council's chain may record.

@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from council.access.policy import import_scope
+from council.access.reads import creating
 from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, User
 from council.cases.dates import today
@@ -207,7 +208,7 @@ def _write_row(row: LedgerRow, checked: CheckedLedger, actor: User | None) -> Ca
                     intake_date=row.intake_date, categories=row.categories, risk=Risk.MEDIUM, subject=subject)
     if row.summary:
         # The ledger gives a day, not a time: the record is placed at the start of that day in Japan.
-        new_record(case, actor=None, occurred_at=japan_to_utc(row.intake_date),
+        new_record(case, actor=None, access=creating(case), occurred_at=japan_to_utc(row.intake_date),
                    kind=RecordKind.LEDGER, body=row.summary, institution_id=lead)
     # The file's own name may name a person; the row number is enough to trace a case to its source.
     record(tag=AuditTag.CASE_IMPORTED, actor=actor, target=case, council_id=checked.council_id, basis="import",

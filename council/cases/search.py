@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from werkzeug.exceptions import NotFound
 
 from council.access.policy import Action, accesses, authorize, visible_cases
+from council.access.reads import record_read
 from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
@@ -56,6 +57,10 @@ def cases_holding(conditions: list, *extra):
     return select(Person.case_id).where(or_(*conditions), *extra)
 
 
+#: What a search result opens of each case found: the subject's name and date of birth.
+RESULT_COLUMNS = frozenset({("person", "name"), ("person", "birth_date")})
+
+
 def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
     """Cases ``actor`` may read in full that hold a person matching any given term, with the subject's name.
 
@@ -66,10 +71,8 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
         select(Case).where(visible_cases(actor, scopes={Scope.FULL}), Case.id.in_(cases_holding(conditions)))
         .order_by(Case.intake_date.desc()).limit(100)))
     reached = accesses(actor, [c.id for c in cases])
-    record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
-           basis=",".join(sorted({reached[c.id].basis.split(":", 1)[0] for c in cases})) or None,
-           cases=cases, reason=f"by {terms.kinds()}: {len(cases)} found")
-    db.session.commit()
+    record_read(tag=AuditTag.CASE_SEARCHED, actor=actor, reached=[reached[c.id] for c in cases], only=RESULT_COLUMNS,
+                reason=f"by {terms.kinds()}: {len(cases)} found")
     # The date of birth (with the age) tells apart two people of the same name.
     return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
             for case in cases]

@@ -34,7 +34,8 @@ def _work_on_a_case(app, client, case) -> None:
     assert client.get(f"{base}/print").status_code == 200
     client.post(f"{base}/records", data={"occurred_at": "2026-04-02T10:00", "kind": "phone", "body": "電話で近況確認"})
     client.post(f"{base}/persons/new", data={"name": "山田 花子", "kana": "ヤマダ ハナコ", "relationship": "母"})
-    client.post(f"{base}/consents", data={"purpose": "支援調整", "recipients": "社協", "scope": "基本情報",
+    client.post(f"{base}/consents", data={"purpose_code": "other", "purpose": "支援調整", "recipients": "社協",
+                                          "scope": "基本情報",
                                           "obtained_on": "2026-04-02", "obtained_how": "written", "given_by": "person"})
     client.post(f"{base}/plan", data={"assessment": "a", "plan": "p", "goals": "g", "based_on": "0"})
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -69,7 +70,8 @@ def test_a_refused_case_url_is_a_denied_event_with_the_case(app, client, login, 
     assert client.post(f"/cases/{case.id}/records", data={"body": "x"}).status_code == 404
     denied = _events(app, outcome="denied", tag=AuditTag.CASE_ACCESS_DENIED)
     assert [(e.actor_user_id, e.case_id, e.case_number, e.reason) for e in denied] == [
-        (stranger.id, case.id, case.number, "case:view"), (stranger.id, case.id, case.number, "case:edit")]
+        (stranger.id, case.id, case.number, "case:summary:read"), (stranger.id, case.id, case.number,
+                                                                    "case:record:write")]
 
 
 def test_another_council_learns_nothing_about_the_case_from_its_own_log(app, client, login, make_user, make_case,
@@ -88,10 +90,11 @@ def test_a_role_without_case_work_opening_a_case_is_refused_and_recorded(app, cl
     case = make_case(make_user("caseworker"))
     admin = make_user("admin")
     login(admin)
-    assert client.get(f"/cases/{case.id}").status_code == 403
+    assert client.get(f"/cases/{case.id}").status_code == 404  # the case does not exist for them, as for anyone
+    assert client.get("/cases/").status_code == 403  # a page without a case: their role has no case pages
     denied = _events(app, tag=AuditTag.CASE_ACCESS_DENIED)
     assert [(e.actor_user_id, e.case_number, e.reason) for e in denied] == [(admin.id, case.number,
-                                                                             "cases:case:work")]
+                                                                             "case:summary:read")]
 
 
 def test_a_denial_that_cannot_be_written_still_answers_404(app, client, login, make_user, make_case, monkeypatch):

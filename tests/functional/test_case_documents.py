@@ -5,6 +5,7 @@ from urllib.parse import quote, unquote
 
 from sqlalchemy import select, text
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.models import Attachment, Case, CasePlan, Consent
 from council.database import db
@@ -91,8 +92,9 @@ def test_a_download_name_cannot_break_the_header_or_the_path(app, client, login,
     login(worker)
     with app.app_context():
         # As a crafted upload could store it: CR/LF, a bidi override, a path and a misleading suffix.
-        row = documents.add_attachment(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id),
-                                       basis="test", filename="..\\..\\報告\r\nSet-Cookie: x=1\u202egnp.html",
+        actor, stored = db_get(app, type(worker), worker.id), db_get(app, Case, case.id)
+        row = documents.add_attachment(actor=actor, case=stored, access=authorize(actor, Action.WRITE_RECORD, stored),
+                                       filename="..\\..\\報告\r\nSet-Cookie: x=1\u202egnp.html",
                                        content=PDF)
     download = client.get(f"/cases/{case.id}/attachments/{row.id}")
     disposition = download.headers["Content-Disposition"]

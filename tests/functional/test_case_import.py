@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.models import Case
 from council.database import db
@@ -232,8 +233,9 @@ def test_nobody_writes_a_ledger_record_by_hand(app, client, login, make_user, ma
                                                               "body": "台帳から取り込んだふり"})
     assert response.status_code == 400
     with app.app_context(), pytest.raises(CaseError):
-        records.add_record(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id),
-                           basis="own_institution", occurred_at=dt.datetime(2026, 4, 2, tzinfo=dt.UTC),
+        actor, stored = db_get(app, type(worker), worker.id), db_get(app, Case, case.id)
+        records.add_record(actor=actor, case=stored, access=authorize(actor, Action.WRITE_RECORD, stored),
+                           occurred_at=dt.datetime(2026, 4, 2, tzinfo=dt.UTC),
                            kind="ledger", body="x")
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.dates import age_on, today
 from council.cases.models import Case, Consent, SupportRecord
@@ -225,6 +226,7 @@ def test_the_consent_service_refuses_a_representative_without_relationship(app, 
     worker = make_user("caseworker")
     case = make_case(worker)
     with app.app_context(), pytest.raises(CaseError):
-        record_consent(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id), basis="test",
+        actor, stored = db_get(app, type(worker), worker.id), db_get(app, Case, case.id)
+        record_consent(actor=actor, case=stored, access=authorize(actor, Action.EDIT_DETAILS, stored),
                        purpose_code="other", purpose="p", recipients="r", scope="s", obtained_on=dt.date(2026, 4, 1),
                        obtained_how="oral", given_by="representative", representative_relationship="  ")

@@ -5,8 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from council.access.policy import Access
+from council.access.reads import record_read
+from council.access.scopes import Scope
+from council.audit.events import AuditTag
 from council.cases.models import Case, Person
-from council.cases.services import read_case
+from council.cases.page import read_case_page
 from council.cases.vault import CasePurged, vault
 from council.core.clock import japan_today
 from council.database import db
@@ -49,8 +53,9 @@ def test_rotation_rewraps_every_data_key_and_data_still_reads(app, make_case, tm
         vault().keyring = Keyring(FileKeyProvider(keys))  # a fresh process: only the new key exists
         for case, name in ((first, "一 一"), (second, "二 二")):
             stored = db_get(app, Case, case.id)
-            view = read_case(actor=None, case=stored, basis="test")
-            assert view.persons[0].name == name
+            page = read_case_page(actor=None, case=stored, access=Access(basis="test", scope=Scope.FULL,
+                                                                         case_id=stored.id))
+            assert page.persons[0].name == name
 
 
 def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
@@ -68,7 +73,7 @@ def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
         assert person.name_enc is not None and person.name_kana_index is None  # ciphertext stays, unreadable
         with pytest.raises(CasePurged):
             vault().forget(stored)
-            vault().cipher(stored)
+            vault().check_key(stored)
         from council.audit.models import AuditEvent
 
         tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.case_id == case.id)).all()
@@ -98,8 +103,11 @@ def test_a_wrong_key_fails_loudly_instead_of_showing_garbage(app, make_case, tmp
     (tmp_path / "kek-0001.key").chmod(0o600)
     with app.app_context():
         vault().keyring = Keyring(FileKeyProvider(tmp_path))
+        stored = db_get(app, Case, case.id)
+        record_read(tag=AuditTag.CASE_VIEWED, actor=None, case=stored,
+                    access=Access(basis="test", scope=Scope.FULL, case_id=stored.id))
         with pytest.raises(DecryptionFailed):
-            vault().cipher(db_get(app, Case, case.id))
+            vault().open(stored.subject, "name")
 
 
 def test_cli_rotate_and_purge(app, make_case, tmp_path):

@@ -4,6 +4,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.models import Case, Person, SupportRecord
 from council.database import db
@@ -63,8 +64,9 @@ def test_duplicate_check_compares_subjects_only_and_names_the_cases_in_the_audit
         from council.cases.persons import add_household_member
         from council.cases.services import PersonInput
 
-        add_household_member(actor=db_get(app, type(holder), holder.id), case=db_get(app, Case, case.id),
-                             basis="test", data=PersonInput(name="加害 太郎", kana="カガイ タロウ", relationship="夫"))
+        actor, stored = db_get(app, type(holder), holder.id), db_get(app, Case, case.id)
+        add_household_member(actor=actor, case=stored, access=authorize(actor, Action.EDIT_DETAILS, stored),
+                             data=PersonInput(name="加害 太郎", kana="カガイ タロウ", relationship="夫"))
     login(make_user("caseworker"))
     page = client.post("/cases/new", data={"name": "加害 太郎", "kana": "カガイ タロウ", "intake_date": "2026-04-01",
                                            "risk": "low", "referral_source": "self"})

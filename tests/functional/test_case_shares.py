@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from council.access import grants
+from council.access.policy import Action, authorize
+from council.audit.models import AuditEvent
 from council.auth.models import Institution, User
-from council.cases.models import Attachment, Case, Consent
+from council.cases.models import Attachment, Case, Consent, SupportRecord
 from council.core.clock import utcnow
 from council.database import db
-from tests.conftest import db_get, english, sign_in
+from tests.conftest import db_get, english, fresh, sign_in
 
 
 @pytest.fixture
@@ -26,7 +28,8 @@ def shared(app, make_institution, make_user, make_case):
     with app.app_context():
         from council.cases import documents
 
-        documents.add_attachment(actor=db_get(app, User, owner.id), case=db_get(app, Case, case.id), basis="test",
+        actor, stored = db_get(app, User, owner.id), db_get(app, Case, case.id)
+        documents.add_attachment(actor=actor, case=stored, access=authorize(actor, Action.WRITE_RECORD, stored),
                                  filename="a.pdf", content=b"%PDF-1.4 x")
 
     def share(scope: str, **kwargs):
@@ -53,25 +56,70 @@ def row_of(page: str, number: str) -> str:
     return match.group(0)
 
 
-def test_a_summary_share_lists_the_case_without_its_name_and_opens_no_content(app, shared):
+#: What the home institution wrote into the shared case: a summary reader must see none of it.
+WITHHELD = ("共有 花子", "キョウユウ", "みどり市本町1-2-3", "090-1234-5678", "初回相談。母親から電話。",
+            "訪問。部屋は片付いていた。", "a.pdf", "背景の見立て", "半年後に就労", "山田 一郎（叔父）", "同居の弟",
+            "就労支援のため")
+
+
+def _fill(app, client, case, owner) -> None:
+    """The owner writes what a full page shows: a record, the plan, the contact person and key person, a household
+    member, consent (the file is the fixture's)."""
+    base = f"/cases/{case.id}"
+    assert client.post(f"{base}/records", data={"occurred_at": "2026-04-05T10:00", "kind": "visit",
+                                                "body": "訪問。部屋は片付いていた。"}).status_code == 302
+    assert client.post(f"{base}/plan", data={"assessment": "背景の見立て", "plan": "週1回の電話で見守る",
+                                             "goals": "半年後に就労", "based_on": "0"}).status_code == 302
+    version = fresh(app, Case, case.id).version
+    assert client.post(f"{base}/edit", data={"categories": ["ひきこもり", "8050世帯"], "risk": "high",
+                                             "key_person": "山田 一郎（叔父）", "contact_person": "長男 共有 太郎",
+                                             "referral_source": "family", "assigned": [owner.id],
+                                             "version": str(version)}
+                       ).status_code == 302
+    assert client.post(f"{base}/persons/new", data={"name": "同居の弟", "kana": "ドウキョ", "relationship": "弟"}
+                       ).status_code == 302
+    assert client.post(f"{base}/consents", data={
+        "purpose_code": "referral", "purpose": "就労支援のため", "recipients": "相談窓口", "scope": "概要",
+        "obtained_on": "2026-04-03", "obtained_how": "written", "given_by": "person"}).status_code == 302
+
+
+def test_a_summary_share_shows_the_summary_and_nothing_personal(app, shared):
     case = shared["case"]
+    _fill(app, client_of(app, shared["owner"]), case, shared["owner"])
     client = client_of(app, shared["reader"])
     assert case.number not in client.get("/cases/").get_data(as_text=True)
     shared["share"]("summary")
     page = client.get("/cases/").get_data(as_text=True)
     row = row_of(page, case.number)
     assert "Shared with you (Summary)" in row and "共有 花子" not in page
-    assert f'href="/cases/{case.id}"' not in row  # the case page is full content: no link to a 404
+    assert f'href="/cases/{case.id}"' in row  # the case page opens: it shows the summary
+    for path in (f"/cases/{case.id}", f"/cases/{case.id}/print"):
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert case.number in html and "ひきこもり・8050世帯" in html and "High" in html, path
+        assert "週1回の電話で見守る" in html and "長男 共有 太郎" in html, path  # the plan itself, who made contact
+        assert [text for text in WITHHELD if text in html] == [], path  # not even in the raw HTML
+    assert "shared with you as a summary" in client.get(f"/cases/{case.id}").get_data(as_text=True)
     with app.app_context():
         attachment = db.session.scalar(select(Attachment.id).where(Attachment.case_id == case.id))
-    for path in (f"/cases/{case.id}", f"/cases/{case.id}/print", f"/cases/{case.id}/plan/history",
-                 f"/cases/{case.id}/attachments/{attachment}", f"/cases/{case.id}/edit"):
+        record = db.session.scalar(select(SupportRecord.id).where(SupportRecord.case_id == case.id))
+    for path in (f"/cases/{case.id}/plan/history", f"/cases/{case.id}/attachments/{attachment}",
+                 f"/cases/{case.id}/edit", f"/cases/{case.id}/plan", f"/cases/{case.id}/records/{record}/edit",
+                 f"/cases/{case.id}/records/{record}/history"):
         assert client.get(path).status_code == 404, path
     assert client.post(f"/cases/{case.id}/records", data={"occurred_at": "2026-04-05T10:00", "kind": "phone",
                                                            "body": "x"}).status_code == 404
     # Searching by name would tell the reader what the summary withholds: not found.
     found = client.post("/cases/search", data={"kana": "キョウユウ ハナコ"}).get_data(as_text=True)
     assert case.number not in found
+    with app.app_context():
+        reads = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id,
+                                                            AuditEvent.actor_user_id == shared["reader"].id,
+                                                            AuditEvent.outcome == "allowed")).all()
+    assert [(e.tag, e.basis) for e in reads] == [("case:file:viewed", "referral:1"),
+                                                  ("case:file:printed", "referral:1"),
+                                                  ("case:file:viewed", "referral:1")]
 
 
 def test_a_full_share_opens_the_case_and_lets_the_partner_write_but_not_close(app, shared):

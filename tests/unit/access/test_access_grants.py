@@ -12,8 +12,7 @@ from werkzeug.exceptions import NotFound
 from council.access import grants
 from council.access.grants import GrantRefused
 from council.access.models import CaseGrant
-from council.access.policy import authorize
-from council.access.scopes import Action
+from council.access.policy import Action, authorize
 from council.audit.events import AuditTag
 from council.audit.models import AuditEvent
 from council.auth.models import Institution, User
@@ -37,7 +36,8 @@ def parties(app, make_institution, make_user, make_case):
 
 
 def consent_for(actor, case, *recipients: Institution) -> Consent:
-    return documents.record_consent(actor=actor, case=case, basis="test", purpose_code="referral",
+    return documents.record_consent(actor=actor, case=case, access=authorize(actor, Action.EDIT_DETAILS, case),
+                                    purpose_code="referral",
                                     purpose="就労支援のため", recipients="つなぎ先", scope="概要",
                                     obtained_on=dt.date(2026, 4, 1), obtained_how="written", given_by="person",
                                     recipient_institution_ids=[i.id for i in recipients])
@@ -88,7 +88,8 @@ def test_an_unlawful_grant_is_refused_and_nothing_is_written(app, parties, make_
         loaded["narrow_consent"] = consent_for(owner, case, db_get(app, Institution, make_institution("別の機関").id))
         loaded["other_consent"] = consent_for(owner, db_get(app, Case, parties["other_case"].id), partner)
         withdrawn = consent_for(owner, case, partner)
-        documents.withdraw_consent(actor=owner, case=case, basis="test", consent=withdrawn, version=1)
+        documents.withdraw_consent(actor=owner, case=case, access=authorize(owner, Action.EDIT_DETAILS, case),
+                                   consent=withdrawn, version=1)
         loaded["withdrawn_consent"] = withdrawn
         before = len(events(AuditTag.GRANT_CREATED))
         arguments = {"actor": owner, "case": case, "scope": "summary", "basis": "referral:1",
@@ -172,7 +173,8 @@ def test_withdrawing_consent_ends_every_share_resting_on_it_one_event_each(app, 
         owner, case, consent, on_it, expired, other = _shares(app, parties)
         reader = db_get(app, User, parties["reader"].id)
         assert authorize(reader, Action.READ_FULL, case).grant_id == on_it[1].id
-        assert documents.withdraw_consent(actor=owner, case=case, basis="assigned", consent=consent, version=1) == 2
+        assert documents.withdraw_consent(actor=owner, case=case, access=authorize(owner, Action.EDIT_DETAILS, case),
+                                          consent=consent, version=1) == 2
         ended = events(AuditTag.GRANT_ENDED)
         assert [e.reason for e in ended] == [f"grant {g.id}: consent_withdrawn" for g in on_it]
         assert {e.target_id for e in ended} == {str(case.id)}
@@ -198,7 +200,8 @@ def test_a_withdrawal_whose_shares_cannot_all_end_is_not_recorded_at_all(app, pa
 
         monkeypatch.setattr(grants, "end", end_then_fail)
         with pytest.raises(CaseError):
-            documents.withdraw_consent(actor=owner, case=case, basis="assigned", consent=consent, version=1)
+            documents.withdraw_consent(actor=owner, case=case, access=authorize(owner, Action.EDIT_DETAILS, case),
+                                       consent=consent, version=1)
         db.session.rollback()
         assert stored(Consent, consent.id).state == "obtained"
         assert all(stored(CaseGrant, g.id).ended_at is None for g in on_it)

@@ -121,7 +121,8 @@ def world(app, make_institution, make_user, make_case):
 
             share("granted full to the institution", "full", "referral:1")
             consent = documents.record_consent(
-                actor=actor, case=case["granted summary to the institution, on consent"], basis="test",
+                actor=actor, case=case["granted summary to the institution, on consent"],
+                access=authorize(actor, Action.EDIT_DETAILS, case["granted summary to the institution, on consent"]),
                 purpose_code="referral", purpose="就労支援のため", recipients="つなぎ先", scope="概要",
                 obtained_on=dt.date(2026, 4, 1), obtained_how="written", given_by="person",
                 recipient_institution_ids=[other.id])
@@ -211,7 +212,8 @@ def test_a_grant_counts_from_its_start_until_its_expiry_checked_at_the_time_aske
             assert listed is reaches and (access is not None) is reaches, moment
         assert access is None
         assert authorize(user, Action.READ_FULL, stored, now=starts) == Access(
-            basis="referral:1", scope=Scope.FULL, grant_id=row.id, expires_at=starts + dt.timedelta(days=7))
+            basis="referral:1", scope=Scope.FULL, grant_id=row.id, expires_at=starts + dt.timedelta(days=7),
+            case_id=stored.id)
 
 
 def test_the_widest_reach_wins_and_the_lead_institutions_own_reach_before_a_grant(app, make_institution, make_user,
