@@ -1,7 +1,8 @@
 """Case services: every read of content and every write goes through here, with its audit event.
 
-Views pass in the user and an authorised case; these functions encrypt, decrypt, write, and record the
-event (with the access basis) in the same transaction, then commit.
+Views pass in the user, the case and the Access the case gate handed them; these functions encrypt, decrypt
+(after recording the read: ``access.reads.record_read``), write, and record the event (with the access's basis) in
+the same transaction, then commit.
 """
 
 from __future__ import annotations
