@@ -52,7 +52,8 @@ ALL_SCOPES = frozenset(Scope)
 class Action(StrEnum):
     """What a user wants to do with one case (DESIGN §5)."""
 
-    READ_FULL = "case:content:read"  # the case page, print, record history, plan history: everything decrypted
+    READ_FULL = "case:content:read"  # record and plan histories: everything decrypted
+    # The case page and its print: a reach that allows it sees what its scope opens (cases.page): all of a full one.
     READ_SUMMARY = "case:summary:read"
     READ_BRIEF = "case:brief:read"
     READ_LEDGER = "case:ledger:read"  # plaintext metadata only (status, lead institution, categories, dates)
