@@ -302,9 +302,9 @@ def _matches_sorted(prev_hash: str, layout: _Layout, values: list, expected: str
 def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple[int, str]]:
     """(event seq, its ids joined by commas) for every event with side-table rows, in event order.
 
-    The database groups the rows, so Python sees one row per event rather than one per id. PostgreSQL sorts
-    each group (``ORDER BY`` in the aggregate); SQLite's group_concat follows the primary-key index it scans,
-    which is the same order, but promises none: verify() sorts a group itself before calling it altered.
+    The database groups the rows, so Python sees one row per event rather than one per id. Each group comes
+    in the order of the sorted subquery (_GROUPED_IDS) in practice; verify() sorts a group itself before
+    calling its event altered, since neither database promises that order.
     """
     if links is None:
         return
@@ -320,11 +320,14 @@ def canonical_ids(ids: Iterable[int]) -> str:
     return ",".join(map(str, sorted(set(ids))))
 
 
+#: Each event's ids joined by commas, from a sorted subquery: both databases aggregate in the order rows arrive
+#: (cheaper than sorting inside the aggregate), though neither promises it, hence verify()'s second look.
 _GROUPED_IDS = {
-    "postgresql": "SELECT event_seq, string_agg(\"{column}\"::text, ',' ORDER BY \"{column}\") "
-                  "FROM \"{table}\" GROUP BY event_seq ORDER BY event_seq",
-    "sqlite": "SELECT event_seq, group_concat(\"{column}\", ',') FROM \"{table}\" "
-              "GROUP BY event_seq ORDER BY event_seq",
+    "postgresql": "SELECT event_seq, string_agg(CAST(\"{column}\" AS TEXT), ',') FROM (SELECT event_seq, "
+                  "\"{column}\" FROM \"{table}\" ORDER BY event_seq, \"{column}\") AS linked "
+                  "GROUP BY event_seq ORDER BY event_seq",
+    "sqlite": "SELECT event_seq, group_concat(\"{column}\", ',') FROM (SELECT event_seq, \"{column}\" "
+              "FROM \"{table}\" ORDER BY event_seq, \"{column}\") AS linked GROUP BY event_seq ORDER BY event_seq",
 }
 
 
