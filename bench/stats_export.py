@@ -36,7 +36,7 @@ def run(name: str, url: str, folder: Path, args) -> tuple[int, list[float]]:
     app = make_app(folder, url)
     people = create_people(app)
     began = time.perf_counter()
-    facts = build(app, people, cases=args.cases, records=0)
+    facts = build(app, people, cases=args.cases, records=0, shared=0)
     print(f"   {name}: built {facts['cases']:,} cases in {time.perf_counter() - began:.0f} s", flush=True)
     timings = []
     for run_number in range(args.runs):

@@ -117,6 +117,11 @@ def _check_permission(permission: str):
     if pledge_due(current_user):
         return redirect(url_for("auth.pledge"))
     if not has_permission(current_user, permission):
+        from council.access.gate import refuse_by_role
+
+        # A case URL refused by role (an administrator or auditor opening /cases/<id>) is a refused case request
+        # like any other: 404, and the auditor's history of that case shows it.
+        refuse_by_role()
         raise Forbidden()
     return None
 

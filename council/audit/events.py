@@ -1,85 +1,93 @@
-"""The one function that records council-side audit events, and the tags it accepts."""
+"""The council's entry points to its audit chain: ``record`` for every event, ``record_denial`` for refusals.
+
+Tags are in ``council.audit.tags`` (re-exported here, so ``from council.audit.events import AuditTag, record``
+keeps working).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context
 
 from council.audit.models import AuditEvent
-from council.core.db import utcnow
+from council.audit.tags import AuditTag
 from council.database import db
-from council.security import auditchain
-from council.security.auditchain import Outcome
+from council.security.auditchain import AuditRecorder, Outcome
+
+__all__ = ["AuditTag", "record", "record_denial"]
+
+#: The one recorder (council.security.auditchain), on the council's table and session.
+recorder = AuditRecorder(AuditEvent, session=lambda: db.session)
+
+#: Ids beyond this do not fit the case_id column (a URL may hold any number of digits).
+_LARGEST_ID = 2**63 - 1
 
 
-class AuditTag(StrEnum):
-    """Council-side tags; sign-in and session tags come from security.signin.AccountEvent."""
-
-    COUNCIL_CREATED = "council.created"
-    INSTITUTION_CREATED = "institution.created"
-    INSTITUTION_CHANGED = "institution.changed"
-    USER_CREATED = "user.created"
-    USER_CHANGED = "user.changed"
-    USER_ROLE_CHANGED = "user.role_changed"
-    USER_DISABLED = "user.disabled"
-    USER_ENABLED = "user.enabled"
-    USER_RESET = "user.reset"
-    PLEDGE_ACCEPTED = "pledge.accepted"
-    FIRST_ADMIN_LINK_CREATED = "setup_link.first_admin_created"
-    AUDIT_VERIFIED = "audit.verified"
-    AUDIT_CHECKPOINT_CREATED = "audit.checkpoint_created"
-    CASE_CREATED = "case.created"
-    CASE_IMPORTED = "case.imported"
-    CASE_VIEWED = "case.viewed"
-    CASE_PRINTED = "case.printed"
-    CASE_LISTED = "case.listed"
-    CASE_SEARCHED = "case.searched"
-    CASE_STATUS_CHANGED = "case.status_changed"
-    CASE_PURGED = "case.purged"
-    DUPLICATE_CHECKED = "case.duplicate_checked"
-    RECORD_CREATED = "support_record.created"
-    RECORD_EDITED = "support_record.edited"
-    RECORD_DELETED = "support_record.deleted"
-    KEYS_ROTATED = "keys.rotated"
-    KEYS_RETIRED = "keys.retired"
-    PERSON_ADDED = "person.added"
-    PERSON_CHANGED = "person.changed"
-    PERSON_REMOVED = "person.removed"
-    CASE_CHANGED = "case.changed"
-    CONSENT_RECORDED = "consent.recorded"
-    CONSENT_WITHDRAWN = "consent.withdrawn"
-    PLAN_SAVED = "plan.saved"
-    ATTACHMENT_ADDED = "attachment.added"
-    ATTACHMENT_DOWNLOADED = "attachment.downloaded"
-    ATTACHMENT_REMOVED = "attachment.removed"
-    AUDIT_LOG_VIEWED = "audit.log_viewed"
-    STATISTICS_EXPORTED = "statistics.exported"
-
-
-def record(*, tag: StrEnum, actor=None, target=None, target_type: str | None = None,
-           target_id: str | int | None = None, outcome: Outcome = Outcome.ALLOWED, basis: str | None = None,
-           reason: str | None = None, council_id: int | None = None) -> AuditEvent:
+def record(*, tag: StrEnum, actor=None, target=None, case=None, cases: Iterable = (),
+           target_type: str | None = None, target_id: str | int | None = None, outcome: Outcome = Outcome.ALLOWED,
+           basis: str | None = None, reason: str | None = None, council_id: int | None = None) -> AuditEvent:
     """Append an event inside the current transaction; the caller commits (fail closed).
 
     ``target`` may be a model instance (its table name and id are recorded) instead of
-    ``target_type``/``target_id``. The council is taken from the actor, the target or ``council_id``.
+    ``target_type``/``target_id``. The event's case columns (id and number) are filled from ``case``, or from
+    ``target`` when it is a case or a row that belongs to one (its ``case_id``: a record, person, consent …).
+    ``cases`` (cases or case ids) are the cases a list, search or batch showed or touched: one side-table row
+    each, found by the same per-case lookup. The council is taken from the actor, the target, the case or
+    ``council_id``.
     """
-    if target is not None:
-        db.session.flush()
-        target_type, target_id = target.__tablename__, target.id
+    case = case if case is not None else _case_of(target)
     if council_id is None:
-        council_id = _council_of(actor) or _council_of(target)
-    return auditchain.append(
-        db.session, AuditEvent, now=utcnow(), tag=str(tag),
-        actor_user_id=actor.id if actor is not None else None,
+        council_id = _council_of(actor) or _council_of(target) or (case.council_id if case is not None else None)
+    return recorder.record(
+        tag=tag, actor=actor, target=target, target_type=target_type, target_id=target_id, outcome=outcome,
+        basis=basis, reason=reason, linked_ids=[getattr(c, "id", c) for c in cases], council_id=council_id,
         actor_institution_id=getattr(actor, "institution_id", None),
-        council_id=council_id, target_type=target_type,
-        target_id=str(target_id) if target_id is not None else None,
-        outcome=str(outcome), basis=basis, reason=reason,
-        request_id=g.get("request_id") if has_request_context() else "cli",
-        client_ip=request.remote_addr if has_request_context() else None,
-    )
+        case_id=case.id if case is not None else None, case_number=case.number if case is not None else None)
+
+
+def record_denial(*, actor, case_id: int, action: str) -> None:
+    """Record that ``actor`` was refused ``action`` on the case with id ``case_id`` (the user is answered 404).
+
+    Runs in its own transaction: whatever the request did so far is rolled back first (it is answering 404
+    and would not commit), then the event is committed. The case's number is recorded only when the case is
+    of the actor's council; a case of another council (or no case at all) is recorded by the requested id
+    alone, in the actor's council, so this council's log never learns anything about another council's case.
+    Fails closed the other way round: if the event cannot be written, the error is logged (type and request
+    id only) and the caller's 404 stands.
+    """
+    from council.cases.models import Case  # the audit package sits below cases
+
+    db.session.rollback()
+    try:
+        council_id, case_id = actor.council_id, case_id if 0 < case_id <= _LARGEST_ID else None
+        case = db.session.get(Case, case_id) if case_id is not None else None
+        number = case.number if case is not None and case.council_id == council_id else None
+        recorder.record(tag=AuditTag.CASE_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED,
+                        target_type="case_file", target_id=case_id, reason=str(action), council_id=council_id,
+                        actor_institution_id=actor.institution_id, case_id=case_id, case_number=number)
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001  (the refusal must stand whatever went wrong here)
+        db.session.rollback()
+        request_id = g.get("request_id") if has_request_context() else "cli"
+        current_app.logger.error("a refused case request could not be audited: %s (request %s)",
+                                 type(error).__name__, request_id)
+
+
+def _case_of(target):
+    """The case ``target`` is, or the case a row of a case's table belongs to (its ``case_id``), if any."""
+    if target is None:
+        return None
+    if target.__tablename__ == "case_file":
+        return target
+    case_id = getattr(target, "case_id", None)
+    if not isinstance(case_id, int):
+        return None
+    from council.cases.models import Case  # the audit package sits below cases
+
+    db.session.flush()
+    return db.session.get(Case, case_id)
 
 
 def _council_of(thing) -> int | None:

@@ -1,17 +1,56 @@
-"""The council's append-only audit table (mechanism in council.security.auditchain)."""
+"""The council's append-only audit tables (mechanism in council.security.auditchain)."""
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.database import Base
-from council.security.auditchain import AuditEventMixin
+from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, ChainFormat, LinkTable
+
+#: Format 1: what every council event was hashed over before format versions existed (keep it as it is: old
+#: events verify against it). Format 2 adds the version itself, the case columns and the side table's case ids.
+#: A column added later goes into a format 3, never into these.
+COUNCIL_FORMATS = {
+    1: ChainFormat((*MIXIN_V1_FIELDS, "council_id", "actor_institution_id"), as_object=True),
+    2: ChainFormat((*MIXIN_V1_FIELDS, "council_id", "actor_institution_id", "format_version", "case_id",
+                    "case_number", "case_ids")),
+}
+
+
+class AuditEventCase(Base):
+    """The cases one event concerns besides its own case columns: the cases a list page or a search showed,
+    the matches a duplicate check disclosed, the case keys a rotation batch re-wrapped. Append-only like
+    audit_event, and hashed into its event (format 2, ``case_ids``), so a row added or removed breaks the chain.
+    """
+
+    __tablename__ = "audit_event_case"
+    __table_args__ = (
+        # "Who saw case X": the auditor's lookup by case, in event order.
+        Index("ix_audit_event_case_case_id_seq", "case_id", "event_seq"),
+    )
+    #: The event (audit_event.seq).
+    event_seq: Mapped[int] = mapped_column(BigInteger, ForeignKey("audit_event.seq"), primary_key=True)
+    #: A case the event concerns (case_file.id; no foreign key: the trail outlives anything done to cases).
+    case_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class AuditEvent(AuditEventMixin, Base):
-    """One event. Holds ids and tags only: never passwords, codes, tokens or personal data."""
+    """One event. Holds ids, case numbers and tags only: never passwords, codes, tokens or personal data."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # "Who looked at case X" is an index lookup within the auditor's council, in chain order.
+        Index("ix_audit_event_council_case_seq", "council_id", "case_id", "seq"),
+    )
+    __audit_formats__ = COUNCIL_FORMATS
+    __audit_links__ = LinkTable(model=AuditEventCase, id_column="case_id", hashed_as="case_ids")
+
     #: The council the event belongs to; auditors see their own council's events only.
     council_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     #: The acting user's institution at the time of the event.
     actor_institution_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: The case the event is about (case_file.id), or the id a refused request asked for; empty for events
+    #: about no case. No foreign key: the trail outlives purges and must never block anything done to cases.
+    case_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: The case's number (e.g. 2026-0042) at the time of the event, in its own column rather than in ``reason``;
+    #: empty for a refused request for a case that is not of the actor's council (or does not exist).
+    case_number: Mapped[str | None] = mapped_column(String(20))

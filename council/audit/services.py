@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 
-from council.audit.events import AuditTag, record
-from council.audit.models import AuditEvent
+from council.audit.events import AuditTag, record, recorder
+from council.audit.models import AuditEvent, AuditEventCase
+from council.cases.models import Case
 from council.core.clock import day_bounds
 from council.core.web import page_offset
 from council.database import db
-from council.security import auditchain
 from council.security.auditchain import Outcome, Verification
 
 PAGE_SIZE = 100
@@ -26,6 +26,9 @@ class LogFilter:
     #: Japan dates, both included: an event at 23:30 UTC belongs to the next day in Japan.
     since: dt.date | None = None
     until: dt.date | None = None
+    #: A case number of the auditor's council (exact): every event about that case — reads, writes, refusals —
+    #: and every list, search or check that showed it.
+    case_number: str = ""
     page: int = 1
 
 
@@ -33,9 +36,14 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
     """One page of a council's events, newest first; and whether more follow.
 
     Events that belong to no council (sign-in attempts with unknown usernames, first-administrator links)
-    are left out: they may concern another council of the same deployment.
+    are left out: they may concern another council of the same deployment. A case number that is not one of
+    the council's cases finds nothing.
     """
     query = select(AuditEvent).where(AuditEvent.council_id == council_id)
+    if log_filter.case_number:
+        # A join, not ``seq IN (…)``: SQLite would otherwise walk every event of the council and test each one.
+        seqs = _case_event_seqs(council_id, log_filter.case_number).subquery()
+        query = query.join(seqs, AuditEvent.seq == seqs.c.seq)
     if log_filter.tag:
         query = query.where(AuditEvent.tag.startswith(log_filter.tag, autoescape=True))
     if log_filter.actor_user_id:
@@ -49,9 +57,29 @@ def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEve
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
-def record_log_viewed(*, actor) -> None:
-    """Reading the audit trail is itself audited. Commits."""
-    record(tag=AuditTag.AUDIT_LOG_VIEWED, actor=actor)
+def _case_event_seqs(council_id: int, number: str):
+    """The sequence numbers of the events about the council's case ``number``: two index lookups, one on the
+    event's case columns (council, case, seq) and one on the side table (case, seq)."""
+    case_id = select(Case.id).where(Case.council_id == council_id, Case.number == number).scalar_subquery()
+    return union(select(AuditEvent.seq.label("seq")).where(AuditEvent.council_id == council_id,
+                                                           AuditEvent.case_id == case_id),
+                 select(AuditEventCase.event_seq.label("seq")).where(AuditEventCase.case_id == case_id))
+
+
+def cases_concerned(events: list[AuditEvent]) -> dict[int, int]:
+    """How many cases each event's side-table rows name (lists, searches, checks), by event seq."""
+    if not events:
+        return {}
+    rows = db.session.execute(select(AuditEventCase.event_seq, func.count()).where(
+        AuditEventCase.event_seq.in_([e.seq for e in events])).group_by(AuditEventCase.event_seq))
+    return dict(rows.all())
+
+
+def record_log_viewed(*, actor, case_number: str = "") -> None:
+    """Reading the audit trail is itself audited, with the case whose history was asked for. Commits."""
+    case = db.session.scalar(select(Case).where(Case.council_id == actor.council_id, Case.number == case_number)) \
+        if case_number else None
+    record(tag=AuditTag.AUDIT_LOG_VIEWED, actor=actor, case=case)
     db.session.commit()
 
 
@@ -62,7 +90,7 @@ def verify_chain(*, actor=None, progress=None) -> Verification:
     council, which that council's auditors read, so its reason does not give the deployment-wide count;
     the operator's (``council audit verify``, no actor) does.
     """
-    result = auditchain.verify(db.session, AuditEvent, progress=progress)
+    result = recorder.verify(progress=progress)
     db.session.rollback()
     intact = f"{result.checked} intact" if actor is None else "intact"
     record(tag=AuditTag.AUDIT_VERIFIED, actor=actor,
@@ -74,7 +102,7 @@ def verify_chain(*, actor=None, progress=None) -> Verification:
 
 def chain_length() -> int:
     """Events in the whole chain, every council's: for the operator's command line, never for a council's page."""
-    return auditchain.count(db.session, AuditEvent)
+    return recorder.count()
 
 
 def council_event_count(*, council_id: int) -> int:

@@ -25,13 +25,16 @@ def log():
     log_filter = services.LogFilter(
         tag=request.args.get("tag", "").strip()[:64],
         actor_user_id=request.args.get("actor", type=query_int),
-        since=_date("since"), until=_date("until"), page=request.args.get("page", 1, type=query_int),
+        since=_date("since"), until=_date("until"), case_number=request.args.get("case", "").strip()[:20],
+        page=request.args.get("page", 1, type=query_int),
     )
     events, more = services.events_for(council_id=current_user.council_id, log_filter=log_filter)
-    services.record_log_viewed(actor=current_user)
+    cases_shown = services.cases_concerned(events)
+    services.record_log_viewed(actor=current_user, case_number=log_filter.case_number)
     actor_ids = {e.actor_user_id for e in events if e.actor_user_id}
     names = {u.id: u.username for u in db.session.query(User).filter(User.id.in_(actor_ids))} if actor_ids else {}
     return render_template("audit/log.html", events=events, more=more, log_filter=log_filter, names=names,
+                           cases_shown=cases_shown,
                            form=ConfirmForm(), total=services.council_event_count(council_id=current_user.council_id))
 
 

@@ -15,9 +15,18 @@ bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/case
 def _labels():
     from flask import request, url_for
 
-    from council.access.policy import BASIS_LABELS
+    from council.access.policy import basis_label
+    from council.access.scopes import Scope
     from council.cases.dates import format_both, with_age
-    from council.cases.models import CaseStatus, ConsentGiver, ConsentState, RecordKind, ReferralSource, Risk
+    from council.cases.models import (
+        CaseStatus,
+        ConsentGiver,
+        ConsentPurpose,
+        ConsentState,
+        RecordKind,
+        ReferralSource,
+        Risk,
+    )
     from council.core import clock
 
     def page_url(page: int) -> str:
@@ -26,9 +35,11 @@ def _labels():
     return {"status_label": lambda value: CaseStatus(value).label, "risk_label": lambda value: Risk(value).label,
             "kind_label": lambda value: RecordKind(value).label, "both_calendars": format_both,
             "consent_label": lambda value: ConsentState(value).label,
-            "basis_label": lambda value: BASIS_LABELS.get(value, value), "born": with_age,
+            "basis_label": basis_label, "born": with_age,
             "referral_label": lambda value: ReferralSource(value).label if value else "",
             "giver_label": lambda value: ConsentGiver(value).label if value else "",
+            "purpose_label": lambda value: ConsentPurpose(value).label if value else "",
+            "scope_label": lambda value: Scope(value).label,
             "today": clock.japan_today(), "page_url": page_url, "now": clock.utcnow()}
 
 

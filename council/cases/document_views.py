@@ -1,31 +1,38 @@
-"""Pages for consent, the plan and attachments of a case: load, authorise, call the service, render."""
+"""Pages for consent, the plan and attachments of a case: the case gate loads and authorises, the handler calls
+the service and renders."""
 
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from council.access.gate import case_gate
 from council.access.policy import Action
+from council.access.scopes import may_open
 from council.cases import documents
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import AttachmentForm, ConsentForm, PlanForm, RemoveForm
 from council.cases.models import Attachment, Consent
 from council.cases.panels import Panel
-from council.cases.services import record_read
-from council.cases.views import _render_case, colleagues, load_case
+from council.cases.services import user_names
+from council.cases.views import _render_case
 from council.core.downloads import content_disposition
 from council.core.files import MAX_UPLOAD_BYTES
 from council.database import db
 from council.security.forms import ConfirmForm
 
 
-def consent_add(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.EDIT_DETAILS)
+def consent_add(case, access):
     form = ConsentForm()
+    form.recipient_institutions.choices = documents.consent_recipient_choices(case)
     if form.validate_on_submit():
         try:
-            documents.record_consent(actor=current_user, case=case, basis=basis, purpose=form.purpose.data,
+            documents.record_consent(actor=current_user, case=case, access=access,
+                                     purpose_code=form.purpose_code.data, purpose=form.purpose.data,
+                                     recipient_institution_ids=form.recipient_institutions.data,
                                      recipients=form.recipients.data, scope=form.scope.data,
                                      obtained_on=form.obtained_on.date, obtained_how=form.obtained_how.data,
                                      given_by=form.given_by.data,
@@ -38,35 +45,36 @@ def consent_add(case_id: int):
     return render_template("cases/consent_form.html", form=form, case=case), (400 if form.errors else 200)
 
 
-def consent_withdraw(case_id: int, consent_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
-    consent = db.session.get(Consent, consent_id)
+@case_gate(Action.EDIT_DETAILS, consent=Consent)
+def consent_withdraw(case, access, consent):
     form = ConfirmForm()
-    if consent is None or consent.case_id != case.id or not form.validate_on_submit():
+    if not form.validate_on_submit():
         abort(404)
     try:
-        documents.withdraw_consent(actor=current_user, case=case, basis=basis, consent=consent,
-                                   version=form.version.data)
+        ended = documents.withdraw_consent(actor=current_user, case=case, access=access, consent=consent,
+                                           version=form.version.data)
     except CaseError as error:
         flash(str(error), "error")
     else:
         flash(_("The consent was marked as withdrawn."), "info")
+        if ended:
+            flash(ngettext("The share resting on it has ended.", "The %(num)d shares resting on it have ended.",
+                           ended), "info")
     return redirect(url_for("cases.view", case_id=case.id))
 
 
-def plan_edit(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.EDIT_DETAILS)
+def plan_edit(case, access):
     form = PlanForm()
     current = None
     if form.validate_on_submit():
         try:
-            documents.save_plan(actor=current_user, case=case, basis=basis, based_on=form.based_on.data,
+            documents.save_plan(actor=current_user, case=case, access=access, based_on=form.based_on.data,
                                 assessment=form.assessment.data, plan=form.plan.data, goals=form.goals.data)
         except StaleCase as error:
             form.form_errors.append(str(error))
             db.session.rollback()
-            record_read(actor=current_user, case=case, basis=basis)  # the stored plan is shown below
-            current = documents.current_plan(case)
+            current = documents.read_plan(actor=current_user, case=case, access=access)  # shown below the form
             form.based_on.data = current.version
         except CaseError as error:
             form.form_errors.append(str(error))
@@ -75,51 +83,50 @@ def plan_edit(case_id: int):
             flash(_("The plan was saved as a new version."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     else:
-        record_read(actor=current_user, case=case, basis=basis)
-        plan = documents.current_plan(case)
+        plan = documents.read_plan(actor=current_user, case=case, access=access)
         form = PlanForm(formdata=None, assessment=plan.assessment, plan=plan.plan, goals=plan.goals,
                         based_on=plan.version)
     return render_template("cases/plan_form.html", form=form, case=case, current=current), \
         (409 if current is not None else 200)
 
 
-def plan_history(case_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
-    record_read(actor=current_user, case=case, basis=basis)
-    return render_template("cases/plan_history.html", case=case, versions=documents.plan_versions(case),
-                           users=colleagues())
+@case_gate(Action.READ_FULL)
+def plan_history(case, access):
+    versions = documents.plan_versions(actor=current_user, case=case, access=access)
+    return render_template("cases/plan_history.html", case=case, versions=versions,
+                           users=user_names(v.written_by for v in versions))
 
 
-def attachment_add(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.WRITE_RECORD)
+def attachment_add(case, access):
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            documents.add_attachment(actor=current_user, case=case, basis=basis, filename=upload.filename or "",
+            documents.add_attachment(actor=current_user, case=case, access=access, filename=upload.filename or "",
                                      content=upload.read(MAX_UPLOAD_BYTES + 1))
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
             flash(_("The file was stored (encrypted)."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, basis, panel_forms={"attachments": form}, status=400)
+    return _render_case(case, access, panel_forms={"attachments": form}, status=400)
 
 
-def attachments_panel(case, access, *, form: AttachmentForm | None = None) -> Panel:
+def attachments_panel(case, access, *, form: AttachmentForm | None = None) -> Panel | None:
     """The case page's files: each with its download and remove links, and the upload form (with its problems
-    after a refused upload). Built after the page recorded its read: the file names are decrypted."""
+    after a refused upload). Built after the page recorded its read: the file names are decrypted. None for a
+    reach that does not read files (a summary share)."""
+    if not may_open(access.scope, "attachment", "filename"):
+        return None
     return Panel(name="attachments", title=_("Attachments"), template="cases/panels/attachments.html",
                  context={"attachments": documents.attachments(case), "form": form or AttachmentForm()})
 
 
-def attachment_download(case_id: int, attachment_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
+@case_gate(Action.READ_ATTACHMENT, attachment=Attachment)
+def attachment_download(case, access, attachment):
     try:
-        file = documents.download(actor=current_user, case=case, basis=basis, attachment=attachment)
+        file = documents.download(actor=current_user, case=case, access=access, attachment=attachment)
     except CaseError:
         abort(404)
     return Response(file.content, mimetype=file.content_type, headers={
@@ -127,16 +134,13 @@ def attachment_download(case_id: int, attachment_id: int):
         "X-Content-Type-Options": "nosniff"})
 
 
-def attachment_remove(case_id: int, attachment_id: int):
+@case_gate(Action.WRITE_RECORD, attachment=Attachment)
+def attachment_remove(case, access, attachment):
     """Confirm and remove a file added by mistake (its ciphertext is deleted; the reason kept)."""
-    case, basis = load_case(case_id, Action.EDIT)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.case_id != case.id or attachment.deleted_at is not None:
-        abort(404)
     form, status = RemoveForm(), 200
     if form.validate_on_submit():
         try:
-            documents.remove_attachment(actor=current_user, case=case, basis=basis, attachment=attachment,
+            documents.remove_attachment(actor=current_user, case=case, access=access, attachment=attachment,
                                         reason=form.reason.data)
         except CaseError as error:
             db.session.rollback()
@@ -147,6 +151,5 @@ def attachment_remove(case_id: int, attachment_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "POST":
         status = 400
-    record_read(actor=current_user, case=case, basis=basis)  # the page shows the file's name
-    return render_template("cases/attachment_remove.html", form=form, case=case,
-                           info=documents.attachment_info(case, attachment)), status
+    info = documents.attachment_info(actor=current_user, case=case, access=access, attachment=attachment)
+    return render_template("cases/attachment_remove.html", form=form, case=case, info=info), status

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from council.access.grants import end_for_consent
+from council.access.policy import Access
+from council.access.reads import record_read
+from council.access.scopes import Scope, may_open
 from council.audit.events import AuditTag, record
-from council.auth.models import User
+from council.auth.models import Institution, User
 from council.cases.errors import CaseError, StaleCase
-from council.cases.models import Attachment, Case, CasePlan, Consent, ConsentGiver, ConsentState
+from council.cases.models import (
+    Attachment,
+    Case,
+    CasePlan,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentRecipient,
+    ConsentState,
+)
 from council.cases.records import require_open
 from council.cases.vault import vault
 from council.core.clock import japan_today
@@ -40,33 +53,42 @@ class ConsentView:
     #: they are related to the person.
     given_by: str = ""
     representative_relationship: str = ""
+    #: One of ConsentPurpose ("" for consents recorded before it was asked).
+    purpose_code: str = ""
+    #: The member institutions the consent names as recipients (ids; a share on it may go to these only).
+    recipient_institution_ids: list[int] = field(default_factory=list)
 
 
 def consents(case: Case) -> list[ConsentView]:
     """The case's consents, decrypted (the caller has recorded the read of the case)."""
-    cipher = vault().cipher(case)
-
-    def opened(row, column):
-        return cipher.decrypt(getattr(row, f"{column}_enc"), table="consent", column=column, row_id=row.id) or ""
-
+    opened = vault().text
     rows = db.session.scalars(select(Consent).where(Consent.case_id == case.id).order_by(Consent.id))
     return [ConsentView(id=r.id, state=r.state, purpose=opened(r, "purpose"), recipients=opened(r, "recipients"),
                         scope=opened(r, "scope"), obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
                         obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version,
-                        given_by=r.given_by or "",
+                        given_by=r.given_by or "", purpose_code=r.purpose_code or "",
+                        recipient_institution_ids=r.recipient_institution_ids,
                         representative_relationship=opened(r, "representative_relationship")) for r in rows]
 
 
-def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipients: str, scope: str,
-                   obtained_on: dt.date, obtained_how: str, given_by: str,
-                   representative_relationship: str = "") -> Consent:
+def record_consent(*, actor: User, case: Case, access: Access, purpose_code: str, purpose: str, recipients: str,
+                   scope: str, obtained_on: dt.date, obtained_how: str, given_by: str,
+                   recipient_institution_ids: list[int] = (), representative_relationship: str = "") -> Consent:
     """Record consent obtained from the person or their representative (``given_by``, a ConsentGiver; a
     representative's relationship to the person is then required). Commits.
 
-    Raises CaseError when a field is missing or the date is in the future."""
+    ``purpose_code`` (a ConsentPurpose) and ``recipient_institution_ids`` (member institutions of the case's council
+    other than its lead) are what a share can rest on (``access.grants``); the free texts keep the person's words.
+    Raises CaseError when a field is missing, an institution is not a member of the council, or the date is in
+    the future."""
     require_open(case)
     if not (purpose.strip() and recipients.strip() and scope.strip()):
         raise CaseError(_("Purpose, recipients and scope of the consent are all needed."))
+    try:
+        purpose_code = ConsentPurpose(purpose_code)
+    except ValueError:
+        raise CaseError(_("Choose what the sharing is for.")) from None
+    recipient_ids = _member_institutions(case, recipient_institution_ids)
     giver = ConsentGiver(given_by)
     relationship = representative_relationship.strip() if giver == ConsentGiver.REPRESENTATIVE else ""
     if giver == ConsentGiver.REPRESENTATIVE and not relationship:
@@ -74,20 +96,41 @@ def record_consent(*, actor: User, case: Case, basis: str, purpose: str, recipie
     if obtained_on > japan_today():
         raise CaseError(_("Consent cannot be obtained in the future."))
     consent = Consent(case_id=case.id, state=ConsentState.OBTAINED, obtained_on=obtained_on,
-                      obtained_how=obtained_how, obtained_by=actor.id, given_by=giver.value)
+                      obtained_how=obtained_how, obtained_by=actor.id, given_by=giver.value,
+                      purpose_code=purpose_code.value,
+                      recipient_rows=[ConsentRecipient(institution_id=i) for i in recipient_ids])
     db.session.add(consent)
     db.session.flush()
-    cipher = vault().cipher(case)
     for column, value in (("purpose", purpose), ("recipients", recipients), ("scope", scope),
-                          ("representative_relationship", relationship or None)):
-        setattr(consent, f"{column}_enc", cipher.encrypt(value, table="consent", column=column, row_id=consent.id))
-    record(tag=AuditTag.CONSENT_RECORDED, actor=actor, target=consent, basis=basis, reason=f"case {case.number}")
+                          ("representative_relationship", relationship)):
+        vault().seal(consent, column, value, access=access)
+    record(tag=AuditTag.CONSENT_RECORDED, actor=actor, target=consent, case=case, basis=access.basis)
     db.session.commit()
     return consent
 
 
-def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, version) -> None:
-    """Mark consent as withdrawn today; from now on it allows nothing. Commits."""
+def _member_institutions(case: Case, ids) -> list[int]:
+    """``ids``, once each is known to be a member institution of the case's council other than its lead."""
+    wanted = sorted({int(i) for i in ids})
+    members = set(db.session.scalars(select(Institution.id).where(Institution.id.in_(wanted),
+                                                                  Institution.council_id == case.council_id)))
+    if set(wanted) - members or case.lead_institution_id in members:
+        raise CaseError(_("Recipients are member institutions of the council other than the lead institution."))
+    return wanted
+
+
+def consent_recipient_choices(case: Case) -> list[tuple[int, str]]:
+    """The member institutions a consent of ``case`` may name: the council's, but the lead institution."""
+    return [(i.id, i.name) for i in db.session.scalars(
+        select(Institution).where(Institution.council_id == case.council_id,
+                                  Institution.id != case.lead_institution_id).order_by(Institution.name))]
+
+
+def withdraw_consent(*, actor: User, case: Case, access: Access, consent: Consent, version) -> int:
+    """Mark consent as withdrawn today; from now on it allows nothing: every share resting on it ends in the same
+    transaction, each with its event (``access.grants.end_for_consent``). Commits; returns how many shares ended.
+
+    Raises CaseError when the consent is not in force, StaleCase when it changed since the page was shown."""
     if consent.case_id != case.id:
         raise CaseError(_("Only consent that is in force can be withdrawn."))
     if consent.state != ConsentState.OBTAINED:
@@ -95,8 +138,10 @@ def withdraw_consent(*, actor: User, case: Case, basis: str, consent: Consent, v
     lock_for_edit(consent, version, stale=StaleCase,
                   message=_("Someone changed this consent meanwhile. Reload and check it."))
     consent.state, consent.withdrawn_on, consent.withdrawn_by = ConsentState.WITHDRAWN, japan_today(), actor.id
-    record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.CONSENT_WITHDRAWN, actor=actor, target=consent, case=case, basis=access.basis)
+    ended = end_for_consent(actor=actor, consent=consent)
     db.session.commit()
+    return len(ended)
 
 
 # -- plan -------------------------------------------------------------------------------------------
@@ -112,37 +157,41 @@ class PlanView:
     written_at: dt.datetime | None
 
 
-def current_plan(case: Case) -> PlanView:
-    """The newest plan version, decrypted; version 0 and empty texts when none was written yet."""
+def current_plan(case: Case, *, scope: Scope = Scope.FULL) -> PlanView:
+    """The newest plan version, decrypted as far as ``scope`` reads it (a summary: the plan itself, not the
+    assessment or the goals); version 0 and empty texts when none was written yet. The caller has recorded the
+    read."""
     row = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id).order_by(CasePlan.version.desc())
                             .limit(1))
-    if row is None:
-        return PlanView(0, "", "", "", None, None)
-    cipher = vault().cipher(case)
+    return _plan_view(row, scope) if row is not None else PlanView(0, "", "", "", None, None)
 
+
+def _plan_view(row: CasePlan, scope: Scope = Scope.FULL) -> PlanView:
     def opened(column):
-        return cipher.decrypt(getattr(row, f"{column}_enc"), table="case_plan", column=column, row_id=row.id) or ""
+        return vault().text(row, column) if may_open(scope, "case_plan", column) else ""
 
     return PlanView(row.version, opened("assessment"), opened("plan"), opened("goals"), row.written_by, row.written_at)
 
 
-def plan_versions(case: Case) -> list[PlanView]:
-    """Every version of the plan, newest first, decrypted (the caller has recorded the read)."""
-    cipher = vault().cipher(case)
+def read_plan(*, actor: User, case: Case, access: Access) -> PlanView:
+    """The newest plan, for revising it; the read is audited. Commits."""
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, reason="plan")
+    return current_plan(case)
+
+
+def plan_versions(*, actor: User, case: Case, access: Access) -> list[PlanView]:
+    """Every version of the plan, newest first, decrypted; the read is audited. Commits."""
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, reason="plan history")
     rows = db.session.scalars(select(CasePlan).where(CasePlan.case_id == case.id).order_by(CasePlan.version.desc()))
-
-    def opened(row, column):
-        return cipher.decrypt(getattr(row, f"{column}_enc"), table="case_plan", column=column, row_id=row.id) or ""
-
-    return [PlanView(r.version, opened(r, "assessment"), opened(r, "plan"), opened(r, "goals"), r.written_by,
-                     r.written_at) for r in rows]
+    return [_plan_view(r) for r in rows]
 
 
 def _newest_plan(case: Case) -> int:
     return db.session.scalar(select(func.max(CasePlan.version)).where(CasePlan.case_id == case.id)) or 0
 
 
-def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment: str, plan: str, goals: str) -> int:
+def save_plan(*, actor: User, case: Case, access: Access, based_on: int, assessment: str, plan: str,
+              goals: str) -> int:
     """Save a new plan version on top of ``based_on``; return its number. Commits.
 
     Raises StaleCase when someone saved a newer version meanwhile (nothing is overwritten).
@@ -155,10 +204,9 @@ def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment:
     row = CasePlan(case_id=case.id, version=_newest_plan(case) + 1, written_by=actor.id, written_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    cipher = vault().cipher(case)
     for column, value in (("assessment", assessment), ("plan", plan), ("goals", goals)):
-        setattr(row, f"{column}_enc", cipher.encrypt(value or None, table="case_plan", column=column, row_id=row.id))
-    record(tag=AuditTag.PLAN_SAVED, actor=actor, target=case, basis=basis, reason=f"version {row.version}")
+        vault().seal(row, column, value, access=access)
+    record(tag=AuditTag.PLAN_SAVED, actor=actor, target=case, basis=access.basis, reason=f"version {row.version}")
     db.session.commit()
     return row.version
 
@@ -166,7 +214,7 @@ def save_plan(*, actor: User, case: Case, basis: str, based_on: int, assessment:
 # -- attachments ------------------------------------------------------------------------------------
 
 
-def add_attachment(*, actor: User, case: Case, basis: str, filename: str, content: bytes) -> Attachment:
+def add_attachment(*, actor: User, case: Case, access: Access, filename: str, content: bytes) -> Attachment:
     """Store an encrypted file. Commits. Raises CaseError for an empty, too large or unaccepted file."""
     require_open(case)
     try:
@@ -177,10 +225,9 @@ def add_attachment(*, actor: User, case: Case, basis: str, filename: str, conten
                      uploaded_by=actor.id, uploaded_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    cipher = vault().cipher(case)
-    row.content_enc = cipher.encrypt(content, table="attachment", column="content", row_id=row.id)
-    row.filename_enc = cipher.encrypt(filename[:200] or None, table="attachment", column="filename", row_id=row.id)
-    record(tag=AuditTag.ATTACHMENT_ADDED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    vault().seal(row, "content", content, access=access)
+    vault().seal(row, "filename", filename[:200], access=access)
+    record(tag=AuditTag.ATTACHMENT_ADDED, actor=actor, target=row, case=case, basis=access.basis)
     db.session.commit()
     return row
 
@@ -199,13 +246,19 @@ def attachments(case: Case) -> list[AttachmentInfo]:
     """The case's files that were not removed, with their names decrypted (the caller has recorded the read)."""
     rows = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id, Attachment.deleted_at.is_(None))
                               .order_by(Attachment.id))
-    return [attachment_info(case, row) for row in rows]
+    return [_info(row) for row in rows]
 
 
-def attachment_info(case: Case, row: Attachment) -> AttachmentInfo:
-    """One file's name (decrypted), type, size and upload (the caller has recorded the read)."""
-    name = vault().cipher(case).decrypt(row.filename_enc, table="attachment", column="filename", row_id=row.id)
-    return AttachmentInfo(row.id, name or "", row.content_type, row.size, row.uploaded_by, row.uploaded_at)
+def _info(row: Attachment) -> AttachmentInfo:
+    return AttachmentInfo(row.id, vault().text(row, "filename"), row.content_type, row.size, row.uploaded_by,
+                          row.uploaded_at)
+
+
+def attachment_info(*, actor: User, case: Case, access: Access, attachment: Attachment) -> AttachmentInfo:
+    """One file's name (decrypted), type, size and upload, for the page that removes it; the read is audited.
+    Commits."""
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, target=attachment)
+    return _info(attachment)
 
 
 #: Suffixes a file of a content type may keep besides extension_of's (a .docx is a zip file, a JPEG a .jpeg).
@@ -222,18 +275,15 @@ class Download:
     fallback_name: str
 
 
-def download(*, actor: User, case: Case, basis: str, attachment: Attachment) -> Download:
+def download(*, actor: User, case: Case, access: Access, attachment: Attachment) -> Download:
     """The decrypted file and its names; the download is audited first (fail closed). CaseError when removed."""
     if attachment.case_id != case.id or attachment.deleted_at is not None:
         raise CaseError(_("No such file."))
-    record(tag=AuditTag.ATTACHMENT_DOWNLOADED, actor=actor, target=attachment, basis=basis,
-           reason=f"case {case.number}")
-    db.session.commit()
-    cipher = vault().cipher(case)
-    content = cipher.decrypt(attachment.content_enc, table="attachment", column="content", row_id=attachment.id)
+    record_read(tag=AuditTag.ATTACHMENT_DOWNLOADED, actor=actor, case=case, access=access, target=attachment)
+    content = vault().open(attachment, "content")
     extension = extension_of(attachment.content_type)
     fallback = f"{case.number}-{attachment.id}.{extension}"
-    stored = cipher.decrypt(attachment.filename_enc, table="attachment", column="filename", row_id=attachment.id)
+    stored = vault().open(attachment, "filename")
     # The type was decided from the content: a PDF uploaded as "x.html" is saved as "x.html.pdf", so that it
     # opens on the user's computer as what it is.
     name = clean_filename(stored or "")
@@ -242,7 +292,7 @@ def download(*, actor: User, case: Case, basis: str, attachment: Attachment) -> 
     return Download(content=content, content_type=attachment.content_type, filename=name, fallback_name=fallback)
 
 
-def remove_attachment(*, actor: User, case: Case, basis: str, attachment: Attachment, reason: str) -> None:
+def remove_attachment(*, actor: User, case: Case, access: Access, attachment: Attachment, reason: str) -> None:
     """Remove a file added by mistake: its content and name ciphertexts are deleted, the row stays as a
     tombstone of who removed it, when and why (the reason encrypted). Commits.
 
@@ -258,8 +308,6 @@ def remove_attachment(*, actor: User, case: Case, basis: str, attachment: Attach
         raise CaseError(_("No such file."))
     attachment.content_enc = attachment.filename_enc = None
     attachment.deleted_at, attachment.deleted_by = utcnow(), actor.id
-    attachment.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="attachment",
-                                                                column="delete_reason", row_id=attachment.id)
-    record(tag=AuditTag.ATTACHMENT_REMOVED, actor=actor, target=attachment, basis=basis,
-           reason=f"case {case.number}")
+    vault().seal(attachment, "delete_reason", reason.strip(), access=access)
+    record(tag=AuditTag.ATTACHMENT_REMOVED, actor=actor, target=attachment, case=case, basis=access.basis)
     db.session.commit()

@@ -15,7 +15,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from council.cases.models import CaseStatus, ConsentGiver, RecordKind, ReferralSource, Risk, case_categories
+from council.cases.models import (
+    CaseStatus,
+    ConsentGiver,
+    ConsentPurpose,
+    RecordKind,
+    ReferralSource,
+    Risk,
+    case_categories,
+)
 
 
 def _categories() -> list[tuple[str, str]]:
@@ -164,7 +172,13 @@ class ListFilterForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
+    purpose_code = SelectField(_l("What the sharing is for"),
+                               choices=[("", _l("— choose —"))] + [(p.value, p.label) for p in ConsentPurpose],
+                               validators=[DataRequired(_l("Choose what the sharing is for."))])
     purpose = TextAreaField(_l("Purpose of sharing"), validators=[DataRequired(), Length(max=2000)])
+    #: The council's member institutions (choices set by the view); a share on this consent may go only to these.
+    recipient_institutions = SelectMultipleField(_l("Member institutions that may receive it"), coerce=int,
+                                                 widget=CHECKBOXES, option_widget=CheckboxInput(), choices=[])
     recipients = TextAreaField(_l("Who may receive it"), validators=[DataRequired(), Length(max=2000)])
     scope = TextAreaField(_l("What may be shared"), validators=[DataRequired(), Length(max=2000)])
     obtained_on = JapaneseDateField(_l("Obtained on"), validators=[DataRequired(), Length(max=30)])

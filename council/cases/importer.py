@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from council.access.policy import import_scope
+from council.access.reads import creating
 from council.audit.events import AuditTag, record
 from council.auth.models import Council, Institution, User
 from council.cases.dates import today
@@ -135,35 +136,36 @@ def check_ledger(source: Path | LedgerFile, *, council: Council, actor: User | N
                 disclosed += _duplicates(batch, checked, errors)
     if not allow_duplicates:
         disclosed += _duplicates(batch, checked, errors)
+        # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
         record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, council_id=council.id, target_type="case_file",
-               reason=f"ledger import of {count} rows: {','.join(disclosed) or 'no match'}")
+               cases=disclosed, reason=f"ledger import of {count} rows: {len(set(disclosed))} found")
         db.session.commit()
     if errors:
         raise LedgerInvalid(errors.listed())
     return dataclasses.replace(checked, rows=count)
 
 
-def _duplicates(batch: list[LedgerRow], checked: CheckedLedger, errors: RowErrors) -> list[str]:
+def _duplicates(batch: list[LedgerRow], checked: CheckedLedger, errors: RowErrors) -> list[int]:
     """Look up the batch's people among the council's cases in one short transaction; add an error for each row
-    that matches and return the case numbers disclosed. Empties the batch."""
+    that matches and return the ids of the cases disclosed. Empties the batch."""
     names = {id_: name for name, id_ in checked.institutions.items()}
     disclosed = []
     for row in batch:
         found = _existing_cases(row, checked.council_id)
         if found:
-            disclosed += [number for number, _institution in found]
+            disclosed += [case_id for case_id, _institution in found]
             errors.add([RowError(row.row, "氏名", _l(
                 "A possible existing case is held by %(names)s. Check it, or import with duplicates allowed.",
-                names="、".join(sorted({names.get(holder, "?") for _number, holder in found}))))])
+                names="、".join(sorted({names.get(holder, "?") for _case_id, holder in found}))))])
     db.session.commit()  # releases the database until the next batch
     batch.clear()
     return disclosed
 
 
-def _existing_cases(row: LedgerRow, council_id: int) -> list[tuple[str, int]]:
-    """(number, lead institution) of the council's cases whose subject matches the row's person."""
+def _existing_cases(row: LedgerRow, council_id: int) -> list[tuple[int, int]]:
+    """(id, lead institution) of the council's cases whose subject matches the row's person."""
     terms = SearchTerms(name=row.name, kana=row.kana, birth_date=row.birth_date, phone=row.phone)
-    return list(db.session.execute(select(Case.number, Case.lead_institution_id).where(
+    return list(db.session.execute(select(Case.id, Case.lead_institution_id).where(
         Case.council_id == council_id, Case.purged_at.is_(None),
         Case.id.in_(cases_holding(terms.conditions(), Person.relationship_kind == "subject")))).all())
 
@@ -206,7 +208,7 @@ def _write_row(row: LedgerRow, checked: CheckedLedger, actor: User | None) -> Ca
                     intake_date=row.intake_date, categories=row.categories, risk=Risk.MEDIUM, subject=subject)
     if row.summary:
         # The ledger gives a day, not a time: the record is placed at the start of that day in Japan.
-        new_record(case, actor=None, occurred_at=japan_to_utc(row.intake_date),
+        new_record(case, actor=None, access=creating(case), occurred_at=japan_to_utc(row.intake_date),
                    kind=RecordKind.LEDGER, body=row.summary, institution_id=lead)
     # The file's own name may name a person; the row number is enough to trace a case to its source.
     record(tag=AuditTag.CASE_IMPORTED, actor=actor, target=case, council_id=checked.council_id, basis="import",

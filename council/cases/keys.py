@@ -53,6 +53,12 @@ def rotate(*, progress=None, batch: int = 500) -> tuple[int, int]:
         for case in cases:
             data_key = keyring.unwrap(case.wrapped_key, version=case.key_version, case_id=case.id)
             case.wrapped_key, case.key_version = keyring.wrap(data_key, case_id=case.id)
+        # Each batch's events name its cases (side table), one per council so that each council's auditors find
+        # them, and commit with them: a case's history shows every re-wrap of its key, and an interrupted
+        # rotation leaves events for exactly what it did.
+        for council_id in sorted({case.council_id for case in cases}):
+            record(tag=AuditTag.CASE_KEYS_REWRAPPED, council_id=council_id, reason=f"version {version}",
+                   cases=[case for case in cases if case.council_id == council_id])
         db.session.commit()
         done += len(cases)
         if progress:

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from council.access.policy import Access
 from council.audit.events import AuditTag, record
 from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
@@ -23,7 +24,7 @@ def retention_years() -> int:
     return int(current_app.config.get("CASE_RETENTION_YEARS", 5))
 
 
-def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, version) -> None:
+def change_status(*, actor: User, case: Case, access: Access, to: str, reason: str, version) -> None:
     """Move ``case`` to status ``to``; closing needs a reason and sets the purge date. Commits.
 
     Raises StaleCase when the case changed since the form was opened, CaseError when the change is not
@@ -37,23 +38,23 @@ def change_status(*, actor: User, case: Case, basis: str, to: str, reason: str, 
     if problem:
         db.session.rollback()  # the version was bumped under the lock; nothing may be written
         raise CaseError(problem)
-    cipher = vault().cipher(case)
     if target == CaseStatus.CLOSED:
         case.closed_on = japan_today()
         case.purge_after = _years_later(case.closed_on, retention_years())
-        case.closure_reason_enc = cipher.encrypt(reason, table="case_file", column="closure_reason", row_id=case.id)
+        vault().seal(case, "closure_reason", reason, access=access)
     elif case.status == CaseStatus.CLOSED:
         case.closed_on = case.purge_after = None
     change = CaseStatusChange(case_id=case.id, from_status=case.status, to_status=target.value, changed_by=actor.id,
                               changed_at=utcnow())
     db.session.add(change)
     db.session.flush()
-    change.reason_enc = cipher.encrypt(reason, table="case_status_change", column="reason", row_id=change.id)
+    vault().seal(change, "reason", reason, access=access)
     if target == CaseStatus.CLOSED:
         case.next_review_date = None  # nothing left to review: a closed case is never overdue
     previous, case.status = case.status, target.value
     # The free-text reason may describe the person, so the audit trail records only the transition.
-    record(tag=AuditTag.CASE_STATUS_CHANGED, actor=actor, target=case, basis=basis, reason=f"{previous} -> {target}")
+    record(tag=AuditTag.CASE_STATUS_CHANGED, actor=actor, target=case, basis=access.basis,
+           reason=f"{previous} -> {target}")
     db.session.commit()
 
 
@@ -90,7 +91,7 @@ def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
         for person in case.persons:
             person.name_kana_index = person.name_kanji_index = None
             person.surname_kana_birth_index = person.phone_index = None
-        record(tag=AuditTag.CASE_PURGED, target=case, council_id=case.council_id, reason=f"case {case.number}")
+        record(tag=AuditTag.CASE_PURGED, target=case, council_id=case.council_id)
         db.session.commit()
         if progress:
             progress(1)
@@ -118,8 +119,6 @@ def _flush_old_pages() -> None:
 
 def status_history(case: Case) -> list[tuple[CaseStatusChange, str]]:
     """Every status change of ``case`` with its decrypted reason, oldest first (the caller recorded the read)."""
-    cipher = vault().cipher(case)
     rows = db.session.scalars(select(CaseStatusChange).where(CaseStatusChange.case_id == case.id)
                               .order_by(CaseStatusChange.id))
-    return [(row, cipher.decrypt(row.reason_enc, table="case_status_change", column="reason", row_id=row.id) or "")
-            for row in rows]
+    return [(row, vault().text(row, "reason")) for row in rows]

@@ -319,6 +319,23 @@ class ConsentGiver(StrEnum):
                 ConsentGiver.REPRESENTATIVE: _l("A representative (代理人)")}[self]
 
 
+class ConsentPurpose(StrEnum):
+    """What the sharing the person agreed to is for (the consent's own words stay in its encrypted purpose)."""
+
+    SUPPORT_COORDINATION = "support_coordination"  # 支援調整
+    INFORMATION_SHARING = "information_sharing"  # 情報共有
+    REFERRAL = "referral"  # つなぎ
+    OTHER = "other"  # その他
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {ConsentPurpose.SUPPORT_COORDINATION: _l("Coordinating support (支援調整)"),
+                ConsentPurpose.INFORMATION_SHARING: _l("Sharing information (情報共有)"),
+                ConsentPurpose.REFERRAL: _l("Referral to another institution (つなぎ)"),
+                ConsentPurpose.OTHER: _l("Other (その他)")}[self]
+
+
 class Consent(Base):
     """本人同意: for what, to whom and how far the person agreed that information about them is shared.
 
@@ -344,6 +361,27 @@ class Consent(Base):
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: One of ConsentPurpose, beside the person's own words; NULL for consents recorded before it was asked.
+    purpose_code: Mapped[str | None] = mapped_column(String(30))
+
+    #: The member institutions the person agreed may receive information (ids, not personal): a share resting on
+    #: this consent may go to these institutions and no other.
+    recipient_rows: Mapped[list[ConsentRecipient]] = relationship(cascade="all, delete-orphan",
+                                                                  order_by="ConsentRecipient.institution_id")
+
+    @property
+    def recipient_institution_ids(self) -> list[int]:
+        return [row.institution_id for row in self.recipient_rows]
+
+
+class ConsentRecipient(Base):
+    """One member institution named by a consent as a recipient."""
+
+    __tablename__ = "consent_recipient"
+    #: The consent.
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id", ondelete="CASCADE"), primary_key=True)
+    #: A member institution of the case's council.
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), primary_key=True, index=True)
 
 
 class CasePlan(Base):

@@ -1,19 +1,20 @@
-"""Pages that change a case's details and its persons: load, authorise, call the service, render."""
+"""Pages that change a case's details and its persons: the case gate loads and authorises, the handler calls the
+service and renders."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from council.access.gate import case_gate
 from council.access.policy import Action
 from council.auth.models import User
 from council.cases import persons, services
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import DetailsForm, PersonForm, RemoveForm
 from council.cases.models import Person
-from council.cases.views import load_case
 from council.database import db
 
 
@@ -23,12 +24,12 @@ def _input(form: PersonForm) -> services.PersonInput:
                                 notes=form.notes.data or "", relationship=form.relationship.data or "")
 
 
-def person_new(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.EDIT_DETAILS)
+def person_new(case, access):
     form = PersonForm()
     if form.validate_on_submit():
         try:
-            persons.add_household_member(actor=current_user, case=case, basis=basis, data=_input(form))
+            persons.add_household_member(actor=current_user, case=case, access=access, data=_input(form))
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
@@ -38,21 +39,19 @@ def person_new(case_id: int):
         (400 if form.errors else 200)
 
 
-def person_edit(case_id: int, person_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
-    person = db.session.get(Person, person_id)
-    if person is None or person.case_id != case.id or person.deleted_at is not None:
-        abort(404)
+@case_gate(Action.EDIT_DETAILS, person=Person)
+def person_edit(case, access, person):
     form, current, status = PersonForm(), None, 200
     if form.validate_on_submit():
         try:
-            persons.update_person(actor=current_user, case=case, basis=basis, person=person, data=_input(form),
+            persons.update_person(actor=current_user, case=case, access=access, person=person, data=_input(form),
                                   version=form.version.data)
         except StaleCase as error:
             form.form_errors.append(str(error))
             db.session.rollback()
-            services.record_read(actor=current_user, case=case, basis=basis)  # the stored values are shown
-            current, status = persons.person_view(case, person), 409
+            # The stored values are shown next to what was typed.
+            current = persons.read_person_page(actor=current_user, case=case, access=access, person=person)
+            status = 409
             form.version.data = case.version
         except CaseError as error:
             form.form_errors.append(str(error))
@@ -61,8 +60,7 @@ def person_edit(case_id: int, person_id: int):
             flash(_("The details were saved."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        services.record_read(actor=current_user, case=case, basis=basis)
-        view = persons.person_view(case, person)
+        view = persons.read_person_page(actor=current_user, case=case, access=access, person=person)
         form = PersonForm(formdata=None, name=view.name, kana=view.kana, relationship=view.relationship,
                           birth_date=view.birth_date.isoformat() if view.birth_date else "", sex=view.sex,
                           address=view.address, phone=view.phone, notes=view.notes, version=case.version)
@@ -71,8 +69,8 @@ def person_edit(case_id: int, person_id: int):
     return render_template("cases/person_form.html", form=form, case=case, person=person, current=current), status
 
 
-def details_edit(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.EDIT_DETAILS)
+def details_edit(case, access):
     workers = list(db.session.scalars(select(User).where(User.institution_id == case.lead_institution_id,
                                                          User.role.in_(("caseworker", "supervisor")),
                                                          User.disabled_at.is_(None)).order_by(User.display_name)))
@@ -81,7 +79,7 @@ def details_edit(case_id: int):
     if form.validate_on_submit():
         chosen = [u for u in workers if u.id in set(form.assigned.data)]
         try:
-            persons.update_details(actor=current_user, case=case, basis=basis, categories=form.categories.data,
+            persons.update_details(actor=current_user, case=case, access=access, categories=form.categories.data,
                                    risk=form.risk.data, next_review_date=form.next_review_date.date,
                                    key_person=form.key_person.data or "", assigned=chosen, version=form.version.data,
                                    referral_source=form.referral_source.data or None,
@@ -91,16 +89,16 @@ def details_edit(case_id: int):
             db.session.rollback()
             status = 409 if isinstance(error, StaleCase) else 400
             if status == 409:  # show what is stored now next to what was typed; the read is audited
-                current = services.read_case(actor=current_user, case=case, basis=basis)
+                current = persons.read_details(actor=current_user, case=case, access=access)
                 form.version.data = case.version
         else:
             flash(_("The details were saved."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        view = services.read_case(actor=current_user, case=case, basis=basis)
+        view = persons.read_details(actor=current_user, case=case, access=access)
         form = DetailsForm(formdata=None, categories=case.categories, risk=case.risk,
                            next_review_date=case.next_review_date.isoformat() if case.next_review_date else "",
-                           key_person=view.key_person, assigned=[u.id for u in view.assigned], version=case.version,
+                           key_person=view.key_person, assigned=list(view.assigned), version=case.version,
                            referral_source=case.referral_source or "", contact_person=view.contact_person)
         form.assigned.choices = [(u.id, u.display_name) for u in workers]
     else:
@@ -108,16 +106,13 @@ def details_edit(case_id: int):
     return render_template("cases/details_form.html", form=form, case=case, current=current), status
 
 
-def person_remove(case_id: int, person_id: int):
+@case_gate(Action.EDIT_DETAILS, person=Person)
+def person_remove(case, access, person):
     """Confirm and remove a household member entered by mistake (their details are erased; the reason kept)."""
-    case, basis = load_case(case_id, Action.EDIT)
-    person = db.session.get(Person, person_id)
-    if person is None or person.case_id != case.id or person.deleted_at is not None:
-        abort(404)
     form, status = RemoveForm(), 200
     if form.validate_on_submit():
         try:
-            persons.remove_household_member(actor=current_user, case=case, basis=basis, person=person,
+            persons.remove_household_member(actor=current_user, case=case, access=access, person=person,
                                             reason=form.reason.data)
         except CaseError as error:
             db.session.rollback()
@@ -128,6 +123,5 @@ def person_remove(case_id: int, person_id: int):
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "POST":
         status = 400
-    services.record_read(actor=current_user, case=case, basis=basis)  # the page names the person
-    return render_template("cases/person_remove.html", form=form, case=case, person=person,
-                           view=persons.person_view(case, person)), status
+    view = persons.read_person_page(actor=current_user, case=case, access=access, person=person)  # names them
+    return render_template("cases/person_remove.html", form=form, case=case, person=person, view=view), status

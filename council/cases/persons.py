@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
+from council.access.policy import Access
+from council.access.reads import record_read
 from council.audit.events import AuditTag, record
 from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
-from council.cases.models import Case, Person
+from council.cases.models import Case, CaseAssignment, CaseCategory, Person, ReferralSource, Risk
 from council.cases.records import require_open
-from council.cases.services import PersonInput, PersonView, read_person, store_person
+from council.cases.services import PersonInput, PersonView, read_person, store_person, user_names
 from council.cases.vault import vault
 from council.core.db import utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
 from council.database import db
 
 
-def add_household_member(*, actor: User, case: Case, basis: str, data: PersonInput) -> Person:
+def add_household_member(*, actor: User, case: Case, access: Access, data: PersonInput) -> Person:
     """Add a member of the subject's household (関係: data.relationship). Commits."""
     require_open(case)
     if not data.name.strip():
@@ -24,14 +28,14 @@ def add_household_member(*, actor: User, case: Case, basis: str, data: PersonInp
     person = Person(case_id=case.id, relationship_kind="household")
     db.session.add(person)
     db.session.flush()
-    store_person(case, person, data)
+    store_person(person, data, access=access)
     lock_and_bump(case)  # an edit of the case opened before this addition is refused
-    record(tag=AuditTag.PERSON_ADDED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.PERSON_ADDED, actor=actor, target=person, case=case, basis=access.basis)
     db.session.commit()
     return person
 
 
-def update_person(*, actor: User, case: Case, basis: str, person: Person, data: PersonInput, version) -> None:
+def update_person(*, actor: User, case: Case, access: Access, person: Person, data: PersonInput, version) -> None:
     """Replace a person's details. Raises StaleCase (nothing written) when the case changed meanwhile."""
     require_open(case)
     if person.case_id != case.id or person.deleted_at is not None:
@@ -41,12 +45,12 @@ def update_person(*, actor: User, case: Case, basis: str, person: Person, data: 
     lock_for_edit(case, version, stale=StaleCase, message=_(
         "Someone else changed this case while you were editing. Your changes were not saved; what is stored now "
         "is shown next to what you typed."))
-    store_person(case, person, data)
-    record(tag=AuditTag.PERSON_CHANGED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    store_person(person, data, access=access)
+    record(tag=AuditTag.PERSON_CHANGED, actor=actor, target=person, case=case, basis=access.basis)
     db.session.commit()
 
 
-def remove_household_member(*, actor: User, case: Case, basis: str, person: Person, reason: str) -> None:
+def remove_household_member(*, actor: User, case: Case, access: Access, person: Person, reason: str) -> None:
     """Remove a household member entered by mistake: erase every personal ciphertext and blind index of the
     row, keeping it as a tombstone of who removed it, when and why (the reason encrypted). Commits.
 
@@ -65,9 +69,8 @@ def remove_household_member(*, actor: User, case: Case, basis: str, person: Pers
     for column in PERSONAL_COLUMNS:
         setattr(person, column, None)
     person.deleted_at, person.deleted_by = utcnow(), actor.id
-    person.delete_reason_enc = vault().cipher(case).encrypt(reason.strip(), table="person", column="delete_reason",
-                                                            row_id=person.id)
-    record(tag=AuditTag.PERSON_REMOVED, actor=actor, target=person, basis=basis, reason=f"case {case.number}")
+    vault().seal(person, "delete_reason", reason.strip(), access=access)
+    record(tag=AuditTag.PERSON_REMOVED, actor=actor, target=person, case=case, basis=access.basis)
     db.session.commit()
 
 
@@ -77,18 +80,40 @@ PERSONAL_COLUMNS = ("relationship_enc", "name_enc", "kana_enc", "birth_date_enc"
                     "phone_index")
 
 
-def person_view(case: Case, person: Person) -> PersonView:
-    return read_person(case, person)
+def read_person_page(*, actor: User, case: Case, access: Access, person: Person) -> PersonView:
+    """One person of the case, decrypted, for the pages that edit or remove them; the read is audited. Commits."""
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, target=person)
+    return read_person(person)
 
 
-def update_details(*, actor: User, case: Case, basis: str, categories: list[str], risk: str, next_review_date,
+@dataclass
+class DetailsView:
+    """What the form that changes a case's details shows of it, decrypted."""
+
+    key_person: str
+    contact_person: str
+    #: The assigned workers: display name by user id.
+    assigned: dict[int, str]
+
+
+#: What the details form opens of the case.
+DETAILS_COLUMNS = frozenset({("case_file", "key_person"), ("case_file", "contact_person")})
+
+
+def read_details(*, actor: User, case: Case, access: Access) -> DetailsView:
+    """The case's key person, 相談者 and assigned workers, for the details form; the read is audited. Commits."""
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, only=DETAILS_COLUMNS,
+                reason="details")
+    return DetailsView(key_person=vault().text(case, "key_person"), contact_person=vault().text(case, "contact_person"),
+                       assigned=user_names(row.user_id for row in case.assignments))
+
+
+def update_details(*, actor: User, case: Case, access: Access, categories: list[str], risk: str, next_review_date,
                    key_person: str, assigned: list[User], version, referral_source: str | None,
                    contact_person: str) -> None:
     """Change the case's metadata, 相談経路 and 相談者, key person and assigned workers.
 
     Raises StaleCase on a conflicting edit, CaseError for a worker of another institution."""
-    from council.cases.models import CaseAssignment, CaseCategory, ReferralSource, Risk
-
     require_open(case)
     if any(user.institution_id != case.lead_institution_id for user in assigned):
         raise CaseError(_("Only workers of the lead institution can be assigned."))
@@ -105,16 +130,14 @@ def update_details(*, actor: User, case: Case, basis: str, categories: list[str]
         case.category_rows.remove(row)
     case.category_rows.extend(CaseCategory(category=c) for c in wanted if c not in case.categories)
     case.risk, case.next_review_date = risk, next_review_date
-    cipher = vault().cipher(case)
-    case.key_person_enc = cipher.encrypt(key_person or None, table="case_file", column="key_person", row_id=case.id)
+    vault().seal(case, "key_person", key_person, access=access)
     case.referral_source = referral_source or None
-    case.contact_person_enc = cipher.encrypt(contact_person.strip() or None, table="case_file",
-                                             column="contact_person", row_id=case.id)
+    vault().seal(case, "contact_person", contact_person.strip(), access=access)
     chosen = {user.id for user in assigned}
     for row in [row for row in case.assignments if row.user_id not in chosen]:
         case.assignments.remove(row)
     kept = {row.user_id for row in case.assignments}
     case.assignments.extend(CaseAssignment(case_id=case.id, user_id=uid) for uid in chosen - kept)
     db.session.flush()
-    record(tag=AuditTag.CASE_CHANGED, actor=actor, target=case, basis=basis)
+    record(tag=AuditTag.CASE_CHANGED, actor=actor, target=case, basis=access.basis)
     db.session.commit()

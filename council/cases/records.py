@@ -7,6 +7,8 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from council.access.policy import Access
+from council.access.reads import record_read
 from council.audit.events import AuditTag, record
 from council.auth.models import User
 from council.cases.errors import CaseError, StaleCase
@@ -26,10 +28,6 @@ def require_open(case: Case) -> None:
     """Raise CaseError when ``case`` is closed: it is read-only until reopened."""
     if case.status == CaseStatus.CLOSED:
         raise CaseError(_("The case is closed. Reopen it (change its status) before writing records."))
-
-
-def _seal(case: Case, row: SupportRecord, column: str, text: str | None) -> bytes | None:
-    return vault().cipher(case).encrypt(text or None, table="support_record", column=column, row_id=row.id)
 
 
 def check_not_future(occurred_at: dt.datetime) -> None:
@@ -62,23 +60,23 @@ def refresh_last_contact(case: Case) -> None:
     case.last_contact_date = max(days, default=None)
 
 
-def new_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kind: str, body: str,
+def new_record(case: Case, *, actor: User | None, access: Access, occurred_at: dt.datetime, kind: str, body: str,
                institution_id: int | None = None) -> SupportRecord:
     """Write a record inside the caller's transaction (no audit event: the caller records its own).
 
     ``actor`` is None for records imported from the ledger; they carry the lead institution instead."""
-    return _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body,
+    return _add_record(case, actor=actor, access=access, occurred_at=occurred_at, kind=kind, body=body,
                        institution_id=institution_id)
 
 
-def _add_record(case: Case, *, actor: User | None, occurred_at: dt.datetime, kind: str, body: str,
+def _add_record(case: Case, *, actor: User | None, access: Access, occurred_at: dt.datetime, kind: str, body: str,
                 institution_id: int | None = None) -> SupportRecord:
     row = SupportRecord(case_id=case.id, occurred_at=occurred_at, kind=RecordKind(kind).value,
                         author_id=actor.id if actor else None,
                         institution_id=institution_id or actor.institution_id)
     db.session.add(row)
     db.session.flush()
-    row.body_enc = _seal(case, row, "body", body)
+    vault().seal(row, "body", body, access=access)
     _touch_contact(case, occurred_at)
     return row
 
@@ -89,7 +87,8 @@ def _refuse_ledger_kind(kind: str) -> None:
         raise CaseError(_("Only the ledger import writes records of this kind. Choose the kind of contact."))
 
 
-def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime, kind: str, body: str) -> SupportRecord:
+def add_record(*, actor: User, case: Case, access: Access, occurred_at: dt.datetime, kind: str,
+               body: str) -> SupportRecord:
     """Add a support record to an authorised case. Commits.
 
     Raises CaseError for an empty body, a closed case or a time in the future (see FUTURE_TOLERANCE)."""
@@ -98,14 +97,14 @@ def add_record(*, actor: User, case: Case, basis: str, occurred_at: dt.datetime,
         raise CaseError(_("Write what happened."))
     check_not_future(occurred_at)
     _refuse_ledger_kind(kind)
-    row = _add_record(case, actor=actor, occurred_at=occurred_at, kind=kind, body=body)
-    record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    row = _add_record(case, actor=actor, access=access, occurred_at=occurred_at, kind=kind, body=body)
+    record(tag=AuditTag.RECORD_CREATED, actor=actor, target=row, case=case, basis=access.basis)
     db.session.commit()
     return row
 
 
-def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, version: int, occurred_at: dt.datetime,
-                kind: str, body: str) -> None:
+def edit_record(*, actor: User, case: Case, access: Access, row: SupportRecord, version: int,
+                occurred_at: dt.datetime, kind: str, body: str) -> None:
     """Replace a record's text, keeping the previous version; the last contact is derived again. Commits.
 
     Raises StaleCase when someone saved it since, CaseError for an empty body or a time in the future."""
@@ -127,13 +126,13 @@ def edit_record(*, actor: User, case: Case, basis: str, row: SupportRecord, vers
     # The old ciphertext moves as is: it stays bound to this record's row id, so it decrypts only as this
     # record's history.
     row.occurred_at, row.kind, row.updated_at = occurred_at, RecordKind(kind).value, utcnow()
-    row.body_enc = _seal(case, row, "body", body)
+    vault().seal(row, "body", body, access=access)
     refresh_last_contact(case)  # moving the newest record back in time moves the last contact back too
-    record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.RECORD_EDITED, actor=actor, target=row, case=case, basis=access.basis)
     db.session.commit()
 
 
-def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, reason: str) -> None:
+def delete_record(*, actor: User, case: Case, access: Access, row: SupportRecord, reason: str) -> None:
     """Soft-delete a record with a reason; the text stays (encrypted) for the history. Commits.
 
     The last contact is derived again from the records that remain."""
@@ -143,18 +142,22 @@ def delete_record(*, actor: User, case: Case, basis: str, row: SupportRecord, re
     if not reason.strip():
         raise CaseError(_("Say why the record is deleted."))
     row.deleted_at, row.deleted_by = utcnow(), actor.id
-    row.delete_reason_enc = _seal(case, row, "delete_reason", reason)
+    vault().seal(row, "delete_reason", reason, access=access)
     refresh_last_contact(case)
-    record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
+    record(tag=AuditTag.RECORD_DELETED, actor=actor, target=row, case=case, basis=access.basis)
     db.session.commit()
 
 
-def history(*, actor: User, case: Case, basis: str, row: SupportRecord) -> list[tuple[SupportRecordRevision, str]]:
+def history(*, actor: User, case: Case, access: Access,
+            row: SupportRecord) -> list[tuple[SupportRecordRevision, str]]:
     """Earlier versions of a record, newest first, decrypted; the read is audited. Commits."""
-    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, basis=basis, reason=f"case {case.number} history")
-    db.session.commit()
-    cipher = vault().cipher(case)
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, target=row, reason="history")
     revisions = db.session.scalars(select(SupportRecordRevision).where(SupportRecordRevision.record_id == row.id)
                                    .order_by(SupportRecordRevision.revision.desc()))
-    return [(rev, cipher.decrypt(rev.body_enc, table="support_record", column="body", row_id=row.id) or "")
-            for rev in revisions]
+    return [(rev, vault().text(rev, "body")) for rev in revisions]
+
+
+def record_text(*, actor: User, case: Case, access: Access, row: SupportRecord) -> str:
+    """The current text of one record, for editing; the read is audited. Commits."""
+    record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=access, target=row)
+    return vault().text(row, "body")

@@ -10,8 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from werkzeug.exceptions import NotFound
 
-from council.access.policy import content_basis, visible_cases
+from council.access.policy import Action, accesses, authorize, visible_cases
+from council.access.reads import record_read
+from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.models import Case, Person
@@ -54,21 +57,33 @@ def cases_holding(conditions: list, *extra):
     return select(Person.case_id).where(or_(*conditions), *extra)
 
 
-def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
-    """Cases ``actor`` may read that hold a person matching any given term, with the subject's name.
+#: What a search result opens of each case found: the subject's name and date of birth.
+RESULT_COLUMNS = frozenset({("person", "name"), ("person", "birth_date")})
 
-    Commits the audit event (which cases were found) before any name is decrypted."""
+
+def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
+    """Cases ``actor`` may read in full that hold a person matching any given term, with the subject's name.
+
+    Only a full reach counts: a name found in a case shared in summary would tell the searcher what the share
+    withholds. Commits the audit event (which cases were found) before any name is decrypted."""
     conditions = terms.conditions()
     cases = [] if not conditions else list(db.session.scalars(
-        select(Case).where(visible_cases(actor), Case.purged_at.is_(None), Case.id.in_(cases_holding(conditions)))
+        select(Case).where(visible_cases(actor, scopes={Scope.FULL}), Case.id.in_(cases_holding(conditions)))
         .order_by(Case.intake_date.desc()).limit(100)))
-    record(tag=AuditTag.CASE_SEARCHED, actor=actor, target_type="case_file",
-           basis=",".join(sorted({str(content_basis(actor, c)) for c in cases})) or None,
-           reason=f"by {terms.kinds()}: {','.join(c.number for c in cases) or 'no match'}")
-    db.session.commit()
+    reached = accesses(actor, [c.id for c in cases])
+    record_read(tag=AuditTag.CASE_SEARCHED, actor=actor, reached=[reached[c.id] for c in cases], only=RESULT_COLUMNS,
+                reason=f"by {terms.kinds()}: {len(cases)} found")
     # The date of birth (with the age) tells apart two people of the same name.
     return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
             for case in cases]
+
+
+def _reads_full(actor: User, case: Case) -> bool:
+    try:
+        authorize(actor, Action.READ_FULL, case)
+    except NotFound:
+        return False
+    return True
 
 
 @dataclass
@@ -93,11 +108,11 @@ def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDupl
     found = {}
     for case in matches:
         institution = db.session.get(Institution, case.lead_institution_id)
-        visible = case if content_basis(actor, case) else None
+        visible = case if _reads_full(actor, case) else None
         if institution.id not in found or visible:
             found[institution.id] = PossibleDuplicate(institution=institution, visible_case=visible)
-    # Which cases' existence was disclosed, by number, so an auditor can follow it up.
-    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file",
-           reason=f"by {terms.kinds()}: {','.join(c.number for c in matches) or 'no match'}")
+    # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
+    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file", cases=matches,
+           reason=f"by {terms.kinds()}: {len(matches)} found")
     db.session.commit()
     return list(found.values())

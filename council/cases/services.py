@@ -1,13 +1,15 @@
 """Case services: every read of content and every write goes through here, with its audit event.
 
-Views pass in the user and an authorised case; these functions encrypt, decrypt, write, and record the
-event (with the access basis) in the same transaction, then commit.
+Views pass in the user, the case and the Access the case gate handed them; these functions encrypt, decrypt
+(after recording the read: ``access.reads.record_read``), write, and record the event (with the access's basis) in
+the same transaction, then commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,7 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from council.access.policy import Action, authorize, content_basis, ledger_cases, visible_cases
+from council.access import reads
+from council.access.permissions import Role
+from council.access.policy import Access, Action, accesses, authorize, newest_visible, visible_cases
+from council.access.scopes import ALL_SCOPES, CONTENT_SCOPES, Scope, allows, may_open
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
@@ -29,7 +34,6 @@ from council.cases.models import (
     RecordKind,
     ReferralSource,
     Risk,
-    SupportRecord,
 )
 from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
@@ -61,60 +65,25 @@ class PersonView(PersonInput):
     is_subject: bool = False
 
 
-@dataclass
-class RecordView:
-    id: int
-    occurred_at: dt.datetime
-    kind: str
-    author_id: int
-    institution_id: int
-    body: str
-    version: int
-    edited: bool
-    deleted: bool
-    delete_reason: str = ""
-
-
-@dataclass
-class CaseView:
-    case: Case
-    basis: str
-    persons: list[PersonView]
-    records: list[RecordView]
-    key_person: str = ""
-    closure_reason: str = ""
-    assigned: list[User] = field(default_factory=list)
-    #: 相談者, decrypted.
-    contact_person: str = ""
-
-
 # -- writing persons --------------------------------------------------------------------------------
 
 
-def store_person(case: Case, person: Person, data: PersonInput) -> None:
-    """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction)."""
-    cipher = vault().cipher(case)
-
-    def seal(column: str, value: str | None) -> bytes | None:
-        return cipher.encrypt(value or None, table="person", column=column, row_id=person.id)
-
+def store_person(person: Person, data: PersonInput, *, access: Access) -> None:
+    """Encrypt ``data`` into ``person`` and refresh its blind indexes (inside the caller's transaction). Raises
+    WriteRefused when ``access`` may not edit the person's case."""
     birth_iso = data.birth_date.isoformat() if data.birth_date else ""
-    person.name_enc, person.kana_enc = seal("name", data.name), seal("kana", katakana_reading(data.kana))
-    person.birth_date_enc, person.sex_enc = seal("birth_date", birth_iso), seal("sex", data.sex)
-    person.address_enc, person.phone_enc = seal("address", data.address), seal("phone", data.phone)
-    person.notes_enc, person.relationship_enc = seal("notes", data.notes), seal("relationship", data.relationship)
+    values = {"name": data.name, "kana": katakana_reading(data.kana), "birth_date": birth_iso, "sex": data.sex,
+              "address": data.address, "phone": data.phone, "notes": data.notes, "relationship": data.relationship}
+    for column, value in values.items():
+        vault().seal(person, column, value, access=access)
     for column, value in vault().person_indexes(name=data.name, kana=data.kana, birth_iso=birth_iso,
                                                 phone=data.phone).items():
         setattr(person, column, value)
 
 
-def read_person(case: Case, person: Person) -> PersonView:
-    """Decrypt one person (the caller has recorded the read)."""
-    cipher = vault().cipher(case)
-
-    def opened(column: str) -> str:
-        return cipher.decrypt(getattr(person, f"{column}_enc"), table="person", column=column, row_id=person.id) or ""
-
+def read_person(person: Person) -> PersonView:
+    """Decrypt one person (the caller has recorded the read of the case: ``access.reads.record_read``)."""
+    opened = functools.partial(vault().text, person)
     birth = opened("birth_date")
     return PersonView(id=person.id, is_subject=person.relationship_kind == "subject", name=opened("name"),
                       kana=opened("kana"), birth_date=dt.date.fromisoformat(birth) if birth else None,
@@ -158,7 +127,7 @@ def open_case(*, actor: User, lead_institution: Institution, intake_date: dt.dat
                     referral_source=referral_source, contact_person=contact_person)
     for user in assigned:
         db.session.add(CaseAssignment(case_id=case.id, user_id=user.id))
-    record(tag=AuditTag.CASE_CREATED, actor=actor, target=case, basis=authorize(actor, Action.EDIT, case))
+    record(tag=AuditTag.CASE_CREATED, actor=actor, target=case, basis=authorize(actor, Action.EDIT_DETAILS, case).basis)
     db.session.commit()
     return case
 
@@ -184,51 +153,24 @@ def new_case(*, actor: User | None, council_id: int, lead_institution_id: int, i
                 created_by=actor.id if actor else None)
     db.session.add(case)
     db.session.flush()
-    cipher = vault().new_case_key(case)
-    case.key_person_enc = cipher.encrypt(key_person or None, table="case_file", column="key_person", row_id=case.id)
-    case.contact_person_enc = cipher.encrypt(contact_person.strip() or None, table="case_file",
-                                             column="contact_person", row_id=case.id)
+    vault().new_case_key(case)
+    creating = reads.creating(case)
+    vault().seal(case, "key_person", key_person, access=creating)
+    vault().seal(case, "contact_person", contact_person.strip(), access=creating)
     for kind, data in [("subject", subject)] + [("household", member) for member in household]:
         person = Person(case_id=case.id, relationship_kind=kind)
         db.session.add(person)
         db.session.flush()
-        store_person(case, person, data)
+        store_person(person, data, access=creating)
     if first_record:
         # Without a time the consultation happened on the intake date: now if that is today, else 9:00 Japan time.
         when = first_record_at or (utcnow() if intake_date >= japan_today() else japan_to_utc(intake_date, dt.time(9)))
-        new_record(case, actor=actor, occurred_at=when, kind=first_record_kind, body=first_record,
+        new_record(case, actor=actor, access=creating, occurred_at=when, kind=first_record_kind, body=first_record,
                    institution_id=lead_institution_id)
     return case
 
 
-# -- reading ------------------------------------------------------------------------------------------
-
-
-def read_case(*, actor: User, case: Case, basis: str, purpose: AuditTag = None) -> CaseView:
-    """Decrypt a case for display and record the read with its basis. Commits the audit event first:
-    if it cannot be written, nothing is shown (fail closed)."""
-    record(tag=purpose or AuditTag.CASE_VIEWED, actor=actor, target=case, basis=basis)
-    db.session.commit()
-    cipher = vault().cipher(case)
-    persons = [read_person(case, p) for p in case.persons if p.deleted_at is None]
-    rows = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)
-                              .order_by(SupportRecord.occurred_at.desc(), SupportRecord.id.desc()))
-    records = [RecordView(id=r.id, occurred_at=r.occurred_at, kind=r.kind, author_id=r.author_id,
-                          institution_id=r.institution_id, version=r.version, edited=r.version > 1,
-                          deleted=r.deleted_at is not None,
-                          body=cipher.decrypt(r.body_enc, table="support_record", column="body", row_id=r.id) or "",
-                          delete_reason=cipher.decrypt(r.delete_reason_enc, table="support_record",
-                                                       column="delete_reason", row_id=r.id) or "")
-               for r in rows]
-    assigned = list(db.session.scalars(select(User).join(CaseAssignment, CaseAssignment.user_id == User.id)
-                                       .where(CaseAssignment.case_id == case.id)))
-    return CaseView(case=case, basis=basis, persons=persons, records=records, assigned=assigned,
-                    key_person=cipher.decrypt(case.key_person_enc, table="case_file", column="key_person",
-                                              row_id=case.id) or "",
-                    contact_person=cipher.decrypt(case.contact_person_enc, table="case_file",
-                                                  column="contact_person", row_id=case.id) or "",
-                    closure_reason=cipher.decrypt(case.closure_reason_enc, table="case_file",
-                                                  column="closure_reason", row_id=case.id) or "")
+# -- lists ----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -249,80 +191,99 @@ PAGE_SIZE = 50
 @dataclass
 class ListedCase:
     case: Case
-    subject_name: str  # empty when the user sees metadata only (the coordinator's ledger)
+    subject_name: str  # empty when the user may not read it (the coordinator's ledger, a summary share)
     subject_birth_date: dt.date | None = None  # shown with the age where people are told apart (search results)
+    #: How far the reader reaches this case (access.scopes.Scope): only a full reach links to the case page.
+    scope: str = Scope.FULL
+    #: Reached through a grant (a share), not as the lead institution's own case.
+    shared: bool = False
+    #: The case page opens for the reader (a full reach, or a summary one: it shows the summary); the list links it.
+    opens: bool = True
+
+
+#: What a list opens of each case it shows: the subject's name, where the reach allows it.
+LIST_COLUMNS = frozenset({("person", "name")})
 
 
 def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) -> tuple[list[ListedCase], bool]:
-    """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed."""
-    query = _filtered(select(Case), actor=actor, case_filter=case_filter, ledger=ledger)
+    """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed.
+
+    Subject names are decrypted only where the reach allows it (a full one, not the ledger): a case shared in
+    summary is listed with its number and metadata, not its person's name. The list's read receipts open names
+    and nothing else."""
+    conditions = _conditions(case_filter)
     offset = page_offset(case_filter.page, PAGE_SIZE)
-    rows = list(db.session.scalars(query.order_by(Case.intake_date.desc(), Case.id.desc())
-                                   .options(selectinload(Case.persons), selectinload(Case.category_rows),
-                                            selectinload(Case.assignments))
-                                   .offset(offset).limit(PAGE_SIZE + 1)))
+    rows = list(db.session.scalars(
+        newest_visible(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES, conditions=conditions, offset=offset,
+                       limit=PAGE_SIZE + 1)
+        .options(selectinload(Case.persons), selectinload(Case.category_rows))))
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    bases = {"coordinator_ledger"} if ledger else {str(content_basis(actor, c)) for c in page}
-    record(tag=AuditTag.CASE_LISTED, actor=actor, target_type="case_file", basis=",".join(sorted(bases)) or None,
-           reason=",".join(c.number for c in page) or "none")
-    db.session.commit()
-    return [ListedCase(case=case, subject_name="" if ledger else subject_name(case)) for case in page], more
+    reached = accesses(actor, [c.id for c in page])
+    reads.record_read(tag=AuditTag.CASE_LISTED, actor=actor, reached=[reached[c.id] for c in page],
+                      only=frozenset() if ledger else LIST_COLUMNS, reason=f"{len(page)} shown")
+
+    def listed(case: Case) -> ListedCase:
+        access = reached[case.id]
+        named = not ledger and may_open(access.scope, "person", "name")
+        opens = allows(scope=access.scope, role=Role(actor.role), action=Action.READ_SUMMARY, by_grant=access.by_grant)
+        return ListedCase(case=case, subject_name=subject_name(case) if named else "", scope=access.scope,
+                          shared=access.by_grant, opens=opens)
+
+    return [listed(case) for case in page], more
 
 
 def count_cases(*, actor: User, case_filter: CaseFilter) -> int:
     """How many cases ``actor``'s list shows with ``case_filter`` (all pages). Reads no content and shows no case,
     so nothing is audited: the list it links to records what it shows."""
-    return db.session.scalar(_filtered(select(func.count(Case.id)), actor=actor, case_filter=case_filter))
+    return db.session.scalar(select(func.count(Case.id)).where(visible_cases(actor), *_conditions(case_filter)))
 
 
-def _filtered(query, *, actor: User, case_filter: CaseFilter, ledger: bool = False):
-    """``query`` limited to the cases ``actor`` may list and ``case_filter`` keeps: one rule for lists and counts."""
-    query = query.where(ledger_cases(actor) if ledger else visible_cases(actor), Case.purged_at.is_(None))
+def _conditions(case_filter: CaseFilter) -> list:
+    """What ``case_filter`` keeps, as conditions on Case: one rule for list pages and counts."""
+    conditions = []
     if case_filter.status:
-        query = query.where(Case.status == case_filter.status)
+        conditions.append(Case.status == case_filter.status)
     if case_filter.open_only:
-        query = query.where(Case.status != CaseStatus.CLOSED)
+        conditions.append(Case.status != CaseStatus.CLOSED)
     if case_filter.risk:
-        query = query.where(Case.risk == case_filter.risk)
+        conditions.append(Case.risk == case_filter.risk)
     if case_filter.review_overdue:
-        query = query.where(Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED)
+        conditions += [Case.next_review_date < japan_today(), Case.status != CaseStatus.CLOSED]
     if case_filter.min_days_since_contact is not None:
         cutoff = japan_today() - dt.timedelta(days=case_filter.min_days_since_contact)
-        query = query.where(Case.last_contact_date <= cutoff)
+        conditions.append(Case.last_contact_date <= cutoff)
     if case_filter.category:
-        query = query.where(Case.category_rows.any(CaseCategory.category == case_filter.category))
-    return query
+        conditions.append(Case.category_rows.any(CaseCategory.category == case_filter.category))
+    return conditions
 
 
 def subject_name(case: Case) -> str:
-    """The decrypted name of the case's subject (for lists the caller has already audited)."""
+    """The decrypted name of the case's subject (for lists that recorded their read)."""
     subject = case.subject
-    if subject is None:
-        return ""
-    return vault().cipher(case).decrypt(subject.name_enc, table="person", column="name", row_id=subject.id) or ""
+    return vault().text(subject, "name") if subject is not None else ""
 
 
 def subject_birth_date(case: Case) -> dt.date | None:
-    """The decrypted birth date of the case's subject, for aggregate statistics (the caller audits the export).
+    """The decrypted birth date of the case's subject (for search results and statistics that recorded their read).
 
     Raises CasePurged, KeyUnavailable or DecryptionFailed when the date cannot be read.
     """
     subject = case.subject
-    if subject is None:
-        return None
-    text = vault().cipher(case).decrypt(subject.birth_date_enc, table="person", column="birth_date",
-                                        row_id=subject.id)
+    text = vault().text(subject, "birth_date") if subject is not None else ""
     return dt.date.fromisoformat(text) if text else None
 
 
-def record_read(*, actor: User, case: Case, basis: str) -> None:
-    """Record a read of the case's content before it is shown (fail closed). Commits."""
-    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=case, basis=basis)
-    db.session.commit()
+def institution_names(ids) -> dict[int, str]:
+    """Names of the institutions with ``ids`` (those a page shows), in one query."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(Institution.id, Institution.name).where(Institution.id.in_(wanted))).all())
 
 
-def record_text(*, actor: User, case: Case, basis: str, row: SupportRecord) -> str:
-    """The current text of one record, for editing; the read is audited. Commits."""
-    record(tag=AuditTag.CASE_VIEWED, actor=actor, target=row, basis=basis, reason=f"case {case.number}")
-    db.session.commit()
-    return vault().cipher(case).decrypt(row.body_enc, table="support_record", column="body", row_id=row.id) or ""
+def user_names(ids) -> dict[int, str]:
+    """Display names of the users with ``ids`` (the authors and assignees a page shows), in one query."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())

@@ -1,16 +1,25 @@
-"""The one entry point from case services to the crypto package: data keys per case, field ciphers, indexes."""
+"""The one entry point from case services to the crypto package: data keys per case, fields, blind indexes.
+
+``open(row, column)`` and ``seal(row, column, value, access=...)`` take the row itself: the table, the row id the
+ciphertext is bound to and the case whose key seals it all come from the row, so no caller names them by hand. A
+value opens only when this request recorded reading its case in a scope that covers the column, and is sealed
+only with an access that may write it (``access.reads``: ReadNotRecorded, OutsideScope, WriteRefused).
+"""
 
 from __future__ import annotations
 
 from flask import current_app, g
 
 from council import instance
+from council.access import reads
+from council.access.policy import Access
 from council.cases.models import Case
 from council.core.japanese import digits_only, surname
 from council.core.keyfiles import read_key_file
 from council.crypto.blind import BlindIndexer
 from council.crypto.envelope import FieldCipher, new_data_key
 from council.crypto.keyring import FileKeyProvider, Keyring
+from council.database import db
 
 
 class CasePurged(Exception):
@@ -28,13 +37,40 @@ class CaseVault:
                                                                              fix="council init")))
 
     def new_case_key(self, case: Case) -> FieldCipher:
-        """Give a new (flushed) case its own data key, wrapped by the current KEK."""
+        """Give a new (flushed) case its own data key, wrapped by the current KEK; its creator may then seal its
+        first values (``access.reads.creating``). Returns the key's cipher for bulk loaders that write rows
+        themselves (the benchmarks): it can open nothing that existed before."""
         data_key = new_data_key()
         case.wrapped_key, case.key_version = self.keyring.wrap(data_key, case_id=case.id)
         _cache()[case.id] = cipher = FieldCipher(data_key)
+        reads.note_created(case.id)
         return cipher
 
-    def cipher(self, case: Case) -> FieldCipher:
+    def open(self, row, column: str) -> str | bytes | None:
+        """The plaintext of ``row``'s ``column`` (None when empty). Raises ReadNotRecorded or OutsideScope (see
+        ``access.reads``), CasePurged, KeyUnavailable or DecryptionFailed."""
+        table, row_id, case_id = _binding(row)
+        reads.check_open(case_id=case_id, table=row.__tablename__, column=column)
+        blob = getattr(row, f"{column}_enc")
+        if blob is None:
+            return None
+        return self._cipher(_case(row, case_id)).decrypt(blob, table=table, column=column, row_id=row_id)
+
+    def text(self, row, column: str) -> str:
+        """``open`` for a text column, with "" for an empty one."""
+        return self.open(row, column) or ""
+
+    def seal(self, row, column: str, value: str | bytes | None, *, access: Access) -> None:
+        """Encrypt ``value`` into ``row``'s ``column`` (a flushed row: its id is bound); None or "" store NULL.
+        Raises WriteRefused when ``access`` is not to the row's case or may not write the column."""
+        table, row_id, case_id = _binding(row)
+        reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column)
+        sealed = None
+        if value is not None and value != "":
+            sealed = self._cipher(_case(row, case_id)).encrypt(value, table=table, column=column, row_id=row_id)
+        setattr(row, f"{column}_enc", sealed)
+
+    def _cipher(self, case: Case) -> FieldCipher:
         """The field cipher of ``case`` (unwrapped once per request). Raises CasePurged or KeyUnavailable."""
         cache = _cache()
         if case.id not in cache:
@@ -45,7 +81,13 @@ class CaseVault:
         return cache[case.id]
 
     def forget(self, case: Case) -> None:
+        """Drop the case's unwrapped key and read receipt (batches keep only the current batch's)."""
         _cache().pop(case.id, None)
+        reads.forget(case.id)
+
+    def check_key(self, case: Case) -> None:
+        """Unwrap the case's data key now. Raises CasePurged, KeyUnavailable or DecryptionFailed (a wrong key)."""
+        self._cipher(case)
 
     def person_indexes(self, *, name: str, kana: str, birth_iso: str, phone: str) -> dict[str, str | None]:
         """The blind-index columns of a person (None where there is nothing to index)."""
@@ -58,6 +100,23 @@ class CaseVault:
             "phone_index": self.indexer.compute("phone", digits_only(phone)) if phone else "",
         }
         return {column: value or None for column, value in values.items()}
+
+
+#: Tables whose ciphertext is bound to another table's row: an earlier version of a support record keeps the
+#: ciphertext it had, bound to the record (so it decrypts only as that record's history).
+_BOUND_TO = {"support_record_revision": ("support_record", "record_id")}
+
+
+def _binding(row) -> tuple[str, int, int]:
+    """(table, row id) the row's ciphertexts are bound to, and the id of the case whose key seals them."""
+    table = row.__tablename__
+    bound_table, id_attribute = _BOUND_TO.get(table, (table, "id"))
+    case_id = row.id if table == Case.__tablename__ else row.case_id
+    return bound_table, getattr(row, id_attribute), case_id
+
+
+def _case(row, case_id: int) -> Case:
+    return row if isinstance(row, Case) else db.session.get(Case, case_id)
 
 
 def _cache() -> dict:

@@ -1,18 +1,18 @@
-"""Case pages. Each handler loads, authorises through access.policy, calls a service, renders."""
+"""Case pages. The case gate (``access.gate``) loads and authorises; each handler calls a service and renders."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
-from council.access.policy import Action, authorize, list_reach
-from council.auth.models import Institution, User
-from council.cases import documents, lifecycle, records, search, services
+from council.access.gate import case_gate
+from council.access.policy import Access, Action, authorize, list_reach
+from council.cases import lifecycle, records, search, services
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import (
     DeleteRecordForm,
@@ -23,29 +23,12 @@ from council.cases.forms import (
     SearchForm,
     StatusForm,
 )
-from council.cases.models import Case, RecordKind, SupportRecord
-from council.cases.panels import panels_for
+from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord
+from council.cases.page import read_case_page
 from council.core import clock
 from council.core.web import query_int
 from council.database import db
 from council.security.forms import ConfirmForm
-
-
-def colleagues() -> dict[int, User]:
-    """Users of the current user's council by id, to name authors and assignees."""
-    return {u.id: u for u in db.session.scalars(select(User).join(Institution).where(
-        Institution.council_id == current_user.council_id))}
-
-
-def institution_names() -> dict[int, str]:
-    return {i.id: i.name for i in db.session.scalars(select(Institution).where(
-        Institution.council_id == current_user.council_id))}
-
-
-def load_case(case_id: int, action: Action) -> tuple[Case, str]:
-    """The case and the basis on which the current user may do ``action``; 404 when they may not."""
-    case = db.session.get(Case, case_id)
-    return case, authorize(current_user, action, case)
 
 
 def _filters(form: ListFilterForm) -> services.CaseFilter:
@@ -68,7 +51,7 @@ def ledger():
     form = ListFilterForm(request.args)
     case_filter = _filters(form) if form.validate() else services.CaseFilter()
     listed, more = services.list_cases(actor=current_user, case_filter=case_filter, ledger=True)
-    institutions = institution_names()
+    institutions = services.institution_names(item.case.lead_institution_id for item in listed)
     return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
                            ledger=True, institutions=institutions, reach=list_reach(current_user, ledger=True))
 
@@ -117,49 +100,39 @@ def case_search():
     return render_template("cases/search.html", form=form, results=results)
 
 
-def case_view(case_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
-    return _render_case(case, basis)
+@case_gate(Action.READ_SUMMARY)  # a full reach sees the whole page, a summary share the summary (cases.page)
+def case_view(case, access):
+    return _render_case(case, access)
 
 
-def _render_case(case: Case, basis: str, *, record_form: RecordForm | None = None,
+def _render_case(case: Case, access: Access, *, record_form: RecordForm | None = None,
                  status_form: StatusForm | None = None, panel_forms: dict | None = None,
                  delete_form: DeleteRecordForm | None = None, status: int = 200):
     """The case page; a refused form is shown again with what was typed, its error summary where it is (a
     panel's form by the panel's name in ``panel_forms``)."""
-    view = services.read_case(actor=current_user, case=case, basis=basis)
-    users = colleagues()
-    institutions = institution_names()
+    page = read_case_page(actor=current_user, case=case, access=access, panel_forms=panel_forms)
     # The form shows Japan time, whatever the server's clock zone is.
     now_in_japan = clock.japan_now().replace(tzinfo=None, second=0, microsecond=0)
     record_form = record_form or RecordForm(formdata=None, occurred_at=now_in_japan)
     status_form = status_form or StatusForm(formdata=None, status=case.status, version=case.version)
-    return render_template("cases/view.html", view=view, users=users, institutions=institutions,
-                           record_form=record_form, status_form=status_form,
-                           delete_form=delete_form or DeleteRecordForm(),
-                           consents=documents.consents(case), plan=documents.current_plan(case),
-                           panels=panels_for(case, basis, forms=panel_forms),
-                           confirm_form=ConfirmForm(), history=lifecycle.status_history(case)), status
+    return render_template("cases/view.html", page=page, record_form=record_form, status_form=status_form,
+                           delete_form=delete_form or DeleteRecordForm(), confirm_form=ConfirmForm()), status
 
 
-def case_print(case_id: int):
-    """A printable summary; printing is a read of its own in the audit trail."""
-    from council.audit.events import AuditTag
-
-    case, basis = load_case(case_id, Action.VIEW)
-    view = services.read_case(actor=current_user, case=case, basis=basis, purpose=AuditTag.CASE_PRINTED)
-    institutions = institution_names()
-    return render_template("cases/print.html", view=view, institutions=institutions, plan=documents.current_plan(case),
-                           consents=documents.consents(case))
+@case_gate(Action.READ_SUMMARY)
+def case_print(case, access):
+    """A printable page of what the reader may see; printing is a read of its own in the audit trail."""
+    page = read_case_page(actor=current_user, case=case, access=access, printing=True)
+    return render_template("cases/print.html", page=page)
 
 
-def record_add(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.WRITE_RECORD)
+def record_add(case, access):
     form = RecordForm()
     if form.validate_on_submit():
         try:
-            records.add_record(actor=current_user, case=case, basis=basis, occurred_at=_aware(form.occurred_at.data),
-                               kind=form.kind.data, body=form.body.data)
+            records.add_record(actor=current_user, case=case, access=access,
+                               occurred_at=_aware(form.occurred_at.data), kind=form.kind.data, body=form.body.data)
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
@@ -168,32 +141,30 @@ def record_add(case_id: int):
     return render_template("cases/record_form.html", form=form, case=case, row=None), 400
 
 
-def record_edit(case_id: int, record_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
-    row = db.session.get(SupportRecord, record_id)
-    if row is None or row.case_id != case.id:
-        abort(404)
-    form = _record_form(row)
+@case_gate(Action.WRITE_RECORD, record=SupportRecord)
+def record_edit(case, access, record):
+    form = _record_form(record)
     current_text = None
     if form.validate_on_submit():
         try:
-            records.edit_record(actor=current_user, case=case, basis=basis, row=row, version=form.version.data,
+            records.edit_record(actor=current_user, case=case, access=access, row=record, version=form.version.data,
                                 occurred_at=_aware(form.occurred_at.data), kind=form.kind.data, body=form.body.data)
         except StaleCase as error:
             form.form_errors.append(str(error))
-            current_text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
-            form.version.data = row.version
+            current_text = records.record_text(actor=current_user, case=case, access=access, row=record)
+            form.version.data = record.version
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
             flash(_("The record was saved; the previous version is kept."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     elif request.method == "GET":
-        text = services.record_text(actor=current_user, case=case, basis=basis, row=row)
-        form = _record_form(row, formdata=None, occurred_at=clock.in_japan(row.occurred_at).replace(tzinfo=None),
-                            kind=row.kind, body=text, version=row.version)
+        text = records.record_text(actor=current_user, case=case, access=access, row=record)
+        form = _record_form(record, formdata=None, occurred_at=clock.in_japan(record.occurred_at).replace(tzinfo=None),
+                            kind=record.kind, body=text, version=record.version)
     status = 409 if current_text is not None else 400 if form.errors or form.form_errors else 200
-    return render_template("cases/record_form.html", form=form, case=case, row=row, current_text=current_text), status
+    return render_template("cases/record_form.html", form=form, case=case, row=record,
+                           current_text=current_text), status
 
 
 def _record_form(row: SupportRecord, **values) -> RecordForm:
@@ -204,51 +175,55 @@ def _record_form(row: SupportRecord, **values) -> RecordForm:
     return form
 
 
-def record_history(case_id: int, record_id: int):
-    case, basis = load_case(case_id, Action.VIEW)
-    row = db.session.get(SupportRecord, record_id)
-    if row is None or row.case_id != case.id:
-        abort(404)
-    versions = records.history(actor=current_user, case=case, basis=basis, row=row)
-    users = colleagues()
-    return render_template("cases/record_history.html", case=case, row=row, versions=versions, users=users)
+@case_gate(Action.READ_FULL, removed=True, record=SupportRecord)  # a deleted record's earlier versions stay
+def record_history(case, access, record):
+    versions = records.history(actor=current_user, case=case, access=access, row=record)
+    users = services.user_names(rev.replaced_by for rev, _body in versions)
+    return render_template("cases/record_history.html", case=case, row=record, versions=versions, users=users)
 
 
-def record_delete(case_id: int, record_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
-    row = db.session.get(SupportRecord, record_id)
-    if row is None or row.case_id != case.id:
-        abort(404)
+@case_gate(Action.WRITE_RECORD, record=SupportRecord)
+def record_delete(case, access, record):
     form = DeleteRecordForm()
     if form.validate_on_submit():
         try:
-            records.delete_record(actor=current_user, case=case, basis=basis, row=row, reason=form.reason.data)
+            records.delete_record(actor=current_user, case=case, access=access, row=record, reason=form.reason.data)
         except CaseError as error:
             form.form_errors.append(str(error))
         else:
             flash(_("The record was deleted; its text is kept in the history with your reason."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
     # Each record has its own delete form: the refused one is found by the id of its reason field.
-    form.reason.id = form.reason.label.field_id = f"reason-{row.id}"
-    return _render_case(case, basis, delete_form=form, status=400)
+    form.reason.id = form.reason.label.field_id = f"reason-{record.id}"
+    return _render_case(case, access, delete_form=form, status=400)
 
 
-def status_change(case_id: int):
-    case, basis = load_case(case_id, Action.EDIT)
+@case_gate(Action.EDIT_DETAILS)
+def status_change(case, access):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            lifecycle.change_status(actor=current_user, case=case, basis=basis, to=form.status.data,
+            if form.status.data == CaseStatus.CLOSED:
+                _may_close(case)
+            lifecycle.change_status(actor=current_user, case=case, access=access, to=form.status.data,
                                     reason=form.reason.data, version=form.version.data)
         except CaseError as error:
             form.form_errors.append(str(error))
             status = 409 if isinstance(error, StaleCase) else 400
             db.session.refresh(case)
             form.version.data = case.version  # what was typed stays; a second try builds on what is stored now
-            return _render_case(case, basis, status_form=form, status=status)
+            return _render_case(case, access, status_form=form, status=status)
         flash(_("The status was changed."), "info")
         return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, basis, status_form=form, status=400)
+    return _render_case(case, access, status_form=form, status=400)
+
+
+def _may_close(case: Case) -> None:
+    """Closing is the lead institution's (access.scopes.LEAD_ONLY_ACTIONS): a share, even a full one, explains."""
+    try:
+        authorize(current_user, Action.CLOSE, case)
+    except NotFound:
+        raise CaseError(_("Only the lead institution closes this case.")) from None
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

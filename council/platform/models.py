@@ -15,7 +15,7 @@ from council.security.accounts import (
     SetupLinkMixin,
     UserAccountMixin,
 )
-from council.security.auditchain import AuditEventMixin
+from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, ChainFormat
 
 
 class PlatformRole(StrEnum):
@@ -75,6 +75,10 @@ class PlatformAuditEvent(AuditEventMixin, Base):
     """The platform's own chain: never holds text that users wrote, only ids and tags."""
 
     __tablename__ = "platform_audit_event"
+    #: Format 1: what events were hashed over before format versions existed (old events verify against it);
+    #: format 2 adds the version itself. A column added later goes into a format 3, never into these.
+    __audit_formats__ = {1: ChainFormat(MIXIN_V1_FIELDS, as_object=True),
+                         2: ChainFormat((*MIXIN_V1_FIELDS, "format_version"))}
 
 
 def register_all() -> list[str]:

@@ -26,21 +26,23 @@ from council.security.tokens import new_token, token_hash
 
 
 class AccountEvent(StrEnum):
-    LOGIN_SUCCEEDED = "auth.login.succeeded"
-    LOGIN_FAILED = "auth.login.failed"
-    MFA_SUCCEEDED = "auth.mfa.succeeded"
-    MFA_FAILED = "auth.mfa.failed"
-    RECOVERY_CODE_USED = "auth.recovery_code.used"
-    RECOVERY_CODES_REPLACED = "auth.recovery_codes.replaced"
-    RECOVERY_CODES_REFUSED = "auth.recovery_codes.refused"
-    LOCKOUT = "auth.lockout"
-    LOGOUT = "auth.logout"
-    SESSION_REVOKED = "session.revoked"
-    SETUP_LINK_CREATED = "setup_link.created"
-    SETUP_LINK_USED = "setup_link.used"
-    SETUP_LINK_REFUSED = "setup_link.refused"
-    PASSWORD_CHANGED = "password.changed"  # noqa: S105  (an event tag)
-    PASSWORD_CHANGE_FAILED = "password.change_failed"  # noqa: S105  (an event tag)
+    """Sign-in, session and setup-link tags, ``source:subject:action``; both sides record them in their own chain."""
+
+    LOGIN_SUCCEEDED = "account:login:succeeded"
+    LOGIN_FAILED = "account:login:failed"
+    MFA_SUCCEEDED = "account:mfa:succeeded"
+    MFA_FAILED = "account:mfa:failed"
+    RECOVERY_CODE_USED = "account:recovery_code:used"
+    RECOVERY_CODES_REPLACED = "account:recovery_codes:replaced"
+    RECOVERY_CODES_REFUSED = "account:recovery_codes:refused"
+    LOCKOUT = "account:login:locked_out"
+    LOGOUT = "account:session:logged_out"
+    SESSION_REVOKED = "account:session:revoked"
+    SETUP_LINK_CREATED = "account:setup_link:created"
+    SETUP_LINK_USED = "account:setup_link:used"
+    SETUP_LINK_REFUSED = "account:setup_link:refused"
+    PASSWORD_CHANGED = "account:password:changed"  # noqa: S105  (an event tag)
+    PASSWORD_CHANGE_FAILED = "account:password:change_failed"  # noqa: S105  (an event tag)
 
 
 #: Settings every app with accounts has (each side adds its own); see README "Settings".

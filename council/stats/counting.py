@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
+from council.access.reads import operator_access, record_read
+from council.audit.events import AuditTag
 from council.cases.models import Case, CaseCategory, Person
 from council.cases.services import subject_birth_date
 from council.cases.vault import CasePurged, vault
@@ -58,11 +60,16 @@ def age_band(birth: dt.date | None, today: dt.date) -> str:
     return "80_and_over" if age >= 80 else f"{age // 10 * 10}s"
 
 
+#: What the count opens of each case: the subject's date of birth (for the age bands), nothing else.
+COUNTED_COLUMNS = frozenset({("person", "birth_date")})
+
+
 def count_cases(council_id: int, *, today: dt.date, batch: int = BATCH, progress=None) -> Tally:
     """Count the council's cases that are not purged; ages are taken on ``today``.
 
-    The subject's birth date is decrypted through the cases service. A case whose date cannot be read raises
-    StatisticsError naming it, rather than being counted as "unknown".
+    The subject's birth date is decrypted through the cases service, after each batch's read is recorded (one
+    event naming its cases, ``stats:cases:counted``: each case's history shows that the export read it). A case
+    whose date cannot be read raises StatisticsError naming it, rather than being counted as "unknown".
     """
     tally, after = Tally(), 0
     while True:
@@ -72,9 +79,12 @@ def count_cases(council_id: int, *, today: dt.date, batch: int = BATCH, progress
             .options(load_only(Case.id, Case.number, Case.status, Case.risk, Case.intake_date, Case.wrapped_key,
                                Case.key_version),
                      selectinload(Case.category_rows).load_only(CaseCategory.category),
-                     selectinload(Case.persons).load_only(Person.relationship_kind, Person.birth_date_enc))))
+                     selectinload(Case.persons).load_only(Person.case_id, Person.relationship_kind,
+                                                          Person.birth_date_enc))))
         if not cases:
             return tally
+        record_read(tag=AuditTag.STATISTICS_COUNTED, actor=None, reached=[operator_access(c.id) for c in cases],
+                    only=COUNTED_COLUMNS, council_id=council_id, reason=f"{len(cases)} cases: ages for the statistics")
         for case in cases:
             tally.add(case, band=age_band(_birth_date(case), today))
             vault().forget(case)

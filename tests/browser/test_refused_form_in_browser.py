@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from council.access.policy import Action, authorize
 from tests.browser.test_journeys import PASSPHRASE, complete_setup, later_code, new_account, sign_in_first_step, submit
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,8 @@ def _long_case(server, username: str) -> int:
                          subject=PersonInput(name="長井 頁子", kana="ナガイ ページコ", sex="female"))
         now = dt.datetime.now(dt.UTC)
         for day in range(1, 31):
-            records.add_record(actor=worker, case=case, basis="assigned", occurred_at=now - dt.timedelta(days=day),
+            records.add_record(actor=worker, case=case, access=authorize(worker, Action.WRITE_RECORD, case),
+                               occurred_at=now - dt.timedelta(days=day),
                                kind="phone", body=f"{day}日前の電話。本人は元気そうだった。次回も電話で様子を聞く。")
         return case.id
 

@@ -130,19 +130,19 @@ def test_admin_creates_institution_that_is_listed_and_audited(app, as_admin, adm
         created = db.session.scalar(select(Institution).where(Institution.name == "テスト市社会福祉協議会"))
         assert created.council_id == admin.institution.council_id and created.kind == "social_welfare_council"
         created_id = created.id
-    recorded = events(app, "institution.created")
+    recorded = events(app, "admin:institution:created")
     assert [(e.target_id, e.actor_user_id) for e in recorded] == [(str(created_id), admin.id)]
 
 
 def test_second_coordinator_in_a_council_is_refused_and_nothing_written(app, as_admin, make_institution):
     make_institution("調整機関", coordinator=True)
-    before, audited = count(app, Institution), len(events(app, "institution.created"))
+    before, audited = count(app, Institution), len(events(app, "admin:institution:created"))
     response = as_admin.post("/admin/institutions/new", data={"name": "もう一つの調整機関", "kind": "government",
                                                               "is_coordinator": "y"})
     assert response.status_code == 200
     assert "already has a coordinator institution" in response.get_data(as_text=True)
     assert count(app, Institution) == before
-    assert len(events(app, "institution.created")) == audited
+    assert len(events(app, "admin:institution:created")) == audited
 
 
 def test_coordinator_of_another_council_does_not_block_ours(app, as_admin, make_institution):
@@ -174,7 +174,7 @@ def test_stale_institution_edit_is_refused_and_stored_values_kept(app, as_admin,
     assert "先に保存した名称" in page  # the stored values are shown
     now = fresh(app, Institution, institution.id)
     assert (now.name, now.version) == ("先に保存した名称", 2)
-    assert len(events(app, "institution.changed")) == 1
+    assert len(events(app, "admin:institution:changed")) == 1
 
 
 def test_institution_edit_with_current_version_is_saved_and_audited(app, as_admin, make_institution):
@@ -184,7 +184,7 @@ def test_institution_edit_with_current_version_is_saved_and_audited(app, as_admi
     assert response.status_code == 302
     now = fresh(app, Institution, institution.id)
     assert (now.name, now.kind) == ("新名称", "npo")
-    assert [e.target_id for e in events(app, "institution.changed")] == [str(institution.id)]
+    assert [e.target_id for e in events(app, "admin:institution:changed")] == [str(institution.id)]
 
 
 # -- creating a user and the setup link ------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_admin_creates_user_and_gets_a_setup_link_not_a_password(app, as_admin, 
         assert (user.role, user.institution_id) == ("caseworker", admin.institution_id)
         assert user.password_hash is None and user.totp_secret is None
         user_id = user.id
-    assert [(e.target_id, e.actor_user_id) for e in events(app, "user.created")] == [(str(user_id), admin.id)]
+    assert [(e.target_id, e.actor_user_id) for e in events(app, "admin:user:created")] == [(str(user_id), admin.id)]
     assert app.test_client().get(f"/setup/{token}").status_code == 200
 
 
@@ -234,7 +234,7 @@ def test_new_user_completes_setup_gets_ten_recovery_codes_and_signs_in(app, as_a
     signed_in = sign_in(app, newcomer, "tanaka", NEW_PASSWORD)
     assert signed_in.status_code == 302 and "/login" not in signed_in.headers["Location"]
     assert newcomer.get("/", follow_redirects=True).status_code == 200  # the pledge comes first, then home
-    assert len(events(app, "setup_link.used")) == 1
+    assert len(events(app, "account:setup_link:used")) == 1
 
 
 @pytest.mark.parametrize(("password", "message"), [
@@ -252,7 +252,7 @@ def test_weak_password_at_setup_is_refused_and_nothing_changes(app, as_admin, ad
         assert user.password_hash is None and user.totp_secret is None
         link = db.session.scalar(select(SetupLink).where(SetupLink.user_id == user.id))
         assert link.used_at is None
-    assert events(app, "setup_link.used") == []
+    assert events(app, "account:setup_link:used") == []
     assert browser.get(f"/setup/{token}").status_code == 200
 
 
@@ -274,7 +274,7 @@ def test_role_change_ends_the_users_sessions_and_is_audited(app, as_admin, colle
     assert response.status_code == 302
     assert fresh(app, User, colleague.id).role == "supervisor"
     assert redirected_to_login(theirs.get("/"))
-    assert [e.target_id for e in events(app, "user.role_changed")] == [str(colleague.id)]
+    assert [e.target_id for e in events(app, "admin:user:role_changed")] == [str(colleague.id)]
 
 
 def test_display_name_change_keeps_sessions(app, as_admin, colleague):
@@ -283,7 +283,7 @@ def test_display_name_change_keeps_sessions(app, as_admin, colleague):
     assert response.status_code == 302
     assert fresh(app, User, colleague.id).display_name == "新しい 名前"
     assert theirs.get("/").status_code == 200
-    assert events(app, "user.role_changed") == []
+    assert events(app, "admin:user:role_changed") == []
 
 
 def test_stale_user_edit_is_refused(app, as_admin, colleague):
@@ -307,7 +307,7 @@ def test_disable_ends_sessions_blocks_sign_in_with_the_generic_message_and_is_au
     assert refused.status_code == wrong_password.status_code == 401
     assert GENERIC_FAILURE in refused.get_data(as_text=True)
     assert GENERIC_FAILURE in wrong_password.get_data(as_text=True)
-    assert [e.target_id for e in events(app, "user.disabled")] == [str(colleague.id)]
+    assert [e.target_id for e in events(app, "admin:user:disabled")] == [str(colleague.id)]
 
 
 def test_enable_restores_sign_in(app, as_admin, colleague):
@@ -316,7 +316,7 @@ def test_enable_restores_sign_in(app, as_admin, colleague):
     assert response.status_code == 302
     assert fresh(app, User, colleague.id).disabled_at is None
     signed_in_client(app, colleague)
-    assert [e.target_id for e in events(app, "user.enabled")] == [str(colleague.id)]
+    assert [e.target_id for e in events(app, "admin:user:enabled")] == [str(colleague.id)]
 
 
 def test_reset_stops_the_old_password_and_yields_a_new_setup_link(app, as_admin, colleague):
@@ -327,7 +327,7 @@ def test_reset_stops_the_old_password_and_yields_a_new_setup_link(app, as_admin,
     assert redirected_to_login(theirs.get("/"))
     refused = sign_in(app, english(app.test_client()), colleague.username)
     assert refused.status_code == 401 and GENERIC_FAILURE in refused.get_data(as_text=True)
-    assert [e.target_id for e in events(app, "user.reset")] == [str(colleague.id)]
+    assert [e.target_id for e in events(app, "admin:user:reset")] == [str(colleague.id)]
     browser, secret = open_setup(app, token)
     assert complete_setup(browser, token, secret).status_code == 200
     signed_in = sign_in(app, english(app.test_client()), colleague.username, NEW_PASSWORD)
@@ -350,7 +350,7 @@ def test_revoke_ends_every_session_of_the_user(app, as_admin, colleague):
     assert redirected_to_login(phone.get("/"))
     assert redirected_to_login(desk.get("/"))
     assert fresh(app, User, colleague.id).disabled_at is None  # revoking is not disabling
-    assert [e.target_id for e in events(app, "session.revoked")] == [str(colleague.id)]
+    assert [e.target_id for e in events(app, "account:session:revoked")] == [str(colleague.id)]
 
 
 def test_admin_cannot_disable_themself(app, as_admin, admin):
@@ -358,7 +358,7 @@ def test_admin_cannot_disable_themself(app, as_admin, admin):
     assert "You cannot disable your own account" in response.get_data(as_text=True)
     assert fresh(app, User, admin.id).disabled_at is None
     assert as_admin.get("/admin/users").status_code == 200
-    assert events(app, "user.disabled") == []
+    assert events(app, "admin:user:disabled") == []
 
 
 def test_admin_cannot_change_their_own_role(app, as_admin, admin):
@@ -366,7 +366,7 @@ def test_admin_cannot_change_their_own_role(app, as_admin, admin):
     assert "You cannot change your own role" in response.get_data(as_text=True)
     assert fresh(app, User, admin.id).role == "admin"
     assert as_admin.get("/admin/users").status_code == 200
-    assert events(app, "user.role_changed") == []
+    assert events(app, "admin:user:role_changed") == []
 
 
 # -- councils are invisible to each other ----------------------------------------------------------
@@ -474,7 +474,7 @@ def test_coordinator_role_is_refused_outside_the_coordinator_institution(app, as
     assert 'value="chosei"' in page  # what was typed is kept
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "chosei")) is None
-    assert events(app, "user.created") == []
+    assert events(app, "admin:user:created") == []
     coordinating = make_institution("調整機関", coordinator=True)
     create_user_via_screen(as_admin, coordinating, username="chosei", role="coordinator")
     with app.app_context():
@@ -485,7 +485,7 @@ def test_role_change_to_coordinator_is_refused_outside_the_coordinator_instituti
     response = as_admin.post(f"/admin/users/{colleague.id}", data=user_form(colleague, role="coordinator"))
     assert "only at the council&#39;s coordinator institution" in response.get_data(as_text=True)
     assert fresh(app, User, colleague.id).role == "caseworker"
-    assert events(app, "user.role_changed") == []
+    assert events(app, "admin:user:role_changed") == []
 
 
 def test_moving_a_coordinator_to_an_ordinary_institution_is_refused(app, as_admin, admin, make_user,
@@ -525,6 +525,6 @@ def test_admin_cannot_reset_their_own_account(app, as_admin, admin):
     after = fresh(app, User, admin.id)
     assert after.password_hash == before.password_hash and after.totp_secret == before.totp_secret
     assert as_admin.get("/admin/users").status_code == 200  # still signed in
-    assert events(app, "user.reset") == []
+    assert events(app, "admin:user:reset") == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SetupLink).where(SetupLink.user_id == admin.id)) == 0

@@ -44,9 +44,14 @@ def test_events_form_an_intact_chain(app):
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_event SET reason = 'edited' WHERE seq = 2",
-                                       "DELETE FROM audit_event WHERE seq = 2"])
+                                       "DELETE FROM audit_event WHERE seq = 2",
+                                       "UPDATE audit_event_case SET case_id = 99 WHERE event_seq = 3",
+                                       "DELETE FROM audit_event_case WHERE event_seq = 3"])
 def test_database_refuses_changes_to_audit_rows(app, statement):
-    _append(app, 3)
+    _append(app, 2)
+    with app.app_context():
+        record(tag=AuditTag.CASE_LISTED, cases=[7, 8])
+        db.session.commit()
     with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(text(statement))
     assert _verify(app).intact
@@ -58,7 +63,7 @@ def test_postgres_refuses_truncate(app):
         if db.engine.dialect.name != "postgresql":
             pytest.skip("TRUNCATE exists on PostgreSQL only")
         with pytest.raises(DBAPIError, match="append-only"):
-            db.session.execute(text("TRUNCATE audit_event"))
+            db.session.execute(text("TRUNCATE audit_event, audit_event_case"))
 
 
 @pytest.mark.parametrize(("tamper", "bad_seq"), [
@@ -84,7 +89,7 @@ def test_verification_finds_an_inserted_event(app):
         for seq in (4, 3):
             db.session.execute(text("UPDATE audit_event SET seq = seq + 1 WHERE seq = :s"), {"s": seq})
         second = db.session.get(AuditEvent, 2)
-        fields = {"seq": 3, "occurred_at": second.occurred_at, "tag": "auth.login.succeeded", "outcome": "allowed",
+        fields = {"seq": 3, "occurred_at": second.occurred_at, "tag": "account:login:succeeded", "outcome": "allowed",
                   "prev_hash": second.hash}
         forged = AuditEvent(**fields, hash=auditchain.event_hash(second.hash, fields))
         db.session.add(forged)

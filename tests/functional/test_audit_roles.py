@@ -41,9 +41,13 @@ def test_app_role_appends_and_reads_but_cannot_change_audit_rows(app, app_config
                              app_config["DATABASE_URL"]})
     with restricted.app_context():
         record(tag=AuditTag.AUDIT_LOG_VIEWED)
+        record(tag=AuditTag.CASE_LISTED, cases=[1, 2])  # the side table: appended, then never changed
         db.session.commit()
         for attack in ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete",
-                       "UPDATE audit_event SET reason = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event"):
+                       "UPDATE audit_event SET reason = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event",
+                       "ALTER TABLE audit_event_case DISABLE TRIGGER audit_event_case_no_update_delete",
+                       "UPDATE audit_event_case SET case_id = 3", "DELETE FROM audit_event_case",
+                       "TRUNCATE audit_event_case"):
             with pytest.raises(ProgrammingError, match="permission denied|must be owner"):
                 db.session.execute(text(attack))
             db.session.rollback()

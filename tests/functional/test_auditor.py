@@ -18,7 +18,7 @@ def test_auditor_sees_own_council_events_only(app, client, login, auditor, make_
     client_other.post("/login", data={"username": outsider.username, "password": "wrong password x"})
     app.test_client().post("/login", data={"username": "no-such-user", "password": "wrong password x"})
     login(auditor)
-    page = client.get("/audit/?tag=auth").get_data(as_text=True)
+    page = client.get("/audit/?tag=account").get_data(as_text=True)
     assert f"user_account {auditor.id}" in page  # own sign-in
     assert f"user_account {outsider.id}" not in page  # another council's failure
     with app.app_context():
@@ -26,7 +26,7 @@ def test_auditor_sees_own_council_events_only(app, client, login, auditor, make_
     assert unknown and all(f"<td>{event.seq}</td>" not in page for event in unknown)
     with app.app_context():
         assert db.session.scalars(select(AuditEvent.tag).order_by(AuditEvent.seq.desc())).first() == \
-            "audit.log_viewed"
+            "audit:log:viewed"
 
 
 @pytest.mark.parametrize("role", ["caseworker", "supervisor", "coordinator", "member", "admin"])
@@ -72,7 +72,7 @@ def test_the_auditor_counts_only_their_own_council_s_events(app, client, login, 
     assert f"この協議会の {ours + 1} 件" in verified.split("</p>", 1)[0]
     assert str(whole) not in verified.split("</p>", 1)[0]
     with app.app_context():
-        reason = db.session.scalars(select(AuditEvent.reason).where(AuditEvent.tag == "audit.verified")).first()
+        reason = db.session.scalars(select(AuditEvent.reason).where(AuditEvent.tag == "audit:chain:verified")).first()
     assert reason == "intact"  # the event lands in the auditor's council, so it names no deployment-wide count
 
 

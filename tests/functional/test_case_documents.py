@@ -5,6 +5,7 @@ from urllib.parse import quote, unquote
 
 from sqlalchemy import select, text
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.models import Attachment, Case, CasePlan, Consent
 from council.database import db
@@ -22,7 +23,8 @@ def test_consent_recorded_shown_and_withdrawn(app, client, login, make_user, mak
     worker = make_user("caseworker")
     case = make_case(worker)
     login(worker)
-    form = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
+    form = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有",
+            "recipients": "みどり市社会福祉協議会",
             "scope": "氏名・連絡先・相談経過", "obtained_on": "令和8年4月3日", "obtained_how": "written"}
     assert client.post(f"/cases/{case.id}/consents", data=form).status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
@@ -32,7 +34,7 @@ def test_consent_recorded_shown_and_withdrawn(app, client, login, make_user, mak
     assert client.post(f"/cases/{case.id}/consents/{consent.id}/withdraw", data={"version": "1"}).status_code == 302
     assert fresh(app, Consent, consent.id).state == "withdrawn"
     assert client.post(f"/cases/{case.id}/consents/{consent.id}/withdraw", data={"version": "2"}).status_code == 302
-    assert "consent.recorded" in tags(app) and "consent.withdrawn" in tags(app)
+    assert "case:consent:recorded" in tags(app) and "case:consent:withdrawn" in tags(app)
 
 
 def test_consent_needs_purpose_recipients_and_scope(client, login, make_user, make_case):
@@ -78,7 +80,7 @@ def test_attachment_round_trip_encrypted_keeping_its_name(app, client, login, ma
     disposition = download.headers["Content-Disposition"]
     assert disposition == (f'attachment; filename="{case.number}-{row.id}.pdf"; '
                            f"filename*=UTF-8''{quote('山田太郎_診断書.pdf')}")
-    assert tags(app)[-1] == "attachment.downloaded"
+    assert tags(app)[-1] == "case:attachment:downloaded"
 
 
 def test_a_download_name_cannot_break_the_header_or_the_path(app, client, login, make_user, make_case):
@@ -90,8 +92,9 @@ def test_a_download_name_cannot_break_the_header_or_the_path(app, client, login,
     login(worker)
     with app.app_context():
         # As a crafted upload could store it: CR/LF, a bidi override, a path and a misleading suffix.
-        row = documents.add_attachment(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id),
-                                       basis="test", filename="..\\..\\報告\r\nSet-Cookie: x=1\u202egnp.html",
+        actor, stored = db_get(app, type(worker), worker.id), db_get(app, Case, case.id)
+        row = documents.add_attachment(actor=actor, case=stored, access=authorize(actor, Action.WRITE_RECORD, stored),
+                                       filename="..\\..\\報告\r\nSet-Cookie: x=1\u202egnp.html",
                                        content=PDF)
     download = client.get(f"/cases/{case.id}/attachments/{row.id}")
     disposition = download.headers["Content-Disposition"]

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.models import Case
 from council.database import db
@@ -44,7 +45,7 @@ def test_cli_imports_csv_in_cp932_and_audits_each_case(app, runner, make_institu
     assert "Imported 2 case(s): 2026-0001 … 2026-0002" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.tag == "case.imported")) == 2
+            AuditEvent.tag == "case:file:imported")) == 2
 
 
 def test_cli_refuses_the_whole_file_when_one_row_is_wrong(app, runner, make_institution, tmp_path):
@@ -111,6 +112,12 @@ def test_importing_the_same_ledger_twice_is_refused(app, runner, make_institutio
     again = runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name], obj=info)
     assert again.exit_code == 1 and "row 2, 氏名" in again.output and "みどり市社会福祉協議会" in again.output
     assert count_cases(app) == 2
+    with app.app_context():  # the check disclosed both cases: the auditor finds it under each of them
+        from council.audit.models import AuditEventCase
+
+        disclosed = db.session.scalars(select(AuditEventCase.case_id).join(
+            AuditEvent, AuditEvent.seq == AuditEventCase.event_seq).where(AuditEvent.tag == "case:duplicates:checked"))
+        assert sorted(disclosed) == sorted(db.session.scalars(select(Case.id)))
     forced = runner.invoke(cli, ["import-cases", str(path), "--institution", institution.name, "--allow-duplicates"],
                            obj=info)
     assert forced.exit_code == 0 and count_cases(app) == 4
@@ -176,7 +183,7 @@ def test_the_coordinator_imports_the_shared_ledger_without_gaining_access(app, c
     assert response.status_code == 302 and response.headers["Location"].endswith("/cases/ledger")
     with app.app_context():
         cases = db.session.scalars(select(Case).order_by(Case.number)).all()
-        imported = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case.imported")
+        imported = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case:file:imported")
                                       .order_by(AuditEvent.seq)).all()
         assignments = db.session.scalar(select(func.count()).select_from(CaseAssignment))
     assert [case.lead_institution_id for case in cases] == [first.id, second.id]
@@ -226,8 +233,9 @@ def test_nobody_writes_a_ledger_record_by_hand(app, client, login, make_user, ma
                                                               "body": "台帳から取り込んだふり"})
     assert response.status_code == 400
     with app.app_context(), pytest.raises(CaseError):
-        records.add_record(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id),
-                           basis="own_institution", occurred_at=dt.datetime(2026, 4, 2, tzinfo=dt.UTC),
+        actor, stored = db_get(app, type(worker), worker.id), db_get(app, Case, case.id)
+        records.add_record(actor=actor, case=stored, access=authorize(actor, Action.WRITE_RECORD, stored),
+                           occurred_at=dt.datetime(2026, 4, 2, tzinfo=dt.UTC),
                            kind="ledger", body="x")
 
 

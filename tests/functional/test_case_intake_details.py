@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
+from council.access.policy import Action, authorize
 from council.audit.models import AuditEvent
 from council.cases.dates import age_on, today
 from council.cases.models import Case, Consent, SupportRecord
@@ -70,7 +71,7 @@ def test_referral_source_and_contact_person_are_changed_with_the_details(app, cl
     again = client.get(f"/cases/{case.id}/edit").get_data(as_text=True)
     assert '<option selected value="welfare_commissioner">' in again and 'value="民生委員 田中"' in again
     with app.app_context():
-        assert "case.changed" in db.session.scalars(select(AuditEvent.tag)).all()
+        assert "case:details:changed" in db.session.scalars(select(AuditEvent.tag)).all()
 
 
 # -- the intake summary as a record ------------------------------------------------------------------
@@ -173,8 +174,8 @@ def test_a_date_of_birth_in_the_future_is_refused(app, client, login, make_user)
 
 # -- who gave consent ----------------------------------------------------------------------------------
 
-CONSENT = {"purpose": "就労支援のための情報共有", "recipients": "社会福祉協議会", "scope": "氏名・連絡先",
-           "obtained_on": "2026-04-03", "obtained_how": "written"}
+CONSENT = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有", "recipients": "社会福祉協議会",
+           "scope": "氏名・連絡先", "obtained_on": "2026-04-03", "obtained_how": "written"}
 
 
 def test_consent_given_by_the_person(app, client, login, make_user, make_case):
@@ -225,6 +226,7 @@ def test_the_consent_service_refuses_a_representative_without_relationship(app, 
     worker = make_user("caseworker")
     case = make_case(worker)
     with app.app_context(), pytest.raises(CaseError):
-        record_consent(actor=db_get(app, type(worker), worker.id), case=db_get(app, Case, case.id), basis="test",
-                       purpose="p", recipients="r", scope="s", obtained_on=dt.date(2026, 4, 1),
+        actor, stored = db_get(app, type(worker), worker.id), db_get(app, Case, case.id)
+        record_consent(actor=actor, case=stored, access=authorize(actor, Action.EDIT_DETAILS, stored),
+                       purpose_code="other", purpose="p", recipients="r", scope="s", obtained_on=dt.date(2026, 4, 1),
                        obtained_how="oral", given_by="representative", representative_relationship="  ")

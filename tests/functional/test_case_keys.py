@@ -5,8 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from council.access.policy import Access
+from council.access.reads import record_read
+from council.access.scopes import Scope
+from council.audit.events import AuditTag
 from council.cases.models import Case, Person
-from council.cases.services import read_case
+from council.cases.page import read_case_page
 from council.cases.vault import CasePurged, vault
 from council.core.clock import japan_today
 from council.database import db
@@ -29,6 +33,12 @@ def test_rotation_rewraps_every_data_key_and_data_still_reads(app, make_case, tm
 
         version, count = rotate()
         assert count == 2 and key_usage() == {1: 0, version: 2}
+        from council.audit.models import AuditEvent, AuditEventCase
+
+        rewrapped = db.session.execute(select(AuditEvent.council_id, AuditEventCase.case_id).join(
+            AuditEventCase, AuditEventCase.event_seq == AuditEvent.seq)
+            .where(AuditEvent.tag == "keys:case_key:rewrapped").order_by(AuditEventCase.case_id)).all()
+        assert rewrapped == [(first.council_id, first.id), (second.council_id, second.id)]  # in each case's history
         with pytest.raises(KeyRetireTooSoon):  # a case opened just before the rotation may still be committing
             remove_unused_versions()
         import council.cases.keys as keys_module
@@ -43,8 +53,9 @@ def test_rotation_rewraps_every_data_key_and_data_still_reads(app, make_case, tm
         vault().keyring = Keyring(FileKeyProvider(keys))  # a fresh process: only the new key exists
         for case, name in ((first, "一 一"), (second, "二 二")):
             stored = db_get(app, Case, case.id)
-            view = read_case(actor=None, case=stored, basis="test")
-            assert view.persons[0].name == name
+            page = read_case_page(actor=None, case=stored, access=Access(basis="test", scope=Scope.FULL,
+                                                                         case_id=stored.id))
+            assert page.persons[0].name == name
 
 
 def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
@@ -62,11 +73,11 @@ def test_purge_destroys_the_key_keeps_the_audit_trail(app, make_case):
         assert person.name_enc is not None and person.name_kana_index is None  # ciphertext stays, unreadable
         with pytest.raises(CasePurged):
             vault().forget(stored)
-            vault().cipher(stored)
+            vault().check_key(stored)
         from council.audit.models import AuditEvent
 
-        tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.target_id == str(case.id))).all()
-        assert "case.created" in tags and "case.purged" in tags
+        tags = db.session.scalars(select(AuditEvent.tag).where(AuditEvent.case_id == case.id)).all()
+        assert "case:file:created" in tags and "case:file:purged" in tags
         assert auditchain.verify(db.session, AuditEvent).intact
 
 
@@ -92,8 +103,11 @@ def test_a_wrong_key_fails_loudly_instead_of_showing_garbage(app, make_case, tmp
     (tmp_path / "kek-0001.key").chmod(0o600)
     with app.app_context():
         vault().keyring = Keyring(FileKeyProvider(tmp_path))
+        stored = db_get(app, Case, case.id)
+        record_read(tag=AuditTag.CASE_VIEWED, actor=None, case=stored,
+                    access=Access(basis="test", scope=Scope.FULL, case_id=stored.id))
         with pytest.raises(DecryptionFailed):
-            vault().cipher(db_get(app, Case, case.id))
+            vault().open(stored.subject, "name")
 
 
 def test_cli_rotate_and_purge(app, make_case, tmp_path):

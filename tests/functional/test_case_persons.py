@@ -64,7 +64,7 @@ def test_print_is_audited_as_a_print(app, client, login, make_user, make_case):
     page = client.get(f"/cases/{case.id}/print").get_data(as_text=True)
     assert "山田 太郎" in page and "第16条" in page
     with app.app_context():
-        assert db.session.scalars(select(AuditEvent.tag).order_by(AuditEvent.seq.desc())).first() == "case.printed"
+        assert db.session.scalars(select(AuditEvent.tag).order_by(AuditEvent.seq.desc())).first() == "case:file:printed"
 
 
 def test_nothing_personal_in_any_table_after_a_full_case(app, client, login, make_user, make_case):
@@ -74,8 +74,8 @@ def test_nothing_personal_in_any_table_after_a_full_case(app, client, login, mak
     client.post(f"/cases/{case.id}/persons/new", data={**MEMBER, "name": "秘密 母子"})
     client.post(f"/cases/{case.id}/plan", data={"assessment": "秘密のアセスメント", "plan": "p", "goals": "g",
                                                 "based_on": "0"})
-    client.post(f"/cases/{case.id}/consents", data={"purpose": "秘密の目的", "recipients": "r", "scope": "s",
-                                                    "obtained_on": "2026-04-01", "obtained_how": "oral"})
+    client.post(f"/cases/{case.id}/consents", data={"purpose_code": "other", "purpose": "秘密の目的", "recipients": "r",
+                                                    "scope": "s", "obtained_on": "2026-04-01", "obtained_how": "oral"})
     client.post(f"/cases/{case.id}/records", data={"occurred_at": "2026-04-05T10:00", "kind": "visit",
                                                    "body": "秘密の経過記録"})
     with app.app_context():

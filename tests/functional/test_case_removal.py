@@ -69,10 +69,10 @@ def test_a_removed_member_is_erased_and_leaves_a_tombstone(app, client, with_mem
         assert row[column] is None, column
     assert row["deleted_at"] is not None and row["deleted_by"] == worker.id
     assert row["delete_reason_enc"] and "別世帯".encode() not in bytes(row["delete_reason_enc"])
-    assert tags(app)[-3] == "person.removed"  # then the case page and the print were read
+    assert tags(app)[-3] == "case:person:removed"  # then the case page and the print were read
     with app.app_context():
-        event = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "person.removed")).one()
-    assert event.target_id == str(member.id) and case.number in event.reason and event.basis == "assigned"
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case:person:removed")).one()
+    assert event.target_id == str(member.id) and event.case_number == case.number and event.basis == "assigned"
 
 
 def test_a_removed_member_is_found_by_no_search_and_cannot_be_edited(app, client, with_member):
@@ -90,7 +90,7 @@ def test_removing_needs_a_reason(app, client, with_member):
     response = client.post(f"/cases/{case.id}/persons/{member.id}/remove", data={"reason": "  "})
     assert response.status_code == 400 and "誤登 花江" in response.get_data(as_text=True)
     assert fresh(app, Person, member.id).deleted_at is None
-    assert "person.removed" not in tags(app)
+    assert "case:person:removed" not in tags(app)
 
 
 def test_the_subject_cannot_be_removed(app, client, with_member):
@@ -145,8 +145,8 @@ def test_a_removed_file_loses_its_content_and_name(app, client, with_file):
     assert row["deleted_at"] is not None and row["deleted_by"] == worker.id
     assert row["delete_reason_enc"] and "別の人".encode() not in bytes(row["delete_reason_enc"])
     with app.app_context():
-        event = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "attachment.removed")).one()
-    assert event.target_id == str(attachment.id) and case.number in event.reason
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case:attachment:removed")).one()
+    assert event.target_id == str(attachment.id) and event.case_number == case.number
 
 
 def test_removing_a_file_needs_a_reason(app, client, with_file):

@@ -33,7 +33,7 @@ def test_intake_opens_an_encrypted_case_that_reads_back(app, client, login, make
     for value in ("佐藤 花子", "サトウ ハナコ", "みどり市緑町4-5-6 コーポ緑202", "佐藤 一郎（長男）", "民生委員から"):
         assert value in page
     assert "1975" in page and "昭和50年" in page  # both calendars
-    assert last_event(app).tag == "case.viewed" and last_event(app).basis == "assigned"
+    assert last_event(app).tag == "case:file:viewed" and last_event(app).basis == "assigned"
     with app.app_context():
         case = db.session.scalars(select(Case)).one()
         assert case.number == "2026-0001" and case.categories == ["単身高齢", "社会的孤立"]
@@ -62,7 +62,12 @@ def test_list_shows_names_and_days_since_contact_and_is_audited(app, client, log
     page = client.get("/cases/").get_data(as_text=True)
     assert "高橋 次郎" in page and case.number in page
     event = last_event(app)
-    assert event.tag == "case.listed" and case.number in event.reason
+    assert event.tag == "case:list:viewed" and case.number not in event.reason
+    with app.app_context():
+        from council.audit.models import AuditEventCase
+
+        shown = db.session.scalars(select(AuditEventCase.case_id).where(AuditEventCase.event_seq == event.seq)).all()
+    assert shown == [case.id]  # which cases the page showed: in the side table, found by the per-case lookup
 
 
 def test_list_filters(app, client, login, make_user, make_case):
@@ -140,7 +145,7 @@ def test_search_on_ciphertext_ignores_kana_width_and_spaces(app, client, login, 
     page = client.post("/cases/search", data={"kana": "ヤマダ ハナコ"}).get_data(as_text=True)
     assert case.number not in page
     event = last_event(app)
-    assert event.tag == "case.searched" and "ヤマダ" not in (event.reason or "")
+    assert event.tag == "case:search:performed" and "ヤマダ" not in (event.reason or "")
 
 
 def test_duplicate_check_names_the_holding_institution_only(app, client, login, make_user, make_case,

@@ -47,7 +47,7 @@ def test_create_council_creates_it_and_is_audited(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(Council.name)) == COUNCIL
-        assert db.session.scalar(select(AuditEvent.tag)) == "council.created"
+        assert db.session.scalar(select(AuditEvent.tag)) == "admin:council:created"
 
 
 def test_create_council_twice_fails(app, runner, council):
@@ -65,7 +65,7 @@ def test_create_institution_accepts_codes_and_japanese_labels(app, runner, counc
     created = institution_named(app, "テスト機関")
     assert (created.kind, created.is_coordinator) == (kind, False)
     with app.app_context():
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "institution.created"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "admin:institution:created"))
         assert (event.target_id, event.request_id) == (str(created.id), "cli")
 
 
@@ -111,7 +111,7 @@ def test_create_user_prints_a_setup_link_and_is_audited(app, runner, make_instit
     with app.app_context():
         user = db.session.scalar(select(User))
         assert (user.username, user.role, user.password_hash) == ("sato", "caseworker", None)
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "user.created"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "admin:user:created"))
         assert (event.target_id, event.request_id) == (str(user.id), "cli")
     assert token not in _all_audit_text(app)
     assert app.test_client().get(f"/setup/{token}").status_code == 200

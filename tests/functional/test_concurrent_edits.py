@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import select, update
 
+from council.audit.events import AuditTag
 from council.audit.models import AuditEvent
 from council.auth.models import User
 from council.database import db
@@ -50,7 +51,8 @@ def opened_form(client, user) -> dict:
 def changes_recorded(app, user) -> int:
     with app.app_context():
         return len(db.session.scalars(select(AuditEvent).where(
-            AuditEvent.tag.in_(("user.changed", "user.role_changed")), AuditEvent.target_id == str(user.id))).all())
+            AuditEvent.tag.in_((AuditTag.USER_CHANGED, AuditTag.USER_ROLE_CHANGED)),
+            AuditEvent.target_id == str(user.id))).all())
 
 
 def test_the_second_of_two_administrators_who_opened_the_same_user_is_refused(app, two_admins, colleague):

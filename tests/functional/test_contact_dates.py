@@ -12,6 +12,7 @@ import re
 
 from sqlalchemy import select
 
+from council.access.policy import Action, authorize
 from council.cases.models import Case, SupportRecord
 from council.core import clock
 from council.database import db
@@ -89,7 +90,8 @@ def test_the_service_refuses_a_future_record_whatever_the_form_says(app, make_us
     with app.test_request_context():
         stored, actor = db_get(app, Case, case.id), db_get(app, type(worker), worker.id)
         with pytest.raises(CaseError):
-            records.add_record(actor=actor, case=stored, basis="own_institution", kind="visit", body="先の日付",
+            records.add_record(actor=actor, case=stored, access=authorize(actor, Action.WRITE_RECORD, stored),
+                               kind="visit", body="先の日付",
                                occurred_at=clock.utcnow() + dt.timedelta(minutes=6))
 
 

@@ -100,7 +100,7 @@ def test_a_feature_outside_cases_adds_a_case_panel_and_inbox_items(app_config, m
     seen = []
 
     def build(case, access, *, form=None):
-        seen.append((case.id, str(access)))
+        seen.append((case.id, access.basis))
         if case.risk != "high":
             return None  # nothing to show for this case
         return Panel(name="sample", title="Referrals", template="sample_panel.html", context={"note": "つなぎ 1件"})

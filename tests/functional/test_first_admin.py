@@ -70,7 +70,8 @@ def test_first_admin_link_creates_council_institution_and_admin(app, client, ope
         assert (user.username, user.role, user.institution_id) == ("minato-admin", "admin", institution.id)
         assert user.totp_secret == secret
         tags = set(db.session.scalars(select(AuditEvent.tag)))
-    assert {"council.created", "institution.created", "user.created", "setup_link.used"} <= tags
+    assert {"admin:council:created", "admin:institution:created", "admin:user:created",
+            "account:setup_link:used"} <= tags
     assert client.get(f"/setup/first/{token}").status_code == 404
 
 

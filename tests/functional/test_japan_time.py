@@ -29,8 +29,10 @@ INTAKE = {"name": "佐藤 花子", "kana": "さとう はなこ", "birth_date": 
 def intake(**fields) -> dict:
     """The intake form as typed now: the consultation took place this minute, Japan time."""
     return {**INTAKE, "summary_at": clock.japan_now().strftime("%Y-%m-%dT%H:%M"), **fields}
-CONSENT = {"purpose": "就労支援のための情報共有", "recipients": "みどり市社会福祉協議会",
-           "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
+
+
+CONSENT = {"purpose_code": "information_sharing", "purpose": "就労支援のための情報共有",
+           "recipients": "みどり市社会福祉協議会", "scope": "氏名・連絡先・相談経過", "obtained_how": "written"}
 
 
 @pytest.fixture
@@ -106,12 +108,12 @@ def test_the_auditors_filter_for_today_in_japan_finds_an_event_made_at_half_past
     login(auditor)  # the sign-in events are made now: 23:30 UTC and a little, the morning of japan_today
     sign_in = f"user_account {auditor.id}"
     today = japan_today.isoformat()
-    assert sign_in in client.get(f"/audit/?tag=auth&since={today}&until={today}").get_data(as_text=True)
+    assert sign_in in client.get(f"/audit/?tag=account&since={today}&until={today}").get_data(as_text=True)
     # The UTC date of the event is the day before in Japan: that day's filter does not find it.
     utc_date = japan_morning.date().isoformat()
-    assert sign_in not in client.get(f"/audit/?tag=auth&since={utc_date}&until={utc_date}").get_data(as_text=True)
+    assert sign_in not in client.get(f"/audit/?tag=account&since={utc_date}&until={utc_date}").get_data(as_text=True)
     tomorrow = (japan_today + dt.timedelta(days=1)).isoformat()
-    assert sign_in not in client.get(f"/audit/?tag=auth&since={tomorrow}").get_data(as_text=True)
+    assert sign_in not in client.get(f"/audit/?tag=account&since={tomorrow}").get_data(as_text=True)
 
 
 def test_days_since_contact_count_japan_days(app, client, login, make_user, japan_today):

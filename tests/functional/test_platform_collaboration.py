@@ -58,7 +58,8 @@ def test_an_organisation_applies_is_approved_and_its_admin_invites_staff(platfor
         assert staff.organisation_id == organisation_id and staff.role == "member"
     staff_client = platform_login(_with_password(platform_app, staff))
     assert staff_client.get("/organisations/mine/edit").status_code == 403  # members do not edit the profile
-    assert {"organisation.applied", "organisation.approved", "member.invited"} <= set(_tags(platform_app))
+    assert {"platform:organisation:applied", "platform:organisation:approved",
+            "platform:member:invited"} <= set(_tags(platform_app))
 
 
 def _with_password(platform_app, user):
@@ -200,7 +201,8 @@ def test_board_moderation_hides_a_reported_post(platform_app, make_organisation,
     admin.post(f"/board/threads/{thread_id}/lock")  # a second click keeps it locked
     member.post(f"/board/threads/{thread_id}/reply", data={"body": "追記です"})
     assert "追記です" not in member.get(f"/board/threads/{thread_id}").get_data(as_text=True)
-    assert {"board.post_reported", "board.post_hidden", "board.thread_locked"} <= set(_tags(platform_app))
+    assert {"platform:board:post_reported", "platform:board:post_hidden",
+            "platform:board:thread_locked"} <= set(_tags(platform_app))
 
 
 def test_a_resource_file_with_a_personal_file_name_or_content_is_refused(platform_app, make_organisation,

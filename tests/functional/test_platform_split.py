@@ -98,7 +98,7 @@ def test_platform_admin_sets_up_with_mandatory_totp_and_signs_in(platform_app):
     with platform_app.app_context():
         assert db.session.scalar(select(PlatformUser.totp_secret)) == secret
         tags = list(db.session.scalars(select(PlatformAuditEvent.tag).order_by(PlatformAuditEvent.seq)))
-        assert "platform.admin_created" in tags and tags[-1] == "auth.login.succeeded"
+        assert "platform:admin:created" in tags and tags[-1] == "account:login:succeeded"
         assert auditchain.verify(db.session, PlatformAuditEvent).intact
 
 

@@ -118,7 +118,7 @@ def test_a_council_export_is_imported_and_shown(app, runner, make_user, make_cas
         assert snapshot.payload == json.loads(out.read_text())["payload"] and snapshot.k == 5
         assert auditchain.verify(db.session, PlatformAuditEvent).intact
     (tag, reason), = audit_tags(platform_app)
-    assert tag == "statistics.imported" and snapshot.sha256 in reason
+    assert tag == "platform:statistics:imported" and snapshot.sha256 in reason
 
     page = member_client(platform_app).get("/statistics").get_data(as_text=True)
     assert COUNCIL in page and 'data-testid="total">6<' in page
@@ -135,7 +135,7 @@ def test_missing_key_setting_refuses_with_the_setting_named(platform_app, import
     result = import_stats(signed(payload(), council_key), key_setting=None)
     assert result.exit_code == 1 and "COUNCIL_PUBLIC_KEY" in result.output
     assert count(platform_app, StatisticsSnapshot) == 0
-    assert audit_tags(platform_app)[-1][0] == "statistics.refused"
+    assert audit_tags(platform_app)[-1][0] == "platform:statistics:refused"
 
 
 def test_an_unreadable_key_setting_is_refused(platform_app, import_stats, council_key, tmp_path):
@@ -185,7 +185,7 @@ def test_what_is_not_genuine_and_well_formed_is_refused(platform_app, import_sta
     assert count(platform_app, StatisticsSnapshot) == 0
     (tag, reason), = audit_tags(platform_app)
     # The refusal is audited by kind and file hash only: nothing of what the file said.
-    assert tag == "statistics.refused" and "file sha256" in reason
+    assert tag == "platform:statistics:refused" and "file sha256" in reason
     assert "2026-0042" not in reason and "山田" not in reason and COUNCIL not in reason
 
 
@@ -195,7 +195,8 @@ def test_the_same_statistics_are_not_imported_twice(platform_app, import_stats, 
     again = import_stats(json.dumps(json.loads(data), indent=4).encode())  # reformatted: still the same
     assert again.exit_code == 1 and "already imported" in again.output
     assert count(platform_app, StatisticsSnapshot) == 1
-    assert [tag for tag, _reason in audit_tags(platform_app)] == ["statistics.imported", "statistics.refused"]
+    assert [tag for tag, _reason in audit_tags(platform_app)] == ["platform:statistics:imported",
+                                                                  "platform:statistics:refused"]
 
 
 # -- the dashboard ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_two_steps_lead_home_and_are_audited(app, client, make_user):
     response = client.post("/login/code", data={"code": unused_code(now.totp_secret, None)})
     assert response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
-    assert tags(app)[-2:] == ["auth.mfa.succeeded", "auth.login.succeeded"]
+    assert tags(app)[-2:] == ["account:mfa:succeeded", "account:login:succeeded"]
 
 
 @pytest.mark.parametrize("username", ["nobody-here", "REAL"])
@@ -39,7 +39,7 @@ def test_unknown_user_and_wrong_password_look_the_same(app, client, make_user, u
     response = client.post("/login", data={"username": name, "password": "wrong password here"})
     assert response.status_code == 401
     assert GENERIC in response.get_data(as_text=True)
-    assert tags(app)[-1] == "auth.login.failed"
+    assert tags(app)[-1] == "account:login:failed"
 
 
 def test_failed_login_audit_names_no_password(app, client, make_user):
@@ -59,7 +59,7 @@ def test_wrong_code_refused_and_counted(app, client, make_user):
     assert response.status_code == 401
     assert client.get("/").status_code == 302
     assert fresh(app, User, user.id).failed_logins == 1
-    assert tags(app)[-1] == "auth.mfa.failed"
+    assert tags(app)[-1] == "account:mfa:failed"
 
 
 def test_replayed_code_refused(app, make_user):
@@ -83,7 +83,7 @@ def test_recovery_code_works_once(app, make_user):
         client = app.test_client()
         client.post("/login", data={"username": user.username, "password": PASSWORD})
         assert client.post("/login/code", data={"code": codes[0]}).status_code == expected
-    assert "auth.recovery_code.used" in tags(app)
+    assert "account:recovery_code:used" in tags(app)
 
 
 def test_lockout_after_repeated_failures_even_with_right_password(app, client, make_user):
@@ -94,10 +94,10 @@ def test_lockout_after_repeated_failures_even_with_right_password(app, client, m
             row.locked_until = None
             db.session.commit()
         client.post("/login", data={"username": user.username, "password": "wrong password again"})
-    assert "auth.lockout" in tags(app)
+    assert "account:login:locked_out" in tags(app)
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert response.status_code == 401 and GENERIC in response.get_data(as_text=True)
-    assert tags(app)[-1] == "auth.login.failed"
+    assert tags(app)[-1] == "account:login:failed"
 
 
 def test_backoff_refuses_the_right_password_for_a_moment(app, client, make_user):
@@ -188,7 +188,7 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, client, log
     assert response.status_code == 302
     assert laptop.get("/").status_code == 302
     assert client.get("/").status_code == 200
-    assert "password.changed" in tags(app)
+    assert "account:password:changed" in tags(app)
 
 
 def test_password_change_with_wrong_current_password_changes_nothing(app, client, login, make_user):
@@ -211,7 +211,7 @@ def test_pledge_gate_blocks_everything_until_accepted(app, client, login, make_u
     assert client.post("/pledge", data={}).status_code == 200  # unticked: not accepted
     assert client.post("/pledge", data={"accept": "y"}).headers["Location"] == "/"
     assert client.get("/").status_code == 200
-    assert "pledge.accepted" in tags(app)
+    assert "account:pledge:accepted" in tags(app)
 
 
 def test_pledge_is_asked_again_after_a_year(app, client, login, make_user):
@@ -250,7 +250,7 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(app, clie
         db.session.commit()
     login(user)
     refused = client.post("/account/recovery-codes", data={"current": "not my password"})
-    assert refused.status_code == 400 and "auth.recovery_codes.refused" in tags(app)
+    assert refused.status_code == 400 and "account:recovery_codes:refused" in tags(app)
     # The account page again, the form open and its error summary at the top of the form.
     refused_page = refused.get_data(as_text=True)
     assert '<details open>' in refused_page and 'id="recovery-form-errors"' in refused_page

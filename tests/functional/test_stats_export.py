@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from council import instance
-from council.audit.models import AuditEvent
+from council.audit.models import AuditEvent, AuditEventCase
 from council.cases.models import Case
 from council.cli import cli
 from council.core import signedstats
@@ -99,12 +99,31 @@ def test_the_export_is_audited_with_the_file_hash(app, runner, twelve_cases, tmp
     out = tmp_path / "stats.json"
     assert export(runner, out).exit_code == 0
     with app.app_context():
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "statistics.exported"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "stats:export:written"))
         council_id = db.session.get(Case, twelve_cases[0].id).council_id
     assert event.council_id == council_id and event.request_id == "cli"
     assert hashlib.sha256(out.read_bytes()).hexdigest() in event.reason
     hidden = sum(1 for cell in out.read_text().split('\\"count\\":\\"<5\\"')[1:])
     assert f"{hidden} cells suppressed, k=5" in event.reason
+
+
+def test_each_batch_the_export_reads_is_recorded_under_its_cases(app, twelve_cases):
+    """The export decrypts the subjects' birth dates: each case's history shows that it read them, in batches."""
+    from council.core.clock import japan_today
+    from council.stats.counting import count_cases
+
+    with app.app_context():
+        council_id = db.session.get(Case, twelve_cases[0].id).council_id
+        assert count_cases(council_id, today=japan_today(), batch=5).total == 12
+        counted = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "stats:cases:counted")
+                                     .order_by(AuditEvent.seq)).all()
+        named = db.session.scalars(select(AuditEventCase.case_id).join(
+            AuditEvent, AuditEvent.seq == AuditEventCase.event_seq).where(AuditEvent.tag == "stats:cases:counted")
+            .order_by(AuditEventCase.case_id)).all()
+    assert [(e.basis, e.reason) for e in counted] == [("operator", "5 cases: ages for the statistics"),
+                                                       ("operator", "5 cases: ages for the statistics"),
+                                                       ("operator", "2 cases: ages for the statistics")]
+    assert named == sorted(case.id for case in twelve_cases)
 
 
 @pytest.mark.parametrize("k", ["4", "0", "-1"])

@@ -81,3 +81,23 @@ def test_one_function_cannot_need_two_permissions():
     route(blueprint, "/b", page, permission="a:b:c", endpoint="again")  # the same declaration twice is fine
     with pytest.raises(ValueError, match="already"):
         route(blueprint, "/c", page, permission="x:y:z", endpoint="other")
+
+
+#: Where ciphers are used directly: the crypto primitives, the account secrets' box, and the cases' vault.
+_CIPHER_USERS = ("crypto/", "security/sealing.py", "cases/vault.py")
+
+
+def test_case_fields_are_opened_and_sealed_by_the_vault_only():
+    """A case's fields open through ``vault().open(row, column)`` after a recorded read and are sealed through
+    ``vault().seal(row, column, value, access=…)`` (DESIGN §6): no (table, column) pair written by hand, no cipher
+    taken out of the vault."""
+    pattern = re.compile(r"\.(encrypt|decrypt)\(|\btable=\"|\.cipher\(|\._cipher\(")
+    found = []
+    for path in sorted(COUNCIL.rglob("*.py")):
+        relative = path.relative_to(COUNCIL).as_posix()
+        if relative.startswith("platform/") or relative.startswith(_CIPHER_USERS):
+            continue
+        found += [f"{relative}:{number}: {line.strip()}" for number, line in
+                  enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert found == []
+    assert pattern.search('cipher.decrypt(row.body_enc, table="support_record", column="body", row_id=row.id)')

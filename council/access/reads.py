@@ -1,0 +1,143 @@
+"""Scoped reads (DESIGN.md §6): a field of a case opens only after this request recorded reading that case, and
+only where the reach it read it by allows; a field is sealed only with an access that allows writing it.
+
+``record_read`` is the one way to record a read of case content — a case page, a print, a record's history, a
+list, a search's names, the statistics export. It appends the audit event (one case: the event's case columns
+and the access's basis; several: the side table, one row per case), commits it, and only then gives the request
+a **read receipt** for each case: the case, the scope of the reach it was read by and the columns the reader
+asked for (``only``; a list shows names, nothing else). If the event cannot be written, no receipt exists and
+nothing opens (fail closed).
+
+The vault (``cases.vault``) asks ``check_open`` before it decrypts a value and ``check_seal`` before it encrypts
+one. A service that forgot to record its read gets ReadNotRecorded; a column the receipt's scope does not cover
+(a summary share's reader asking for an address, whatever a template does) gets OutsideScope. Receipts live on
+``flask.g``: they end with the request, or with the command that recorded them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import g
+
+from council.access.policy import Access
+from council.access.scopes import SCOPE_COLUMNS, Scope, may_seal
+from council.audit.events import record
+from council.database import db
+
+#: The basis of the operator's commands on the server (the statistics export): no user, no grant.
+OPERATOR = "operator"
+#: The basis of whoever is creating a case (intake, ledger import, the demo) for the values they seal into it.
+CREATING = "creating"
+
+
+class ReadNotRecorded(Exception):
+    """A field of a case was to be opened, but this request has not recorded reading that case."""
+
+
+class OutsideScope(ReadNotRecorded):
+    """A field was to be opened that the scope its case was read in does not cover."""
+
+
+class WriteRefused(Exception):
+    """A field was to be sealed with an access that does not allow writing it (another case's, or too narrow)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """This request recorded reading one case: in which scope, and which encrypted columns it may open."""
+
+    case_id: int
+    scope: Scope
+    #: (table, column) pairs the vault may open for this case: the scope's columns, narrowed by ``only``.
+    columns: frozenset[tuple[str, str]]
+
+
+def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None, reached: Iterable[Access] = (),
+                only: Collection[tuple[str, str]] | None = None, target=None, reason: str | None = None,
+                council_id: int | None = None) -> None:
+    """Record that ``actor`` reads one ``case`` by ``access`` (``target``: the row read, e.g. a record, else the
+    case), or the cases of ``reached`` (a list, a search, a batch: one event naming each in the side table); commit
+    the event, then give the request a receipt per case, for the columns of its access's scope (and of ``only``,
+    when given).
+
+    The event's basis is the access's (one case) or the kinds of basis of the list (``own_institution,referral``:
+    a page of fifty shares would not fit every grant's). Raises ValueError for an access to another case than
+    ``case``; whatever the audit trail raises (nothing is then opened).
+    """
+    if case is not None:
+        if access is None or access.case_id != case.id:
+            raise ValueError("a read of one case is recorded with the access to that case")
+        accesses = [access]
+        record(tag=tag, actor=actor, target=target if target is not None else case, case=case, basis=access.basis,
+               reason=reason, council_id=council_id)
+    else:
+        accesses = list(reached)
+        kinds = sorted({a.basis.split(":", 1)[0] for a in accesses})
+        record(tag=tag, actor=actor, target_type="case_file", cases=[a.case_id for a in accesses],
+               basis=",".join(kinds) or None, reason=reason, council_id=council_id)
+    db.session.commit()
+    receipts = _receipts()
+    for each in accesses:
+        columns = SCOPE_COLUMNS[each.scope] if only is None else SCOPE_COLUMNS[each.scope] & frozenset(only)
+        receipts[each.case_id] = Receipt(case_id=each.case_id, scope=each.scope, columns=columns)
+
+
+def receipt_for(case_id: int) -> Receipt | None:
+    """The receipt of this request's read of the case, if it recorded one."""
+    return _receipts().get(case_id)
+
+
+def check_open(*, case_id: int, table: str, column: str) -> None:
+    """Raise ReadNotRecorded unless this request recorded reading the case, OutsideScope unless the receipt covers
+    ``table.column``."""
+    receipt = receipt_for(case_id)
+    if receipt is None:
+        raise ReadNotRecorded(f"{table}.{column} of case {case_id}: its read was not recorded in this request")
+    if (table, column) not in receipt.columns:
+        raise OutsideScope(f"{table}.{column} of case {case_id}: not in what was read ({receipt.scope})")
+
+
+def check_seal(access: Access, *, case_id: int, table: str, column: str) -> None:
+    """Raise WriteRefused unless ``access`` reaches the case and its scope allows writing ``table.column``."""
+    if access.case_id != case_id or not may_seal(access.scope, table, column):
+        raise WriteRefused(f"{table}.{column} of case {case_id}: not writable with this access ({access.scope})")
+
+
+def forget(case_id: int) -> None:
+    """Drop the receipt of a case (a command reading many cases in batches keeps only the current batch's)."""
+    _receipts().pop(case_id, None)
+    _created().discard(case_id)
+
+
+def note_created(case_id: int) -> None:
+    """The case's data key was made just now, in this request or command: its creator may seal its first values."""
+    _created().add(case_id)
+
+
+def creating(case) -> Access:
+    """The access of whoever creates ``case`` (intake, ledger import) to seal its first values: full, basis
+    ``creating``. Raises WriteRefused unless the case's data key was made in this request or command."""
+    if case.id not in _created():
+        raise WriteRefused(f"case {case.id} was not created here")
+    return Access(basis=CREATING, scope=Scope.FULL, case_id=case.id)
+
+
+def operator_access(case_id: int) -> Access:
+    """How the operator's commands on the server reach a case (the statistics export): full, basis ``operator``.
+    What they may open is narrowed by the ``only`` of their recorded read."""
+    return Access(basis=OPERATOR, scope=Scope.FULL, case_id=case_id)
+
+
+def _receipts() -> dict[int, Receipt]:
+    if "read_receipts" not in g:
+        g.read_receipts = {}
+    return g.read_receipts
+
+
+def _created() -> set[int]:
+    if "created_cases" not in g:
+        g.created_cases = set()
+    return g.created_cases

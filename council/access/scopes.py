@@ -1,0 +1,156 @@
+"""How far a reach of a case goes (DESIGN.md §5): scopes, the actions each allows, and the encrypted columns
+each may open.
+
+A user reaches a case by their own institution (always ``full``), by a grant (any scope but ``ledger``) or, for the
+coordinator of the council's 調整機関, by the progress ledger (``ledger``). ``access.policy.authorize`` checks an
+action against the scope of the reach, then against the user's role; both tables are here so that one glance
+shows what a summary share can and cannot do.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from council.access.permissions import Role
+
+
+class Scope(StrEnum):
+    FULL = "full"  # everything about the case: persons, records, plan, consent, attachments
+    SUMMARY = "summary"  # case number, categories, risk, plan summary, contact person; no address, phone, bodies, files
+    BRIEF = "brief"  # a meeting brief, pseudonymised (meetings write briefs sealed under the case's key)
+    REQUEST = "request"  # the question of an information request and the summary
+    # Not a share: the coordinator's 進行管理台帳 reaches every case of the council for its metadata only (status,
+    # lead institution, categories, dates), which is plaintext. It is never granted; the policy derives it from
+    # the role, and no content list or case page accepts it.
+    LEDGER = "ledger"
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string)."""
+        return SCOPE_LABELS[self]
+
+
+SCOPE_LABELS = {
+    Scope.FULL: _l("Full"),
+    Scope.SUMMARY: _l("Summary"),
+    Scope.BRIEF: _l("Meeting brief"),
+    Scope.REQUEST: _l("Information request"),
+    Scope.LEDGER: _l("Progress ledger (metadata)"),
+}
+
+#: Widest first: when a user reaches a case in several ways, the first scope here that allows the action is used.
+SCOPE_ORDER = (Scope.FULL, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.LEDGER)
+
+#: The scopes of content lists (the case list): every reach that shows something of the case beyond the ledger.
+CONTENT_SCOPES = frozenset(SCOPE_ORDER) - {Scope.LEDGER}
+#: Every scope: the progress ledger lists cases however they are reached.
+ALL_SCOPES = frozenset(Scope)
+
+
+class Action(StrEnum):
+    """What a user wants to do with one case (DESIGN §5)."""
+
+    READ_FULL = "case:content:read"  # record and plan histories: everything decrypted
+    # The case page and its print: a reach that allows it sees what its scope opens (cases.page): all of a full one.
+    READ_SUMMARY = "case:summary:read"
+    READ_BRIEF = "case:brief:read"
+    READ_LEDGER = "case:ledger:read"  # plaintext metadata only (status, lead institution, categories, dates)
+    REVEAL = "case:field:reveal"  # open a field that pages keep hidden until asked (e.g. the address)
+    WRITE_RECORD = "case:record:write"  # add, edit and delete support records and attachments
+    EDIT_DETAILS = "case:details:edit"  # persons, categories, risk, assignment, status, plan, consent
+    READ_ATTACHMENT = "case:attachment:read"
+    MANAGE_SHARES = "case:share:manage"
+    TRANSFER = "case:lead:transfer"
+    CLOSE = "case:status:close"
+    RECORD_DECISION = "case:decision:record"
+    ANSWER_REQUEST = "case:request:answer"
+
+
+_READ_ALL = {Action.READ_FULL, Action.READ_SUMMARY, Action.READ_BRIEF, Action.READ_LEDGER, Action.REVEAL,
+             Action.READ_ATTACHMENT}
+
+#: What each scope allows. A summary share reads the summary and nothing else, whatever a template shows.
+SCOPE_ACTIONS: dict[Scope, frozenset[Action]] = {
+    Scope.FULL: frozenset(Action),
+    Scope.SUMMARY: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER}),
+    Scope.BRIEF: frozenset({Action.READ_BRIEF, Action.RECORD_DECISION}),
+    Scope.REQUEST: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_REQUEST}),
+    Scope.LEDGER: frozenset({Action.READ_LEDGER}),
+}
+
+#: Actions that pass the case on or end it: only its lead institution's own reach allows them, never a grant, even a
+#: full one. Whoever a case was shared with works on it; they do not share it further, hand it over or close it.
+LEAD_ONLY_ACTIONS = frozenset({Action.MANAGE_SHARES, Action.TRANSFER, Action.CLOSE})
+
+_CASEWORK = _READ_ALL | {Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.ANSWER_REQUEST, Action.MANAGE_SHARES,
+                         # DESIGN §5 has the supervisor *approve* closures. Until that approval exists, caseworkers
+                         # close their cases themselves, as they always have (the role does not narrow it yet).
+                         Action.CLOSE}
+
+#: What each role may do at all, whatever the scope. DESIGN §5 gives transfers to supervisors and decisions to
+#: members (and the coordinator, who runs the meetings). Where it is silent, today's behaviour stands: caseworkers,
+#: supervisors and coordinators work their institution's cases alike. Auditors and administrators never read case
+#: content, and the policy gives them no reach at all.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.CASEWORKER: frozenset(_CASEWORK),
+    Role.SUPERVISOR: frozenset(_CASEWORK | {Action.TRANSFER}),
+    Role.COORDINATOR: frozenset(_CASEWORK | {Action.RECORD_DECISION}),
+    Role.MEMBER: frozenset({Action.READ_BRIEF, Action.RECORD_DECISION}),
+    Role.AUDITOR: frozenset(),
+    Role.ADMIN: frozenset(),
+}
+
+
+def allows(*, scope: Scope, role: Role, action: Action, by_grant: bool) -> bool:
+    """Whether a reach of ``scope`` (through a grant or not) lets a user of ``role`` do ``action``."""
+    if by_grant and action in LEAD_ONLY_ACTIONS:
+        return False
+    return action in SCOPE_ACTIONS[scope] and action in ROLE_ACTIONS[role]
+
+
+# -- what each scope may decrypt ----------------------------------------------------------------------------
+
+#: Every encrypted column of a case, as (table, column) — the associated data each value is sealed with.
+FULL_COLUMNS = frozenset({
+    ("case_file", "key_person"), ("case_file", "contact_person"), ("case_file", "closure_reason"),
+    ("case_status_change", "reason"),
+    *(("person", column) for column in ("name", "kana", "birth_date", "sex", "address", "phone", "notes",
+                                        "relationship", "delete_reason")),
+    ("support_record", "body"), ("support_record", "delete_reason"), ("support_record_revision", "body"),
+    *(("consent", column) for column in ("purpose", "recipients", "scope", "representative_relationship")),
+    ("case_plan", "assessment"), ("case_plan", "plan"), ("case_plan", "goals"),
+    ("attachment", "filename"), ("attachment", "content"), ("attachment", "delete_reason"),
+})
+
+#: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
+#: 支援方針 itself, not the assessment or goals) and the contact person. No name, address, phone, record body or file.
+SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")})
+
+#: What each scope may decrypt. A brief opens nothing of the case file: meetings seal their own pseudonymised briefs,
+#: and an information request adds its question, both in tables of their own features.
+SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
+    Scope.FULL: FULL_COLUMNS,
+    Scope.SUMMARY: SUMMARY_COLUMNS,
+    Scope.REQUEST: SUMMARY_COLUMNS,
+    Scope.BRIEF: frozenset(),
+    Scope.LEDGER: frozenset(),
+}
+
+
+def may_open(scope: Scope, table: str, column: str) -> bool:
+    """Whether a reach of ``scope`` may decrypt ``table.column`` (the vault asks before it opens a value)."""
+    return (table, column) in SCOPE_COLUMNS[scope]
+
+
+#: The action that writes each table's encrypted columns: records and files are casework, everything else (persons,
+#: the case's own fields, status reasons, consent, plan) the case's details.
+WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "attachment": Action.WRITE_RECORD}
+
+
+def may_seal(scope: Scope, table: str, column: str) -> bool:
+    """Whether a reach of ``scope`` may write ``table.column`` (the vault asks before it seals a value): the column
+    is one the scope may read and the scope allows the action that writes it."""
+    action = WRITE_ACTIONS.get(table, Action.EDIT_DETAILS)
+    return may_open(scope, table, column) and action in SCOPE_ACTIONS[scope]

@@ -1,0 +1,74 @@
+"""Every tag the council's audit chain records, named ``source:subject:action`` (as Warehouse names its events).
+
+The auditor's log filters by prefix, so the namespaces are what an auditor types: ``case:`` for everything about
+cases, ``case:record:`` for support records, ``account:`` for sign-in and sessions, ``admin:`` for accounts and
+institutions. Sign-in and session tags are shared with the platform and live beside the sign-in service
+(``council.security.signin.AccountEvent``); they are part of this catalogue too (``COUNCIL_TAGS``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from council.security.signin import AccountEvent
+
+
+class AuditTag(StrEnum):
+    """Council-side tags. Member names are stable (code refers to them); values may be renamed before a
+    deployment holds real data, never after."""
+
+    # -- accounts, institutions, councils (administrators and the command line)
+    COUNCIL_CREATED = "admin:council:created"
+    INSTITUTION_CREATED = "admin:institution:created"
+    INSTITUTION_CHANGED = "admin:institution:changed"
+    USER_CREATED = "admin:user:created"
+    USER_CHANGED = "admin:user:changed"
+    USER_ROLE_CHANGED = "admin:user:role_changed"
+    USER_DISABLED = "admin:user:disabled"
+    USER_ENABLED = "admin:user:enabled"
+    USER_RESET = "admin:user:reset"
+    FIRST_ADMIN_LINK_CREATED = "admin:first_admin_link:created"
+    PLEDGE_ACCEPTED = "account:pledge:accepted"
+    # -- the audit trail itself
+    AUDIT_VERIFIED = "audit:chain:verified"
+    AUDIT_CHECKPOINT_CREATED = "audit:checkpoint:created"
+    AUDIT_LOG_VIEWED = "audit:log:viewed"
+    # -- one case (the event's case columns say which)
+    CASE_CREATED = "case:file:created"
+    CASE_IMPORTED = "case:file:imported"
+    CASE_VIEWED = "case:file:viewed"
+    CASE_PRINTED = "case:file:printed"
+    CASE_CHANGED = "case:details:changed"
+    CASE_STATUS_CHANGED = "case:status:changed"
+    CASE_PURGED = "case:file:purged"
+    #: A request for a case was refused (the user saw 404); the reason names the action asked for.
+    CASE_ACCESS_DENIED = "case:access:denied"
+    RECORD_CREATED = "case:record:created"
+    RECORD_EDITED = "case:record:edited"
+    RECORD_DELETED = "case:record:deleted"
+    PERSON_ADDED = "case:person:added"
+    PERSON_CHANGED = "case:person:changed"
+    PERSON_REMOVED = "case:person:removed"
+    CONSENT_RECORDED = "case:consent:recorded"
+    CONSENT_WITHDRAWN = "case:consent:withdrawn"
+    GRANT_CREATED = "case:grant:created"
+    GRANT_ENDED = "case:grant:ended"
+    PLAN_SAVED = "case:plan:saved"
+    ATTACHMENT_ADDED = "case:attachment:added"
+    ATTACHMENT_DOWNLOADED = "case:attachment:downloaded"
+    ATTACHMENT_REMOVED = "case:attachment:removed"
+    # -- many cases at once (the side table audit_event_case says which)
+    CASE_LISTED = "case:list:viewed"
+    CASE_SEARCHED = "case:search:performed"
+    DUPLICATE_CHECKED = "case:duplicates:checked"
+    CASE_KEYS_REWRAPPED = "keys:case_key:rewrapped"
+    # -- keys and exports (the operator's command line)
+    KEYS_ROTATED = "keys:kek:rotated"
+    KEYS_RETIRED = "keys:kek:retired"
+    STATISTICS_EXPORTED = "stats:export:written"
+    #: A batch of cases read by the statistics export (the side table says which): their subjects' birth dates.
+    STATISTICS_COUNTED = "stats:cases:counted"
+
+
+#: Everything the council's chain may record.
+COUNCIL_TAGS: tuple[StrEnum, ...] = (*AuditTag, *AccountEvent)

@@ -1,0 +1,124 @@
+"""The case page (and its print) as its reader may see it: one service records the read and returns exactly the
+sections the reader's scope allows; the template renders what it is given.
+
+A full reach gets everything: persons, records, the plan, consent, the status history, the panels features add.
+A summary reach (a summary share, an information request) gets DESIGN §5's summary: the case number, its
+categories and risk, the plan itself and the contact person, with the ledger's plaintext metadata (status, lead
+institution, dates) — no name, address, phone, record body or file. What a section needs to open decides whether
+the scope has it (``access.scopes.may_open``), so the page and the vault follow the same table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from council.access.policy import Access
+from council.access.reads import record_read
+from council.access.scopes import may_open
+from council.audit.events import AuditTag
+from council.auth.models import User
+from council.cases import documents, lifecycle
+from council.cases.models import Case, CaseStatusChange, SupportRecord
+from council.cases.panels import Panel, panels_for
+from council.cases.services import PersonView, institution_names, read_person, user_names
+from council.cases.vault import vault
+from council.database import db
+
+
+@dataclass
+class RecordView:
+    id: int
+    occurred_at: dt.datetime
+    kind: str
+    author_id: int | None
+    institution_id: int
+    body: str
+    version: int
+    edited: bool
+    deleted: bool
+    delete_reason: str = ""
+
+
+@dataclass
+class CasePage:
+    """One reading of a case. A section the reader's scope does not cover is None (not an empty list: the page
+    says nothing about what it cannot show)."""
+
+    case: Case
+    access: Access
+    #: The reader sees who the case is about, and works on it: persons, records, forms and links to change it.
+    full: bool
+    #: 相談者, decrypted (in every scope that reads the case).
+    contact_person: str
+    #: The newest plan, opened as far as the scope allows (a summary: the plan itself, not assessment or goals).
+    plan: documents.PlanView
+    persons: list[PersonView] | None = None
+    records: list[RecordView] | None = None
+    consents: list[documents.ConsentView] | None = None
+    #: Each status change with its decrypted reason.
+    history: list[tuple[CaseStatusChange, str]] | None = None
+    key_person: str | None = None
+    closure_reason: str | None = None
+    #: Ids of the workers assigned to the case.
+    assigned: list[int] | None = None
+    #: Sections that features add (``cases.panels``), built for this access.
+    panels: list[Panel] = field(default_factory=list)
+    #: Display names of the users the page mentions (authors, assignees, who changed the status), by id.
+    users: dict[int, str] = field(default_factory=dict)
+    #: Names of the institutions the page mentions (lead, records, consent recipients), by id.
+    institutions: dict[int, str] = field(default_factory=dict)
+
+
+def read_case_page(*, actor: User, case: Case, access: Access, printing: bool = False,
+                   panel_forms: Mapping[str, object] | None = None) -> CasePage:
+    """Record that ``actor`` reads ``case`` by ``access`` (``case:file:printed`` when ``printing``), then decrypt the
+    sections its scope covers. Commits the event first: if it cannot be written, nothing is shown (fail closed).
+
+    ``panel_forms`` maps a panel's name to its refused form (shown again with what was typed). A print has no
+    panels."""
+    record_read(tag=AuditTag.CASE_PRINTED if printing else AuditTag.CASE_VIEWED, actor=actor, case=case,
+                access=access)
+    scope = access.scope
+    page = CasePage(case=case, access=access, full=may_open(scope, "person", "name"),
+                    contact_person=_opened(case, "contact_person", scope) or "",
+                    plan=documents.current_plan(case, scope=scope), key_person=_opened(case, "key_person", scope),
+                    closure_reason=_opened(case, "closure_reason", scope))
+    if page.full:
+        page.persons = [read_person(p) for p in case.persons if p.deleted_at is None]
+        page.assigned = [row.user_id for row in case.assignments]
+    if may_open(scope, "support_record", "body"):
+        page.records = _records(case)
+    if may_open(scope, "consent", "purpose"):
+        page.consents = documents.consents(case)
+    if may_open(scope, "case_status_change", "reason"):
+        page.history = lifecycle.status_history(case)
+    if not printing:
+        page.panels = panels_for(case, access, forms=panel_forms)
+    _name(page)
+    return page
+
+
+def _opened(case: Case, column: str, scope) -> str | None:
+    return vault().text(case, column) if may_open(scope, "case_file", column) else None
+
+
+def _records(case: Case) -> list[RecordView]:
+    rows = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)
+                              .order_by(SupportRecord.occurred_at.desc(), SupportRecord.id.desc()))
+    return [RecordView(id=r.id, occurred_at=r.occurred_at, kind=r.kind, author_id=r.author_id,
+                       institution_id=r.institution_id, version=r.version, edited=r.version > 1,
+                       deleted=r.deleted_at is not None, body=vault().text(r, "body"),
+                       delete_reason=vault().text(r, "delete_reason")) for r in rows]
+
+
+def _name(page: CasePage) -> None:
+    """Names for exactly the users and institutions the page shows: one query each, not the council's every user."""
+    users = [*(page.assigned or ()), *(r.author_id for r in page.records or ()),
+             *(change.changed_by for change, _reason in page.history or ()), page.plan.written_by]
+    institutions = [page.case.lead_institution_id, *(r.institution_id for r in page.records or ()),
+                    *(i for consent in page.consents or () for i in consent.recipient_institution_ids)]
+    page.users, page.institutions = user_names(users), institution_names(institutions)
