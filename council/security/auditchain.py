@@ -253,7 +253,8 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
     selected = ", ".join(_TIME_AS_TEXT[dialect].format(name) if isinstance(table.columns[name].type, UTCDateTime)
                          else f'"{name}"' for name in columns)
     driver = session.connection().connection.driver_connection
-    to_text = _sqlite_time_text if dialect == "sqlite" else str
+    # PostgreSQL already returns the canonical text (_TIME_AS_TEXT); SQLite's stored text is reshaped.
+    reshape_times = dialect == "sqlite"
     # PostgreSQL: server-side cursors, so memory stays flat however long the chain is.
     cursor = driver.cursor(name="audit_verify") if dialect == "postgresql" else driver.cursor()
     cursor.execute(f'SELECT {selected} FROM "{table.name}" ORDER BY seq')  # noqa: S608 (names from the model)
@@ -271,8 +272,9 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
             if layout is None:
                 return Verification(checked, seq, "format")
             values = list(layout.pick(row))
-            for i in layout.time_positions:
-                values[i] = to_text(values[i])
+            if reshape_times:
+                for i in layout.time_positions:
+                    values[i] = _sqlite_time_text(values[i])
             if pending is not None and pending[0] <= seq:
                 if pending[0] < seq or layout.links_at is None:  # side rows of no event, or of one that has none
                     return Verification(checked, pending[0], "content")
@@ -303,8 +305,8 @@ def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple
     """(event seq, its ids joined by commas) for every event with side-table rows, in event order.
 
     The database groups the rows, so Python sees one row per event rather than one per id. Each group comes
-    in the order of the sorted subquery (_GROUPED_IDS) in practice; verify() sorts a group itself before
-    calling its event altered, since neither database promises that order.
+    sorted in practice (_GROUPED_IDS); verify() sorts a group itself before calling its event altered, since
+    neither database promises that order.
     """
     if links is None:
         return
@@ -320,14 +322,15 @@ def canonical_ids(ids: Iterable[int]) -> str:
     return ",".join(map(str, sorted(set(ids))))
 
 
-#: Each event's ids joined by commas, from a sorted subquery: both databases aggregate in the order rows arrive
-#: (cheaper than sorting inside the aggregate), though neither promises it, hence verify()'s second look.
+#: Each event's ids joined by commas, one row per event. SQLite reads its primary-key index, (event_seq, id),
+#: in order and aggregates as it goes; PostgreSQL aggregates a sorted subquery (cheaper than sorting inside
+#: the aggregate). Neither promises the order an aggregate sees its rows in, hence verify()'s second look.
 _GROUPED_IDS = {
     "postgresql": "SELECT event_seq, string_agg(CAST(\"{column}\" AS TEXT), ',') FROM (SELECT event_seq, "
                   "\"{column}\" FROM \"{table}\" ORDER BY event_seq, \"{column}\") AS linked "
                   "GROUP BY event_seq ORDER BY event_seq",
-    "sqlite": "SELECT event_seq, group_concat(\"{column}\", ',') FROM (SELECT event_seq, \"{column}\" "
-              "FROM \"{table}\" ORDER BY event_seq, \"{column}\") AS linked GROUP BY event_seq ORDER BY event_seq",
+    "sqlite": "SELECT event_seq, group_concat(\"{column}\", ',') FROM \"{table}\" GROUP BY event_seq "
+              "ORDER BY event_seq",
 }
 
 
