@@ -12,9 +12,12 @@ adds its council and case columns), and its ``record()`` is the only way events 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -261,7 +264,7 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
     linked = _linked_ids(driver, dialect, links)
     pending = next(linked, None)
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    while batch := cursor.fetchmany(5000):
+    for batch in _batches(cursor, prefetch=dialect == "postgresql"):
         for row in batch:
             seq = row[seq_at]
             if seq != expected_seq:
@@ -293,6 +296,43 @@ def verify(session: Session, model, *, progress: Callable[[int], None] | None = 
     return Verification(checked)
 
 
+def _batches(cursor, *, prefetch: bool, size: int = 5000) -> Iterator[list]:
+    """The cursor's rows, ``size`` at a time. With ``prefetch`` the next batch is fetched by a thread while this
+    one is hashed: PostgreSQL computes and sends rows while Python waits, and hashing needs no database, so the
+    two overlap (psycopg serialises the connection's use by the two threads). Closing the generator early
+    stops the thread before the caller touches the connection again."""
+    if not prefetch:
+        while batch := cursor.fetchmany(size):
+            yield batch
+        return
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                batch = cursor.fetchmany(size)
+                ready.put(batch)
+                if not batch:
+                    return
+        except BaseException as error:  # noqa: BLE001  (handed to the reading thread, which raises it)
+            ready.put(error)
+
+    thread = threading.Thread(target=fetch, name="audit-verify-fetch", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) != []:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # a batch it is still handing over would block it forever
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.01)
+        thread.join()
+
+
 def _matches_sorted(prev_hash: str, layout: _Layout, values: list, expected: str) -> bool:
     """Whether the event matches once its side-table ids are put in canonical order (see _linked_ids)."""
     if layout.links_at is None or not values[layout.links_at]:
@@ -312,7 +352,7 @@ def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple
         return
     cursor = driver.cursor(name="audit_verify_links") if dialect == "postgresql" else driver.cursor()
     cursor.execute(_GROUPED_IDS[dialect].format(table=links.model.__tablename__, column=links.id_column))
-    while batch := cursor.fetchmany(5000):
+    for batch in _batches(cursor, prefetch=dialect == "postgresql"):
         yield from batch
     cursor.close()
 
