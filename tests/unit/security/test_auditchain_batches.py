@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from council.security.auditchain import _batches
+from council.security.auditverify import _batches
 
 
 class Cursor:
