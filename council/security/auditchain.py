@@ -42,6 +42,7 @@ class Outcome(StrEnum):
     DENIED = "denied"
     ERROR = "error"
 
+
 @dataclass(frozen=True)
 class LinkTable:
     """An append-only side table of (event seq, id) rows: the many things one event concerns (e.g. the cases
