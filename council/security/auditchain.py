@@ -98,6 +98,7 @@ def current_format(model) -> int:
     """The format version new events of ``model`` are written in: the newest it declares."""
     return max(model.__audit_formats__)
 
+
 def _lock_chain(session: Session, model) -> None:
     """Serialise appenders until the caller's transaction ends.
 
@@ -133,6 +134,7 @@ def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[in
     if ids:
         session.execute(insert(links.model), [{"event_seq": seq, links.id_column: i} for i in ids])
     return event
+
 
 def count(session: Session, model) -> int:
     head = session.execute(select(model.seq).order_by(model.seq.desc()).limit(1)).scalar()
