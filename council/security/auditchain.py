@@ -13,45 +13,34 @@ adds its council and case columns), and its ``record()`` is the only way events 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import itemgetter
 
 from flask import g, has_request_context, request
 from sqlalchemy import BigInteger, SmallInteger, String, Text, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from council.core.db import UTCDateTime, utcnow
+from council.security.auditformat import (
+    GENESIS_HASH,
+    MIXIN_V1_FIELDS,
+    ChainFormat,
+    canonical_ids,
+    event_hash,
+)
+from council.security.auditverify import PROBLEMS, Verification, verify
 
-GENESIS_HASH = "0" * 64
+#: Names other modules take from here: the mechanism is one module to them, in three files.
+__all__ = ["GENESIS_HASH", "MIXIN_V1_FIELDS", "PROBLEMS", "AuditEventMixin", "AuditRecorder", "ChainFormat",
+           "LinkTable", "Outcome", "Verification", "append", "append_only_ddl", "canonical_ids", "count",
+           "current_format", "event_hash", "request_context", "verify"]
 
 
 class Outcome(StrEnum):
     ALLOWED = "allowed"
     DENIED = "denied"
     ERROR = "error"
-
-
-#: What every chain hashed in format version 1: the mixin's columns (each side adds its own columns).
-MIXIN_V1_FIELDS = ("seq", "occurred_at", "tag", "actor_user_id", "target_type", "target_id", "outcome", "basis",
-                   "reason", "request_id", "client_ip", "prev_hash")
-
-
-@dataclass(frozen=True)
-class ChainFormat:
-    """One format version: which fields an event's hash covers, and how they are written down for hashing.
-
-    Format 1 is what events were hashed over before versions existed: a JSON object of the fields, keys
-    sorted (``as_object``). Later formats hash a JSON array of the values in ``fields`` order: just as
-    unambiguous (the order is fixed here, with the version), and half the work when the chain is verified.
-    Either way: no spaces, UTF-8, timestamps as UTC ISO 8601 with microseconds.
-    """
-
-    fields: tuple[str, ...]
-    as_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,35 +99,6 @@ def current_format(model) -> int:
     return max(model.__audit_formats__)
 
 
-#: One encoder for every event: building a JSONEncoder per call costs more than the encoding itself.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-_ZERO = dt.timedelta(0)
-
-
-def _canonical_value(value):
-    if isinstance(value, dt.datetime):
-        if value.utcoffset() != _ZERO:
-            value = value.astimezone(dt.UTC)
-        return value.isoformat(timespec="microseconds")
-    return value
-
-
-def event_hash(prev_hash: str, fields: dict, chain_format: ChainFormat | None = None) -> str:
-    """SHA-256 over the previous hash, a newline, and the canonical JSON of ``fields`` (the hashed fields).
-
-    Without ``chain_format``: a JSON object with sorted keys (format 1). With one: as that format says.
-    """
-    if chain_format is None or chain_format.as_object:
-        return _digest(prev_hash, {key: _canonical_value(fields[key]) for key in sorted(fields)})
-    return _digest(prev_hash, [_canonical_value(fields[key]) for key in chain_format.fields])
-
-
-def _digest(prev_hash: str, canonical: dict | list) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{_ENCODER.encode(canonical)}".encode()).hexdigest()
-
-
 def _lock_chain(session: Session, model) -> None:
     """Serialise appenders until the caller's transaction ends.
 
@@ -174,173 +134,6 @@ def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[in
     if ids:
         session.execute(insert(links.model), [{"event_seq": seq, links.id_column: i} for i in ids])
     return event
-
-
-@dataclass
-class Verification:
-    """The result of walking the chain."""
-
-    checked: int
-    first_bad_seq: int | None = None
-    #: ``missing`` (a gap), ``link`` (previous hash differs: moved or inserted), ``content`` (altered),
-    #: ``format`` (a format version the code does not know).
-    problem: str | None = None
-
-    @property
-    def intact(self) -> bool:
-        return self.first_bad_seq is None
-
-    @property
-    def explanation(self) -> str:
-        return PROBLEMS.get(self.problem, "")
-
-
-PROBLEMS = {
-    "missing": "an event is missing (removed)",
-    "link": "the link to the previous event is broken (an event was moved or inserted)",
-    "content": "the event's content does not match its hash (altered)",
-    "format": "the event names a format version this program does not know (altered, or written by a newer version)",
-}
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Where one format version's hashed fields sit in the rows verify() reads."""
-
-    #: The values in the order they are hashed: sorted field names (``as_object``) or the format's order.
-    names: tuple[str, ...]
-    #: Picks those values out of a row, in that order (an operator.itemgetter: one C call per row).
-    pick: Callable
-    time_positions: tuple[int, ...]  # indexes into ``names``
-    #: Index into ``names`` of the linked ids, or None when the format hashes none.
-    links_at: int | None
-    as_object: bool
-
-
-def _read_plan(model) -> tuple[list[str], dict[int, _Layout]]:
-    """The columns to read (every column some format hashes, then hash) and each format's layout."""
-    table, links = model.__table__, model.__audit_links__
-    link_key = links.hashed_as if links else None
-    columns = sorted({name for chain_format in model.__audit_formats__.values() for name in chain_format.fields
-                      if name != link_key})
-    layouts = {}
-    for version, chain_format in model.__audit_formats__.items():
-        names = tuple(sorted(chain_format.fields)) if chain_format.as_object else chain_format.fields
-        layouts[version] = _Layout(
-            names=names, pick=itemgetter(*(columns.index(n) if n != link_key else -1 for n in names)),
-            time_positions=tuple(i for i, n in enumerate(names)
-                                 if n != link_key and isinstance(table.columns[n].type, UTCDateTime)),
-            links_at=names.index(link_key) if link_key in names else None, as_object=chain_format.as_object)
-    return [*columns, "hash"], layouts
-
-
-def _layout_digest(prev_hash: str, layout: _Layout, values: list) -> str:
-    return _digest(prev_hash, dict(zip(layout.names, values, strict=True)) if layout.as_object else values)
-
-
-def verify(session: Session, model, *, progress: Callable[[int], None] | None = None) -> Verification:
-    """Re-walk the whole chain; report the first sequence number that is missing, moved or altered.
-
-    Each event is hashed over the fields of its own format version, so events written before a column was
-    added verify as they were written. Side-table rows (``__audit_links__``) are read alongside, in event
-    order, and hashed into their event. Written for speed (DESIGN §8 asks for 100k events/s): rows come
-    straight from the driver's cursor in batches, and the canonical form is built from precomputed positions.
-    """
-    columns, formats = _read_plan(model)
-    table, links = model.__table__, model.__audit_links__
-    version_at, seq_at, prev_at, hash_at = (columns.index(n) for n in ("format_version", "seq", "prev_hash", "hash"))
-    dialect = session.get_bind().dialect.name
-    selected = ", ".join(_TIME_AS_TEXT[dialect].format(name) if isinstance(table.columns[name].type, UTCDateTime)
-                         else f'"{name}"' for name in columns)
-    driver = session.connection().connection.driver_connection
-    to_text = _sqlite_time_text if dialect == "sqlite" else str
-    # PostgreSQL: server-side cursors, so memory stays flat however long the chain is.
-    cursor = driver.cursor(name="audit_verify") if dialect == "postgresql" else driver.cursor()
-    cursor.execute(f'SELECT {selected} FROM "{table.name}" ORDER BY seq')  # noqa: S608 (names from the model)
-    linked = _linked_ids(driver, dialect, links)
-    pending = next(linked, None)
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    while batch := cursor.fetchmany(5000):
-        for row in batch:
-            seq = row[seq_at]
-            if seq != expected_seq:
-                return Verification(checked, expected_seq, "missing")
-            if row[prev_at] != prev_hash:
-                return Verification(checked, seq, "link")
-            layout = formats.get(row[version_at])
-            if layout is None:
-                return Verification(checked, seq, "format")
-            values = list(layout.pick(row))
-            for i in layout.time_positions:
-                values[i] = to_text(values[i])
-            if pending is not None and pending[0] <= seq:
-                if pending[0] < seq or layout.links_at is None:  # side rows of no event, or of one that has none
-                    return Verification(checked, pending[0], "content")
-                values[layout.links_at], pending = pending[1], next(linked, None)
-            elif layout.links_at is not None:
-                values[layout.links_at] = ""
-            if _layout_digest(prev_hash, layout, values) != row[hash_at] \
-                    and not _matches_sorted(prev_hash, layout, values, row[hash_at]):
-                return Verification(checked, seq, "content")
-            prev_hash, expected_seq, checked = row[hash_at], expected_seq + 1, checked + 1
-        if progress:
-            progress(len(batch))
-    cursor.close()
-    if pending is not None:  # side rows beyond the last event
-        return Verification(checked, pending[0], "content")
-    return Verification(checked)
-
-
-def _matches_sorted(prev_hash: str, layout: _Layout, values: list, expected: str) -> bool:
-    """Whether the event matches once its side-table ids are put in canonical order (see _linked_ids)."""
-    if layout.links_at is None or not values[layout.links_at]:
-        return False
-    values[layout.links_at] = canonical_ids(int(i) for i in values[layout.links_at].split(","))
-    return _layout_digest(prev_hash, layout, values) == expected
-
-
-def _linked_ids(driver, dialect: str, links: LinkTable | None) -> Iterator[tuple[int, str]]:
-    """(event seq, its ids joined by commas) for every event with side-table rows, in event order.
-
-    The database groups the rows, so Python sees one row per event rather than one per id. Each group comes
-    in the order of the sorted subquery (_GROUPED_IDS) in practice; verify() sorts a group itself before
-    calling its event altered, since neither database promises that order.
-    """
-    if links is None:
-        return
-    cursor = driver.cursor(name="audit_verify_links") if dialect == "postgresql" else driver.cursor()
-    cursor.execute(_GROUPED_IDS[dialect].format(table=links.model.__tablename__, column=links.id_column))
-    while batch := cursor.fetchmany(5000):
-        yield from batch
-    cursor.close()
-
-
-def canonical_ids(ids: Iterable[int]) -> str:
-    """How a format hashes an event's side-table ids: sorted, distinct, joined by commas ("" for none)."""
-    return ",".join(map(str, sorted(set(ids))))
-
-
-#: Each event's ids joined by commas, from a sorted subquery: both databases aggregate in the order rows arrive
-#: (cheaper than sorting inside the aggregate), though neither promises it, hence verify()'s second look.
-_GROUPED_IDS = {
-    "postgresql": "SELECT event_seq, string_agg(CAST(\"{column}\" AS TEXT), ',') FROM (SELECT event_seq, "
-                  "\"{column}\" FROM \"{table}\" ORDER BY event_seq, \"{column}\") AS linked "
-                  "GROUP BY event_seq ORDER BY event_seq",
-    "sqlite": "SELECT event_seq, group_concat(\"{column}\", ',') FROM (SELECT event_seq, \"{column}\" "
-              "FROM \"{table}\" ORDER BY event_seq, \"{column}\") AS linked GROUP BY event_seq ORDER BY event_seq",
-}
-
-
-#: Timestamps read as text in their canonical form (what _canonical_value makes of the datetime):
-#: PostgreSQL formats them itself; SQLite holds SQLAlchemy's text 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
-_TIME_AS_TEXT = {
-    "postgresql": """to_char("{0}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
-    "sqlite": '"{0}"',
-}
-
-
-def _sqlite_time_text(raw: str) -> str:
-    return f"{raw[:10]}T{raw[11:26]}+00:00"
 
 
 def count(session: Session, model) -> int:

@@ -14,7 +14,7 @@ from council.audit.events import AuditTag, record, record_denial
 from council.audit.models import AuditEvent, AuditEventCase
 from council.cases.models import Case
 from council.database import db
-from council.security import auditchain
+from council.security import auditchain, auditverify
 from tests.conftest import db_get, fresh, sign_in
 
 #: Tags that are about many cases (side table) or none: every other ``case:`` tag is about exactly one case.
@@ -237,8 +237,12 @@ def test_side_table_ids_in_any_order_from_the_database_still_verify(app, monkeyp
         dialect = db.engine.dialect.name
         record(tag=AuditTag.CASE_LISTED, cases=[3, 11, 7, 250])
         db.session.commit()
-        descending = auditchain._GROUPED_IDS[dialect].replace('"{column}") AS', '"{column}" DESC) AS')
-        monkeypatch.setitem(auditchain._GROUPED_IDS, dialect, descending)
-        query = auditchain._GROUPED_IDS[dialect].format(table="audit_event_case", column="case_id")
+        descending = {
+            "sqlite": 'SELECT event_seq, group_concat("{column}", \',\') FROM (SELECT * FROM "{table}" '
+                      'ORDER BY event_seq, "{column}" DESC) GROUP BY event_seq ORDER BY event_seq',
+            "postgresql": 'SELECT event_seq, string_agg(CAST("{column}" AS TEXT), \',\' ORDER BY "{column}" DESC) '
+                          'FROM "{table}" GROUP BY event_seq ORDER BY event_seq'}
+        monkeypatch.setitem(auditverify._GROUPED_IDS, dialect, descending[dialect])
+        query = auditverify._GROUPED_IDS[dialect].format(table="audit_event_case", column="case_id")
         assert db.session.execute(text(query)).one()[1] == "250,11,7,3"
         assert auditchain.verify(db.session, AuditEvent).intact
