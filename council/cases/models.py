@@ -7,7 +7,18 @@ import datetime as dt
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.core.clock import days_since
@@ -135,6 +146,17 @@ class Case(Base):
     key_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: 協議会ケース: when the council took the case up (by its coordinator, or by a meeting's decision). Sharing a
+    #: registered case among the council's member institutions rests on the Act (協議会内の情報共有), not on consent.
+    council_case_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    council_case_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: What registered it: ``coordinator`` or ``meeting:<id>``.
+    council_case_basis: Mapped[str | None] = mapped_column(String(40))
+    #: 要配慮 (DV, abuse, stalking), set by the lead: its household members are never matched or disclosed to
+    #: anyone without a grant, and sharing it needs a supervisor's approval.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    restricted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    restricted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: Optimistic lock: an edit based on an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
