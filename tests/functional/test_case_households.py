@@ -13,7 +13,7 @@ from html import unescape
 
 import pytest
 from flask import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from council.access import grants
 from council.audit.events import AuditTag
@@ -348,3 +348,24 @@ def test_unlinking_a_link_of_another_case_is_refused(app, household, make_case):
     # Someone who may not edit the case cannot end its links.
     outsider = _client(app, household["shakyo worker"])
     assert outsider.post(f"/cases/{a.id}/links/end", data={"link_id": link.id, "reason": "mistake"}).status_code == 404
+
+
+# -- the demo ------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_the_household_a_restricted_case_and_a_link(app, runner):
+    from council.cases.search import SearchTerms, possible_duplicates
+    from council.cli import cli
+
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    with app.test_request_context():
+        caseworker = db.session.scalar(select(User).where(User.username == "demo-caseworker"))  # at 社協
+        mother = possible_duplicates(actor=caseworker, terms=SearchTerms(
+            name="緑川 タツ子", kana="ミドリカワ タツコ", birth_date=dt.date(1948, 2, 11)))
+        assert [(hit.institution.name, hit.as_subject, hit.visible_case) for hit in mother] == [
+            ("みどり市 福祉総合相談課", False, None)]
+        assert mother[0].hit_token
+        for name, kana in (("青葉 由紀", "アオバ ユキ"), ("青葉 剛", "アオバ ツヨシ")):
+            assert possible_duplicates(actor=caseworker, terms=SearchTerms(name=name, kana=kana)) == []
+        assert db.session.scalar(select(func.count()).select_from(Case).where(Case.restricted.is_(True))) == 1
+        assert db.session.scalar(select(func.count()).select_from(CaseLink)) == 1
