@@ -37,7 +37,7 @@ OFFERS = ("requests.ask_holder", "handoffs.ask_referral", "breakglass.open")
 @pytest.fixture
 def household(app, make_institution, make_user, make_case):
     """The son's case at 福祉事務所 with the mother as household member; a 社協 caseworker; others around."""
-    welfare, shakyo = make_institution("福祉事務所"), make_institution("社協", kind="shakyo")
+    welfare, shakyo = make_institution("福祉事務所"), make_institution("社協", kind="social_welfare_council")
     lead = make_user("caseworker", institution=welfare)
     son = make_case(lead, name=SON, kana="サトウ イチロウ", birth=dt.date(1976, 5, 5), phone="090-1111-2222")
     with app.test_request_context():
