@@ -369,3 +369,27 @@ def test_the_demo_shows_the_household_a_restricted_case_and_a_link(app, runner):
             assert possible_duplicates(actor=caseworker, terms=SearchTerms(name=name, kana=kana)) == []
         assert db.session.scalar(select(func.count()).select_from(Case).where(Case.restricted.is_(True))) == 1
         assert db.session.scalar(select(func.count()).select_from(CaseLink)) == 1
+
+
+def test_the_ledger_import_does_not_disclose_a_restricted_case(app, household, make_user, tmp_path):
+    """A supervisor importing a ledger whose row names the son: refused naming 福祉事務所 while the case is open to
+    matching; imported without a word about it once the case is 要配慮 (that institution reaches nothing of it)."""
+    import csv
+
+    supervisor = make_user("supervisor", institution=household["shakyo"])
+    path = tmp_path / "ledger.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([
+            ["氏名", "フリガナ", "生年月日", "性別", "住所", "電話番号", "相談内容", "分類", "担当機関", "受付日"],
+            [SON, "サトウ イチロウ", "1976-05-05", "男", "", "", "来所相談", "ひきこもり", "", "2026-04-02"]])
+
+    def upload():
+        client = _client(app, supervisor)
+        with path.open("rb") as handle:
+            return client.post("/cases/import", data={"ledger": (handle, "台帳.csv"), "institution": "社協"},
+                               content_type="multipart/form-data")
+
+    refused = upload()
+    assert refused.status_code == 400 and "福祉事務所" in refused.get_data(as_text=True)
+    _restrict(app, household["lead"], household["son"])
+    assert upload().status_code == 302
