@@ -92,6 +92,16 @@ def disclosable(actor: User | None) -> ColumnElement[bool]:
     return not_restricted if actor is None else or_(not_restricted, visible_cases(actor))
 
 
+def may_ask_about(actor: User, case: Case | None) -> bool:
+    """Whether ``actor`` may still act on a duplicate-check hit on ``case`` (ask its holder, request a referral, break
+    the glass): a case of their council, not purged, and not 要配慮 unless they reach it. The pages that take a hit
+    token (``cases.duplicates.read_hit_token``) ask this too, because a case may be marked 要配慮 after the check
+    showed it."""
+    if case is None or case.council_id != actor.council_id or case.purged_at is not None:
+        return False
+    return db.session.scalar(select(Case.id).where(Case.id == case.id, disclosable(actor))) is not None
+
+
 def _reads_full(actor: User, case: Case) -> bool:
     try:
         authorize(actor, Action.READ_FULL, case)

@@ -393,3 +393,26 @@ def test_the_ledger_import_does_not_disclose_a_restricted_case(app, household, m
     assert refused.status_code == 400 and "福祉事務所" in refused.get_data(as_text=True)
     _restrict(app, household["lead"], household["son"])
     assert upload().status_code == 302
+
+
+def test_a_hit_may_not_be_acted_on_once_the_case_is_restricted(app, household):
+    from council.cases.search import may_ask_about
+
+    son, worker = household["son"], household["shakyo worker"]
+    with app.app_context():
+        assert may_ask_about(db_get(app, User, worker.id), db_get(app, Case, son.id))
+        assert not may_ask_about(db_get(app, User, household["other council"].id), db_get(app, Case, son.id))
+    _restrict(app, household["lead"], son)
+    with app.app_context():
+        assert not may_ask_about(db_get(app, User, worker.id), db_get(app, Case, son.id))
+        assert may_ask_about(db_get(app, User, household["supervisor"].id), db_get(app, Case, son.id))
+
+
+def test_the_progress_ledger_and_the_list_mark_a_restricted_case(app, household, make_institution, make_user):
+    coordinator = make_user("coordinator", institution=make_institution("調整機関", coordinator=True))
+    son = household["son"]
+    _restrict(app, household["lead"], son)
+    page = _client(app, coordinator).get("/cases/ledger").get_data(as_text=True)
+    row = next(line for line in page.split("<tr>") if son.number in line)
+    assert 'data-testid="restricted"' in row and MOTHER not in page and SON not in page
+    assert 'data-testid="restricted"' in _client(app, household["supervisor"]).get("/cases/").get_data(as_text=True)
