@@ -145,8 +145,9 @@ def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDupl
         subject_of[case.id] = subject_of.get(case.id, False) or kind == "subject"
     hits = [_hit(actor, case, as_subject=subject_of[case.id]) for case in matches.values()]
     # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
+    household = sum(1 for hit in hits if not hit.as_subject)
     record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file", cases=list(matches.values()),
-           reason=f"by {terms.kinds()}: {len(matches)} found")
+           reason=f"by {terms.kinds()}: {len(matches)} found, {household} as household member")
     db.session.commit()
     return sorted(hits, key=lambda hit: not hit.as_subject)
 

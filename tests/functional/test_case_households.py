@@ -112,7 +112,7 @@ def test_a_household_member_is_found_and_the_message_says_so(app, household):
     # Nothing of the case: neither its number nor anyone's name or a link to it.
     son = household["son"]
     assert son.number not in page and SON not in page and f"/cases/{son.id}" not in page
-    assert _checks(app, household["shakyo worker"]) == [("by name,kana,birth: 1 found", [son.id])]
+    assert _checks(app, household["shakyo worker"]) == [("by name,kana,birth: 1 found, 1 as household member", [son.id])]
 
 
 def test_the_subject_is_found_as_the_subject(app, household):
@@ -184,7 +184,7 @@ def test_a_restricted_case_is_never_disclosed_to_those_without_a_reach(app, hous
         assert response.status_code == 302, unescape(response.get_data(as_text=True))
     # Not as a hit, not in the count, not in the side table of the check.
     assert [case_ids for _reason, case_ids in _checks(app, worker)] == [[], []]
-    assert all(reason.endswith(": 0 found") for reason, _ids in _checks(app, worker))
+    assert all(reason.endswith(": 0 found, 0 as household member") for reason, _ids in _checks(app, worker))
     found = client.post("/cases/search", data={"kana": MOTHER_KANA}).get_data(as_text=True)
     assert f"/cases/{son.id}" not in found and son.number not in found
 
