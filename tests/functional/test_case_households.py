@@ -112,7 +112,8 @@ def test_a_household_member_is_found_and_the_message_says_so(app, household):
     # Nothing of the case: neither its number nor anyone's name or a link to it.
     son = household["son"]
     assert son.number not in page and SON not in page and f"/cases/{son.id}" not in page
-    assert _checks(app, household["shakyo worker"]) == [("by name,kana,birth: 1 found, 1 as household member", [son.id])]
+    assert _checks(app, household["shakyo worker"]) == [
+        ("by name,kana,birth: 1 found, 1 as household member", [son.id])]
 
 
 def test_the_subject_is_found_as_the_subject(app, household):
@@ -147,7 +148,6 @@ def test_the_offers_carry_a_hit_token_for_that_user_and_case_only(app, household
     tokens = {unescape(href).split("hit=", 1)[1] for href in hrefs}
     assert len(tokens) == 1
     token = tokens.pop()
-    assert str(household["son"].id) not in token.split(".")[0] or True  # signed, not a bare id
     with app.test_request_context():
         from urllib.parse import unquote
 
