@@ -252,7 +252,8 @@ class LinkForm(FlaskForm):
     """Linking the case to another case of the household, named by its number."""
 
     number = StringField(_l("Number of the other case (e.g. 2026-0042)"), validators=[DataRequired(), Length(max=20)])
-    reason = SelectField(_l("How are they related?"), choices=lambda: [(r.value, r.label) for r in LinkReason])
+    # Not "reason": the status form further down the case page has a field of that name (and so that id).
+    relation = SelectField(_l("How are they related?"), choices=lambda: [(r.value, r.label) for r in LinkReason])
 
 
 class UnlinkForm(FlaskForm):

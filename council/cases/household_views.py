@@ -66,7 +66,7 @@ def link_add(case, access):
     if form.validate_on_submit():
         try:
             links.link_cases(actor=current_user, case=case, access=access, number=form.number.data,
-                             reason=form.reason.data)
+                             reason=form.relation.data)
         except CaseError as error:
             db.session.rollback()
             form.form_errors.append(str(error))

@@ -166,7 +166,7 @@ def _restriction(world: World) -> dict:
 
 
 def _link(world: World) -> dict:
-    return {"number": world.ids["link_to"], "reason": "family"}
+    return {"number": world.ids["link_to"], "relation": "family"}
 
 
 def _file_bytes(body: bytes, world: World) -> None:

@@ -260,7 +260,7 @@ def _mother_case(app, make_case, household):
 
 
 def _link(client, case, number, reason="same_household"):
-    return client.post(f"/cases/{case.id}/links", data={"number": number, "reason": reason})
+    return client.post(f"/cases/{case.id}/links", data={"number": number, "relation": reason})
 
 
 def _links(app) -> list[CaseLink]:
