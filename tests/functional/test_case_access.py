@@ -29,11 +29,13 @@ from council.cases import documents, persons, records
 from council.cases.models import Attachment, Case, CasePlan, Consent, Person, SupportRecord
 from council.cases.services import PersonInput
 from council.database import db
+from council.handoffs.breakglass.services import break_glass
 from tests.conftest import db_get, english, fresh, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUBJECT, MEMBER, BODY, EARLIER = "山田 太郎", "山田 花子", "二回目の訪問。本人と話せた。", "初めの書き方。"
 PLAN, KEY_PERSON, FILENAME, PURPOSE = "週1回の電話で見守る", "山田 一郎（叔父）", "面談メモ.pdf", "就労支援のため"
+BREAK_REASON = "夜間に姉から電話、安否確認のため"
 
 
 @dataclass
@@ -68,8 +70,15 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         persons.update_details(actor=actor, case=stored, access=edit, categories=stored.categories, risk="medium",
                                next_review_date=None, key_person=KEY_PERSON, assigned=[actor],
                                version=stored.version, referral_source="family", contact_person="母")
+        # 緊急アクセス by a worker of the partner institution (a user grant: nobody else there gains anything).
+        breaker = User(username=f"breaker-{stored.id}", display_name="緊急 利用者", institution_id=partner.id,
+                       role="caseworker", failed_logins=0)
+        db.session.add(breaker)
+        db.session.commit()
+        used = break_glass(actor=breaker, case=db_get(app, Case, stored.id), risk="life", reason=BREAK_REASON,
+                           via="number")
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
-                "person_id": member.id}
+                "person_id": member.id, "break_glass_id": used.id}
 
 
 @pytest.fixture
@@ -164,6 +173,13 @@ def _file_bytes(body: bytes, world: World) -> None:
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("cases.view", "GET"): Sample("/cases/{case_id}", check=shows(SUBJECT, BODY, MEMBER, PLAN, FILENAME, PURPOSE)),
     ("cases.print", "GET"): Sample("/cases/{case_id}/print", check=shows(SUBJECT, BODY, MEMBER, PLAN)),
+    # Break-glass buttons on the case page: the lead's caseworker neither used it nor supervises, so each is refused
+    # with an explanation on the case page (the user who broke in, and a lead supervisor, have their own tests).
+    ("breakglass.end", "POST"): Sample("/break-glass/cases/{case_id}/{break_glass_id}/end",
+                                       check=shows("Only the person who used emergency access can end it.")),
+    ("breakglass.acknowledge", "POST"): Sample(
+        "/break-glass/cases/{case_id}/{break_glass_id}/acknowledge",
+        check=shows("Only a supervisor of the lead institution acknowledges emergency access.")),
     ("cases.record_add", "POST"): Sample("/cases/{case_id}/records", {"occurred_at": "2026-04-05T10:00",
                                                                       "kind": "phone", "body": "電話で近況確認"},
                                          check=shows("電話で近況確認", BODY)),
