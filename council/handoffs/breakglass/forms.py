@@ -55,6 +55,10 @@ class ReviewForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.outcome.choices = [(o.value, o.label) for o in ReviewOutcome]
 
-    def validate_note(self, field):
-        if self.outcome.data == ReviewOutcome.FOLLOW_UP and not (field.data or "").strip():
-            raise ValidationError(_l("Say what needs following up."))
+    def validate(self, extra_validators=None) -> bool:
+        """A follow-up says what to follow up (``Optional`` would stop a field validator on an empty note)."""
+        valid = super().validate(extra_validators)
+        if self.outcome.data == ReviewOutcome.FOLLOW_UP and not (self.note.data or "").strip():
+            self.note.errors = [*self.note.errors, _l("Say what needs following up.")]
+            return False
+        return valid

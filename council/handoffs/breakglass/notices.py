@@ -44,10 +44,12 @@ def panel(case: Case, access, *, form=None) -> Panel | None:
     uses = _uses(case) if is_lead_supervisor(user, case) else []
     if mine is None and not uses:
         return None
-    context = {"mine": mine, "uses": uses, "form": ActForm(), "risks": {r.value: r.label for r in Risk}, "reasons": {r.id: vault().text(r, "reason")
-                                                                           for r in {*uses, *([mine] if mine else [])}},
-               "users": user_names(r.user_id for r in uses), "institutions": institution_names(
-                   r.institution_id for r in uses), "until": in_japan(mine.expires_at) if mine else None}
+    shown = [*uses, *([mine] if mine is not None and mine not in uses else [])]
+    context = {"mine": mine, "uses": uses, "form": ActForm(), "risks": {r.value: r.label for r in Risk},
+               "reasons": {row.id: vault().text(row, "reason") for row in shown},
+               "users": user_names(row.user_id for row in uses),
+               "institutions": institution_names(row.institution_id for row in uses),
+               "until": in_japan(mine.expires_at) if mine is not None else None}
     title = _("Emergency access (緊急アクセス)") if mine is None else _("Emergency access in use (緊急アクセス中)")
     return Panel(name="break_glass", title=title, template="breakglass/panel.html", context=context)
 
@@ -80,7 +82,7 @@ def _recent(*conditions) -> list[tuple[BreakGlass, str]]:
     return list(db.session.execute(
         select(BreakGlass, Case.number).join(Case, Case.id == BreakGlass.case_id)
         .where(BreakGlass.opened_at >= since, *conditions)
-        .order_by(BreakGlass.opened_at.desc()).limit(NOTICE_LIMIT)).tuples())
+        .order_by(BreakGlass.opened_at.desc()).limit(NOTICE_LIMIT)).all())
 
 
 def _text(row: BreakGlass, number: str) -> str:

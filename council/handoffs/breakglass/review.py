@@ -48,7 +48,7 @@ def uses(*, actor: User, page: int = 1) -> tuple[list[Use], bool]:
         select(BreakGlass, Case.number).join(Case, Case.id == BreakGlass.case_id)
         .where(BreakGlass.council_id == actor.council_id)
         .order_by(BreakGlass.reviewed_at.is_not(None), BreakGlass.opened_at.desc(), BreakGlass.id.desc())
-        .offset(page_offset(page, PAGE_SIZE)).limit(PAGE_SIZE + 1)).tuples())
+        .offset(page_offset(page, PAGE_SIZE)).limit(PAGE_SIZE + 1)).all())
     rows, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     listed = _described(actor, rows)
     record(tag=AuditTag.BREAK_GLASS_LISTED, actor=actor, target_type="break_glass",

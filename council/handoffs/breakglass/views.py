@@ -110,17 +110,16 @@ def review(break_glass_id: int):
     """One use, and the auditor's judgement of it."""
     use = reviews.one(actor=current_user, break_glass_id=break_glass_id)
     form, status = ReviewForm(), 200
-    if use.row.reviewed_at is None and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             reviews.review(actor=current_user, row=use.row, outcome=form.outcome.data, note=form.note.data)
-        except services.BreakGlassRefused as error:
+        except services.BreakGlassRefused as error:  # reviewed meanwhile, by another auditor: theirs is shown
             db.session.rollback()
             form.form_errors.append(str(error))
-            status = 400
+            status = 409
         else:
             flash(_("Review recorded for case %(number)s.", number=use.case_number), "info")
             return redirect(url_for("breakglass.review_list"))
     elif request.method == "POST":
         status = 400
     return render_template("breakglass/review.html", use=use, form=form), status
-
