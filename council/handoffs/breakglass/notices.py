@@ -51,7 +51,7 @@ def panel(case: Case, access, *, form=None) -> Panel | None:
                "institutions": institution_names(row.institution_id for row in uses),
                "until": in_japan(mine.expires_at) if mine is not None else None}
     title = _("Emergency access (緊急アクセス)") if mine is None else _("Emergency access in use (緊急アクセス中)")
-    return Panel(name="break_glass", title=title, template="breakglass/panel.html", context=context)
+    return Panel(name="break_glass", title=title, template="breakglass/panel.html", context=context, top=True)
 
 
 def _uses(case: Case) -> list[BreakGlass]:

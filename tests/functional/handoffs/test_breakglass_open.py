@@ -60,6 +60,8 @@ def test_a_caseworker_opens_a_case_by_its_number_and_everything_read_carries_the
     until = clock.in_japan(row.expires_at).strftime("%H:%M")
     assert SUBJECT in page and f"Emergency access in use — until {until} (Japan time)" in page
     assert REASON in page and "emergency access (緊急アクセス)" in page
+    # At the top, not after the case's sections: the reader must not miss it while working on the case.
+    assert page.index('data-testid="break-glass-banner"') < page.index('data-testid="person-name"')
     # The grant: the user's, full, 緊急, for four hours; the reason sealed, not stored as text.
     grant = fresh(app, CaseGrant, row.grant_id)
     assert (grant.user_id, grant.scope, grant.legal_basis, grant.basis) == (
