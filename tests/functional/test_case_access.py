@@ -29,6 +29,7 @@ from council.cases import documents, persons, records
 from council.cases.models import Attachment, Case, CasePlan, Consent, Person, SupportRecord
 from council.cases.services import PersonInput
 from council.database import db
+from council.handoffs.breakglass.models import BreakGlass
 from council.handoffs.breakglass.services import break_glass
 from tests.conftest import db_get, english, fresh, sign_in
 
@@ -431,6 +432,6 @@ def test_rows_of_the_case_exist_for_the_samples(app, world):
     """The world holds one of each row the samples name (a sample against a missing row would prove nothing)."""
     with app.app_context():
         for model, key in ((SupportRecord, "record_id"), (Attachment, "attachment_id"), (Consent, "consent_id"),
-                           (Person, "person_id")):
+                           (Person, "person_id"), (BreakGlass, "break_glass_id")):
             assert db.session.get(model, world.ids[key]).case_id == world.ids["case_id"]
         assert db.session.scalar(select(CasePlan.version).where(CasePlan.case_id == world.ids["case_id"])) == 1

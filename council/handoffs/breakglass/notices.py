@@ -35,13 +35,15 @@ NOTICE_LIMIT = 20
 def panel(case: Case, access, *, form=None) -> Panel | None:
     """The case page's 緊急アクセス section: for a user reading the case under their own break-glass, the banner
     (until when, the case's 要配慮 flag, their reason) and the button that ends it; for a supervisor of the lead
-    institution, every break-glass into the case with its reason and the acknowledgement. None for anyone else, and
-    for a reach that may not read the reason (only a full one)."""
+    institution, every break-glass into the case with its reason and the acknowledgement. At the top of the page
+    while something there needs its reader (their own access, an unacknowledged use), after the case's sections
+    once it is history. None for anyone else, and for a reach that may not read the reason (only a full one)."""
     if not may_open(access.scope, "break_glass", "reason"):
         return None
     user, now = current_user._get_current_object(), utcnow()
-    mine = next((row for row in _uses(case) if row.user_id == user.id and row.in_force(now)), None)
-    uses = _uses(case) if is_lead_supervisor(user, case) else []
+    every = _uses(case)
+    mine = next((row for row in every if row.user_id == user.id and row.in_force(now)), None)
+    uses = every if is_lead_supervisor(user, case) else []
     if mine is None and not uses:
         return None
     shown = [*uses, *([mine] if mine is not None and mine not in uses else [])]
@@ -51,7 +53,8 @@ def panel(case: Case, access, *, form=None) -> Panel | None:
                "institutions": institution_names(row.institution_id for row in uses),
                "until": in_japan(mine.expires_at) if mine is not None else None}
     title = _("Emergency access (緊急アクセス)") if mine is None else _("Emergency access in use (緊急アクセス中)")
-    return Panel(name="break_glass", title=title, template="breakglass/panel.html", context=context, top=True)
+    return Panel(name="break_glass", title=title, template="breakglass/panel.html", context=context,
+                 top=mine is not None or any(row.acknowledged_at is None for row in uses))
 
 
 def _uses(case: Case) -> list[BreakGlass]:

@@ -46,9 +46,11 @@ def open_case():
             return redirect(url_for("cases.view", case_id=case.id, _anchor="break_glass"))
     # After validate(), which starts every field's errors afresh.
     form.form_errors.extend([expired] if expired else [])
-    if problem is not None:
-        by_number = isinstance(problem, services.NoSuchCase) and hit_case_id is None
-        (form.case_number.errors if by_number else form.form_errors).append(str(problem))
+    if problem is not None and hit_case_id is not None:
+        form.hit.data = ""  # the hit named a case that cannot be opened: the number is asked instead
+        form.form_errors.append(str(problem))
+    elif problem is not None:
+        form.case_number.errors.append(str(problem))
     return _form_page(form, hit_case), 400 if request.method == "POST" else 200
 
 

@@ -235,3 +235,16 @@ def test_the_duplicate_checks_hit_names_the_case_without_its_number(app, scene):
     page = client.get(f"/break-glass/?hit={someone_elses}").get_data(as_text=True)
     assert "The link from the duplicate check has expired. Enter the case number instead." in page
     assert 'name="case_number"' in page
+
+
+def test_a_hit_for_a_purged_case_asks_for_the_number_instead(app, scene):
+    case, outsider = scene["case"], scene["outsider"]
+    with app.test_request_context():
+        token = issue_hit_token(case.id, outsider)
+    with app.app_context():
+        stored = db_get(app, Case, case.id)
+        stored.wrapped_key, stored.key_version, stored.purged_at = None, None, clock.utcnow()
+        db.session.commit()
+    page = client_of(app, outsider).get(f"/break-glass/?hit={token}").get_data(as_text=True)
+    assert "This case was purged" in page and 'name="case_number"' in page
+    assert re.search(r'name="hit"[^>]*value=""|value=""[^>]*name="hit"', page)
