@@ -50,10 +50,6 @@ class NoSuchCase(BreakGlassRefused):
     """No case of the user's council answers to what they gave (the same words whatever the cause)."""
 
 
-def no_such_case_message() -> str:
-    return _("There is no case with this number in your council. Check the number with whoever gave it to you.")
-
-
 def find_case(*, actor: User, number: str = "", case_id: int | None = None) -> Case:
     """The case of ``actor``'s council named by its ``number`` (as typed: full-width digits are fine) or by
     ``case_id`` (from the duplicate check's hit token). Raises NoSuchCase for a case of another council or none —
@@ -68,7 +64,8 @@ def find_case(*, actor: User, number: str = "", case_id: int | None = None) -> C
             case = db.session.scalar(select(Case).where(Case.council_id == actor.council_id, Case.number == typed))
     if case is None or case.council_id != actor.council_id:
         _refused(actor=actor, code="no_such_case")
-        raise NoSuchCase(no_such_case_message())
+        raise NoSuchCase(_("There is no case with this number in your council. Check the number with whoever gave "
+                           "it to you."))
     if case.purged_at is not None:
         _refused(actor=actor, code="purged", case=case)
         raise BreakGlassRefused(_("This case was purged: its content no longer exists, and nobody can open it."))
