@@ -248,3 +248,27 @@ def test_a_hit_for_a_purged_case_asks_for_the_number_instead(app, scene):
     page = client_of(app, outsider).get(f"/break-glass/?hit={token}").get_data(as_text=True)
     assert "This case was purged" in page and 'name="case_number"' in page
     assert re.search(r'name="hit"[^>]*value=""|value=""[^>]*name="hit"', page)
+
+
+def test_the_access_is_the_users_alone(app, scene, make_user, make_institution):
+    """A user grant: the breaker's colleagues, another institution and another council stay outside; the lead
+    institution's own staff are unaffected."""
+    case, outsider = scene["case"], scene["outsider"]
+    client_of(app, outsider).post("/break-glass/", data=form(case.number))
+    outside = (make_user("caseworker", institution=db_get_institution(app, outsider)),
+               make_user("supervisor", institution=db_get_institution(app, outsider)),
+               make_user("caseworker", institution=make_institution("第三の機関")),
+               make_user("supervisor", institution=make_institution("よその機関", council="よその協議会")))
+    for user in outside:
+        assert client_of(app, user).get(f"/cases/{case.id}").status_code == 404, user.role
+    owner_page = client_of(app, scene["owner"]).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert SUBJECT in owner_page and 'data-testid="break-glass-banner"' not in owner_page
+
+
+def db_get_institution(app, user):
+    from council.auth.models import Institution
+
+    with app.app_context():
+        institution = db_get(app, Institution, user.institution_id)
+        db.session.expunge(institution)
+        return institution
