@@ -40,10 +40,12 @@ def panel(case: Case, access, *, form=None) -> Panel | None:
     once it is history. None for anyone else, and for a reach that may not read the reason (only a full one)."""
     if not may_open(access.scope, "break_glass", "reason"):
         return None
-    user, now = current_user._get_current_object(), utcnow()
     every = _uses(case)
-    mine = next((row for row in every if row.user_id == user.id and row.in_force(now)), None)
-    uses = every if is_lead_supervisor(user, case) else []
+    # The reader's own break-glass is the grant the gate's access rests on (so it is in force); whether they
+    # supervise the lead institution needs the reader, whom a page built outside a request does not have.
+    mine = next((row for row in every if access.grant_id is not None and row.grant_id == access.grant_id), None)
+    reader = current_user._get_current_object()
+    uses = every if reader is not None and is_lead_supervisor(reader, case) else []
     if mine is None and not uses:
         return None
     shown = [*uses, *([mine] if mine is not None and mine not in uses else [])]
