@@ -20,6 +20,9 @@ class ConfigError(RuntimeError):
 DEFAULTS = {
     **ACCOUNT_DEFAULTS,
     "PLEDGE_VALID_FOR": dt.timedelta(days=365),
+    #: 緊急アクセス: how long a break-glass grant lasts, and for how many days its notice stays in the inboxes.
+    "BREAK_GLASS_HOURS": 4,
+    "BREAK_GLASS_NOTICE_DAYS": 14,
 }
 
 INIT_HINT = "council init"

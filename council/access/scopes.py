@@ -122,6 +122,8 @@ FULL_COLUMNS = frozenset({
     *(("consent", column) for column in ("purpose", "recipients", "scope", "representative_relationship")),
     ("case_plan", "assessment"), ("case_plan", "plan"), ("case_plan", "goals"),
     ("attachment", "filename"), ("attachment", "content"), ("attachment", "delete_reason"),
+    # Why a user broke the glass (handoffs.breakglass): read on the case by whoever reaches it in full.
+    ("break_glass", "reason"),
 })
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the

@@ -33,6 +33,8 @@ class AuditTag(StrEnum):
     AUDIT_VERIFIED = "audit:chain:verified"
     AUDIT_CHECKPOINT_CREATED = "audit:checkpoint:created"
     AUDIT_LOG_VIEWED = "audit:log:viewed"
+    #: The auditor's list of break-glass uses (the side table names the cases it showed).
+    BREAK_GLASS_LISTED = "audit:break_glass:listed"
     # -- one case (the event's case columns say which)
     CASE_CREATED = "case:file:created"
     CASE_IMPORTED = "case:file:imported"
@@ -63,6 +65,13 @@ class AuditTag(StrEnum):
     #: Two cases of one household linked or unlinked (the event names the case it was done from; the side table both).
     CASE_LINKED = "case:link:created"
     CASE_UNLINKED = "case:link:ended"
+    # -- break-glass (緊急アクセス, council.handoffs.breakglass): the events under it carry basis break_glass:<id>
+    BREAK_GLASS_OPENED = "case:break_glass:opened"
+    #: A break-glass asked for a case number that is not one of the council's, or a purged case (denied).
+    BREAK_GLASS_REFUSED = "case:break_glass:refused"
+    BREAK_GLASS_ENDED = "case:break_glass:ended"
+    BREAK_GLASS_ACKNOWLEDGED = "case:break_glass:acknowledged"
+    BREAK_GLASS_REVIEWED = "case:break_glass:reviewed"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"

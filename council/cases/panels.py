@@ -29,6 +29,9 @@ class Panel:
     template: str
     #: What the template shows, computed by the builder.
     context: dict = field(default_factory=dict)
+    #: Shown at the top of the page, under the case's heading, instead of after its sections: for what the reader
+    #: must not miss while working on the case (e.g. that they are in it under emergency access, until when).
+    top: bool = False
 
 
 #: ``build(case, access, form=None) -> Panel | None``; ``form`` is the panel's own form when it was refused.

@@ -29,11 +29,14 @@ from council.cases import documents, links, persons, records
 from council.cases.models import Attachment, Case, CasePlan, Consent, Person, SupportRecord
 from council.cases.services import PersonInput, open_case
 from council.database import db
+from council.handoffs.breakglass.models import BreakGlass
+from council.handoffs.breakglass.services import break_glass
 from tests.conftest import db_get, english, fresh, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUBJECT, MEMBER, BODY, EARLIER = "山田 太郎", "山田 花子", "二回目の訪問。本人と話せた。", "初めの書き方。"
 PLAN, KEY_PERSON, FILENAME, PURPOSE = "週1回の電話で見守る", "山田 一郎（叔父）", "面談メモ.pdf", "就労支援のため"
+BREAK_REASON = "夜間に姉から電話、安否確認のため"
 
 
 @dataclass
@@ -73,8 +76,15 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
                                       categories=[], risk="low", subject=PersonInput(name=name, kana=""),
                                       assigned=[actor]) for name in ("山田 一子", "山田 二子"))
         link = links.link_cases(actor=actor, case=stored, access=edit, number=linked.number, reason="same_household")
+        # 緊急アクセス by a worker of the partner institution (a user grant: nobody else there gains anything).
+        breaker = User(username=f"breaker-{stored.id}", display_name="緊急 利用者", institution_id=partner.id,
+                       role="caseworker", failed_logins=0)
+        db.session.add(breaker)
+        db.session.commit()
+        used = break_glass(actor=breaker, case=db_get(app, Case, stored.id), risk="life", reason=BREAK_REASON,
+                           via="number")
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
-                "person_id": member.id, "link_id": link.id, "link_to": unlinked.number}
+                "person_id": member.id, "link_id": link.id, "link_to": unlinked.number, "break_glass_id": used.id}
 
 
 @pytest.fixture
@@ -177,6 +187,13 @@ def _file_bytes(body: bytes, world: World) -> None:
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("cases.view", "GET"): Sample("/cases/{case_id}", check=shows(SUBJECT, BODY, MEMBER, PLAN, FILENAME, PURPOSE)),
     ("cases.print", "GET"): Sample("/cases/{case_id}/print", check=shows(SUBJECT, BODY, MEMBER, PLAN)),
+    # Break-glass buttons on the case page: the lead's caseworker neither used it nor supervises, so each is refused
+    # with an explanation on the case page (the user who broke in, and a lead supervisor, have their own tests).
+    ("breakglass.end", "POST"): Sample("/break-glass/cases/{case_id}/{break_glass_id}/end",
+                                       check=shows("Only the person who used emergency access can end it.")),
+    ("breakglass.acknowledge", "POST"): Sample(
+        "/break-glass/cases/{case_id}/{break_glass_id}/acknowledge",
+        check=shows("Only a supervisor of the lead institution acknowledges emergency access.")),
     ("cases.record_add", "POST"): Sample("/cases/{case_id}/records", {"occurred_at": "2026-04-05T10:00",
                                                                       "kind": "phone", "body": "電話で近況確認"},
                                          check=shows("電話で近況確認", BODY)),
@@ -437,6 +454,6 @@ def test_rows_of_the_case_exist_for_the_samples(app, world):
     """The world holds one of each row the samples name (a sample against a missing row would prove nothing)."""
     with app.app_context():
         for model, key in ((SupportRecord, "record_id"), (Attachment, "attachment_id"), (Consent, "consent_id"),
-                           (Person, "person_id")):
+                           (Person, "person_id"), (BreakGlass, "break_glass_id")):
             assert db.session.get(model, world.ids[key]).case_id == world.ids["case_id"]
         assert db.session.scalar(select(CasePlan.version).where(CasePlan.case_id == world.ids["case_id"])) == 1
