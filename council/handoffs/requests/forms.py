@@ -32,9 +32,10 @@ class LegalBasisMixin:
     """The legal basis of a share: 本人同意 (a consent recorded on the case), 協議会内の情報共有 or 緊急 (with why)."""
 
     legal_basis = SelectField(_l("Legal basis"), choices=[("", _l("— choose —"))] + [
-        (basis.value, basis.label) for basis in LegalBasis], validators=[DataRequired(_l("Choose the legal basis."))])
-    #: The case's consents in force (choices set by the view).
-    consent = SelectField(_l("Consent (本人同意)"), choices=[])
+        (basis.value, basis.label) for basis in LegalBasis], default="",
+        validators=[DataRequired(_l("Choose the legal basis."))])
+    #: The case's consents in force (choices set by the view); empty unless the legal basis is 本人同意.
+    consent = SelectField(_l("Consent (本人同意)"), choices=[], default="")
     emergency_reason = TextAreaField(_l("Why life or body is at risk (緊急)"), validators=[Length(max=_TEXT)])
 
     def validate_consent(self, field):
@@ -50,7 +51,7 @@ class RequestForm(LegalBasisMixin, FlaskForm):
     """A new request from the case page (prefix ``request``)."""
 
     #: The council's member institutions but the lead (choices set by the view).
-    to_institution = SelectField(_l("Ask which institution"), choices=[],
+    to_institution = SelectField(_l("Ask which institution"), choices=[], default="",
                                  validators=[DataRequired(_l("Choose the institution to ask."))])
     kind = SelectField(_l("What you ask for"), choices=_kinds, default=RequestKind.INFORMATION.value)
     question = TextAreaField(_l("Question"), validators=[DataRequired(_l("Write what you ask.")), Length(max=_TEXT)])

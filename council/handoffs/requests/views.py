@@ -62,8 +62,11 @@ def requests_panel(case, access, *, form: RefusedForm | None = None) -> Panel | 
                                          else _answer_form(case, view.row, formdata=None))
             decline_forms[view.row.id] = (form.form if refused and form.which == "decline"
                                           else DeclineForm(prefix=f"decline-{view.row.id}", formdata=None))
+    # A refused answer or decline to a request the reader may not answer (not sent to their institution, closed
+    # meanwhile) has no form of its own on the page: its problem is shown above the requests.
+    stray = form.form if form and form.which != "new" and form.request_id not in answer_forms else None
     return Panel(name=PANEL, title=_("Information requests (情報提供依頼)"), template="requests/panel.html",
-                 context={"requests": views, "new_form": new_form, "answer_forms": answer_forms,
+                 context={"requests": views, "new_form": new_form, "answer_forms": answer_forms, "stray": stray,
                           "decline_forms": decline_forms, "confirm_form": ConfirmForm(),
                           "registered": case.council_case_at is not None})
 
