@@ -41,10 +41,10 @@ def two_institutions(server) -> dict:
                                             display_name=f"{key} 担当", role="caseworker")
             users[key] = (user, token)
         lead = users["office"][0]
-        case = open_case(actor=lead, lead_institution=office, intake_date=clock.japan_today(), categories=["ひきこもり"],
-                         risk="medium", subject=PersonInput(name=SUBJECT, kana="イライ タロウ",
-                                                            birth_date=dt.date(1980, 1, 1)),
-                         assigned=[lead], first_record="母親から相談。")
+        subject = PersonInput(name=SUBJECT, kana="イライ タロウ", birth_date=dt.date(1980, 1, 1))
+        case = open_case(actor=lead, lead_institution=office, intake_date=clock.japan_today(),
+                         categories=["ひきこもり"], risk="medium", subject=subject, assigned=[lead],
+                         first_record="母親から相談。")
         case.council_case_at, case.council_case_by, case.council_case_basis = clock.utcnow(), lead.id, "coordinator"
         db.session.commit()
         return {"case_id": case.id, "number": case.number, "shakyo": shakyo.id,

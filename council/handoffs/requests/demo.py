@@ -61,8 +61,10 @@ def _case(row) -> Case:
 
 
 def _send(sender: User, case: Case, to_institution_id: int, kind: str, question: str):
-    legal = services.LegalChoice(legal_basis="council_sharing" if case.council_case_at else "emergency",
-                                 emergency_reason="" if case.council_case_at else "連絡が途絶え、安否の確認が急がれるため。")
+    legal = services.LegalChoice(legal_basis="council_sharing")
+    if case.council_case_at is None:
+        legal = services.LegalChoice(legal_basis="emergency",
+                                     emergency_reason="連絡が途絶え、安否の確認が急がれるため。")
     return services.send(actor=sender, case=case, access=authorize(sender, Action.MANAGE_SHARES, case),
                          to_institution_id=to_institution_id, kind=kind, question=question,
                          due_on=japan_today() + dt.timedelta(days=10), legal=legal)

@@ -26,8 +26,9 @@ from council.cases.services import institution_names
 from council.cases.vault import vault
 from council.core.clock import japan_today, utcnow
 from council.database import db
-from council.handoffs.requests.models import InformationRequest, RequestOrigin, RequestState
+from council.handoffs.requests.models import InformationRequest, RequestKind, RequestOrigin, RequestState
 from council.handoffs.requests.states import state_of
+from council.inbox.registry import InboxItem
 
 #: How long an answer stays in the sender's inbox.
 ANSWER_NEWS_DAYS = 14
@@ -104,7 +105,7 @@ def for_institution(actor: User) -> RequestList:
         InformationRequest.from_institution_id == actor.institution_id,
         InformationRequest.to_institution_id == actor.institution_id))))
     reached = _reached(actor, rows)
-    numbers = dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(reached))).all())
+    numbers = dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(list(reached)))).all())
     shown = [reached[case_id] for case_id in numbers]
     if shown:
         record_read(tag=AuditTag.CASE_LISTED, actor=actor, reached=shown, only=(), reason="information requests")
@@ -127,13 +128,11 @@ def _urgency(view: RequestView) -> tuple:
 # -- the inbox ----------------------------------------------------------------------------------------------------
 
 
-def _items(actor: User, rows: list[InformationRequest], text) -> list:
+def _items(actor: User, rows: list[InformationRequest], text) -> list[InboxItem]:
     """One inbox item per request: the case's number where the reader reaches the case (a link to its panel),
     else the list page; never anything sealed."""
-    from council.inbox.registry import InboxItem
-
     reached = _reached(actor, rows)
-    numbers = dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(reached))).all())
+    numbers = dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(list(reached)))).all())
     names = institution_names(row.to_institution_id for row in rows)
     items = []
     for row in rows:
@@ -160,7 +159,7 @@ def _open_rows(*conditions) -> list[InformationRequest]:
     return [row for row in rows if state_of(row).is_open]
 
 
-def to_answer(actor: User) -> list:
+def to_answer(actor: User) -> list[InboxItem]:
     """Requests the actor's institution was asked and may still answer (not yet overdue: those are overdue items)."""
     rows = [row for row in _open_rows(InformationRequest.to_institution_id == actor.institution_id)
             if state_of(row) == RequestState.SENT]
@@ -169,7 +168,7 @@ def to_answer(actor: User) -> list:
                                 case=case, kind=_kind(row), due=row.due_on.isoformat())))
 
 
-def overdue(actor: User) -> list:
+def overdue(actor: User) -> list[InboxItem]:
     """Overdue requests, in the inboxes of both the sending and the receiving institution."""
     institution = actor.institution_id
     rows = [row for row in _open_rows(or_(InformationRequest.to_institution_id == institution,
@@ -181,7 +180,7 @@ def overdue(actor: User) -> list:
                               case=case, kind=_kind(row), due=row.due_on.isoformat())))
 
 
-def answered(actor: User) -> list:
+def answered(actor: User) -> list[InboxItem]:
     """Answers the actor's institution received in the last ANSWER_NEWS_DAYS days."""
     since = utcnow() - dt.timedelta(days=ANSWER_NEWS_DAYS)
     rows = list(db.session.scalars(select(InformationRequest).where(
@@ -194,8 +193,6 @@ def answered(actor: User) -> list:
 
 
 def _kind(row: InformationRequest) -> str:
-    from council.handoffs.requests.models import RequestKind
-
     return str(RequestKind(row.kind).label)
 
 

@@ -18,6 +18,7 @@ from council.access.permissions import Role
 from council.access.policy import Access, Action, authorize
 from council.access.scopes import allows
 from council.audit.events import record_denial
+from council.auth.models import Institution
 from council.cases.duplicates import read_hit_token
 from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentState
@@ -226,7 +227,7 @@ def ask_holder():
     case = db.session.get(Case, case_id) if case_id is not None else None
     if case is None:
         return render_template("requests/ask.html", form=None, holder=None, token=""), 400
-    holder = db.session.get(type(current_user.institution), case.lead_institution_id)
+    holder = db.session.get(Institution, case.lead_institution_id)
     form = AskHolderForm()
     if form.validate_on_submit():
         try:
