@@ -50,7 +50,7 @@ def create_demo_requests(council) -> None:
     _answer(npo, sent[3], "昨年度まで月1回サロンに参加していましたが、この半年は来ていません。")
     services.decline(actor=houkatsu, case=_case(sent[4]), row=sent[4], reason="当センターでは関わりがありません。",
                      access=authorize(houkatsu, Action.ANSWER_REQUEST, _case(sent[4])))
-    services.cancel(actor=sender, row=sent[5])
+    services.cancel(actor=sender, row=sent[5], basis=authorize(sender, Action.MANAGE_SHARES, _case(sent[5])).basis)
     services.ask_holder(actor=houkatsu, case=cases[6], kind="information",
                         question="当センターに母親から相談がありました。同じ世帯の方か確認させてください。",
                         due_on=japan_today() + dt.timedelta(days=7))

@@ -175,15 +175,15 @@ def decline(*, actor: User, case: Case, access: Access, row: InformationRequest,
     db.session.commit()
 
 
-def cancel(*, actor: User, row: InformationRequest) -> None:
+def cancel(*, actor: User, row: InformationRequest, basis: str) -> None:
     """Withdraw ``row`` for the institution that sent it; the receiver's grant ends. Reads and writes nothing
-    sealed. Commits. The caller checked that the actor may (``may_cancel``). Raises RequestError when the request is
-    no longer open."""
+    sealed. Commits. The caller checked that the actor may, and says on what ``basis`` (their reach of the case, or
+    ``duplicate_check`` for the asker of a case's holder). Raises RequestError when the request is no longer open."""
     case = db.session.get(Case, row.case_id)
     with _all_or_nothing():
         _lock_open(row, actor, receiving=False)
         _close(actor=actor, case=case, row=row, state=RequestState.CANCELLED)
-        record(tag=AuditTag.REQUEST_CANCELLED, actor=actor, target=row, case=case, basis=f"request:{row.id}",
+        record(tag=AuditTag.REQUEST_CANCELLED, actor=actor, target=row, case=case, basis=basis,
                reason=f"request {row.id}")
     db.session.commit()
 

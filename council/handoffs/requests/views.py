@@ -183,13 +183,14 @@ def request_cancel(request_id: int):
     Who may cancel is the policy's answer for a request from the case page (sharing the case), and the asking
     institution's for a question to a holder; anyone else gets 404, recorded as a refusal on the case."""
     row = db.session.get(InformationRequest, request_id)
-    if row is None or not _may_cancel(row):
+    basis = _cancelling_basis(row) if row is not None else None
+    if basis is None:
         if row is not None:
             record_denial(actor=current_user, case_id=row.case_id, action=Action.MANAGE_SHARES)
         raise NotFound()
     if ConfirmForm().validate_on_submit():
         try:
-            services.cancel(actor=current_user, row=row)
+            services.cancel(actor=current_user, row=row, basis=basis)
         except CaseError as error:
             flash(str(error), "error")
         else:
@@ -199,16 +200,16 @@ def request_cancel(request_id: int):
     return redirect(url_for("requests.list"))
 
 
-def _may_cancel(row: InformationRequest) -> bool:
+def _cancelling_basis(row: InformationRequest) -> str | None:
+    """On what basis the current user may cancel ``row``, or None when they may not."""
     if row.from_institution_id != current_user.institution_id:
-        return False
+        return None
     if row.origin == RequestOrigin.DUPLICATE_CHECK:
-        return True
+        return RequestOrigin.DUPLICATE_CHECK.value
     try:
-        authorize(current_user, Action.MANAGE_SHARES, db.session.get(Case, row.case_id))
+        return authorize(current_user, Action.MANAGE_SHARES, db.session.get(Case, row.case_id)).basis
     except NotFound:
-        return False
-    return True
+        return None
 
 
 # -- the list and the question to a holder -------------------------------------------------------------------------
