@@ -68,8 +68,8 @@ def test_welfare_office_asks_shakyo_which_answers_on_the_case(open_page, live_se
 
     office = signed_in(open_page(live_server), *world["office_login"])
     office.goto(case_url)
-    panel = office.locator("[data-panel=requests]")
-    panel.locator("details summary").last.click()
+    with office.expect_navigation():
+        office.locator("[data-testid=new-request]").click()
     office.select_option("[name=request-to_institution]", str(world["shakyo"]))
     office.select_option("[name=request-kind]", "information")
     office.fill("[name=request-question]", QUESTION)

@@ -212,6 +212,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("cases.consent_add", "POST"): Sample("/cases/{case_id}/consents", _consent, check=shows("見守りの共有", PURPOSE)),
     ("cases.consent_withdraw", "POST"): Sample("/cases/{case_id}/consents/{consent_id}/withdraw", {"version": "1"},
                                                check=shows("Withdrawn", PURPOSE)),
+    ("requests.new", "GET"): Sample("/requests/{case_id}/new", check=shows("つなぎ先の窓口", "{number}")),
     ("requests.new", "POST"): Sample("/requests/{case_id}/new", _request, check=shows("就労の状況を教えてください",
                                                                                      QUESTION)),
     ("requests.answer", "POST"): Sample("/requests/{case_id}/{information_request_id}/answer", _answer,

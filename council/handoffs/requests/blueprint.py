@@ -24,12 +24,12 @@ def _labels():
             "legal_basis_label": lambda value: LegalBasis(value).label if value else ""}
 
 
-POST = ("POST",)
+POST, BOTH = ("POST",), ("GET", "POST")
 _CASE_REQUEST = "/<int:case_id>/<int:information_request_id>"
 
 route(bp, "/", views.request_list, permission=Permission.CASES_WORK, endpoint="list")
-route(bp, "/ask", views.ask_holder, permission=Permission.CASES_WORK, endpoint="ask_holder", methods=("GET", "POST"))
-route(bp, "/<int:case_id>/new", views.request_new, permission=Permission.CASES_WORK, endpoint="new", methods=POST)
+route(bp, "/ask", views.ask_holder, permission=Permission.CASES_WORK, endpoint="ask_holder", methods=BOTH)
+route(bp, "/<int:case_id>/new", views.request_new, permission=Permission.CASES_WORK, endpoint="new", methods=BOTH)
 route(bp, f"{_CASE_REQUEST}/answer", views.request_answer, permission=Permission.CASES_WORK, endpoint="answer",
       methods=POST)
 route(bp, f"{_CASE_REQUEST}/decline", views.request_decline, permission=Permission.CASES_WORK, endpoint="decline",

@@ -36,7 +36,7 @@ PANEL = "requests"
 
 @dataclass(frozen=True)
 class RefusedForm:
-    """A panel form that was refused: which (``new``, ``answer``, ``decline``), for which request, as typed."""
+    """A panel form that was refused: which (``answer``, ``decline``), for which request, as typed."""
 
     which: str
     form: object
@@ -52,9 +52,6 @@ def requests_panel(case, access, *, form: RefusedForm | None = None) -> Panel | 
     views = queries.for_case_page(case, access, current_user)
     if views is None:
         return None
-    may_send = _may_send(case, access)
-    new_form = form.form if form and form.which == "new" else (_request_form(case, formdata=None)
-                                                                 if may_send else None)
     answer_forms, decline_forms = {}, {}
     for view in views:
         if view.may_answer:
@@ -65,10 +62,10 @@ def requests_panel(case, access, *, form: RefusedForm | None = None) -> Panel | 
                                           else DeclineForm(prefix=f"decline-{view.row.id}", formdata=None))
     # A refused answer or decline to a request the reader may not answer (not sent to their institution, closed
     # meanwhile) has no form of its own on the page: its problem is shown above the requests.
-    stray = form.form if form and form.which != "new" and form.request_id not in answer_forms else None
+    stray = form.form if form is not None and form.request_id not in answer_forms else None
     return Panel(name=PANEL, title=_("Information requests (情報提供依頼)"), template="requests/panel.html",
-                 context={"requests": views, "new_form": new_form, "answer_forms": answer_forms, "stray": stray,
-                          "decline_forms": decline_forms, "confirm_form": ConfirmForm(),
+                 context={"requests": views, "may_send": _may_send(case, access), "answer_forms": answer_forms,
+                          "decline_forms": decline_forms, "stray": stray, "confirm_form": ConfirmForm(),
                           "registered": case.council_case_at is not None})
 
 
@@ -87,12 +84,10 @@ def _consent_choices(case: Case) -> list[tuple[str, str]]:
                         day=row.obtained_on.isoformat() if row.obtained_on else "—")) for row in rows]
 
 
-def _request_form(case: Case, **values) -> RequestForm:
-    form = RequestForm(prefix="request", **values)
+def _request_form(case: Case) -> RequestForm:
+    form = RequestForm(prefix="request")
     form.to_institution.choices = [("", _("— choose —"))] + [(str(i), name) for i, name in queries.receivers(case)]
     form.consent.choices = _consent_choices(case)
-    if values.get("formdata", True) is None:
-        form.due_on.data = default_due_on().isoformat()
     return form
 
 
@@ -122,6 +117,8 @@ def _back(case_id: int):
 
 @case_gate(Action.MANAGE_SHARES)
 def request_new(case, access):
+    """The form of a new request (its own page: it lists the council's member institutions, which the case page
+    does not load) and its sending."""
     form = _request_form(case)
     if form.validate_on_submit():
         try:
@@ -133,7 +130,11 @@ def request_new(case, access):
         else:
             flash(_("The request was sent."), "info")
             return _back(case.id)
-    return _refused(case, access, RefusedForm("new", form))
+    elif request.method == "GET":
+        form.due_on.data = default_due_on().isoformat()
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("requests/new.html", form=form, case=case,
+                           registered=case.council_case_at is not None), status
 
 
 @case_gate(Action.ANSWER_REQUEST, information_request=InformationRequest)
