@@ -54,9 +54,10 @@ class RequestView:
     case_number: str | None = None
 
 
-def for_case_page(case: Case, access: Access, actor: User) -> list[RequestView] | None:
+def for_case_page(case: Case, access: Access, actor: User | None) -> list[RequestView] | None:
     """The requests of ``case`` its reader sees, newest first: all of them for a full reach, the one its grant
-    rests on for a request reach; None for any other reach (a summary share sees none)."""
+    rests on for a request reach; None for any other reach (a summary share sees none). With no ``actor`` (a page
+    composed by a command) nothing may be answered or cancelled."""
     if access.scope not in (Scope.FULL, Scope.REQUEST):
         return None
     query = select(InformationRequest).where(InformationRequest.case_id == case.id)
@@ -64,9 +65,11 @@ def for_case_page(case: Case, access: Access, actor: User) -> list[RequestView] 
         query = query.where(InformationRequest.id == _request_id(access.basis))
     rows = list(db.session.scalars(query.order_by(InformationRequest.sent_at.desc(), InformationRequest.id.desc())))
     names = institution_names(i for row in rows for i in (row.from_institution_id, row.to_institution_id))
-    role = Role(actor.role)
-    may_manage = allows(scope=access.scope, role=role, action=Action.MANAGE_SHARES, by_grant=access.by_grant)
-    may_answer = allows(scope=access.scope, role=role, action=Action.ANSWER_REQUEST, by_grant=access.by_grant)
+    role = Role(actor.role) if actor is not None else None
+    may_manage = role is not None and allows(scope=access.scope, role=role, action=Action.MANAGE_SHARES,
+                                             by_grant=access.by_grant)
+    may_answer = role is not None and allows(scope=access.scope, role=role, action=Action.ANSWER_REQUEST,
+                                             by_grant=access.by_grant)
     views = []
     for row in rows:
         state = state_of(row)

@@ -49,7 +49,8 @@ class RefusedForm:
 def requests_panel(case, access, *, form: RefusedForm | None = None) -> Panel | None:
     """The case's requests as its reader may see them, with the forms the reader may use. None for a reach that
     sees no requests (a summary share, a meeting brief)."""
-    views = queries.for_case_page(case, access, current_user)
+    reader = _reader()
+    views = queries.for_case_page(case, access, reader)
     if views is None:
         return None
     answer_forms, decline_forms = {}, {}
@@ -64,9 +65,16 @@ def requests_panel(case, access, *, form: RefusedForm | None = None) -> Panel | 
     # meanwhile) has no form of its own on the page: its problem is shown above the requests.
     stray = form.form if form is not None and form.request_id not in answer_forms else None
     return Panel(name=PANEL, title=_("Information requests (情報提供依頼)"), template="requests/panel.html",
-                 context={"requests": views, "may_send": _may_send(case, access), "answer_forms": answer_forms,
+                 context={"requests": views, "may_send": reader is not None and _may_send(case, access),
+                          "answer_forms": answer_forms,
                           "decline_forms": decline_forms, "stray": stray, "confirm_form": ConfirmForm(),
                           "registered": case.council_case_at is not None})
+
+
+def _reader():
+    """The signed-in user the page is for; None when the case page is composed outside a request (a command)."""
+    user = current_user._get_current_object() if current_user else None
+    return user if user is not None and user.is_authenticated else None
 
 
 def _may_send(case: Case, access: Access) -> bool:
