@@ -63,6 +63,12 @@ class AuditTag(StrEnum):
     ATTACHMENT_ADDED = "case:attachment:added"
     ATTACHMENT_DOWNLOADED = "case:attachment:downloaded"
     ATTACHMENT_REMOVED = "case:attachment:removed"
+    #: 要配慮 set or lifted by the lead institution (the reason is a code).
+    CASE_RESTRICTED = "case:restriction:set"
+    CASE_UNRESTRICTED = "case:restriction:lifted"
+    #: Two cases of one household linked or unlinked (the event names the case it was done from; the side table both).
+    CASE_LINKED = "case:link:created"
+    CASE_UNLINKED = "case:link:ended"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"

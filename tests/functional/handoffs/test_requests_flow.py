@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import select, update
@@ -348,3 +349,17 @@ def test_institution_ids_in_the_form_cannot_reach_another_council(app, council):
     response = send(app, council, to_institution=str(foreign))
     assert response.status_code == 400 and 'data-testid="error-summary"' in response.get_data(as_text=True)
     assert the_request(app) is None
+
+
+def test_the_intakes_duplicate_check_leads_to_asking_the_holder(app, council):
+    """The offer on the intake page (cases/new.html) opens this feature's form for the hit it carries."""
+    client = client_of(app, council["unrelated"])
+    page = client.post("/cases/new", data={
+        "name": SUBJECT, "kana": "ヤマダ タロウ", "birth_date": "1975-06-01", "intake_date": due(0),
+        "categories": ["単身高齢"], "risk": "medium", "referral_source": "self", "summary": "本人来所。",
+        "summary_kind": "office", "summary_at": f"{due(0)}T08:00"}).get_data(as_text=True)
+    offer = re.search(r'href="(/requests/ask\?hit=[^"]+)" data-testid="hit-offer"', page)
+    assert offer, "the duplicate check offers to ask the holder"
+    form = client.get(unescape(offer.group(1)))
+    assert form.status_code == 200 and "福祉事務所" in form.get_data(as_text=True)
+    assert council["case"].number not in form.get_data(as_text=True)
