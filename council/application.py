@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.cases.blueprint import bp as cases_bp
     from council.cases.vault import CaseVault
     from council.handoffs.breakglass.blueprint import bp as breakglass_bp
+    from council.handoffs.requests.blueprint import bp as requests_bp
 
     app.extensions["case_vault"] = CaseVault.from_instance(app.config["INSTANCE_PATH"])
 
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(breakglass_bp)
+    app.register_blueprint(requests_bp)
 
 
 def _remove_upload_leftovers(app: Flask) -> None:

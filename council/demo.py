@@ -58,9 +58,11 @@ def create_demo() -> list[str]:
         db.session.commit()
         create_demo_cases(council, count=200)
         from council.cases.demo_households import create_demo_households
+        from council.handoffs.requests.demo import create_demo_requests
 
         create_demo_households(council)
         create_demo_break_glass(council)
+        create_demo_requests(council)
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "
              "print(pyotp.TOTP('KEY').now())\").", ""]

@@ -23,7 +23,7 @@ from enum import StrEnum
 from flask import g
 
 from council.access.policy import Access
-from council.access.scopes import SCOPE_COLUMNS, Scope, may_seal
+from council.access.scopes import SCOPE_COLUMNS, Scope, may_seal, may_touch_row
 from council.audit.events import record
 from council.database import db
 
@@ -53,6 +53,8 @@ class Receipt:
     scope: Scope
     #: (table, column) pairs the vault may open for this case: the scope's columns, narrowed by ``only``.
     columns: frozenset[tuple[str, str]]
+    #: The basis of the reach it was read by: a request reach opens only its own request (scopes.ROW_BOUND).
+    basis: str = ""
 
 
 def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None, reached: Iterable[Access] = (),
@@ -82,7 +84,7 @@ def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None,
     receipts = _receipts()
     for each in accesses:
         columns = SCOPE_COLUMNS[each.scope] if only is None else SCOPE_COLUMNS[each.scope] & frozenset(only)
-        receipts[each.case_id] = Receipt(case_id=each.case_id, scope=each.scope, columns=columns)
+        receipts[each.case_id] = Receipt(case_id=each.case_id, scope=each.scope, columns=columns, basis=each.basis)
 
 
 def receipt_for(case_id: int) -> Receipt | None:
@@ -90,19 +92,21 @@ def receipt_for(case_id: int) -> Receipt | None:
     return _receipts().get(case_id)
 
 
-def check_open(*, case_id: int, table: str, column: str) -> None:
+def check_open(*, case_id: int, table: str, column: str, row_id: int | None = None) -> None:
     """Raise ReadNotRecorded unless this request recorded reading the case, OutsideScope unless the receipt covers
-    ``table.column``."""
+    ``table.column`` (of row ``row_id``, for a scope that reaches some rows only)."""
     receipt = receipt_for(case_id)
     if receipt is None:
         raise ReadNotRecorded(f"{table}.{column} of case {case_id}: its read was not recorded in this request")
-    if (table, column) not in receipt.columns:
+    if (table, column) not in receipt.columns or not may_touch_row(receipt.scope, receipt.basis, table, row_id):
         raise OutsideScope(f"{table}.{column} of case {case_id}: not in what was read ({receipt.scope})")
 
 
-def check_seal(access: Access, *, case_id: int, table: str, column: str) -> None:
-    """Raise WriteRefused unless ``access`` reaches the case and its scope allows writing ``table.column``."""
-    if access.case_id != case_id or not may_seal(access.scope, table, column):
+def check_seal(access: Access, *, case_id: int, table: str, column: str, row_id: int | None = None) -> None:
+    """Raise WriteRefused unless ``access`` reaches the case and its scope allows writing ``table.column`` (of row
+    ``row_id``, for a scope that reaches some rows only)."""
+    if (access.case_id != case_id or not may_seal(access.scope, table, column)
+            or not may_touch_row(access.scope, access.basis, table, row_id)):
         raise WriteRefused(f"{table}.{column} of case {case_id}: not writable with this access ({access.scope})")
 
 
@@ -123,6 +127,14 @@ def creating(case) -> Access:
     if case.id not in _created():
         raise WriteRefused(f"case {case.id} was not created here")
     return Access(basis=CREATING, scope=Scope.FULL, case_id=case.id)
+
+
+def asking(case, request_id: int) -> Access:
+    """The access of a worker who asks a case's holder about it from a duplicate-check hit (``handoffs.requests``):
+    they may seal the question they typed under the case's key, into their own request only (scope ``request``,
+    basis ``request:<id>``), and nothing else. It is no reach: no grant rests on it and no read is recorded with
+    it, so it opens nothing — whatever the holder answers reaches the asker only through a grant."""
+    return Access(basis=f"request:{request_id}", scope=Scope.REQUEST, case_id=case.id)
 
 
 def operator_access(case_id: int) -> Access:

@@ -124,6 +124,7 @@ FULL_COLUMNS = frozenset({
     ("attachment", "filename"), ("attachment", "content"), ("attachment", "delete_reason"),
     # Why a user broke the glass (handoffs.breakglass): read on the case by whoever reaches it in full.
     ("break_glass", "reason"),
+    *(("information_request", column) for column in ("question", "answer", "decline_reason", "emergency_reason")),
 })
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
@@ -135,7 +136,9 @@ SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "pla
 SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     Scope.FULL: FULL_COLUMNS,
     Scope.SUMMARY: SUMMARY_COLUMNS,
-    Scope.REQUEST: SUMMARY_COLUMNS,
+    # The question of the request the reach rests on, and its answer (which reaches whoever asked a case's holder
+    # from a duplicate-check hit): of that one request only (ROW_BOUND), never another's.
+    Scope.REQUEST: SUMMARY_COLUMNS | {("information_request", "question"), ("information_request", "answer")},
     Scope.BRIEF: frozenset(),
     Scope.LEDGER: frozenset(),
 }
@@ -146,13 +149,41 @@ def may_open(scope: Scope, table: str, column: str) -> bool:
     return (table, column) in SCOPE_COLUMNS[scope]
 
 
-#: The action that writes each table's encrypted columns: records and files are casework, everything else (persons,
-#: the case's own fields, status reasons, consent, plan) the case's details.
-WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "attachment": Action.WRITE_RECORD}
+#: Rows a scope reaches one at a time: a request reach rests on one information request (its grant's basis is
+#: ``request:<id>``), and of the case's requests it opens and writes that one only. Column rules alone cannot say
+#: it: every request of a case is sealed under the same key, in the same columns.
+ROW_BOUND: dict[Scope, tuple[str, str]] = {Scope.REQUEST: ("information_request", "request")}
+
+
+def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> bool:
+    """Whether a reach of ``scope`` on ``basis`` may open or seal row ``row_id`` of ``table`` at all (the vault asks
+    besides ``may_open`` / ``may_seal``): False only for a row-bound table's rows other than the basis's own."""
+    bound = ROW_BOUND.get(scope)
+    if bound is None or bound[0] != table:
+        return True
+    return row_id is not None and basis == f"{bound[1]}:{row_id}"
+
+
+#: The action that writes each table's encrypted columns: records and files are casework, an information request's
+#: question, answer and reasons are written by who asks and who answers, everything else (persons, the case's own
+#: fields, status reasons, consent, plan) the case's details.
+WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "attachment": Action.WRITE_RECORD,
+                                    "information_request": Action.ANSWER_REQUEST}
+
+#: What a scope may write without being able to read it. The receiver of an information request answers it: the
+#: answer (and a decline's reason) go into its request, and the answer lands on the case as a support record
+#: written by the receiver's institution — yet the request scope still opens no record body, no other request and,
+#: after answering, nothing at all (its grant ends). The one write a request reach has, and nothing it could read.
+SEAL_ONLY: dict[Scope, frozenset[tuple[str, str]]] = {
+    Scope.REQUEST: frozenset({("support_record", "body"), ("information_request", "answer"),
+                              ("information_request", "decline_reason")}),
+}
 
 
 def may_seal(scope: Scope, table: str, column: str) -> bool:
-    """Whether a reach of ``scope`` may write ``table.column`` (the vault asks before it seals a value): the column
-    is one the scope may read and the scope allows the action that writes it."""
+    """Whether a reach of ``scope`` may write ``table.column`` (the vault asks before it seals a value): a column the
+    scope may write without reading it (SEAL_ONLY), or one it may read whose writing action the scope allows."""
+    if (table, column) in SEAL_ONLY.get(scope, frozenset()):
+        return True
     action = WRITE_ACTIONS.get(table, Action.EDIT_DETAILS)
     return may_open(scope, table, column) and action in SCOPE_ACTIONS[scope]

@@ -55,6 +55,12 @@ class AuditTag(StrEnum):
     CONSENT_WITHDRAWN = "case:consent:withdrawn"
     GRANT_CREATED = "case:grant:created"
     GRANT_ENDED = "case:grant:ended"
+    #: 情報提供依頼 (handoffs.requests): sent to a member institution or to a case's holder, answered, declined,
+    #: cancelled by its sender. Reasons carry ids and codes only.
+    REQUEST_SENT = "case:request:sent"
+    REQUEST_ANSWERED = "case:request:answered"
+    REQUEST_DECLINED = "case:request:declined"
+    REQUEST_CANCELLED = "case:request:cancelled"
     PLAN_SAVED = "case:plan:saved"
     ATTACHMENT_ADDED = "case:attachment:added"
     ATTACHMENT_DOWNLOADED = "case:attachment:downloaded"

@@ -341,6 +341,9 @@ class RecordKind(StrEnum):
     #: 台帳から取込: the 相談内容 of a row of the council's old ledger, dated its intake date, with no author.
     #: Only the import gives it; nobody chooses it for a record they write.
     LEDGER = "ledger"
+    #: 情報提供: the answer to an information request (handoffs.requests), written by the institution that was asked.
+    #: Only answering gives it.
+    INFORMATION_ANSWER = "information_answer"
 
     @property
     def label(self):
@@ -348,12 +351,13 @@ class RecordKind(StrEnum):
         return {RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
                     RecordKind.OFFICE: _l("Office visit"), RecordKind.ACCOMPANY: _l("Accompanying"),
                     RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other"),
-                    RecordKind.LEDGER: _l("Imported from the ledger")}[self]
+                    RecordKind.LEDGER: _l("Imported from the ledger"),
+                    RecordKind.INFORMATION_ANSWER: _l("Information provided (情報提供)")}[self]
 
     @classmethod
     def written(cls) -> list[RecordKind]:
-        """The kinds a user may choose for a record they write (every kind but the ledger's)."""
-        return [kind for kind in cls if kind != cls.LEDGER]
+        """The kinds a user may choose for a record they write (every kind but the ledger's and an answer's)."""
+        return [kind for kind in cls if kind not in (cls.LEDGER, cls.INFORMATION_ANSWER)]
 
 
 class SupportRecord(Base):

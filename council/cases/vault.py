@@ -50,7 +50,7 @@ class CaseVault:
         """The plaintext of ``row``'s ``column`` (None when empty). Raises ReadNotRecorded or OutsideScope (see
         ``access.reads``), CasePurged, KeyUnavailable or DecryptionFailed."""
         table, row_id, case_id = _binding(row)
-        reads.check_open(case_id=case_id, table=row.__tablename__, column=column)
+        reads.check_open(case_id=case_id, table=row.__tablename__, column=column, row_id=row_id)
         blob = getattr(row, f"{column}_enc")
         if blob is None:
             return None
@@ -64,7 +64,7 @@ class CaseVault:
         """Encrypt ``value`` into ``row``'s ``column`` (a flushed row: its id is bound); None or "" store NULL.
         Raises WriteRefused when ``access`` is not to the row's case or may not write the column."""
         table, row_id, case_id = _binding(row)
-        reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column)
+        reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column, row_id=row_id)
         sealed = None
         if value is not None and value != "":
             sealed = self._cipher(_case(row, case_id)).encrypt(value, table=table, column=column, row_id=row_id)

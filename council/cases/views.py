@@ -168,10 +168,11 @@ def record_edit(case, access, record):
 
 
 def _record_form(row: SupportRecord, **values) -> RecordForm:
-    """The edit form; a record imported from the ledger keeps its kind unless the editor picks another."""
+    """The edit form; a record imported from the ledger (or an information request's answer) keeps its kind unless
+    the editor picks another."""
     form = RecordForm(**values)
-    if row.kind == RecordKind.LEDGER:
-        form.kind.choices = [(RecordKind.LEDGER.value, RecordKind.LEDGER.label), *form.kind.choices]
+    if row.kind not in RecordKind.written():
+        form.kind.choices = [(row.kind, RecordKind(row.kind).label), *form.kind.choices]
     return form
 
 

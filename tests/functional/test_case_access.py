@@ -28,6 +28,7 @@ from council.auth.models import Institution, User
 from council.cases import documents, links, persons, records
 from council.cases.models import Attachment, Case, CasePlan, Consent, Person, SupportRecord
 from council.cases.services import PersonInput, open_case
+from council.core import clock
 from council.database import db
 from council.handoffs.breakglass.models import BreakGlass
 from council.handoffs.breakglass.services import break_glass
@@ -37,6 +38,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUBJECT, MEMBER, BODY, EARLIER = "山田 太郎", "山田 花子", "二回目の訪問。本人と話せた。", "初めの書き方。"
 PLAN, KEY_PERSON, FILENAME, PURPOSE = "週1回の電話で見守る", "山田 一郎（叔父）", "面談メモ.pdf", "就労支援のため"
 BREAK_REASON = "夜間に姉から電話、安否確認のため"
+QUESTION = "以前こちらで相談を受けていた方でしょうか"
 
 
 @dataclass
@@ -83,8 +85,23 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         db.session.commit()
         used = break_glass(actor=breaker, case=db_get(app, Case, stored.id), risk="life", reason=BREAK_REASON,
                            via="number")
+        asked = _ask_holder(stored, partner)
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
-                "person_id": member.id, "link_id": link.id, "link_to": unlinked.number, "break_glass_id": used.id}
+                "person_id": member.id, "link_id": link.id, "link_to": unlinked.number,
+                "break_glass_id": used.id, "information_request_id": asked.id}
+
+
+def _ask_holder(case: Case, partner: Institution):
+    """A question to the case's holder from a worker of the partner institution (after a duplicate-check hit): the
+    lead institution answers or declines it."""
+    from council.handoffs.requests.services import ask_holder
+
+    asker = User(username=f"asker-{case.id}", display_name="質問 者", institution_id=partner.id, role="caseworker",
+                 failed_logins=0)
+    db.session.add(asker)
+    db.session.flush()
+    return ask_holder(actor=asker, case=case, kind="information", question=QUESTION,
+                      due_on=clock.japan_today() + dt.timedelta(days=14))
 
 
 @pytest.fixture
@@ -179,6 +196,23 @@ def _link(world: World) -> dict:
     return {"number": world.ids["link_to"], "relation": "family"}
 
 
+def _request(world: World) -> dict:
+    return {"request-to_institution": str(world.extra["partner"]), "request-kind": "information",
+            "request-question": "就労の状況を教えてください", "request-legal_basis": "consent",
+            "request-consent": str(world.ids["consent_id"]),
+            "request-due_on": (clock.japan_today() + dt.timedelta(days=14)).isoformat()}
+
+
+def _answer(world: World) -> dict:
+    prefix = f"answer-{world.ids['information_request_id']}"
+    return {f"{prefix}-answer": "二年前まで当センターで相談を受けていました", f"{prefix}-legal_basis": "consent",
+            f"{prefix}-consent": str(world.ids["consent_id"])}
+
+
+def _decline(world: World) -> dict:
+    return {f"decline-{world.ids['information_request_id']}-reason": "本人の同意を確認できないため"}
+
+
 def _file_bytes(body: bytes, world: World) -> None:
     assert body == PDF
 
@@ -209,6 +243,13 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("cases.consent_add", "POST"): Sample("/cases/{case_id}/consents", _consent, check=shows("見守りの共有", PURPOSE)),
     ("cases.consent_withdraw", "POST"): Sample("/cases/{case_id}/consents/{consent_id}/withdraw", {"version": "1"},
                                                check=shows("Withdrawn", PURPOSE)),
+    ("requests.new", "GET"): Sample("/requests/{case_id}/new", check=shows("つなぎ先の窓口", "{number}")),
+    ("requests.new", "POST"): Sample("/requests/{case_id}/new", _request, check=shows("就労の状況を教えてください",
+                                                                                     QUESTION)),
+    ("requests.answer", "POST"): Sample("/requests/{case_id}/{information_request_id}/answer", _answer,
+                                        check=shows("二年前まで当センターで相談を受けていました", BODY)),
+    ("requests.decline", "POST"): Sample("/requests/{case_id}/{information_request_id}/decline", _decline,
+                                         check=shows("本人の同意を確認できないため", QUESTION)),
     ("cases.plan", "GET"): Sample("/cases/{case_id}/plan", check=shows(PLAN, "見立て")),
     ("cases.plan", "POST"): Sample("/cases/{case_id}/plan", {"assessment": "新しい見立て", "plan": "月2回の訪問",
                                                              "goals": "外出", "based_on": "1"},
