@@ -7,11 +7,13 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from council.inbox.mail import MailNotConfigured, notify_all
 
 
 @click.command("notify")
+@with_appcontext
 def notify_command():
     """Mail every opted-in user who has new items: one mail each, saying only how many.
 
