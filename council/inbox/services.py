@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from council.audit.events import record
 from council.audit.tags import AuditTag
 from council.core.clock import utcnow
-from council.core.editing import StaleEdit, lock_for_edit
+from council.core.editing import StaleEdit, lock_for_edit, submitted_version
 from council.database import db
 from council.inbox.models import InboxMailSetting, InboxSeen, SeenVia
 from council.inbox.registry import Audience, InboxItem, items_for
@@ -119,7 +119,7 @@ def save_mail_setting(*, actor, address: str, enabled: bool, version) -> InboxMa
     written to the chain). Raises StaleMailSetting when ``version`` is not the stored one."""
     setting = db.session.get(InboxMailSetting, actor.id)
     if setting is None:
-        if str(version) != "0":
+        if submitted_version(version) != 0:  # a version of a setting never saved: a tampered form
             raise StaleMailSetting(current=mail_setting(actor))
         setting = InboxMailSetting(user_id=actor.id, version=1)
         db.session.add(setting)
