@@ -11,6 +11,7 @@ from council.auth.models import Council, Institution, InstitutionType, User
 from council.auth.services import accounts, create_council
 from council.core.db import utcnow
 from council.database import db
+from council.inbox.demo import create_inbox_demo
 from council.security import totp
 
 COUNCIL_NAME = "みどり市孤独・孤立対策地域協議会（デモ）"
@@ -59,6 +60,7 @@ def create_demo() -> list[str]:
         from council.cases.demo_households import create_demo_households
 
         create_demo_households(council)
+        create_inbox_demo()  # last: it marks one user's items, all of them made by now, as seen
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "
              "print(pyotp.TOTP('KEY').now())\").", ""]

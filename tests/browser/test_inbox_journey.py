@@ -36,8 +36,8 @@ def _overdue_cases(server, username: str, how_many: int) -> None:
                       categories=["ひきこもり"], risk="medium", assigned=[user], first_record="電話で相談。",
                       first_record_at=clock.utcnow() - dt.timedelta(hours=1),
                       next_review_date=clock.japan_today() - dt.timedelta(days=number + 1),
-                      subject=PersonInput(name=f"受信 太郎{number}", kana="ジュシン タロウ", birth_date=dt.date(1970, 1, 1),
-                                          phone="", address="", sex="male"))
+                      subject=PersonInput(name=f"受信 太郎{number}", kana="ジュシン タロウ",
+                                          birth_date=dt.date(1970, 1, 1), phone="", address="", sex="male"))
 
 
 def _sign_in(page, server) -> str:
