@@ -7,8 +7,9 @@ and last contacts spread as in real use, so that many reviews are overdue and ma
 caseworker and the supervisor of one institution in through the real forms, and then, in this process, with
 Flask's test client (server side: session, pledge and permission checks, the template):
 
-- times ``GET /account`` — a page that shows nothing but the header and the account — alternately with the
-  inbox's providers registered (the badge is computed) and with none (no badge), --runs times each;
+- times ``GET /account`` — a page that shows nothing but the header and the account — in turn with no
+  providers (no badge), with the badge as pages show it (remembered in the session for a minute) and with the
+  badge counted on every page (``INBOX_COUNT_MAX_AGE = 0``), --runs times each;
 - times the badge alone: ``count_for(user)`` in a request context;
 - times ``items_for(user)``: what the inbox page builds, for comparison;
 - counts the SQL statements of each request.
@@ -65,23 +66,29 @@ def _statements(app) -> list[int]:
     return counter
 
 
-def _page_with_and_without(app, cookie: str, runs: int) -> dict:
-    """GET /account with the badge and without it (no providers), interleaved so that drift hits both alike."""
+#: How the header's count is had in each variant of the page: (providers registered, INBOX_COUNT_MAX_AGE). In
+#: this order, so that the remembered variant finds the count the counted one left in the session.
+VARIANTS = {"badge, counted": (True, 0), "badge, remembered": (True, 60), "no badge": (False, 0)}
+
+
+def _page_variants(app, cookie: str, runs: int) -> dict:
+    """GET /account in each variant, interleaved so that drift hits all alike."""
     client = app.test_client()
     client.set_cookie(COOKIE, cookie)
     providers, counter = app.extensions[PROVIDERS], _statements(app)
-    timings = {"with": [], "without": []}
+    timings = {name: [] for name in VARIANTS}
     statements = {}
     for number in range(runs + 5):
-        for key in ("with", "without"):
-            app.extensions[PROVIDERS] = providers if key == "with" else {}
+        for name, (registered, max_age) in VARIANTS.items():
+            app.extensions[PROVIDERS] = providers if registered else {}
+            app.config["INBOX_COUNT_MAX_AGE"] = max_age
             before, began = counter[0], time.perf_counter()
             response = client.get("/account")
             elapsed = time.perf_counter() - began
-            assert response.status_code == 200 and (b'data-testid="inbox-badge"' in response.data) == (key == "with")
+            assert response.status_code == 200 and (b'data-testid="inbox-badge"' in response.data) == registered
             if number >= 5:  # warm-ups
-                timings[key].append(elapsed)
-                statements[key] = counter[0] - before
+                timings[name].append(elapsed)
+                statements[name] = counter[0] - before
     app.extensions[PROVIDERS] = providers
     return {"timings": timings, "statements": statements}
 
@@ -109,15 +116,13 @@ def run_backend(name: str, url: str, folder: Path, args) -> None:
             print(f"   {role}: badge {count_for(user)}, items " + ", ".join(f"{i.kind}={i.count}" for i in items))
     for role in ("caseworker", "supervisor"):
         wait_for_quiet(patience=args.patience)
-        measured = _page_with_and_without(app, sign_in(app, facts[role]), args.runs)
-        with_badge, without = measured["timings"]["with"], measured["timings"]["without"]
-        print(f"   {role:<10} GET /account with badge    {_median_p90(with_badge)}, "
-              f"{measured['statements']['with']} statements")
-        print(f"   {role:<10} GET /account without badge {_median_p90(without)}, "
-              f"{measured['statements']['without']} statements")
+        measured = _page_variants(app, sign_in(app, facts[role]), args.runs)
+        for name in VARIANTS:
+            print(f"   {role:<10} GET /account, {name:<17} {_median_p90(measured['timings'][name])}, "
+                  f"{measured['statements'][name]} statements")
         for function in (count_for, items_for):
             timings = _direct(app, facts[role], args.runs, function)
-            print(f"   {role:<10} {function.__name__ + '(user)':<26} {_median_p90(timings)}")
+            print(f"   {role:<10} {function.__name__ + '(user)':<31} {_median_p90(timings)}")
     db.dispose(app)
 
 

@@ -7,15 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.core.editing import show_stale
-from council.inbox import services
+from council.inbox import badge, services
 from council.inbox.forms import MailSettingForm
-from council.inbox.registry import Audience, count_for
+from council.inbox.registry import Audience
 
 
 def page():
     """Everything waiting for the user, for them and for their institution, with what is new since they last
     looked; showing it is what makes it no longer new (the next visit, and the next mail, count from here)."""
     inbox = services.read_inbox(current_user)
+    badge.remember(current_user, inbox.total if inbox is not None else None)  # the header shows the same number
     response = render_template("inbox/page.html", inbox=inbox, Audience=Audience)
     if inbox is not None:
         services.mark_shown(current_user, inbox)
@@ -38,11 +39,11 @@ def mail_setting():
     return render_template("inbox/mail_setting.html", form=form, stored=stored), status
 
 
-def badge() -> int | None:
-    """The header's count for the signed-in user, computed once per request (None: no inbox for their role)."""
-    if "inbox_badge" not in g:
-        g.inbox_badge = count_for(current_user) if current_user.is_authenticated else None
-    return g.inbox_badge
+def header_count() -> int | None:
+    """The header's count for the signed-in user (None: no inbox for their role), looked up once per request."""
+    if "inbox_count" not in g:
+        g.inbox_count = badge.current_count(current_user) if current_user.is_authenticated else None
+    return g.inbox_count
 
 
 def account_mail_setting():

@@ -104,13 +104,30 @@ def test_the_badge_shows_the_count_on_every_page_without_building_the_items(feat
     _overdue(make_case, worker, days=10)
     feature_app.waiting[worker.id] = [InboxItem(kind="test.request", text="依頼", url="/cases/", count=3)]
     client = feature_client(worker)
-    for path in ("/", "/cases/", "/account", "/inbox/mail"):
-        feature_app.calls.clear()
+    feature_app.calls.clear()
+    assert _badge(client.get("/cases/").get_data(as_text=True)) == ("5", "未対応 5 件")
+    assert feature_app.calls == ["count"]  # the provider's COUNT, not its items
+    for path in ("/", "/account", "/inbox/mail", "/cases/"):
         assert _badge(client.get(path).get_data(as_text=True)) == ("5", "未対応 5 件"), path
-        if path != "/":  # the home page lists the items itself; other pages only count them
-            assert feature_app.calls == ["count"], path
+    assert feature_app.calls == ["count", "provide"]  # the home page listed the items; no page counted again
+
+
+def test_the_count_is_fresh_after_the_user_acts_after_the_inbox_page_and_after_a_minute(
+        feature_app, feature_client, make_user):
+    worker = make_user("caseworker")
+    feature_app.waiting[worker.id] = [InboxItem(kind="test.request", text="依頼", url="/cases/", count=3)]
+    client = feature_client(worker)
+    assert _badge(client.get("/cases/").get_data(as_text=True))[0] == "3"
+    feature_app.waiting[worker.id] = [InboxItem(kind="test.request", text="依頼", url="/cases/", count=1)]
+    assert _badge(client.get("/cases/").get_data(as_text=True))[0] == "3"  # others' changes: within a minute
+    client.post("/language", data={"lang": "ja", "next": "/cases/"})  # anything the user does
+    assert _badge(client.get("/cases/").get_data(as_text=True))[0] == "1"
     feature_app.waiting[worker.id] = []
-    assert _badge(client.get("/cases/").get_data(as_text=True)) == ("2", "未対応 2 件")
+    assert _badge(client.get("/inbox").get_data(as_text=True))[0] == "0"  # the inbox page counts what it lists
+    feature_app.waiting[worker.id] = [InboxItem(kind="test.request", text="依頼", url="/cases/", count=2)]
+    assert _badge(client.get("/cases/").get_data(as_text=True))[0] == "0"
+    with clock.moved_to(clock.utcnow() + dt.timedelta(seconds=61)):
+        assert _badge(client.get("/cases/").get_data(as_text=True))[0] == "2"
 
 
 def test_roles_without_an_inbox_have_no_badge_and_a_page_that_says_why(app, client, login, make_user):
