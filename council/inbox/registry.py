@@ -11,6 +11,8 @@ from flask import Blueprint, current_app
 from council.access.permissions import has_permission
 
 _KEY = "inbox.providers"
+#: The longest key the inbox can remember (``inbox_seen.key``).
+KEY_LENGTH = 200
 
 
 class Audience(StrEnum):
@@ -39,6 +41,11 @@ class InboxItem:
     #: Stable across requests and languages, e.g. ``handoffs.referral:17``; without one, ``kind`` is the key, so a
     #: provider that yields several items of one kind gives each its own. Ids and codes only: it is stored.
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        # Caught where the provider is written, not as a database error on one backend only.
+        if len(self.stable_key) > KEY_LENGTH or self.count < 0:
+            raise ValueError(f"inbox item {self.kind}: key longer than {KEY_LENGTH} or a negative count")
 
     @property
     def stable_key(self) -> str:

@@ -136,6 +136,7 @@ def test_roles_without_an_inbox_have_no_badge_and_a_page_that_says_why(app, clie
     assert _badge(administrator.get("/").get_data(as_text=True)) is None
     page = administrator.get("/inbox").get_data(as_text=True)
     assert 'data-testid="inbox-none"' in page and _items(page) == []
+    assert 'data-testid="mail-notices"' not in administrator.get("/account").get_data(as_text=True)  # nothing to send
     login(make_user("caseworker"))
     page = client.get("/").get_data(as_text=True)
     assert _badge(page) == ("0", "未対応 0 件")  # a caseworker's inbox exists, empty

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from flask import Blueprint, Flask
 
 from council.access.permissions import Permission
@@ -49,3 +50,10 @@ def test_a_role_no_provider_applies_to_has_no_inbox_and_no_count():
     with app.app_context():
         assert count_for(ADMIN) is None and items_for(ADMIN) is None
         assert count_for(WORKER) == 0 and items_for(WORKER) == []
+
+
+def test_a_key_the_inbox_could_not_remember_is_refused_where_the_item_is_made():
+    with pytest.raises(ValueError, match="key longer than 200"):
+        InboxItem(kind="a", text="a", url="/", key="k" * 201)
+    with pytest.raises(ValueError):
+        InboxItem(kind="a", text="a", url="/", count=-1)
