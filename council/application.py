@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.cases.vault import CaseVault
     from council.handoffs.breakglass.blueprint import bp as breakglass_bp
     from council.handoffs.requests.blueprint import bp as requests_bp
+    from council.inbox.blueprint import bp as inbox_bp
 
     app.extensions["case_vault"] = CaseVault.from_instance(app.config["INSTANCE_PATH"])
 
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(breakglass_bp)
     app.register_blueprint(requests_bp)
+    app.register_blueprint(inbox_bp)
 
 
 def _remove_upload_leftovers(app: Flask) -> None:

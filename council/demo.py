@@ -12,6 +12,7 @@ from council.auth.services import accounts, create_council
 from council.core.db import utcnow
 from council.database import db
 from council.handoffs.breakglass.demo import create_demo_break_glass
+from council.inbox.demo import create_inbox_demo
 from council.security import totp
 
 COUNCIL_NAME = "みどり市孤独・孤立対策地域協議会（デモ）"
@@ -63,6 +64,7 @@ def create_demo() -> list[str]:
         create_demo_households(council)
         create_demo_break_glass(council)
         create_demo_requests(council)
+        create_inbox_demo()  # last: it marks one user's items, all of them made by now, as seen
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "
              "print(pyotp.TOTP('KEY').now())\").", ""]

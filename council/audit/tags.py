@@ -29,6 +29,10 @@ class AuditTag(StrEnum):
     USER_RESET = "admin:user:reset"
     FIRST_ADMIN_LINK_CREATED = "admin:first_admin_link:created"
     PLEDGE_ACCEPTED = "account:pledge:accepted"
+    #: A user switched their inbox's notification mail on or off (the reason says which; never the address).
+    INBOX_MAIL_CHANGED = "account:inbox_mail:changed"
+    #: ``council inbox notify`` sent a user "N new items" (the reason is the count; nothing else went out).
+    INBOX_MAIL_SENT = "account:inbox_mail:sent"
     # -- the audit trail itself
     AUDIT_VERIFIED = "audit:chain:verified"
     AUDIT_CHECKPOINT_CREATED = "audit:checkpoint:created"

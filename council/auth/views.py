@@ -16,12 +16,16 @@ from council.inbox.registry import items_for
 from council.security import totp
 from council.security.signin import SetupError
 
+#: Items the home page lists before it sends the user to the inbox page for the rest.
+HOME_INBOX_SIZE = 5
+
 
 def home():
     role = Role(current_user.role)
     return render_template("auth/home.html", role=role, institution=current_user.institution,
                            reach=list_reach(current_user), ledger_reach=list_reach(current_user, ledger=True),
-                           last_pledge=services.last_pledge(current_user), inbox=items_for(current_user))
+                           last_pledge=services.last_pledge(current_user), inbox=items_for(current_user),
+                           home_inbox_size=HOME_INBOX_SIZE)
 
 
 def pledge():

@@ -24,12 +24,12 @@ def attention_items(user) -> list[InboxItem]:
     overdue = count_cases(actor=user, case_filter=CaseFilter(review_overdue=True))
     if overdue:
         items.append(InboxItem(
-            kind="cases.overdue_review", url=url_for("cases.list", overdue="y"),
+            kind="cases.overdue_review", url=url_for("cases.list", overdue="y"), count=overdue,
             text=ngettext("%(num)d case has an overdue review", "%(num)d cases have an overdue review", overdue)))
     quiet = count_cases(actor=user, case_filter=CaseFilter(min_days_since_contact=NO_CONTACT_DAYS, open_only=True))
     if quiet:
         items.append(InboxItem(
-            kind="cases.no_contact", url=url_for("cases.list", days=NO_CONTACT_DAYS, open_only="y"),
+            kind="cases.no_contact", url=url_for("cases.list", days=NO_CONTACT_DAYS, open_only="y"), count=quiet,
             text=ngettext("%(num)d open case has had no contact for %(days)d days or more",
                           "%(num)d open cases have had no contact for %(days)d days or more", quiet,
                           days=NO_CONTACT_DAYS)))
