@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.auth.blueprint import bp as auth_bp
     from council.cases.blueprint import bp as cases_bp
     from council.cases.vault import CaseVault
+    from council.handoffs.blueprint import bp as handoffs_bp
 
     app.extensions["case_vault"] = CaseVault.from_instance(app.config["INSTANCE_PATH"])
 
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(handoffs_bp)
 
 
 def _remove_upload_leftovers(app: Flask) -> None:

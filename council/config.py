@@ -20,6 +20,10 @@ class ConfigError(RuntimeError):
 DEFAULTS = {
     **ACCOUNT_DEFAULTS,
     "PLEDGE_VALID_FOR": dt.timedelta(days=365),
+    # Days a receiver has to answer a handoff (つなぎ・移管) or a request for one; after that it is expired.
+    "HANDOFF_RESPOND_DAYS": 14,
+    # Days the former lead keeps reading a transferred case (閲覧のみ) to close out; the grant then lapses by itself.
+    "TRANSFER_CLOSE_OUT_DAYS": 30,
 }
 
 INIT_HINT = "council init"
