@@ -71,8 +71,9 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
     else:
         former = db.session.get(Institution, handoff.sender_institution_id)
         change_lead(actor=actor, case=case, institution=actor.institution, basis=basis, assigned=[actor])
+        now = utcnow()
         row = grants.grant(actor=actor, case=case, scope=Scope.READ, basis=basis, legal_basis=handoff.legal_basis,
-                           institution=former, expires_at=utcnow() + close_out())
+                           institution=former, starts_at=now, expires_at=now + close_out())
     handoff.grant_id = row.id
     handoff.state, handoff.decided_by, handoff.decided_at = HandoffState.ACCEPTED.value, actor.id, utcnow()
     record(tag=AuditTag.HANDOFF_ACCEPTED, actor=actor, target=case, basis=basis,
