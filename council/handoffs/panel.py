@@ -61,14 +61,19 @@ def build(case: Case, access: Access, *, form=None) -> Panel | None:
     if access.scope not in (Scope.FULL, Scope.READ, Scope.SUMMARY, Scope.REQUEST):
         return None
     lead = access.grant_id is None
+    if not lead and access.scope != Scope.FULL and db.session.scalar(
+            select(Handoff.id).where(Handoff.case_id == case.id).limit(1)) is None:
+        return None  # a share's reader with no handoff of the case: nothing to show or do
     rows = [_row(handoff, access, lead) for handoff in _handoffs(case, lead)]
     shares = _other_shares(case, rows) if lead else []
     role = Role(current_user.role)
+    may_ask = not lead and allows(scope=access.scope, role=role, action=Action.ASK_TRANSFER, by_grant=access.by_grant)
+    if not lead and not rows and not may_ask:
+        return None
     context = {
         "rows": rows, "shares": shares, "form": form or ReasonForm(), "lead": lead,
         "may_send": allows(scope=access.scope, role=role, action=Action.MANAGE_SHARES, by_grant=access.by_grant),
-        "may_ask_transfer": not lead and allows(scope=access.scope, role=role, action=Action.ASK_TRANSFER,
-                                                by_grant=access.by_grant),
+        "may_ask_transfer": may_ask,
         "institutions": institution_names(_institution_ids(rows, shares)),
         "users": user_names(_user_ids(rows) | {share.grant.user_id for share in shares if share.grant.user_id}),
         "now": utcnow(),

@@ -29,8 +29,8 @@ class World:
     consent_id: int
 
 
-@pytest.fixture
-def world(app, make_institution, make_user, make_case) -> World:
+@pytest.fixture(name="world")
+def world_fixture(app, make_institution, make_user, make_case) -> World:
     office, shakyo = make_institution("福祉事務所"), make_institution("社会福祉協議会", kind="social_welfare_council")
     houkatsu, coordination = make_institution("地域包括"), make_institution("調整機関", coordinator=True)
     elsewhere = make_institution("よその機関", council="よその協議会")

@@ -10,7 +10,7 @@ from council.access.models import CaseGrant
 from council.core import clock
 from council.handoffs.models import Handoff
 from tests.conftest import count, fresh
-from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world is a fixture)
+from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world_fixture: the fixture ``world``)
     ADDRESS,
     BODY,
     FILE,
@@ -19,7 +19,7 @@ from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world is 
     handoffs,
     refer,
     version,
-    world,
+    world_fixture,
 )
 
 
@@ -38,7 +38,8 @@ def test_a_referral_on_consent_is_seen_as_summary_and_message_then_accepted(app,
     assert pending.status_code == 200 and case.number in html and "見守りをお願いします" in html
     assert [text for text in (SUBJECT, ADDRESS, BODY, FILE) if text in html] == []
     assert 'data-testid="accept"' in html and 'data-testid="decline"' in html
-    response = partner.post(f"/cases/{case.id}/handoffs/{handoff.id}/accept", data={"version": version(app, handoff.id)})
+    response = partner.post(f"/cases/{case.id}/handoffs/{handoff.id}/accept",
+                            data={"version": version(app, handoff.id)})
     assert response.status_code == 302
     accepted = partner.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Accepted (受諾)" in accepted and SUBJECT not in accepted  # summary scope: still no name

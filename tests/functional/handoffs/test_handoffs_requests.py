@@ -12,13 +12,13 @@ from council.cases.models import Case
 from council.database import db
 from council.handoffs.models import Handoff
 from tests.conftest import db_get, fresh
-from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world is a fixture)
+from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world_fixture: the fixture ``world``)
     SUBJECT,
     client_of,
     handoffs,
     refer,
     version,
-    world,
+    world_fixture,
 )
 
 
@@ -40,7 +40,8 @@ def test_a_referral_receiver_asks_for_a_transfer_and_the_lead_answers_it_with_on
                         data={"message": "当会で継続的に関わるため"}).status_code == 302
     request = handoffs(app, case.id)[-1]
     assert (request.kind, request.receiver_institution_id) == ("transfer_request", world.institutions["office"])
-    assert f"Case {case.number}: Request for a transfer (移管の申し出) to answer" in lead.get("/").get_data(as_text=True)
+    home = lead.get("/").get_data(as_text=True)
+    assert f"Case {case.number}: Request for a transfer (移管の申し出) to answer" in home
     assert "当会で継続的に関わるため" in lead.get(f"/cases/{case.id}").get_data(as_text=True)
     # The lead answers by making the transfer asked for: the form comes filled in.
     form = lead.post(f"/cases/{case.id}/handoffs/{request.id}/accept", data={"version": version(app, request.id)},
@@ -90,7 +91,8 @@ def test_the_duplicate_check_lets_an_institution_ask_for_a_referral_without_seei
     assert (request.kind, request.sender_institution_id) == ("referral_request", world.institutions["houkatsu"])
     assert asker.get(f"/cases/{case.id}").status_code == 404  # asking gives nothing
     lead = client_of(app, world.users["lead"])
-    assert f"Case {case.number}: Request for a referral (つなぎの依頼) to answer" in lead.get("/").get_data(as_text=True)
+    home = lead.get("/").get_data(as_text=True)
+    assert f"Case {case.number}: Request for a referral (つなぎの依頼) to answer" in home
     assert asker.post("/handoffs/ask-referral", data={"hit": token}).status_code == 400  # asked already
 
 

@@ -17,13 +17,13 @@ from council.core import clock
 from council.database import db
 from council.handoffs.models import Handoff
 from tests.conftest import fresh
-from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world is a fixture)
+from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world_fixture: the fixture ``world``)
     BODY,
     SUBJECT,
     client_of,
     handoffs,
     version,
-    world,
+    world_fixture,
 )
 
 
@@ -96,5 +96,6 @@ def test_a_transfer_does_not_rest_on_consent_and_council_sharing_needs_a_registe
     assert refused.status_code == 400 and "not on consent" in refused.get_data(as_text=True)
     refused = transfer(lead, world, legal_basis="council_sharing", emergency_reason="")
     assert refused.status_code == 400 and "registered council case" in refused.get_data(as_text=True)
-    assert re.search(r"checked[^>]*value=\"council_sharing\"|value=\"council_sharing\"[^>]*checked", refused.get_data(as_text=True))  # what was chosen stays
+    chosen = r'checked[^>]*value="council_sharing"|value="council_sharing"[^>]*checked'
+    assert re.search(chosen, refused.get_data(as_text=True))  # what was chosen stays
     assert handoffs(app, world.case.id) == []
