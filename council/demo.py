@@ -11,6 +11,7 @@ from council.auth.models import Council, Institution, InstitutionType, User
 from council.auth.services import accounts, create_council
 from council.core.db import utcnow
 from council.database import db
+from council.handoffs.demo import create_demo_handoffs
 from council.security import totp
 
 COUNCIL_NAME = "みどり市孤独・孤立対策地域協議会（デモ）"
@@ -56,6 +57,7 @@ def create_demo() -> list[str]:
             user.totp_secret = totp.new_secret()
         db.session.commit()
         create_demo_cases(council, count=200)
+        create_demo_handoffs()
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "
              "print(pyotp.TOTP('KEY').now())\").", ""]
