@@ -110,3 +110,19 @@ def test_the_close_out_read_grant_lapses_by_itself(app, parties):
         assert authorize(lead, Action.READ_FULL, case, now=now + dt.timedelta(days=29, hours=23)).scope == Scope.READ
         with pytest.raises(NotFound):
             authorize(lead, Action.READ_FULL, case, now=now + dt.timedelta(days=30, minutes=1))
+
+
+def test_a_council_case_is_registered_by_the_coordinator_or_a_meeting(app, make_institution, make_user, make_case):
+    from council.cases.council_cases import register_council_case
+    from council.cases.errors import CaseError
+
+    coordinator = make_user("coordinator", institution=make_institution("調整機関", coordinator=True))
+    case = make_case(make_user("caseworker"))
+    with app.test_request_context(), force_locale("en"):
+        actor, stored = db_get(app, User, coordinator.id), db_get(app, Case, case.id)
+        with pytest.raises(CaseError, match="coordinator or by a meeting"):
+            register_council_case(actor=actor, case=stored, basis="phone call")
+        register_council_case(actor=actor, case=stored, basis="meeting:7")
+        assert (stored.council_case_basis, stored.council_case_by) == ("meeting:7", coordinator.id)
+        with pytest.raises(CaseError, match="already a council case"):
+            register_council_case(actor=actor, case=db_get(app, Case, case.id))
