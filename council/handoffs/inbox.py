@@ -18,7 +18,7 @@ from council.access.permissions import Role
 from council.access.policy import visible_cases
 from council.access.scopes import Scope
 from council.cases.models import Case
-from council.core.clock import utcnow
+from council.core.clock import japan_date, utcnow
 from council.database import db
 from council.handoffs.models import Handoff, HandoffKind, HandoffState
 from council.handoffs.rules import STAFF
@@ -71,8 +71,11 @@ def to_approve(user) -> list[InboxItem]:
 
 
 def _held_by(user):
-    return or_(CaseGrant.user_id == user.id,
-               and_(CaseGrant.institution_id == user.institution_id, Role(user.role) in STAFF))
+    """Grants to the user, or to their institution for its staff (as ``access.policy`` counts them)."""
+    principals = [CaseGrant.user_id == user.id]
+    if Role(user.role) in STAFF:
+        principals.append(CaseGrant.institution_id == user.institution_id)
+    return or_(*principals)
 
 
 def lapsing(user) -> list[InboxItem]:
@@ -85,7 +88,7 @@ def lapsing(user) -> list[InboxItem]:
         CaseGrant.starts_at <= now, CaseGrant.expires_at > now, CaseGrant.expires_at <= now + LAPSING_WITHIN,
         Case.purged_at.is_(None)).order_by(CaseGrant.expires_at))
     return [_item("lapsing", case, _("Case %(number)s: the share with you ends on %(day)s", number=case.number,
-                                     day=_japan_day(grant.expires_at))) for grant, case in rows]
+                                     day=japan_date(grant.expires_at).isoformat())) for grant, case in rows]
 
 
 def consent_withdrawn(user) -> list[InboxItem]:
@@ -99,8 +102,3 @@ def consent_withdrawn(user) -> list[InboxItem]:
                       text=_("Case %(number)s: the person withdrew consent; the share with you has ended",
                              number=case.number)) for _grant, case in rows]
 
-
-def _japan_day(instant: dt.datetime) -> str:
-    from council.core.clock import japan_date
-
-    return japan_date(instant).isoformat()

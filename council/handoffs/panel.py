@@ -60,6 +60,8 @@ def build(case: Case, access: Access, *, form=None) -> Panel | None:
     """The panel for a reader with ``access``; ``form`` is a refused action's form (its reason and error)."""
     if access.scope not in (Scope.FULL, Scope.READ, Scope.SUMMARY, Scope.REQUEST):
         return None
+    if not getattr(current_user, "is_authenticated", False):
+        return None  # read outside a request (a command): the panel is about what a signed-in reader may do
     lead = access.grant_id is None
     if not lead and access.scope != Scope.FULL and db.session.scalar(
             select(Handoff.id).where(Handoff.case_id == case.id).limit(1)) is None:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from council.access.gate import case_gate
 from council.access.models import LegalBasis
-from council.access.permissions import Role
 from council.access.policy import Action
 from council.access.scopes import Scope
 from council.auth.models import Institution, User
@@ -213,5 +212,5 @@ def ask_referral():
                     "not."), "info")
             return redirect(url_for("auth.home"))
     lead_name = db.session.get(Institution, case.lead_institution_id).name
-    return render_template("handoffs/ask_referral.html", form=form, lead_name=lead_name,
-                           staff=Role(current_user.role) in STAFF), (400 if form.form_errors else 200)
+    return render_template("handoffs/ask_referral.html", form=form, lead_name=lead_name), \
+        (400 if form.form_errors else 200)
