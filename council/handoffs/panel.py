@@ -79,6 +79,9 @@ def build(case: Case, access: Access, *, form=None) -> Panel | None:
         "institutions": institution_names(_institution_ids(rows, shares)),
         "users": user_names(_user_ids(rows) | {share.grant.user_id for share in shares if share.grant.user_id}),
         "now": utcnow(),
+        # A refused decline or end is shown in its own form, when the handoff still offers it.
+        "reason_form_shown": form is not None and any(
+            str(row.handoff.id) == (form.handoff.data or "") and row.actions & {"decline", "end"} for row in rows),
     }
     return Panel(name="handoffs", title=_("Shares and requests (共有と依頼)"), template="handoffs/panel.html",
                  context=context)
