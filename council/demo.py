@@ -58,6 +58,9 @@ def create_demo() -> list[str]:
         db.session.commit()
         create_demo_cases(council, count=200)
         create_demo_handoffs()
+        from council.cases.demo_households import create_demo_households
+
+        create_demo_households(council)
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "
              "print(pyotp.TOTP('KEY').now())\").", ""]

@@ -68,6 +68,12 @@ class AuditTag(StrEnum):
     HANDOFF_DECLINED = "case:handoff:declined"
     HANDOFF_CANCELLED = "case:handoff:cancelled"
     HANDOFF_ENDED = "case:handoff:ended"
+    #: 要配慮 set or lifted by the lead institution (the reason is a code).
+    CASE_RESTRICTED = "case:restriction:set"
+    CASE_UNRESTRICTED = "case:restriction:lifted"
+    #: Two cases of one household linked or unlinked (the event names the case it was done from; the side table both).
+    CASE_LINKED = "case:link:created"
+    CASE_UNLINKED = "case:link:ended"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"

@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from council.access.permissions import Permission
-from council.cases import attention, document_views, person_views, views
+from council.cases import attention, document_views, household_views, person_views, views
 from council.cases.panels import case_panel
 from council.core.permissions import route
 from council.inbox.registry import inbox_provider
@@ -13,7 +13,7 @@ bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/case
 
 @bp.context_processor
 def _labels():
-    from flask import request, url_for
+    from flask import current_app, request, url_for
 
     from council.access.policy import basis_label
     from council.access.scopes import Scope
@@ -23,8 +23,10 @@ def _labels():
         ConsentGiver,
         ConsentPurpose,
         ConsentState,
+        LinkReason,
         RecordKind,
         ReferralSource,
+        RestrictionReason,
         Risk,
     )
     from council.core import clock
@@ -40,6 +42,10 @@ def _labels():
             "giver_label": lambda value: ConsentGiver(value).label if value else "",
             "purpose_label": lambda value: ConsentPurpose(value).label if value else "",
             "scope_label": lambda value: Scope(value).label,
+            "restriction_label": lambda value: RestrictionReason(value).label if value else "",
+            "link_reason_label": lambda value: LinkReason(value).label,
+            # Links to pages of features that may not be installed (handoffs' endpoints, from the intake page).
+            "has_endpoint": lambda name: name in current_app.view_functions,
             "today": clock.japan_today(), "page_url": page_url, "now": clock.utcnow()}
 
 
@@ -86,8 +92,17 @@ route(bp, "/<int:case_id>/persons/<int:person_id>/edit", person_views.person_edi
 route(bp, "/<int:case_id>/persons/<int:person_id>/remove", person_views.person_remove,
       permission=Permission.CASES_WORK, endpoint="person_remove", methods=BOTH)
 route(bp, "/<int:case_id>/print", views.case_print, permission=Permission.CASES_WORK, endpoint="print")
+route(bp, "/<int:case_id>/restriction", household_views.restriction_edit,
+      permission=Permission.CASES_WORK, endpoint="restriction", methods=BOTH)
+route(bp, "/<int:case_id>/restriction/lift", household_views.restriction_lift,
+      permission=Permission.CASES_WORK, endpoint="restriction_lift", methods=("POST",))
+route(bp, "/<int:case_id>/links", household_views.link_add,
+      permission=Permission.CASES_WORK, endpoint="link_add", methods=("POST",))
+route(bp, "/<int:case_id>/links/end", household_views.link_end,
+      permission=Permission.CASES_WORK, endpoint="link_end", methods=("POST",))
 
 # What the case page and the home page show of this feature beyond its own pages.
 case_panel(bp, name="attachments", order=50, build=document_views.attachments_panel)
+case_panel(bp, name="links", order=60, build=household_views.links_panel)
 inbox_provider(bp, name="cases.attention", order=10, permission=Permission.CASES_WORK,
                provide=attention.attention_items)

@@ -21,9 +21,12 @@ from council.cases.models import (
     CaseStatus,
     ConsentGiver,
     ConsentPurpose,
+    LinkReason,
     RecordKind,
     ReferralSource,
+    RestrictionReason,
     Risk,
+    UnlinkReason,
     case_categories,
 )
 
@@ -246,3 +249,25 @@ class CouncilCaseForm(FlaskForm):
     case_id = IntegerField(validators=[DataRequired()])
     action = SelectField(choices=[("register", "register"), ("unregister", "unregister")])
     reason = SelectField(_l("Why"), choices=[(r.value, r.label) for r in UnregisterReason], validators=[Optional()])
+
+
+class RestrictionForm(FlaskForm):
+    """Marking a case 要配慮: a reason code only, never words about the person."""
+
+    reason = SelectField(_l("Why is the case 要配慮?"), choices=lambda: [(r.value, r.label) for r in RestrictionReason])
+    version = HiddenField()
+
+
+class LinkForm(FlaskForm):
+    """Linking the case to another case of the household, named by its number."""
+
+    number = StringField(_l("Number of the other case (e.g. 2026-0042)"), validators=[DataRequired(), Length(max=20)])
+    # Not "reason": the status form further down the case page has a field of that name (and so that id).
+    relation = SelectField(_l("How are they related?"), choices=lambda: [(r.value, r.label) for r in LinkReason])
+
+
+class UnlinkForm(FlaskForm):
+    """Ending a link: which one and why (a code)."""
+
+    link_id = HiddenField()
+    reason = SelectField(_l("Why does the link end?"), choices=lambda: [(r.value, r.label) for r in UnlinkReason])

@@ -35,7 +35,7 @@ from council.cases.dates import today
 from council.cases.ledger_import import LedgerFile, LedgerRow, RowError, RowErrors, checked_rows, read_rows
 from council.cases.models import Case, Person, RecordKind, Risk, case_categories
 from council.cases.records import new_record
-from council.cases.search import SearchTerms, cases_holding
+from council.cases.search import SearchTerms, cases_holding, disclosable
 from council.cases.services import PersonInput, new_case
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc
@@ -133,9 +133,9 @@ def check_ledger(source: Path | LedgerFile, *, council: Council, actor: User | N
         if not allow_duplicates:
             batch.append(row)
             if len(batch) == DUPLICATE_BATCH:
-                disclosed += _duplicates(batch, checked, errors)
+                disclosed += _duplicates(batch, checked, errors, actor)
     if not allow_duplicates:
-        disclosed += _duplicates(batch, checked, errors)
+        disclosed += _duplicates(batch, checked, errors, actor)
         # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
         record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, council_id=council.id, target_type="case_file",
                cases=disclosed, reason=f"ledger import of {count} rows: {len(set(disclosed))} found")
@@ -145,13 +145,13 @@ def check_ledger(source: Path | LedgerFile, *, council: Council, actor: User | N
     return dataclasses.replace(checked, rows=count)
 
 
-def _duplicates(batch: list[LedgerRow], checked: CheckedLedger, errors: RowErrors) -> list[int]:
+def _duplicates(batch: list[LedgerRow], checked: CheckedLedger, errors: RowErrors, actor: User | None) -> list[int]:
     """Look up the batch's people among the council's cases in one short transaction; add an error for each row
     that matches and return the ids of the cases disclosed. Empties the batch."""
     names = {id_: name for name, id_ in checked.institutions.items()}
     disclosed = []
     for row in batch:
-        found = _existing_cases(row, checked.council_id)
+        found = _existing_cases(row, checked.council_id, actor)
         if found:
             disclosed += [case_id for case_id, _institution in found]
             errors.add([RowError(row.row, "氏名", _l(
@@ -162,11 +162,12 @@ def _duplicates(batch: list[LedgerRow], checked: CheckedLedger, errors: RowError
     return disclosed
 
 
-def _existing_cases(row: LedgerRow, council_id: int) -> list[tuple[int, int]]:
-    """(id, lead institution) of the council's cases whose subject matches the row's person."""
+def _existing_cases(row: LedgerRow, council_id: int, actor: User | None) -> list[tuple[int, int]]:
+    """(id, lead institution) of the council's cases whose subject matches the row's person, leaving out the 要配慮
+    cases ``actor`` does not reach (``search.disclosable``)."""
     terms = SearchTerms(name=row.name, kana=row.kana, birth_date=row.birth_date, phone=row.phone)
     return list(db.session.execute(select(Case.id, Case.lead_institution_id).where(
-        Case.council_id == council_id, Case.purged_at.is_(None),
+        Case.council_id == council_id, Case.purged_at.is_(None), disclosable(actor),
         Case.id.in_(cases_holding(terms.conditions(), Person.relationship_kind == "subject")))).all())
 
 

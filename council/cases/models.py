@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -157,6 +158,8 @@ class Case(Base):
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     restricted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     restricted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Why it is 要配慮: one of RestrictionReason (a code, never words about the person); NULL when not restricted.
+    restricted_reason: Mapped[str | None] = mapped_column(String(20))
     #: Optimistic lock: an edit based on an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -177,6 +180,80 @@ class Case(Base):
     @property
     def subject(self) -> Person | None:
         return next((p for p in self.persons if p.relationship_kind == "subject"), None)
+
+
+class RestrictionReason(StrEnum):
+    """Why a case is 要配慮: the danger that makes disclosing where its people are supported unsafe."""
+
+    DOMESTIC_VIOLENCE = "dv"  # 配偶者等からの暴力（DV）
+    ABUSE = "abuse"  # 虐待（児童・高齢者・障害者）
+    STALKING = "stalking"  # ストーカー被害
+    OTHER_DANGER = "other_danger"  # その他、居所を知られると危険
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {RestrictionReason.DOMESTIC_VIOLENCE: _l("Domestic violence (DV)"),
+                RestrictionReason.ABUSE: _l("Abuse (child, elderly or disabled person)"),
+                RestrictionReason.STALKING: _l("Stalking"),
+                RestrictionReason.OTHER_DANGER: _l("Other danger if their whereabouts became known")}[self]
+
+
+class LinkReason(StrEnum):
+    """Why two cases are linked."""
+
+    SAME_HOUSEHOLD = "same_household"  # 同一世帯
+    FAMILY = "family"  # 別居の家族・親族
+    CARER = "carer"  # 介護・ケアの関係
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {LinkReason.SAME_HOUSEHOLD: _l("Same household"),
+                LinkReason.FAMILY: _l("Family living apart"),
+                LinkReason.CARER: _l("One cares for the other")}[self]
+
+
+class UnlinkReason(StrEnum):
+    """Why a link between two cases was ended."""
+
+    MISTAKE = "mistake"  # 誤って関連付けた
+    HOUSEHOLD_CHANGED = "household_changed"  # 世帯の状況が変わった
+    NO_LONGER_NEEDED = "no_longer_needed"  # 連携の必要がなくなった
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
+        return {UnlinkReason.MISTAKE: _l("Linked by mistake"),
+                UnlinkReason.HOUSEHOLD_CHANGED: _l("The household changed"),
+                UnlinkReason.NO_LONGER_NEEDED: _l("No longer needed")}[self]
+
+
+class CaseLink(Base):
+    """Two cases of one household (the son's and the mother's in an 8050 household), linked so that each case's
+    readers know the other exists. A link discloses nothing of either case: each reader opens only what their own
+    reach allows (``cases.links``)."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (CheckConstraint("case_a_id <> case_b_id", name="two_cases"),)
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    #: One case of the pair (the one the link was made from).
+    case_a_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    #: The other case of the pair.
+    case_b_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    #: One of LinkReason.
+    reason: Mapped[str] = mapped_column(String(20))
+    #: Who linked them (a worker who reached both cases) and when.
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the link was ended, by whom and why (one of UnlinkReason); NULL while it stands.
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    def other(self, case_id: int) -> int:
+        """The id of the case at the other end from ``case_id``."""
+        return self.case_b_id if self.case_a_id == case_id else self.case_a_id
 
 
 class CaseCategory(Base):

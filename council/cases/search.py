@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.exceptions import NotFound
 
 from council.access.policy import Action, accesses, authorize, visible_cases
@@ -17,6 +18,7 @@ from council.access.reads import record_read
 from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
+from council.cases.duplicates import issue_hit_token
 from council.cases.models import Case, Person
 from council.cases.services import ListedCase, subject_birth_date, subject_name
 from council.cases.vault import vault
@@ -78,6 +80,28 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
             for case in cases]
 
 
+def disclosable(actor: User | None) -> ColumnElement[bool]:
+    """Cases whose people a match may disclose to ``actor``, as a WHERE clause on Case: every case that is not
+    要配慮, and a 要配慮 one only to those who already reach it (own institution or a grant of any scope).
+
+    A 要配慮 case hides its subject as well as its household: the person typing a name may be the one its people
+    hide from (an abuser at another window, or a worker they persuaded), and "appears in a case held by the
+    women's consultation centre" would tell where the victim is supported. Without an actor (the operator's
+    command line) no 要配慮 case is disclosed."""
+    not_restricted = Case.restricted.is_(False)
+    return not_restricted if actor is None else or_(not_restricted, visible_cases(actor))
+
+
+def may_ask_about(actor: User, case: Case | None) -> bool:
+    """Whether ``actor`` may still act on a duplicate-check hit on ``case`` (ask its holder, request a referral, break
+    the glass): a case of their council, not purged, and not 要配慮 unless they reach it. The pages that take a hit
+    token (``cases.duplicates.read_hit_token``) ask this too, because a case may be marked 要配慮 after the check
+    showed it."""
+    if case is None or case.council_id != actor.council_id or case.purged_at is not None:
+        return False
+    return db.session.scalar(select(Case.id).where(Case.id == case.id, disclosable(actor))) is not None
+
+
 def _reads_full(actor: User, case: Case) -> bool:
     try:
         authorize(actor, Action.READ_FULL, case)
@@ -88,31 +112,49 @@ def _reads_full(actor: User, case: Case) -> bool:
 
 @dataclass
 class PossibleDuplicate:
-    """A match somewhere in the council: who holds it, never what it contains."""
+    """A case in the council holding a person who matches: who holds it and how the person appears in it, never
+    what it contains."""
 
     institution: Institution
+    #: The person matched the case's subject (else only a household member of it).
+    as_subject: bool
     visible_case: Case | None  # set only when the user may read that case anyway
+    #: For a case the user cannot read: the signed token of this hit (``cases.duplicates``), which the links to ask
+    #: its holder carry instead of the case's id.
+    hit_token: str | None = None
 
 
 def possible_duplicates(*, actor: User, terms: SearchTerms) -> list[PossibleDuplicate]:
-    """At intake: does a person with these index values exist anywhere in the council? Commits the event.
+    """At intake: does a person with these index values exist anywhere in the council, as the subject of a case or
+    a member of its household? One hit per case, subjects first. Commits the event.
 
-    Only the holding institution is revealed (so the caseworker can ask it), not the case's content. Only the
-    subjects of cases are compared: matching household members would tell the person typing that, say, an
-    abuser's name appears in a case somewhere.
+    Only the holding institution and how the person appears are revealed (so the caseworker can ask it), not the
+    case's content. A 要配慮 case is never matched for a user who does not reach it (``disclosable``): not as a
+    hit, not in the count, not as "held by".
     """
     conditions = terms.conditions()
-    matches = [] if not conditions else list(db.session.scalars(
-        select(Case).where(Case.council_id == actor.council_id, Case.purged_at.is_(None),
-                           Case.id.in_(cases_holding(conditions, Person.relationship_kind == "subject")))))
-    found = {}
-    for case in matches:
-        institution = db.session.get(Institution, case.lead_institution_id)
-        visible = case if _reads_full(actor, case) else None
-        if institution.id not in found or visible:
-            found[institution.id] = PossibleDuplicate(institution=institution, visible_case=visible)
+    rows = [] if not conditions else db.session.execute(
+        select(Case, Person.relationship_kind).join(Person, Person.case_id == Case.id)
+        .where(or_(*conditions), Person.deleted_at.is_(None), Case.council_id == actor.council_id,
+               Case.purged_at.is_(None), disclosable(actor))
+        .order_by(Case.intake_date.desc(), Case.id)).all()
+    subject_of: dict[int, bool] = {}
+    matches: dict[int, Case] = {}
+    for case, kind in rows:
+        matches[case.id] = case
+        subject_of[case.id] = subject_of.get(case.id, False) or kind == "subject"
+    hits = [_hit(actor, case, as_subject=subject_of[case.id]) for case in matches.values()]
     # Which cases' existence was disclosed (side table), so an auditor finds the check under each of them.
-    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file", cases=matches,
-           reason=f"by {terms.kinds()}: {len(matches)} found")
+    household = sum(1 for hit in hits if not hit.as_subject)
+    record(tag=AuditTag.DUPLICATE_CHECKED, actor=actor, target_type="case_file", cases=list(matches.values()),
+           reason=f"by {terms.kinds()}: {len(matches)} found, {household} as household member")
     db.session.commit()
-    return list(found.values())
+    return sorted(hits, key=lambda hit: not hit.as_subject)
+
+
+def _hit(actor: User, case: Case, *, as_subject: bool) -> PossibleDuplicate:
+    institution = db.session.get(Institution, case.lead_institution_id)
+    if _reads_full(actor, case):
+        return PossibleDuplicate(institution=institution, as_subject=as_subject, visible_case=case)
+    return PossibleDuplicate(institution=institution, as_subject=as_subject, visible_case=None,
+                             hit_token=issue_hit_token(case.id, actor))

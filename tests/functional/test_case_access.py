@@ -26,9 +26,9 @@ from council.access.scopes import SCOPE_ACTIONS, Scope
 from council.audit.events import AuditTag
 from council.audit.models import AuditEvent
 from council.auth.models import Institution, User
-from council.cases import documents, persons, records
+from council.cases import documents, links, persons, records
 from council.cases.models import Attachment, Case, CasePlan, Consent, Person, SupportRecord
-from council.cases.services import PersonInput
+from council.cases.services import PersonInput, open_case
 from council.database import db
 from council.handoffs.models import Handoff
 from tests.conftest import db_get, english, fresh, sign_in
@@ -43,14 +43,14 @@ class World:
     """One case of the home institution with something in every part, and the people who try to reach it."""
 
     case: Case
-    ids: dict[str, int]
+    ids: dict[str, int | str]
     users: dict[str, User]
     version: int = 1
     #: what the tests read back (e.g. the institution a consent may name)
     extra: dict = field(default_factory=dict)
 
 
-def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, int]:
+def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, int | str]:
     with app.test_request_context():
         actor, stored = db_get(app, User, owner.id), db_get(app, Case, case.id)
         edit, write = authorize(actor, Action.EDIT_DETAILS, stored), authorize(actor, Action.WRITE_RECORD, stored)
@@ -70,8 +70,14 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         persons.update_details(actor=actor, case=stored, access=edit, categories=stored.categories, risk="medium",
                                next_review_date=None, key_person=KEY_PERSON, assigned=[actor],
                                version=stored.version, referral_source="family", contact_person="母")
+        # Two more cases of the household: one linked already (to unlink), one to link.
+        linked, unlinked = (open_case(actor=actor, lead_institution=actor.institution, intake_date=dt.date(2026, 4, 1),
+                                      categories=[], risk="low", subject=PersonInput(name=name, kana=""),
+                                      assigned=[actor]) for name in ("山田 一子", "山田 二子"))
+        link = links.link_cases(actor=actor, case=stored, access=edit, number=linked.number, reason="same_household")
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
-                "person_id": member.id, **_handoffs_for_samples(actor, stored, partner)}
+                "person_id": member.id, "link_id": link.id, "link_to": unlinked.number,
+                **_handoffs_for_samples(actor, stored, partner)}
 
 
 @pytest.fixture
@@ -158,6 +164,14 @@ def _consent(world: World) -> dict:
             "recipient_institutions": [world.extra["partner"]]}
 
 
+def _restriction(world: World) -> dict:
+    return {"reason": "dv", "version": str(world.version)}
+
+
+def _link(world: World) -> dict:
+    return {"number": world.ids["link_to"], "relation": "family"}
+
+
 def _file_bytes(body: bytes, world: World) -> None:
     assert body == PDF
 
@@ -191,6 +205,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("cases.attachment", "GET"): Sample("/cases/{case_id}/attachments/{attachment_id}", check=_file_bytes),
     ("cases.details", "GET"): Sample("/cases/{case_id}/edit", check=shows(KEY_PERSON)),
     ("cases.details", "POST"): Sample("/cases/{case_id}/edit", _details, check=shows("新しい キーパーソン", SUBJECT)),
+    ("cases.restriction", "GET"): Sample("/cases/{case_id}/restriction", check=shows("Mark 要配慮")),
+    ("cases.restriction", "POST"): Sample("/cases/{case_id}/restriction", _restriction,
+                                          check=shows("Domestic violence (DV)", SUBJECT)),
+    # A caseworker may mark, not lift: the refusal is explained on the case page.
+    ("cases.restriction_lift", "POST"): Sample("/cases/{case_id}/restriction/lift", {"version": "1"},
+                                               check=shows("Only a supervisor of the lead institution", SUBJECT)),
+    ("cases.link_add", "POST"): Sample("/cases/{case_id}/links", _link, check=shows("Family living apart", SUBJECT)),
+    ("cases.link_end", "POST"): Sample("/cases/{case_id}/links/end", lambda world: {
+        "link_id": str(world.ids["link_id"]), "reason": "mistake"}, check=shows("No linked cases.", SUBJECT)),
     ("cases.person_new", "GET"): Sample("/cases/{case_id}/persons/new", check=shows("Household member · {number}")),
     ("cases.person_new", "POST"): Sample("/cases/{case_id}/persons/new", _person, check=shows("山田 春子", MEMBER)),
     ("cases.person_edit", "GET"): Sample("/cases/{case_id}/persons/{person_id}/edit", check=shows(MEMBER)),

@@ -56,8 +56,10 @@ def test_conflict_pages_that_show_stored_content_are_audited(app, client, login,
     assert response.status_code == 409 and last_tag(app).tag == "case:file:viewed"
 
 
-def test_duplicate_check_compares_subjects_only_and_names_the_cases_in_the_audit(app, client, login, make_user,
-                                                                                 make_case, make_institution):
+def test_duplicate_check_finds_household_members_unless_restricted_and_names_the_cases_in_the_audit(
+        app, client, login, make_user, make_case, make_institution):
+    """Issue 10: household members are compared too — except in a 要配慮 case, whose people (the abuser typed at
+    another window included) are never matched for anyone without a reach to it."""
     holder = make_user("caseworker", institution=make_institution("DV相談機関"))
     case = make_case(holder, name="本人 花子", kana="ホンニン ハナコ")
     with app.app_context():
@@ -68,17 +70,24 @@ def test_duplicate_check_compares_subjects_only_and_names_the_cases_in_the_audit
         add_household_member(actor=actor, case=stored, access=authorize(actor, Action.EDIT_DETAILS, stored),
                              data=PersonInput(name="加害 太郎", kana="カガイ タロウ", relationship="夫"))
     login(make_user("caseworker"))
-    page = client.post("/cases/new", data={"name": "加害 太郎", "kana": "カガイ タロウ", "intake_date": "2026-04-01",
-                                           "risk": "low", "referral_source": "self"})
-    assert page.status_code == 302  # no warning: household members are not compared
-    client.post("/cases/new", data={"name": "本人 花子", "kana": "ホンニン ハナコ", "intake_date": "2026-04-01",
-                                    "risk": "low", "referral_source": "self"})
+    intake = {"name": "加害 太郎", "kana": "カガイ タロウ", "intake_date": "2026-04-01", "risk": "low",
+              "referral_source": "self"}
+    page = client.post("/cases/new", data=intake)
+    assert page.status_code == 200 and "DV相談機関" in page.get_data(as_text=True)  # a household member matched
+    with app.app_context():
+        from council.cases.restriction import mark_restricted
+
+        actor, stored = db_get(app, type(holder), holder.id), db_get(app, Case, case.id)
+        mark_restricted(actor=actor, case=stored, access=authorize(actor, Action.EDIT_DETAILS, stored), reason="dv",
+                        version=stored.version)
+    assert client.post("/cases/new", data=intake).status_code == 302  # no warning: the case is 要配慮
+    client.post("/cases/new", data={**intake, "name": "本人 花子", "kana": "ホンニン ハナコ"})
     with app.app_context():
         from council.audit.models import AuditEventCase
 
         disclosed = db.session.scalars(select(AuditEventCase.case_id).join(
             AuditEvent, AuditEvent.seq == AuditEventCase.event_seq).where(AuditEvent.tag == "case:duplicates:checked"))
-    assert list(disclosed) == [case.id]  # one check disclosed the case (the first one matched nobody)
+    assert list(disclosed) == [case.id]  # only the check before the marking disclosed the case
 
 
 def test_a_supervisors_upload_creates_cases_of_their_own_institution_only(app, client, login, make_user,
