@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.auth.blueprint import bp as auth_bp
     from council.cases.blueprint import bp as cases_bp
     from council.cases.vault import CaseVault
+    from council.handoffs.blueprint import bp as handoffs_bp
     from council.handoffs.breakglass.blueprint import bp as breakglass_bp
     from council.handoffs.requests.blueprint import bp as requests_bp
     from council.inbox.blueprint import bp as inbox_bp
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(breakglass_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(handoffs_bp)
 
 
 def _remove_upload_leftovers(app: Flask) -> None:

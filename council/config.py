@@ -23,6 +23,10 @@ DEFAULTS = {
     #: 緊急アクセス: how long a break-glass grant lasts, and for how many days its notice stays in the inboxes.
     "BREAK_GLASS_HOURS": 4,
     "BREAK_GLASS_NOTICE_DAYS": 14,
+    # Days a receiver has to answer a handoff (つなぎ・移管) or a request for one; after that it is expired.
+    "HANDOFF_RESPOND_DAYS": 14,
+    # Days the former lead keeps reading a transferred case (閲覧のみ) to close out; the grant then lapses by itself.
+    "TRANSFER_CLOSE_OUT_DAYS": 30,
 }
 
 INIT_HINT = "council init"

@@ -12,6 +12,7 @@ from council.auth.services import accounts, create_council
 from council.core.db import utcnow
 from council.database import db
 from council.handoffs.breakglass.demo import create_demo_break_glass
+from council.handoffs.demo import create_demo_handoffs
 from council.inbox.demo import create_inbox_demo
 from council.security import totp
 
@@ -58,6 +59,7 @@ def create_demo() -> list[str]:
             user.totp_secret = totp.new_secret()
         db.session.commit()
         create_demo_cases(council, count=200)
+        create_demo_handoffs()
         from council.cases.demo_households import create_demo_households
         from council.handoffs.requests.demo import create_demo_requests
 

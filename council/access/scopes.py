@@ -21,6 +21,9 @@ class Scope(StrEnum):
     SUMMARY = "summary"  # case number, categories, risk, plan summary, contact person; no address, phone, bodies, files
     BRIEF = "brief"  # a meeting brief, pseudonymised (meetings write briefs sealed under the case's key)
     REQUEST = "request"  # the question of an information request and the summary
+    # 閲覧のみ: every column of the case, read actions only. A transfer's former lead keeps it for its close-out
+    # period: it finishes reading its own records, but writes nothing on a case it no longer leads.
+    READ = "read"
     # Not a share: the coordinator's 進行管理台帳 reaches every case of the council for its metadata only (status,
     # lead institution, categories, dates), which is plaintext. It is never granted; the policy derives it from
     # the role, and no content list or case page accepts it.
@@ -37,11 +40,12 @@ SCOPE_LABELS = {
     Scope.SUMMARY: _l("Summary"),
     Scope.BRIEF: _l("Meeting brief"),
     Scope.REQUEST: _l("Information request"),
+    Scope.READ: _l("Read only"),
     Scope.LEDGER: _l("Progress ledger (metadata)"),
 }
 
 #: Widest first: when a user reaches a case in several ways, the first scope here that allows the action is used.
-SCOPE_ORDER = (Scope.FULL, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.LEDGER)
+SCOPE_ORDER = (Scope.FULL, Scope.READ, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.LEDGER)
 
 #: The scopes of content lists (the case list): every reach that shows something of the case beyond the ledger.
 CONTENT_SCOPES = frozenset(SCOPE_ORDER) - {Scope.LEDGER}
@@ -66,6 +70,14 @@ class Action(StrEnum):
     CLOSE = "case:status:close"
     RECORD_DECISION = "case:decision:record"
     ANSWER_REQUEST = "case:request:answer"
+    # A party to a handoff (つなぎ・移管) answers it: accepts, declines, cancels or ends it (handoffs checks which
+    # party may do which). Every reach a handoff gives its parties allows it, so a pending receiver can decline.
+    ANSWER_HANDOFF = "case:handoff:answer"
+    # Ask the lead to hand the case over (移管の申し出): someone who works on the case in full, e.g. a referral's
+    # receiver.
+    ASK_TRANSFER = "case:lead:ask"
+    # Register the case as a 協議会ケース (or take it back): the coordinator, from the progress ledger.
+    REGISTER_COUNCIL_CASE = "case:council:register"
 
 
 _READ_ALL = {Action.READ_FULL, Action.READ_SUMMARY, Action.READ_BRIEF, Action.READ_LEDGER, Action.REVEAL,
@@ -74,17 +86,19 @@ _READ_ALL = {Action.READ_FULL, Action.READ_SUMMARY, Action.READ_BRIEF, Action.RE
 #: What each scope allows. A summary share reads the summary and nothing else, whatever a template shows.
 SCOPE_ACTIONS: dict[Scope, frozenset[Action]] = {
     Scope.FULL: frozenset(Action),
-    Scope.SUMMARY: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER}),
+    Scope.READ: frozenset(_READ_ALL | {Action.ANSWER_HANDOFF}),
+    Scope.SUMMARY: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_HANDOFF}),
     Scope.BRIEF: frozenset({Action.READ_BRIEF, Action.RECORD_DECISION}),
-    Scope.REQUEST: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_REQUEST}),
-    Scope.LEDGER: frozenset({Action.READ_LEDGER}),
+    Scope.REQUEST: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_REQUEST, Action.ANSWER_HANDOFF}),
+    Scope.LEDGER: frozenset({Action.READ_LEDGER, Action.REGISTER_COUNCIL_CASE}),
 }
 
 #: Actions that pass the case on or end it: only its lead institution's own reach allows them, never a grant, even a
 #: full one. Whoever a case was shared with works on it; they do not share it further, hand it over or close it.
-LEAD_ONLY_ACTIONS = frozenset({Action.MANAGE_SHARES, Action.TRANSFER, Action.CLOSE})
+LEAD_ONLY_ACTIONS = frozenset({Action.MANAGE_SHARES, Action.TRANSFER, Action.CLOSE, Action.REGISTER_COUNCIL_CASE})
 
 _CASEWORK = _READ_ALL | {Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.ANSWER_REQUEST, Action.MANAGE_SHARES,
+                         Action.ANSWER_HANDOFF, Action.ASK_TRANSFER,
                          # DESIGN §5 has the supervisor *approve* closures. Until that approval exists, caseworkers
                          # close their cases themselves, as they always have (the role does not narrow it yet).
                          Action.CLOSE}
@@ -96,7 +110,8 @@ _CASEWORK = _READ_ALL | {Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.ANSWER
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CASEWORKER: frozenset(_CASEWORK),
     Role.SUPERVISOR: frozenset(_CASEWORK | {Action.TRANSFER}),
-    Role.COORDINATOR: frozenset(_CASEWORK | {Action.RECORD_DECISION}),
+    # Registering a 協議会ケース is the coordinator's (council.cases.council_cases also asks for the 調整機関).
+    Role.COORDINATOR: frozenset(_CASEWORK | {Action.RECORD_DECISION, Action.REGISTER_COUNCIL_CASE}),
     Role.MEMBER: frozenset({Action.READ_BRIEF, Action.RECORD_DECISION}),
     Role.AUDITOR: frozenset(),
     Role.ADMIN: frozenset(),
@@ -112,6 +127,12 @@ def allows(*, scope: Scope, role: Role, action: Action, by_grant: bool) -> bool:
 
 # -- what each scope may decrypt ----------------------------------------------------------------------------
 
+#: What a handoff (つなぎ・移管, council.handoffs) says, sealed under the case's key: the sender's message, the
+#: emergency's reason, why it was declined or ended. Each of its parties reads it in whatever scope the handoff gave
+#: them — a pending receiver in ``request`` scope included (the page shows each party only its own handoffs).
+HANDOFF_COLUMNS = frozenset(("handoff", column) for column in ("message", "emergency_reason", "decline_reason",
+                                                               "end_reason"))
+
 #: Every encrypted column of a case, as (table, column) — the associated data each value is sealed with.
 FULL_COLUMNS = frozenset({
     ("case_file", "key_person"), ("case_file", "contact_person"), ("case_file", "closure_reason"),
@@ -125,20 +146,24 @@ FULL_COLUMNS = frozenset({
     # Why a user broke the glass (handoffs.breakglass): read on the case by whoever reaches it in full.
     ("break_glass", "reason"),
     *(("information_request", column) for column in ("question", "answer", "decline_reason", "emergency_reason")),
+    *HANDOFF_COLUMNS,
 })
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
 #: 支援方針 itself, not the assessment or goals) and the contact person. No name, address, phone, record body or file.
 SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")})
 
+
 #: What each scope may decrypt. A brief opens nothing of the case file: meetings seal their own pseudonymised briefs,
 #: and an information request adds its question, both in tables of their own features.
 SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     Scope.FULL: FULL_COLUMNS,
-    Scope.SUMMARY: SUMMARY_COLUMNS,
+    Scope.READ: FULL_COLUMNS,
+    Scope.SUMMARY: SUMMARY_COLUMNS | HANDOFF_COLUMNS,
     # The question of the request the reach rests on, and its answer (which reaches whoever asked a case's holder
     # from a duplicate-check hit): of that one request only (ROW_BOUND), never another's.
-    Scope.REQUEST: SUMMARY_COLUMNS | {("information_request", "question"), ("information_request", "answer")},
+    Scope.REQUEST: SUMMARY_COLUMNS | HANDOFF_COLUMNS | {("information_request", "question"),
+                                                        ("information_request", "answer")},
     Scope.BRIEF: frozenset(),
     Scope.LEDGER: frozenset(),
 }
@@ -165,10 +190,11 @@ def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> b
 
 
 #: The action that writes each table's encrypted columns: records and files are casework, an information request's
-#: question, answer and reasons are written by who asks and who answers, everything else (persons, the case's own
-#: fields, status reasons, consent, plan) the case's details.
+#: question, answer and reasons are written by who asks and who answers, a handoff's texts by its parties in the
+#: scope it gave them, everything else (persons, the case's own fields, status reasons, consent, plan) the case's
+#: details.
 WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "attachment": Action.WRITE_RECORD,
-                                    "information_request": Action.ANSWER_REQUEST}
+                                    "information_request": Action.ANSWER_REQUEST, "handoff": Action.ANSWER_HANDOFF}
 
 #: What a scope may write without being able to read it. The receiver of an information request answers it: the
 #: answer (and a decline's reason) go into its request, and the answer lands on the case as a support record

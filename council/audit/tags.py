@@ -69,6 +69,17 @@ class AuditTag(StrEnum):
     ATTACHMENT_ADDED = "case:attachment:added"
     ATTACHMENT_DOWNLOADED = "case:attachment:downloaded"
     ATTACHMENT_REMOVED = "case:attachment:removed"
+    #: The lead institution changed (a transfer's acceptance); the reason names the old and new institution ids.
+    CASE_LEAD_CHANGED = "case:lead:changed"
+    COUNCIL_CASE_REGISTERED = "case:council:registered"
+    COUNCIL_CASE_UNREGISTERED = "case:council:unregistered"
+    # -- handoffs (つなぎ・移管 and their requests): reasons name the handoff id, kind and codes, never a text
+    HANDOFF_SENT = "case:handoff:sent"
+    HANDOFF_APPROVED = "case:handoff:approved"
+    HANDOFF_ACCEPTED = "case:handoff:accepted"
+    HANDOFF_DECLINED = "case:handoff:declined"
+    HANDOFF_CANCELLED = "case:handoff:cancelled"
+    HANDOFF_ENDED = "case:handoff:ended"
     #: 要配慮 set or lifted by the lead institution (the reason is a code).
     CASE_RESTRICTED = "case:restriction:set"
     CASE_UNRESTRICTED = "case:restriction:lifted"

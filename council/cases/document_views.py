@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from council.access.gate import case_gate
 from council.access.policy import Action
-from council.access.scopes import may_open
+from council.access.scopes import may_open, may_seal
 from council.cases import documents
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import AttachmentForm, ConsentForm, PlanForm, RemoveForm
@@ -120,7 +120,9 @@ def attachments_panel(case, access, *, form: AttachmentForm | None = None) -> Pa
     if not may_open(access.scope, "attachment", "filename"):
         return None
     return Panel(name="attachments", title=_("Attachments"), template="cases/panels/attachments.html",
-                 context={"attachments": documents.attachments(case), "form": form or AttachmentForm()})
+                 context={"attachments": documents.attachments(case), "form": form or AttachmentForm(),
+                          # a read-only reach (a transfer's close-out) downloads, but neither uploads nor removes
+                          "writes": may_seal(access.scope, "attachment", "content")})
 
 
 @case_gate(Action.READ_ATTACHMENT, attachment=Attachment)

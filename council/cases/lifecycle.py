@@ -6,17 +6,17 @@ import datetime as dt
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from council.access.policy import Access
 from council.audit.events import AuditTag, record
-from council.auth.models import User
+from council.auth.models import Institution, User
 from council.cases.errors import CaseError, StaleCase
-from council.cases.models import TRANSITIONS, Case, CaseStatus, CaseStatusChange
+from council.cases.models import TRANSITIONS, Case, CaseAssignment, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
 from council.core.clock import japan_today
 from council.core.db import utcnow
-from council.core.editing import lock_for_edit
+from council.core.editing import lock_and_bump, lock_for_edit
 from council.database import db
 
 
@@ -74,6 +74,32 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def change_lead(*, actor: User, case: Case, institution: Institution, basis: str, assigned: list[User] = ()) -> None:
+    """Make ``institution`` the case's lead (主担当機関), on ``basis`` (e.g. ``transfer:17``), inside the caller's
+    transaction (a transfer's acceptance, which also makes the former lead's close-out grant). The case keeps its
+    number; the former lead's assignments are removed, because the institution's own reach of the case ends here
+    and an assignment would be a door left open. Records the event; the caller commits.
+
+    Raises CaseError when ``institution`` is of another council or leads the case already."""
+    if institution.council_id != case.council_id:
+        raise CaseError(_("Cases are handed over only within their council."))
+    if institution.id == case.lead_institution_id:
+        raise CaseError(_("This institution already leads the case."))
+    lock_and_bump(case)
+    previous = case.lead_institution_id
+    former_staff = select(User.id).where(User.institution_id == previous)
+    db.session.execute(delete(CaseAssignment).where(CaseAssignment.case_id == case.id,
+                                                    CaseAssignment.user_id.in_(former_staff)))
+    db.session.expire(case, ["assignments"])
+    case.lead_institution_id = institution.id
+    for user in assigned:
+        if user.institution_id != institution.id:
+            raise CaseError(_("Only staff of the lead institution are assigned to a case."))
+        db.session.add(CaseAssignment(case_id=case.id, user_id=user.id))
+    record(tag=AuditTag.CASE_LEAD_CHANGED, actor=actor, target=case, basis=basis,
+           reason=f"institution {previous} -> institution {institution.id}")
 
 
 def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from council.access.policy import Access
 from council.access.reads import record_read
-from council.access.scopes import may_open
+from council.access.scopes import may_open, may_seal
 from council.audit.events import AuditTag
 from council.auth.models import User
 from council.cases import documents, lifecycle
@@ -52,6 +52,8 @@ class CasePage:
     access: Access
     #: The reader sees who the case is about, and works on it: persons, records, forms and links to change it.
     full: bool
+    #: The reader may also change it (not a read-only reach: a transfer's close-out reads everything, writes nothing).
+    writes: bool
     #: 相談者, decrypted (in every scope that reads the case).
     contact_person: str
     #: The newest plan, opened as far as the scope allows (a summary: the plan itself, not assessment or goals).
@@ -84,6 +86,7 @@ def read_case_page(*, actor: User, case: Case, access: Access, printing: bool = 
                 access=access)
     scope = access.scope
     page = CasePage(case=case, access=access, full=may_open(scope, "person", "name"),
+                    writes=may_seal(scope, "person", "name"),
                     contact_person=_opened(case, "contact_person", scope) or "",
                     plan=documents.current_plan(case, scope=scope), key_person=_opened(case, "key_person", scope),
                     closure_reason=_opened(case, "closure_reason", scope))

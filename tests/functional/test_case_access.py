@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from council.access import grants
 from council.access.gate import gated_action
+from council.access.models import LegalBasis
 from council.access.policy import Action, authorize
 from council.access.scopes import SCOPE_ACTIONS, Scope
 from council.audit.events import AuditTag
@@ -32,6 +33,7 @@ from council.core import clock
 from council.database import db
 from council.handoffs.breakglass.models import BreakGlass
 from council.handoffs.breakglass.services import break_glass
+from council.handoffs.models import Handoff
 from tests.conftest import db_get, english, fresh, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -88,7 +90,8 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         asked = _ask_holder(stored, partner)
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
                 "person_id": member.id, "link_id": link.id, "link_to": unlinked.number,
-                "break_glass_id": used.id, "information_request_id": asked.id}
+                "break_glass_id": used.id, "information_request_id": asked.id,
+                **_handoffs_for_samples(actor, stored, partner)}
 
 
 def _ask_holder(case: Case, partner: Institution):
@@ -282,6 +285,74 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("cases.attachment_remove", "POST"): Sample("/cases/{case_id}/attachments/{attachment_id}/remove",
                                                 {"reason": "誤登録"}, check=shows_not(FILENAME, SUBJECT)),
 }
+
+# -- handoffs (council.handoffs): a request for the lead to answer, a pending referral and a transfer awaiting approval
+# the lead sent, a referral another institution accepted — none of them with the summary share's institution, whose
+# reader is refused as a bystander (the case page again, with the panel's error).
+
+
+def _handoffs_for_samples(actor: User, case: Case, partner: Institution) -> dict[str, int]:
+    from council.handoffs import decisions, services
+    from council.handoffs.models import HandoffKind
+
+    def institution_with_worker(name: str) -> tuple[Institution, User]:
+        institution = Institution(council_id=case.council_id, name=f"{name}{case.id}", kind="npo")
+        db.session.add(institution)
+        db.session.flush()
+        worker = User(username=f"{name}-worker-{case.id}", display_name="テスト 利用者", institution_id=institution.id,
+                      role="caseworker", failed_logins=0)
+        db.session.add(worker)
+        db.session.commit()
+        return institution, worker
+
+    joined, joiner = institution_with_worker("つなぎ済みの機関")
+    asked, _asked_worker = institution_with_worker("依頼中の機関")
+    _partner_institution, asker = institution_with_worker("依頼元")
+    asker.institution_id = partner.id
+    db.session.commit()
+    access = authorize(actor, Action.MANAGE_SHARES, case)
+
+    def sent(kind: HandoffKind, to: Institution) -> int:
+        return services.send(actor=actor, case=case, access=access, data=services.HandoffInput(
+            kind=kind, receiver=to, legal_basis=LegalBasis.EMERGENCY, emergency_reason="至急の見守り",
+            message=HANDOFF_MESSAGE)).id
+
+    accepted = db.session.get(Handoff, sent(HandoffKind.REFERRAL, joined))
+    decisions.accept(actor=joiner, case=case, handoff=accepted, version=accepted.version)
+    return {"handoff_id": sent(HandoffKind.REFERRAL, asked), "transfer_id": sent(HandoffKind.TRANSFER, asked),
+            "accepted_id": accepted.id, "request_id": decisions.ask_referral(actor=asker, case=case).id}
+
+
+HANDOFF_MESSAGE = "見守りをお願いします"
+
+
+def _referral(world: World) -> dict:
+    return {"kind": "referral", "receiver": world.extra["partner"], "receiver_user": "0", "scope": "summary",
+            "legal_basis": "consent", "consent": world.ids["consent_id"], "message": "つなぎのお願い"}
+
+
+_HANDOFF = "/cases/{case_id}/handoffs"
+SAMPLES |= {
+    ("handoffs.send", "GET"): Sample(f"{_HANDOFF}/new", check=shows("つなぎ先の窓口", "Refer or transfer")),
+    ("handoffs.send", "POST"): Sample(f"{_HANDOFF}/new", _referral, check=shows("つなぎのお願い", SUBJECT)),
+    ("handoffs.ask_transfer", "GET"): Sample(f"{_HANDOFF}/ask-transfer", check=shows("nobody to ask")),
+    ("handoffs.ask_transfer", "POST"): Sample(f"{_HANDOFF}/ask-transfer", {"message": "当会で引き継ぎたい"},
+                                              check=shows("nobody to ask", SUBJECT)),
+    ("handoffs.accept", "POST"): Sample(_HANDOFF + "/{request_id}/accept", {"version": "1"},
+                                        check=shows("This answers a request from つなぎ先の窓口")),
+    ("handoffs.decline", "POST"): Sample(_HANDOFF + "/{request_id}/decline",
+                                         {"version": "1", "reason": "当所で継続して支援"},
+                                         check=shows("当所で継続して支援")),
+    ("handoffs.cancel", "POST"): Sample(_HANDOFF + "/{handoff_id}/cancel", {"version": "1"},
+                                        check=shows("Cancelled (取消)", HANDOFF_MESSAGE)),
+    ("handoffs.end", "POST"): Sample(_HANDOFF + "/{accepted_id}/end", {"version": "2", "reason": "支援が終わったため"},
+                                     check=shows("支援が終わったため")),
+    # A caseworker does not approve a transfer: told so on the case page (a supervisor's approval is tested in
+    # tests/functional/handoffs).
+    ("handoffs.approve", "POST"): Sample(_HANDOFF + "/{transfer_id}/approve", {"version": "1"},
+                                         check=shows("Only a supervisor of the sending institution approves this.")),
+}
+
 
 #: Who must get 404 (and leave a denied event) everywhere a case is in the URL; the summary share where the action
 #: needs more than the summary.

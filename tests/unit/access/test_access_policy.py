@@ -28,23 +28,26 @@ A = Action
 #: DESIGN §5: what each scope allows.
 SCOPE_ALLOWS = {
     "full": set(Action),
-    "summary": {A.READ_SUMMARY, A.READ_LEDGER},
-    "request": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_REQUEST},
+    # 閲覧のみ (a transfer's close-out): everything read, nothing written; the parties answer their handoff.
+    "read": {A.READ_FULL, A.READ_SUMMARY, A.READ_BRIEF, A.READ_LEDGER, A.REVEAL, A.READ_ATTACHMENT, A.ANSWER_HANDOFF},
+    "summary": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_HANDOFF},
+    "request": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_REQUEST, A.ANSWER_HANDOFF},
     "brief": {A.READ_BRIEF, A.RECORD_DECISION},
-    "ledger": {A.READ_LEDGER},
+    # the coordinator registers 協議会ケース from the ledger
+    "ledger": {A.READ_LEDGER, A.REGISTER_COUNCIL_CASE},
 }
-_CASEWORK = set(Action) - {A.TRANSFER, A.RECORD_DECISION}
+_CASEWORK = set(Action) - {A.TRANSFER, A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE}
 #: DESIGN §5: what each role may do at all (transfers: supervisors; decisions: members and the coordinator).
 ROLE_ALLOWS = {
     "caseworker": _CASEWORK,
     "supervisor": _CASEWORK | {A.TRANSFER},
-    "coordinator": _CASEWORK | {A.RECORD_DECISION},
+    "coordinator": _CASEWORK | {A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE},
     "member": {A.READ_BRIEF, A.RECORD_DECISION},
     "auditor": set(),
     "admin": set(),
 }
 #: Passing a case on or ending it stays with its lead institution, whatever a grant's scope.
-LEAD_ONLY = {A.MANAGE_SHARES, A.TRANSFER, A.CLOSE}
+LEAD_ONLY = {A.MANAGE_SHARES, A.TRANSFER, A.CLOSE, A.REGISTER_COUNCIL_CASE}
 
 STAFF = ("caseworker", "supervisor", "coordinator")
 ROLES = (*STAFF, "member", "auditor", "admin")

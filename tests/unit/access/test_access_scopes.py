@@ -4,7 +4,7 @@ import pytest
 
 import council.access.models  # noqa: F401  (every case table on the metadata)
 import council.cases.models  # noqa: F401
-from council.access.scopes import FULL_COLUMNS, SCOPE_COLUMNS, Scope, may_open
+from council.access.scopes import FULL_COLUMNS, SCOPE_COLUMNS, Action, Scope, may_open
 from council.database import Base
 
 
@@ -25,5 +25,22 @@ def test_a_narrow_scope_never_opens_personal_details(scope, column):
 
 
 def test_a_summary_opens_the_contact_person_and_the_plan_and_nothing_else():
-    assert SCOPE_COLUMNS[Scope.SUMMARY] == {("case_file", "contact_person"), ("case_plan", "plan")}
+    """... and what a handoff to its reader says (the message, why it was declined or ended): the panel shows each
+    party only its own handoffs."""
+    handoff = {("handoff", c) for c in ("message", "emergency_reason", "decline_reason", "end_reason")}
+    assert SCOPE_COLUMNS[Scope.SUMMARY] == {("case_file", "contact_person"), ("case_plan", "plan")} | handoff
+    assert SCOPE_COLUMNS[Scope.REQUEST] == SCOPE_COLUMNS[Scope.SUMMARY]
     assert may_open(Scope.FULL, "person", "address")
+
+
+def test_read_only_opens_everything_and_writes_nothing():
+    """閲覧のみ, a transfer's close-out: the former lead reads its records to close out, and writes nothing."""
+    from council.access.permissions import Role
+    from council.access.scopes import FULL_COLUMNS, allows, may_seal
+
+    assert SCOPE_COLUMNS[Scope.READ] == FULL_COLUMNS
+    assert not any(may_seal(Scope.READ, table, column) for table, column in FULL_COLUMNS if table != "handoff")
+    for action in (Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.MANAGE_SHARES, Action.CLOSE):
+        assert not allows(scope=Scope.READ, role=Role.SUPERVISOR, action=action, by_grant=True)
+    assert allows(scope=Scope.READ, role=Role.CASEWORKER, action=Action.READ_FULL, by_grant=True)
+    assert allows(scope=Scope.READ, role=Role.CASEWORKER, action=Action.READ_ATTACHMENT, by_grant=True)
