@@ -10,11 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_journeys import (
-    PASSPHRASE,
-    complete_setup,
-    later_code,
+    enrol_and_sign_in,
     new_account,
-    sign_in_first_step,
     submit,
 )
 
@@ -42,12 +39,7 @@ def _case_of(server, username: str) -> str:
 
 def _signed_in(page, role: str) -> None:
     username, token = new_account(page.live_server, role=role)
-    secret = complete_setup(page, token)
-    sign_in_first_step(page, username, PASSPHRASE)
-    page.fill("[name=code]", later_code(secret))
-    submit(page)
-    page.check("[name=accept]")
-    submit(page)
+    enrol_and_sign_in(page, username, token)
 
 
 def test_a_caseworker_breaks_glass_and_the_auditor_reviews_it(open_page, live_server, shoot):

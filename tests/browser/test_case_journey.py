@@ -6,11 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_journeys import (
-    PASSPHRASE,
-    complete_setup,
-    later_code,
+    enrol_and_sign_in,
     new_account,
-    sign_in_first_step,
     submit,
 )
 
@@ -19,12 +16,7 @@ pytestmark = pytest.mark.browser
 
 def test_caseworker_opens_a_case_records_and_finds_it(page, live_server, shoot):
     username, token = new_account(live_server, role="caseworker")
-    secret = complete_setup(page, token)
-    sign_in_first_step(page, username, PASSPHRASE)
-    page.fill("[name=code]", later_code(secret))
-    submit(page)
-    page.check("[name=accept]")
-    submit(page)
+    enrol_and_sign_in(page, username, token)
 
     page.goto("/cases/new")
     page.fill("[name=name]", "試験 太郎")

@@ -9,11 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_journeys import (
-    PASSPHRASE,
-    complete_setup,
-    later_code,
+    enrol_and_sign_in,
     new_account,
-    sign_in_first_step,
     submit,
 )
 
@@ -42,12 +39,7 @@ def _overdue_cases(server, username: str, how_many: int) -> None:
 
 def _sign_in(page, server) -> str:
     username, token = new_account(server, role="caseworker")
-    secret = complete_setup(page, token)
-    sign_in_first_step(page, username, PASSPHRASE)
-    page.fill("[name=code]", later_code(secret))
-    submit(page)
-    page.check("[name=accept]")
-    submit(page)
+    enrol_and_sign_in(page, username, token)
     return username
 
 

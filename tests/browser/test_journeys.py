@@ -91,6 +91,18 @@ def complete_setup(page, token: str, password: str = PASSPHRASE) -> str:
     return secret
 
 
+def enrol_and_sign_in(page, username: str, token: str) -> str:
+    """A new user's first day: finish the setup link, sign in with a fresh code and accept the pledge; return the
+    TOTP secret."""
+    secret = complete_setup(page, token)
+    sign_in_first_step(page, username, PASSPHRASE)
+    page.fill("[name=code]", later_code(secret))
+    submit(page)
+    page.check("[name=accept]")
+    submit(page)
+    return secret
+
+
 # -- A: the first administrator, from the one-time link to signing out ---------------------------------
 
 

@@ -13,7 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from council.access.policy import Action, authorize
-from tests.browser.test_journeys import PASSPHRASE, complete_setup, later_code, new_account, sign_in_first_step, submit
+from tests.browser.test_journeys import (
+    enrol_and_sign_in,
+    new_account,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +27,7 @@ LONG_PAGE_PX = 3500
 
 def _signed_in_caseworker(page, server) -> str:
     username, token = new_account(server, role="caseworker")
-    secret = complete_setup(page, token)
-    sign_in_first_step(page, username, PASSPHRASE)
-    page.fill("[name=code]", later_code(secret))
-    submit(page)
-    page.check("[name=accept]")
-    submit(page)
+    enrol_and_sign_in(page, username, token)
     return username
 
 

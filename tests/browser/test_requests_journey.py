@@ -11,7 +11,10 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_journeys import PASSPHRASE, complete_setup, later_code, path_is, sign_in_first_step, submit
+from tests.browser.test_journeys import (
+    enrol_and_sign_in,
+    path_is,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +56,7 @@ def two_institutions(server) -> dict:
 
 
 def signed_in(page, username: str, token: str):
-    secret = complete_setup(page, token)
-    sign_in_first_step(page, username, PASSPHRASE)
-    page.fill("[name=code]", later_code(secret))
-    submit(page)
-    page.check("[name=accept]")
-    submit(page)
+    enrol_and_sign_in(page, username, token)
     return page
 
 
