@@ -8,10 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.models import LegalBasis
-from council.access.policy import Action
+from council.access.policy import Action, authorize
 from council.access.scopes import Scope
 from council.auth.models import Institution, User
 from council.cases.duplicates import read_hit_token
@@ -28,6 +29,16 @@ from council.handoffs.rules import SHARING_PURPOSES, STAFF
 
 def _back(case: Case):
     return redirect(url_for("cases.view", case_id=case.id, _anchor="handoffs"))
+
+
+def _after_answer(case: Case):
+    """Back to the case — unless the answer took it out of the user's reach (a declined referral, a cancelled
+    request's receiver): then to the inbox, where the next thing to do is, rather than to a page that is not found."""
+    try:
+        authorize(current_user, Action.READ_SUMMARY, case)
+    except NotFound:
+        return redirect(url_for("inbox.page"))
+    return _back(case)
 
 
 # -- sending ---------------------------------------------------------------------------------------------------
@@ -129,7 +140,7 @@ def _answer(case, access, handoff, act, done: str):
             form.form_errors.append(str(error))
         else:
             flash(done, "info")
-            return _back(case)
+            return _after_answer(case)
     form.handoff.data = str(handoff.id)
     return _render_case(case, access, panel_forms={"handoffs": form}, status=400)
 
@@ -140,9 +151,10 @@ def accept(case, access, handoff):
     if HandoffKind(handoff.kind).is_request and decisions.may_answer_request(current_user, case) \
             and handoff.state == "requested":
         return redirect(url_for("handoffs.send", case_id=case.id, answers=handoff.id))
+    done = _("Transfer accepted. Your institution now leads this case.") if handoff.kind == HandoffKind.TRANSFER \
+        else _("Accepted. The case is now shared with your institution.")
     return _answer(case, access, handoff, lambda form: decisions.accept(
-        actor=current_user, case=case, handoff=handoff, version=form.version.data),
-        _("Accepted. The case is now shared with your institution."))
+        actor=current_user, case=case, handoff=handoff, version=form.version.data), done)
 
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)

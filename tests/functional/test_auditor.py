@@ -81,3 +81,13 @@ def test_the_auditor_counts_only_their_own_council_s_events(app, client, login, 
 def test_oversized_numbers_in_the_log_filter_are_ignored_not_a_500(client, login, auditor, query):
     login(auditor)
     assert client.get(f"/audit/?{query}").status_code == 200
+
+
+def test_an_event_about_several_cases_names_its_kind_not_none(app, client, login, auditor, make_user):
+    worker = make_user("caseworker", institution=auditor.institution)
+    login(worker)
+    client.get("/cases/")  # one event about the cases the list showed: a target type, no one target id
+    client.get("/logout")
+    login(auditor)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "<td>case_file</td>" in page and "None</td>" not in page

@@ -69,8 +69,10 @@ def test_a_declined_referral_grants_nothing_and_the_sender_reads_why(app, world)
     refused = partner.post(f"/cases/{world.case.id}/handoffs/{handoff.id}/decline",
                            data={"version": version(app, handoff.id), "reason": ""})
     assert refused.status_code == 400 and "why you decline" in refused.get_data(as_text=True)
-    partner.post(f"/cases/{world.case.id}/handoffs/{handoff.id}/decline",
-                 data={"version": version(app, handoff.id), "reason": "担当地区外のため"})
+    declined = partner.post(f"/cases/{world.case.id}/handoffs/{handoff.id}/decline",
+                            data={"version": version(app, handoff.id), "reason": "担当地区外のため"})
+    # The decliner no longer reaches the case: sent to the inbox with the confirmation, not to a "not found" page.
+    assert declined.status_code == 302 and declined.headers["Location"].endswith("/inbox")
     assert partner.get(f"/cases/{world.case.id}").status_code == 404
     page = lead.get(f"/cases/{world.case.id}").get_data(as_text=True)
     assert "Declined (辞退)" in page and "担当地区外のため" in page
