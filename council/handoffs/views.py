@@ -17,7 +17,7 @@ from council.access.scopes import Scope
 from council.auth.models import Institution, User
 from council.cases.duplicates import read_hit_token
 from council.cases.errors import CaseError
-from council.cases.models import Case, Consent, ConsentState
+from council.cases.models import Case, Consent, ConsentPurpose, ConsentState
 from council.cases.views import _render_case
 from council.core.web import query_int
 from council.database import db
@@ -95,9 +95,12 @@ def _consents(case: Case) -> list[tuple[Consent, str]]:
     rows = db.session.scalars(select(Consent).where(Consent.case_id == case.id, Consent.state == ConsentState.OBTAINED,
                                                     Consent.purpose_code.in_([p.value for p in SHARING_PURPOSES]))
                               .order_by(Consent.id))
-    names = dict(db.session.execute(select(Institution.id, Institution.name)).all())
-    return [(c, f"{c.obtained_on or ''} {c.purpose_code}: " + "、".join(names.get(i, "") for i in
-                                                                        c.recipient_institution_ids)) for c in rows]
+    names = dict(db.session.execute(select(Institution.id, Institution.name)
+                                    .where(Institution.council_id == case.council_id)).all())
+    # Worded as the information request's form words it: the consent's number and day, then what it is for and whom.
+    return [(c, _("Consent no. %(id)d of %(day)s", id=c.id, day=c.obtained_on.isoformat() if c.obtained_on else "—")
+             + f" {ConsentPurpose(c.purpose_code).label}: " + "、".join(names.get(i, "") for i in
+                                                                   c.recipient_institution_ids)) for c in rows]
 
 
 def _input(form: SendForm, answers: Handoff | None) -> services.HandoffInput:
