@@ -11,7 +11,7 @@ import council.cases.models  # noqa: F401
 import council.handoffs.requests.models  # noqa: F401
 from council.access.policy import Access, Action, authorize
 from council.access.reads import OutsideScope, ReadNotRecorded, WriteRefused, asking, record_read
-from council.access.scopes import FULL_COLUMNS, Scope, may_open, may_seal, may_touch_row
+from council.access.scopes import FULL_COLUMNS, HANDOFF_COLUMNS, Scope, may_open, may_seal, may_touch_row
 from council.audit.events import AuditTag
 from council.auth.models import User
 from council.cases.models import Case, SupportRecord
@@ -31,8 +31,11 @@ def test_the_request_scope_writes_the_answer_and_its_record_without_reading_them
         assert not may_seal(Scope.REQUEST, *column), column
 
 
-def test_a_summary_share_writes_nothing_of_a_request():
-    assert not any(may_seal(Scope.SUMMARY, table, column) for table, column in FULL_COLUMNS)
+def test_a_summary_share_writes_nothing_but_its_own_handoff_s_texts():
+    # A summary share's holder answers the handoff that made it (e.g. why it ends the share): those texts only.
+    written = {(table, column) for table, column in FULL_COLUMNS if may_seal(Scope.SUMMARY, table, column)}
+    assert written <= HANDOFF_COLUMNS
+    assert not any(table == "information_request" for table, _column in written)
 
 
 def test_a_request_reach_touches_its_own_request_only():
