@@ -9,6 +9,7 @@ import datetime as dt
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from council.access import grants
@@ -22,11 +23,13 @@ from council.cases.lifecycle import change_lead
 from council.cases.models import Case
 from council.cases.vault import vault
 from council.core.clock import utcnow
+from council.core.db import lock_for_update
 from council.core.editing import lock_for_edit
 from council.database import db
 from council.handoffs import rules
 from council.handoffs.errors import HandoffError, StaleHandoff
-from council.handoffs.models import Handoff, HandoffKind, HandoffState
+from council.handoffs.models import PENDING, Handoff, HandoffKind, HandoffState
+from council.handoffs.requests.services import cancel_for_lead_change
 from council.handoffs.services import end_pending, grant_terms, respond_by
 from council.handoffs.states import effective_state, is_expired
 
@@ -58,11 +61,17 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
     (its institution becomes the lead, the accepting worker is assigned, and the former lead keeps reading for
     TRANSFER_CLOSE_OUT_DAYS). The pending view ends either way. Commits.
 
-    Raises HandoffError for anyone but the receiver, a handoff no longer waiting, or a share the law no longer
-    allows (a consent withdrawn meanwhile: ``access.grants`` refuses it)."""
+    A transfer also takes back what the former lead left open (``_drop_former_leads_open``): sharing is the
+    lead's, and a referral or request the new lead did not send and cannot cancel must not outlive the transfer.
+
+    Raises HandoffError for anyone but the receiver, a handoff no longer waiting, one whose sender no longer leads
+    the case, or a share the law no longer allows (a consent withdrawn meanwhile: ``access.grants`` refuses it)."""
     if HandoffKind(handoff.kind).is_request or not is_receiver(actor, handoff):
         raise HandoffError(_("Only the receiving institution accepts this."))
     _waiting(handoff)
+    if handoff.sender_institution_id != case.lead_institution_id:
+        raise HandoffError(_("The institution that sent this no longer leads the case: it can no longer be "
+                             "accepted."))
     lock_for_edit(handoff, version, stale=StaleHandoff)
     end_pending(actor, handoff, reason="handoff_accepted")
     basis = f"{handoff.kind}:{handoff.id}"
@@ -71,6 +80,7 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
     else:
         former = db.session.get(Institution, handoff.sender_institution_id)
         change_lead(actor=actor, case=case, institution=actor.institution, basis=basis, assigned=[actor])
+        _drop_former_leads_open(actor, case, former_id=former.id, transfer=handoff)
         now = utcnow()
         row = grants.grant(actor=actor, case=case, scope=Scope.READ, basis=basis, legal_basis=handoff.legal_basis,
                            institution=former, starts_at=now, expires_at=now + close_out())
@@ -79,6 +89,32 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
     record(tag=AuditTag.HANDOFF_ACCEPTED, actor=actor, target=case, basis=basis,
            reason=f"handoff {handoff.id}: {handoff.kind}; grant {row.id}")
     db.session.commit()
+
+
+#: Why a handoff, request or pending grant of the former lead ended with a transfer (a code, in audit reasons).
+LEAD_CHANGED = "lead_changed"
+
+
+def _drop_former_leads_open(actor: User, case: Case, *, former_id: int, transfer: Handoff) -> None:
+    """Cancel every referral or transfer the former lead sent that still waits (approval or an answer), ending the
+    receiver's pending view, and every information request it sent that is still open, ending its grant — each
+    with its events, in the transfer's transaction. Shares already accepted stay: the new lead sees them on the
+    case and may end them."""
+    waiting = db.session.scalars(select(Handoff).where(
+        Handoff.case_id == case.id, Handoff.sender_institution_id == former_id, Handoff.id != transfer.id,
+        Handoff.kind.in_([HandoffKind.REFERRAL.value, HandoffKind.TRANSFER.value]),
+        Handoff.state.in_([state.value for state in PENDING])).order_by(Handoff.id))
+    for other in waiting:
+        if is_expired(other):
+            continue  # its pending view lapsed with it; the history keeps saying 期限切れ
+        lock_for_update(db.session, other)
+        other.version += 1
+        other.state, other.decided_by, other.decided_at = HandoffState.CANCELLED.value, actor.id, utcnow()
+        end_pending(actor, other, reason=LEAD_CHANGED)
+        record(tag=AuditTag.HANDOFF_CANCELLED, actor=actor, target=case, basis=f"{transfer.kind}:{transfer.id}",
+               reason=f"handoff {other.id}: {other.kind}; {LEAD_CHANGED} by handoff {transfer.id}")
+    cancel_for_lead_change(actor=actor, case=case, former_id=former_id, reason=LEAD_CHANGED,
+                           basis=f"{transfer.kind}:{transfer.id}")
 
 
 def close_out() -> dt.timedelta:

@@ -83,6 +83,9 @@ class BreakGlass(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     #: Their institution at the time (a user may move later; the review shows where they worked then).
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    #: The case's lead institution when the glass was broken: its supervisors are told and acknowledge it, even
+    #: after a transfer hands the case to another institution.
+    lead_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     #: One of Risk.
     risk: Mapped[str] = mapped_column(String(20))
     #: Why, in the user's words, sealed under the case's key (it may describe the person).

@@ -25,7 +25,7 @@ from council.core.clock import in_japan, utcnow
 from council.database import db
 from council.handoffs.breakglass.forms import ActForm
 from council.handoffs.breakglass.models import BreakGlass, Risk
-from council.handoffs.breakglass.services import is_lead_supervisor
+from council.handoffs.breakglass.services import is_lead_supervisor, is_notified_supervisor
 from council.inbox.registry import InboxItem
 
 #: At most this many notices per reader on the home page; the review list shows them all.
@@ -45,7 +45,10 @@ def panel(case: Case, access, *, form=None) -> Panel | None:
     # supervise the lead institution needs the reader, whom a page built outside a request does not have.
     mine = next((row for row in every if access.grant_id is not None and row.grant_id == access.grant_id), None)
     reader = current_user._get_current_object()
-    uses = every if reader is not None and is_lead_supervisor(reader, case) else []
+    if reader is not None and is_lead_supervisor(reader, case):
+        uses = every
+    else:  # the lead before a transfer still sees, while it reads the case, the uses it was told of
+        uses = [row for row in every if reader is not None and is_notified_supervisor(reader, row)]
     if mine is None and not uses:
         return None
     shown = [*uses, *([mine] if mine is not None and mine not in uses else [])]
@@ -65,11 +68,13 @@ def _uses(case: Case) -> list[BreakGlass]:
 
 
 def supervisor_notices(user) -> list[InboxItem]:
-    """Break-glass into cases the supervisor's institution leads, in the last BREAK_GLASS_NOTICE_DAYS days, not yet
-    acknowledged by one of its supervisors. Nothing for other roles."""
+    """Break-glass into cases the supervisor's institution led when the glass was broken, in the last
+    BREAK_GLASS_NOTICE_DAYS days, not yet acknowledged. Keyed on the lead of that time, not of now: a transfer
+    since then neither hands the notice to the new lead nor takes it from the institution that was responsible.
+    Nothing for other roles."""
     if Role(user.role) != Role.SUPERVISOR:
         return []
-    rows = _recent(BreakGlass.acknowledged_at.is_(None), Case.lead_institution_id == user.institution_id,
+    rows = _recent(BreakGlass.acknowledged_at.is_(None), BreakGlass.lead_institution_id == user.institution_id,
                    BreakGlass.council_id == user.council_id)
     return [InboxItem(kind="breakglass.notice", text=_text(row, number),
                       url=url_for("cases.view", case_id=row.case_id, _anchor="break_glass")) for row, number in rows]

@@ -96,7 +96,8 @@ def break_glass(*, actor: User, case: Case, risk: Risk | str, reason: str, via: 
         raise BreakGlassRefused(_("You can already open this case; no emergency access is needed."))
     now, risk = utcnow(), Risk(risk)
     row = BreakGlass(case_id=case.id, council_id=case.council_id, user_id=actor.id,
-                     institution_id=actor.institution_id, risk=risk.value, restricted=bool(case.restricted),
+                     institution_id=actor.institution_id, lead_institution_id=case.lead_institution_id,
+                     risk=risk.value, restricted=bool(case.restricted),
                      via=Via(via).value, opened_at=now,
                      expires_at=now + dt.timedelta(hours=current_app.config["BREAK_GLASS_HOURS"]))
     db.session.add(row)
@@ -126,14 +127,21 @@ def end_early(*, actor: User, row: BreakGlass) -> None:
 
 
 def is_lead_supervisor(user: User, case: Case) -> bool:
-    """Whether ``user`` supervises the case's lead institution: they are told of every break-glass into it."""
+    """Whether ``user`` supervises the case's lead institution: they see every break-glass into it on the case."""
     return Role(user.role) == Role.SUPERVISOR and user.institution_id == case.lead_institution_id
 
 
+def is_notified_supervisor(user: User, row: BreakGlass) -> bool:
+    """Whether ``user`` supervises the institution that led the case when ``row``'s glass was broken: they are
+    told of it, a transfer since then notwithstanding."""
+    return Role(user.role) == Role.SUPERVISOR and user.institution_id == row.lead_institution_id
+
+
 def acknowledge(*, actor: User, case: Case, row: BreakGlass) -> None:
-    """A supervisor of the lead institution has seen the notice of ``row`` (and read its reason on the case): it
-    leaves their institution's inboxes. Commits. Raises BreakGlassRefused for anyone else, or when acknowledged."""
-    if not is_lead_supervisor(actor, case):
+    """A supervisor of the lead institution (then, when the glass was broken, or now) has seen the notice of
+    ``row`` (and read its reason on the case): it leaves the inboxes. Commits. Raises BreakGlassRefused for anyone
+    else, or when acknowledged."""
+    if not (is_lead_supervisor(actor, case) or is_notified_supervisor(actor, row)):
         raise BreakGlassRefused(_("Only a supervisor of the lead institution acknowledges emergency access."))
     lock_for_update(db.session, row)  # two supervisors at once: the second is told, not recorded twice
     if row.acknowledged_at is not None:

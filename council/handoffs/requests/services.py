@@ -188,6 +188,26 @@ def cancel(*, actor: User, row: InformationRequest, basis: str) -> None:
     db.session.commit()
 
 
+def cancel_for_lead_change(*, actor: User, case: Case, former_id: int, reason: str, basis: str) -> None:
+    """Cancel every request the former lead (``former_id``) sent about ``case`` that is still open, ending its
+    receiver's grant, with one event each — inside the caller's transaction (a transfer's acceptance). Asking for
+    the case is the lead's: the new lead did not send these and could not take them back."""
+    rows = db.session.scalars(select(InformationRequest).where(
+        InformationRequest.case_id == case.id, InformationRequest.origin == RequestOrigin.CASE,
+        InformationRequest.from_institution_id == former_id, InformationRequest.state == RequestState.SENT)
+        .order_by(InformationRequest.id))
+    for row in rows:
+        if not state_of(row).is_open:
+            continue  # expired: its grant lapsed with it
+        lock_for_update(db.session, row)
+        row.state, row.closed_at, row.closed_by = RequestState.CANCELLED.value, utcnow(), actor.id
+        held = db.session.get(CaseGrant, row.grant_id) if row.grant_id is not None else None
+        if held is not None and held.ended_at is None:
+            grants.end(actor=actor, grant=held, reason=reason)
+        record(tag=AuditTag.REQUEST_CANCELLED, actor=actor, target=row, case=case, basis=basis,
+               reason=f"request {row.id}: {reason}")
+
+
 # -- the parts -----------------------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column('council_id', _ID, nullable=False),
         sa.Column('user_id', _ID, nullable=False),
         sa.Column('institution_id', _ID, nullable=False),
+        sa.Column('lead_institution_id', _ID, nullable=False),
         sa.Column('risk', sa.String(length=20), nullable=False),
         sa.Column('reason_enc', sa.LargeBinary(), nullable=True),
         sa.Column('restricted', sa.Boolean(), nullable=False),
@@ -49,6 +50,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['grant_id'], ['case_grant.id'], name=op.f('fk_break_glass_grant_id_case_grant')),
         sa.ForeignKeyConstraint(['institution_id'], ['institution.id'],
                                 name=op.f('fk_break_glass_institution_id_institution')),
+        sa.ForeignKeyConstraint(['lead_institution_id'], ['institution.id'],
+                                name=op.f('fk_break_glass_lead_institution_id_institution')),
         _user('user_id'), _user('acknowledged_by'), _user('reviewed_by'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_break_glass')),
     )
