@@ -8,11 +8,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.models import LegalBasis
-from council.access.policy import Action
+from council.access.policy import Action, authorize_row
 from council.access.scopes import Scope
+from council.audit.events import record_denial
 from council.auth.models import Institution, User
 from council.cases.duplicates import read_hit_token
 from council.cases.errors import CaseError
@@ -134,6 +136,17 @@ def _answer(case, access, handoff, act, done: str):
     return _render_case(case, access, panel_forms={"handoffs": form}, status=400)
 
 
+def _party_access(case, handoff):
+    """The reach a party writes its reason into ``handoff`` by: the grant resting on that handoff (or a full reach),
+    not merely the widest the gate found — a grant opens and seals its own handoff's texts only
+    (``access.scopes.ROW_BOUND``). 404, recorded, for a reader none of whose reaches opens it."""
+    try:
+        return authorize_row(current_user, Action.ANSWER_HANDOFF, case, "handoff", handoff.id)
+    except NotFound:
+        record_denial(actor=current_user, case_id=case.id, action=Action.ANSWER_HANDOFF)
+        raise
+
+
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def accept(case, access, handoff):
     """Accept a handoff; for a request, the lead answers it by making the handoff asked for (the form)."""
@@ -147,6 +160,7 @@ def accept(case, access, handoff):
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def decline(case, access, handoff):
+    access = _party_access(case, handoff)
     return _answer(case, access, handoff, lambda form: decisions.decline(
         actor=current_user, case=case, access=access, handoff=handoff, reason=form.reason.data,
         version=form.version.data), _("Declined. The sender sees your reason."))
@@ -161,6 +175,7 @@ def cancel(case, access, handoff):
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def end(case, access, handoff):
+    access = _party_access(case, handoff)
     return _answer(case, access, handoff, lambda form: decisions.end_share(
         actor=current_user, case=case, access=access, handoff=handoff, reason=form.reason.data,
         version=form.version.data), _("The share has ended."))
