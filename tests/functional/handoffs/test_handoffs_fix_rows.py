@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from council.access import grants
 from council.access.policy import Action, authorize
 from council.auth.models import Institution, User
@@ -15,20 +17,19 @@ from council.handoffs.models import Handoff
 from council.handoffs.requests import services as request_services
 from council.handoffs.requests.models import InformationRequest
 from tests.conftest import db_get, fresh
-from tests.functional.handoffs.handoffs_world import (  # noqa: F401
-    client_of, handoffs, refer, version, world_fixture)
+from tests.functional.handoffs.handoffs_world import client_of, handoffs, refer, version, world_fixture  # noqa: F401
 
 SECRET = "父からの暴力の件、担当者限りで"
 
 
-def _ask(app, world, *, to: str, question: str, legal=None) -> int:
+def _ask(app, world, *, to: str, question: str, legal=None, due_days: int = 10) -> int:
     """The lead sends an information request about the case to institution ``to``; its id."""
     with app.test_request_context():
         actor, case = db_get(app, User, world.users["lead"].id), db_get(app, Case, world.case.id)
         row = request_services.send(
             actor=actor, case=case, access=authorize(actor, Action.MANAGE_SHARES, case),
             to_institution_id=world.institutions[to], kind="information", question=question,
-            due_on=dt.date.today() + dt.timedelta(days=10),
+            due_on=dt.date.today() + dt.timedelta(days=due_days),
             legal=legal or request_services.LegalChoice(legal_basis="emergency", emergency_reason="至急"))
         return row.id
 
@@ -112,13 +113,15 @@ def test_a_pending_referrals_reach_is_not_read_as_a_request_of_the_same_number(a
     assert "見守りをお願いします" in page.get_data(as_text=True)
 
 
-def test_an_institution_asked_both_sees_and_answers_each_by_its_own_grant(app, world):
+@pytest.mark.parametrize("due_days", [3, 25])  # the page is read by the referral's grant, or by the request's
+def test_an_institution_asked_both_sees_and_answers_each_by_its_own_grant(app, world, due_days):
     """社協 holds a pending referral and an information request of the case: its page shows the referral's message
-    and the question, and it answers the question (by the request's grant) and declines the referral (by its own)."""
+    and the question, and it answers the question (by the request's grant) and declines the referral (by its own),
+    whichever of the two grants lasts longer (the page reads the case by that one)."""
     lead = client_of(app, world.users["lead"])
     assert refer(lead, world, message="見守りのお願い").status_code == 302
     referral = handoffs(app, world.case.id)[-1]
-    request_id = _ask(app, world, to="shakyo", question="最近の様子は？")
+    request_id = _ask(app, world, to="shakyo", question="最近の様子は？", due_days=due_days)
     partner = client_of(app, world.users["partner"])
     page = partner.get(f"/cases/{world.case.id}")
     assert page.status_code == 200
