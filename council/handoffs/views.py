@@ -14,7 +14,6 @@ from council.access.gate import case_gate
 from council.access.models import LegalBasis
 from council.access.policy import Action, authorize_row
 from council.access.scopes import Scope
-from council.audit.events import record_denial
 from council.auth.models import Institution, User
 from council.cases.duplicates import read_hit_token
 from council.cases.errors import CaseError
@@ -136,15 +135,15 @@ def _answer(case, access, handoff, act, done: str):
     return _render_case(case, access, panel_forms={"handoffs": form}, status=400)
 
 
-def _party_access(case, handoff):
+def _party_access(case, access, handoff):
     """The reach a party writes its reason into ``handoff`` by: the grant resting on that handoff (or a full reach),
     not merely the widest the gate found — a grant opens and seals its own handoff's texts only
-    (``access.scopes.ROW_BOUND``). 404, recorded, for a reader none of whose reaches opens it."""
+    (``access.scopes.ROW_BOUND``). Anyone with no such reach is no party to it: the gate's access lets the service
+    refuse them, on the case page, before anything is sealed."""
     try:
         return authorize_row(current_user, Action.ANSWER_HANDOFF, case, "handoff", handoff.id)
     except NotFound:
-        record_denial(actor=current_user, case_id=case.id, action=Action.ANSWER_HANDOFF)
-        raise
+        return access
 
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
@@ -160,7 +159,7 @@ def accept(case, access, handoff):
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def decline(case, access, handoff):
-    access = _party_access(case, handoff)
+    access = _party_access(case, access, handoff)
     return _answer(case, access, handoff, lambda form: decisions.decline(
         actor=current_user, case=case, access=access, handoff=handoff, reason=form.reason.data,
         version=form.version.data), _("Declined. The sender sees your reason."))
@@ -175,7 +174,7 @@ def cancel(case, access, handoff):
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def end(case, access, handoff):
-    access = _party_access(case, handoff)
+    access = _party_access(case, access, handoff)
     return _answer(case, access, handoff, lambda form: decisions.end_share(
         actor=current_user, case=case, access=access, handoff=handoff, reason=form.reason.data,
         version=form.version.data), _("The share has ended."))
