@@ -50,7 +50,7 @@ from werkzeug.exceptions import NotFound
 
 from council.access.models import CaseGrant, GrantBasis
 from council.access.permissions import Role
-from council.access.scopes import CONTENT_SCOPES, SCOPE_ORDER, Action, Scope, allows
+from council.access.scopes import CONTENT_SCOPES, SCOPE_ORDER, Action, Scope, allows, may_touch_row
 from council.cases.models import Case, CaseAssignment
 from council.core.clock import utcnow
 from council.core.db import UTCDateTime
@@ -275,6 +275,28 @@ def authorize(user, action: Action, case: Case | None, *, now: dt.datetime | Non
         if allows(scope=Scope(row.scope), role=role, action=action, by_grant=row.grant_id is not None):
             return _access(row)
     raise NotFound()
+
+
+def authorize_row(user, action: Action, case: Case | None, table: str, row_id: int, *,
+                  now: dt.datetime | None = None) -> Access:
+    """Like ``authorize``, but only by a reach that opens row ``row_id`` of ``table`` (``scopes.may_touch_row``):
+    for a user holding several grants of a case, the one resting on that handoff or information request, not
+    merely the widest. Raises NotFound when there is none."""
+    if case is None or case.purged_at is not None:
+        raise NotFound()
+    role = Role(user.role)
+    for row in _rows(user, Case.id == case.id, now):
+        scope = Scope(row.scope)
+        if allows(scope=scope, role=role, action=action, by_grant=row.grant_id is not None) and \
+                may_touch_row(scope, row.basis, table, row_id):
+            return _access(row)
+    raise NotFound()
+
+
+def reaches_of(user, case: Case, *, now: dt.datetime | None = None) -> list[Access]:
+    """Every reach ``user`` has of ``case`` at ``now``, widest first (a panel looks for the grant resting on its
+    own row, e.g. ``request:<id>``, beside the one the page was read by)."""
+    return [_access(row) for row in _rows(user, Case.id == case.id, now)]
 
 
 def accesses(user, case_ids: Iterable[int], *, now: dt.datetime | None = None) -> dict[int, Access]:

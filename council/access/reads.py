@@ -53,8 +53,14 @@ class Receipt:
     scope: Scope
     #: (table, column) pairs the vault may open for this case: the scope's columns, narrowed by ``only``.
     columns: frozenset[tuple[str, str]]
-    #: The basis of the reach it was read by: a request reach opens only its own request (scopes.ROW_BOUND).
-    basis: str = ""
+    #: The bases of the reaches it was read by (in that scope): a grant's reach opens only the handoff or request
+    #: its basis names (scopes.ROW_BOUND); a page that also read the case by a second grant of the same scope
+    #: (a pending referral and an information request to one institution) opens the rows of both.
+    bases: frozenset[str] = frozenset()
+
+    def touches(self, table: str, row_id: int | None) -> bool:
+        """Whether one of the reaches it was read by may open row ``row_id`` of ``table``."""
+        return any(may_touch_row(self.scope, basis, table, row_id) for basis in self.bases or {""})
 
 
 def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None, reached: Iterable[Access] = (),
@@ -84,7 +90,11 @@ def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None,
     receipts = _receipts()
     for each in accesses:
         columns = SCOPE_COLUMNS[each.scope] if only is None else SCOPE_COLUMNS[each.scope] & frozenset(only)
-        receipts[each.case_id] = Receipt(case_id=each.case_id, scope=each.scope, columns=columns, basis=each.basis)
+        bases = frozenset({each.basis})
+        before = receipts.get(each.case_id)
+        if before is not None and (before.scope, before.columns) == (each.scope, columns):
+            bases |= before.bases  # read again by another reach of the same scope: the rows of both open
+        receipts[each.case_id] = Receipt(case_id=each.case_id, scope=each.scope, columns=columns, bases=bases)
 
 
 def receipt_for(case_id: int) -> Receipt | None:
@@ -98,7 +108,7 @@ def check_open(*, case_id: int, table: str, column: str, row_id: int | None = No
     receipt = receipt_for(case_id)
     if receipt is None:
         raise ReadNotRecorded(f"{table}.{column} of case {case_id}: its read was not recorded in this request")
-    if (table, column) not in receipt.columns or not may_touch_row(receipt.scope, receipt.basis, table, row_id):
+    if (table, column) not in receipt.columns or not receipt.touches(table, row_id):
         raise OutsideScope(f"{table}.{column} of case {case_id}: not in what was read ({receipt.scope})")
 
 

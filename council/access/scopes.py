@@ -129,7 +129,7 @@ def allows(*, scope: Scope, role: Role, action: Action, by_grant: bool) -> bool:
 
 #: What a handoff (つなぎ・移管, council.handoffs) says, sealed under the case's key: the sender's message, the
 #: emergency's reason, why it was declined or ended. Each of its parties reads it in whatever scope the handoff gave
-#: them — a pending receiver in ``request`` scope included (the page shows each party only its own handoffs).
+#: them — a pending receiver in ``request`` scope included — of that one handoff only (ROW_BOUND).
 HANDOFF_COLUMNS = frozenset(("handoff", column) for column in ("message", "emergency_reason", "decline_reason",
                                                                "end_reason"))
 
@@ -174,19 +174,24 @@ def may_open(scope: Scope, table: str, column: str) -> bool:
     return (table, column) in SCOPE_COLUMNS[scope]
 
 
-#: Rows a scope reaches one at a time: a request reach rests on one information request (its grant's basis is
-#: ``request:<id>``), and of the case's requests it opens and writes that one only. Column rules alone cannot say
-#: it: every request of a case is sealed under the same key, in the same columns.
-ROW_BOUND: dict[Scope, tuple[str, str]] = {Scope.REQUEST: ("information_request", "request")}
+#: Tables whose rows a grant reaches one at a time, and the kinds of basis that name a row: a reach resting on a
+#: handoff (``referral:<id>``, ``transfer:<id>``) opens and writes that handoff's texts only, one resting on an
+#: information request (``request:<id>``) that request only — whatever its scope (request, summary, read), and any
+#: other grant (consent, meeting) none of them. Column rules alone cannot say it: every handoff and request of a
+#: case is sealed under the same key, in the same columns, and one may be addressed to one named worker. A full
+#: reach (the lead institution's own, a full share) reads every row, as it reads every record.
+ROW_BOUND: dict[str, frozenset[str]] = {"information_request": frozenset({"request"}),
+                                        "handoff": frozenset({"referral", "transfer"})}
 
 
 def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> bool:
     """Whether a reach of ``scope`` on ``basis`` may open or seal row ``row_id`` of ``table`` at all (the vault asks
-    besides ``may_open`` / ``may_seal``): False only for a row-bound table's rows other than the basis's own."""
-    bound = ROW_BOUND.get(scope)
-    if bound is None or bound[0] != table:
+    besides ``may_open`` / ``may_seal``): False only for a narrower reach than full and a row-bound table's row
+    its basis does not name."""
+    kinds = ROW_BOUND.get(table)
+    if kinds is None or scope == Scope.FULL:
         return True
-    return row_id is not None and basis == f"{bound[1]}:{row_id}"
+    return row_id is not None and basis in {f"{kind}:{row_id}" for kind in kinds}
 
 
 #: The action that writes each table's encrypted columns: records and files are casework, an information request's

@@ -42,6 +42,18 @@ def is_receiver(actor: User, handoff: Handoff) -> bool:
     return handoff.receiver_user_id in (None, actor.id)
 
 
+def may_end(actor: User, handoff: Handoff, *, lead: bool) -> bool:
+    """Whether ``actor`` may end ``handoff``'s accepted share (its services check the rest): the lead institution's
+    staff, or a party to it — for a share made to one named worker, that worker alone, not their colleagues."""
+    if Role(actor.role) not in rules.STAFF:
+        return False
+    if lead:
+        return True
+    if handoff.receiver_user_id is not None:
+        return actor.id == handoff.receiver_user_id
+    return actor.institution_id in (handoff.sender_institution_id, handoff.receiver_institution_id)
+
+
 def may_answer_request(actor: User, case: Case) -> bool:
     """The lead's staff who may share and hand the case on (MANAGE_SHARES) answer requests for it."""
     try:
@@ -145,8 +157,7 @@ def end_share(*, actor: User, case: Case, access: Access, handoff: Handoff, reas
     institution, or for a transfer the former lead ending its own close-out. Commits. Raises HandoffError for
     anyone else, a share not in force, or no reason."""
     row = db.session.get(CaseGrant, handoff.grant_id) if handoff.grant_id else None
-    if actor.institution_id not in (handoff.sender_institution_id, handoff.receiver_institution_id,
-                                    case.lead_institution_id) or Role(actor.role) not in rules.STAFF:
+    if not may_end(actor, handoff, lead=actor.institution_id == case.lead_institution_id):
         raise HandoffError(_("Only the institutions that share it end it."))
     live = row is not None and row.ended_at is None and (row.expires_at is None or row.expires_at > utcnow())
     if effective_state(handoff, grant=row) != HandoffState.ACCEPTED or not live:

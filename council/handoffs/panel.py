@@ -2,8 +2,9 @@
 
 Built after the page recorded its read (``cases.panels``), so the texts of a handoff open in the reader's scope. The
 lead institution's own staff see every handoff and share of the case; anyone else only the handoffs their own
-institution sent or received — a pending receiver sees the message it was sent beside the summary, and nothing of
-another institution's referral.
+institution sent or received — a handoff addressed to one named worker only that worker — and the texts of those
+its grants rest on (``access.scopes.ROW_BOUND``): a pending receiver sees the message it was sent beside the summary,
+and nothing of another institution's referral or of a colleague's.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from council.access.models import CaseGrant
 from council.access.permissions import Role
-from council.access.policy import Access, Action
+from council.access.policy import Access, Action, reaches_of
+from council.access.reads import receipt_for, record_read
 from council.access.scopes import Scope, allows
+from council.audit.tags import AuditTag
 from council.cases.models import Case
 from council.cases.panels import Panel
 from council.cases.services import institution_names, user_names
 from council.cases.vault import vault
 from council.core.clock import utcnow
 from council.database import db
-from council.handoffs.decisions import is_receiver
+from council.handoffs.decisions import is_receiver, may_end
 from council.handoffs.forms import ReasonForm
 from council.handoffs.models import PENDING, Handoff, HandoffKind, HandoffState
 from council.handoffs.states import consent_withdrawn, effective_state
@@ -66,7 +69,7 @@ def build(case: Case, access: Access, *, form=None) -> Panel | None:
     if not lead and access.scope != Scope.FULL and db.session.scalar(
             select(Handoff.id).where(Handoff.case_id == case.id).limit(1)) is None:
         return None  # a share's reader with no handoff of the case: nothing to show or do
-    rows = [_row(handoff, access, lead) for handoff in _handoffs(case, lead)]
+    rows = [_row(case, handoff, access, lead) for handoff in _handoffs(case, lead)]
     shares = _other_shares(case, rows) if lead else []
     role = Role(current_user.role)
     may_ask = not lead and allows(scope=access.scope, role=role, action=Action.ASK_TRANSFER, by_grant=access.by_grant)
@@ -91,20 +94,41 @@ def _handoffs(case: Case, lead: bool) -> list[Handoff]:
     query = select(Handoff).where(Handoff.case_id == case.id).order_by(Handoff.created_at.desc(), Handoff.id.desc())
     if not lead:
         mine = current_user.institution_id
-        query = query.where(or_(Handoff.sender_institution_id == mine, Handoff.receiver_institution_id == mine))
+        addressed_to_me = and_(Handoff.receiver_institution_id == mine,
+                               or_(Handoff.receiver_user_id.is_(None), Handoff.receiver_user_id == current_user.id))
+        query = query.where(or_(Handoff.sender_institution_id == mine, addressed_to_me))
     return list(db.session.scalars(query))
 
 
-def _row(handoff: Handoff, access: Access, lead: bool) -> HandoffRow:
+_TEXTS = ("message", "emergency_reason", "decline_reason", "end_reason")
+
+
+def _row(case: Case, handoff: Handoff, access: Access, lead: bool) -> HandoffRow:
     grant = db.session.get(CaseGrant, handoff.grant_id) if handoff.grant_id else None
     pending = db.session.get(CaseGrant, handoff.pending_grant_id) if handoff.pending_grant_id else None
     state = effective_state(handoff, grant=grant, pending_grant=pending)
-    opened = {column: vault().text(handoff, column)
-              for column in ("message", "emergency_reason", "decline_reason", "end_reason")}
+    readable = _texts_readable(case, handoff, access)
+    opened = {column: vault().text(handoff, column) if readable else "" for column in _TEXTS}
     row = HandoffRow(handoff=handoff, kind=HandoffKind(handoff.kind), state=state, grant=grant,
                      consent_withdrawn=consent_withdrawn(grant) or consent_withdrawn(pending), **opened)
     row.actions = _actions(row, access, lead)
     return row
+
+
+def _texts_readable(case: Case, handoff: Handoff, access: Access) -> bool:
+    """Whether the page's read opens this handoff's texts: a full reach every handoff's, a grant only the handoff it
+    rests on. A reader who also holds the grant of this handoff in the page's scope (the page was read by another
+    of its grants) has that read recorded first."""
+    receipt = receipt_for(case.id)
+    if receipt is not None and receipt.touches("handoff", handoff.id):
+        return True
+    basis = f"{handoff.kind}:{handoff.id}"
+    for each in reaches_of(current_user, case):
+        if each.basis == basis and each.scope == access.scope:
+            record_read(tag=AuditTag.CASE_VIEWED, actor=current_user, case=case, access=each,
+                        reason=f"handoff {handoff.id}")
+            return True
+    return False
 
 
 def _actions(row: HandoffRow, access: Access, lead: bool) -> set[str]:
@@ -121,8 +145,7 @@ def _actions(row: HandoffRow, access: Access, lead: bool) -> set[str]:
         actions |= {"accept", "decline"}
     live = row.grant is not None and row.grant.ended_at is None and \
         (row.grant.expires_at is None or row.grant.expires_at > utcnow())
-    if row.state == HandoffState.ACCEPTED and live and \
-            (lead or mine in (handoff.sender_institution_id, handoff.receiver_institution_id)):
+    if row.state == HandoffState.ACCEPTED and live and may_end(user, handoff, lead=lead):
         actions.add("end")
     return actions
 

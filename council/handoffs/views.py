@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.models import LegalBasis
-from council.access.policy import Action, authorize
+from council.access.policy import Action, authorize, authorize_row
 from council.access.scopes import Scope
 from council.auth.models import Institution, User
 from council.cases.duplicates import read_hit_token
@@ -148,6 +148,17 @@ def _answer(case, access, handoff, act, done: str):
     return _render_case(case, access, panel_forms={"handoffs": form}, status=400)
 
 
+def _party_access(case, access, handoff):
+    """The reach a party writes its reason into ``handoff`` by: the grant resting on that handoff (or a full reach),
+    not merely the widest the gate found — a grant opens and seals its own handoff's texts only
+    (``access.scopes.ROW_BOUND``). Anyone with no such reach is no party to it: the gate's access lets the service
+    refuse them, on the case page, before anything is sealed."""
+    try:
+        return authorize_row(current_user, Action.ANSWER_HANDOFF, case, "handoff", handoff.id)
+    except NotFound:
+        return access
+
+
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def accept(case, access, handoff):
     """Accept a handoff; for a request, the lead answers it by making the handoff asked for (the form)."""
@@ -162,6 +173,7 @@ def accept(case, access, handoff):
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def decline(case, access, handoff):
+    access = _party_access(case, access, handoff)
     return _answer(case, access, handoff, lambda form: decisions.decline(
         actor=current_user, case=case, access=access, handoff=handoff, reason=form.reason.data,
         version=form.version.data), _("Declined. The sender sees your reason."))
@@ -176,6 +188,7 @@ def cancel(case, access, handoff):
 
 @case_gate(Action.ANSWER_HANDOFF, handoff=Handoff)
 def end(case, access, handoff):
+    access = _party_access(case, access, handoff)
     return _answer(case, access, handoff, lambda form: decisions.end_share(
         actor=current_user, case=case, access=access, handoff=handoff, reason=form.reason.data,
         version=form.version.data), _("The share has ended."))

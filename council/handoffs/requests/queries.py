@@ -15,8 +15,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from council.access.models import GrantBasis
 from council.access.permissions import Role
-from council.access.policy import Access, accesses
+from council.access.policy import Access, accesses, reaches_of
 from council.access.reads import record_read
 from council.access.scopes import Action, Scope, allows, may_open
 from council.audit.events import AuditTag
@@ -62,7 +63,7 @@ def for_case_page(case: Case, access: Access, actor: User | None) -> list[Reques
         return None
     query = select(InformationRequest).where(InformationRequest.case_id == case.id)
     if access.scope == Scope.REQUEST:
-        query = query.where(InformationRequest.id == _request_id(access.basis))
+        query = query.where(InformationRequest.id.in_(_requests_held(case, access, actor)))
     rows = list(db.session.scalars(query.order_by(InformationRequest.sent_at.desc(), InformationRequest.id.desc())))
     names = institution_names(i for row in rows for i in (row.from_institution_id, row.to_institution_id))
     role = Role(actor.role) if actor is not None else None
@@ -87,9 +88,27 @@ def for_case_page(case: Case, access: Access, actor: User | None) -> list[Reques
     return views
 
 
-def _request_id(basis: str) -> int:
-    """The request a ``request:<id>`` basis rests on."""
-    return int(basis.split(":", 1)[1])
+def _request_id(basis: str) -> int | None:
+    """The request a ``request:<id>`` basis rests on; None for any other basis (``referral:<id>`` names a handoff,
+    not a request of the same number)."""
+    kind, _sep, number = basis.partition(":")
+    return int(number) if kind == GrantBasis.REQUEST and number.isdigit() else None
+
+
+def _requests_held(case: Case, access: Access, actor: User | None) -> list[int]:
+    """The requests a request-scope reader of ``case`` sees: the one its page's reach rests on, and those of the
+    reader's other request grants of the case (a pending referral's receiver may also be asked a question: the
+    page was read by one of the two). Each other grant's read is recorded before its request opens."""
+    held = [access] if actor is None else [each for each in reaches_of(actor, case) if each.scope == Scope.REQUEST]
+    ids = []
+    for each in held:
+        request_id = _request_id(each.basis)
+        if request_id is None:
+            continue
+        if each.basis != access.basis:
+            record_read(tag=AuditTag.CASE_VIEWED, actor=actor, case=case, access=each, reason=f"request {request_id}")
+        ids.append(request_id)
+    return ids
 
 
 # -- the institution's list ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.permissions import Role
-from council.access.policy import Access, Action, authorize
+from council.access.policy import Access, Action, authorize, authorize_row
 from council.access.scopes import allows
 from council.audit.events import record_denial
 from council.auth.models import Institution
@@ -147,6 +147,7 @@ def request_new(case, access):
 
 @case_gate(Action.ANSWER_REQUEST, information_request=InformationRequest)
 def request_answer(case, access, information_request):
+    access = _answering(case, information_request)
     form = _answer_form(case, information_request)
     if form.validate_on_submit():
         legal = _legal(form) if isinstance(form, HolderAnswerForm) else None
@@ -164,6 +165,7 @@ def request_answer(case, access, information_request):
 
 @case_gate(Action.ANSWER_REQUEST, information_request=InformationRequest)
 def request_decline(case, access, information_request):
+    access = _answering(case, information_request)
     form = DeclineForm(prefix=f"decline-{information_request.id}")
     if form.validate_on_submit():
         try:
@@ -175,6 +177,17 @@ def request_decline(case, access, information_request):
             flash(_("You declined the request."), "info")
             return _after_answering(case)
     return _refused(case, access, RefusedForm("decline", form, information_request.id))
+
+
+def _answering(case: Case, row: InformationRequest) -> Access:
+    """The reach a receiver answers ``row`` by: the grant resting on that request (``request:<id>``), not merely the
+    widest reach the gate found (the same institution may also hold a pending referral's reach), or its own full
+    one. 404, recorded, when it holds none that opens the request."""
+    try:
+        return authorize_row(current_user, Action.ANSWER_REQUEST, case, "information_request", row.id)
+    except NotFound:
+        record_denial(actor=current_user, case_id=case.id, action=Action.ANSWER_REQUEST)
+        raise
 
 
 def _after_answering(case: Case):
