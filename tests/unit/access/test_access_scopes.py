@@ -2,10 +2,10 @@
 
 import pytest
 
-import council.access.models  # noqa: F401  (every case table on the metadata)
-import council.cases.models  # noqa: F401
 from council.access.scopes import FULL_COLUMNS, SCOPE_COLUMNS, Action, Scope, may_open
-from council.database import Base
+from council.database import Base, register_all
+
+register_all()  # every table on the metadata: a feature's encrypted column must be placed in the scopes too
 
 
 def test_full_scope_names_every_encrypted_column_of_the_schema():
@@ -29,7 +29,9 @@ def test_a_summary_opens_the_contact_person_and_the_plan_and_nothing_else():
     party only its own handoffs."""
     handoff = {("handoff", c) for c in ("message", "emergency_reason", "decline_reason", "end_reason")}
     assert SCOPE_COLUMNS[Scope.SUMMARY] == {("case_file", "contact_person"), ("case_plan", "plan")} | handoff
-    assert SCOPE_COLUMNS[Scope.REQUEST] == SCOPE_COLUMNS[Scope.SUMMARY]
+    # ... and a request reach, besides, its own request's question and answer (scopes.ROW_BOUND: that row only).
+    assert SCOPE_COLUMNS[Scope.REQUEST] == SCOPE_COLUMNS[Scope.SUMMARY] | {("information_request", "question"),
+                                                                         ("information_request", "answer")}
     assert may_open(Scope.FULL, "person", "address")
 
 
