@@ -119,8 +119,8 @@ def _drop_former_leads_open(actor: User, case: Case, *, former_id: int, transfer
     for other in waiting:
         if is_expired(other):
             continue  # its pending view lapsed with it; the history keeps saying 期限切れ
-        lock_for_update(db.session, other)
-        other.version += 1
+        lock_for_update(db.session, other)  # the stored version, read under the lock: nobody's form is stale here
+        lock_for_edit(other, other.version)
         other.state, other.decided_by, other.decided_at = HandoffState.CANCELLED.value, actor.id, utcnow()
         end_pending(actor, other, reason=LEAD_CHANGED)
         record(tag=AuditTag.HANDOFF_CANCELLED, actor=actor, target=case, basis=f"{transfer.kind}:{transfer.id}",
