@@ -14,8 +14,8 @@ from council.access.gate import case_gate
 from council.access.models import LegalBasis
 from council.access.policy import Action, authorize
 from council.access.scopes import Scope
-from council.auth.models import Institution, User
 from council.audit.events import AuditTag, record_denial
+from council.auth.models import Institution, User
 from council.cases.duplicates import HitRefused
 from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentPurpose, ConsentState

@@ -14,8 +14,7 @@ from council.cases.models import Case
 from council.database import db
 from council.handoffs.requests.models import InformationRequest
 from tests.conftest import db_get
-from tests.functional.handoffs.handoffs_world import (  # noqa: F401
-    SUBJECT, client_of, handoffs, refer, world_fixture)
+from tests.functional.handoffs.handoffs_world import SUBJECT, client_of, handoffs, refer, world_fixture  # noqa: F401
 
 HIT_INVALID = 'data-testid="hit-invalid"'
 
