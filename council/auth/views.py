@@ -13,6 +13,7 @@ from council.auth.forms import FirstAdminForm, PledgeForm
 from council.auth.pledge import CURRENT_VERSION, text_for
 from council.database import db
 from council.inbox.registry import items_for
+from council.inbox.services import record_listed
 from council.security import totp
 from council.security.signin import SetupError
 
@@ -22,9 +23,12 @@ HOME_INBOX_SIZE = 5
 
 def home():
     role = Role(current_user.role)
+    inbox = items_for(current_user)
+    if inbox:
+        record_listed(current_user, inbox[:HOME_INBOX_SIZE])  # the items it shows may name cases
     return render_template("auth/home.html", role=role, institution=current_user.institution,
                            reach=list_reach(current_user), ledger_reach=list_reach(current_user, ledger=True),
-                           last_pledge=services.last_pledge(current_user), inbox=items_for(current_user),
+                           last_pledge=services.last_pledge(current_user), inbox=inbox,
                            home_inbox_size=HOME_INBOX_SIZE)
 
 

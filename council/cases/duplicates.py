@@ -28,15 +28,29 @@ def issue_hit_token(case_id: int, user) -> str:
     return _serializer().dumps({"case": int(case_id), "user": int(user.id)})
 
 
+class HitRefused(Exception):
+    """A genuine hit token (its signature holds) that ``user`` may not act on: another user's, or (see
+    ``cases.search.case_of_hit``) naming a case the check would no longer disclose. Unlike a forged or expired
+    token it names a case, so the page records the refusal (``audit.events.record_denial``) before answering as
+    it answers a forged one."""
+
+    def __init__(self, case_id: int):
+        super().__init__(case_id)
+        self.case_id = case_id
+
+
 def read_hit_token(token: str | None, user) -> int | None:
-    """The case id of a hit token issued to ``user`` within the last hour; None for anything else (forged, expired,
-    another user's)."""
+    """The case id of a hit token issued to ``user`` within the last hour; None for a missing, forged, garbled or
+    expired one (nothing to record: it names no case anyone was shown). Raises HitRefused for a genuine token of
+    another user (a link passed on or replayed)."""
     if not token:
         return None
     try:
         payload = _serializer().loads(token, max_age=HIT_VALID_FOR)
     except BadSignature:  # also SignatureExpired
         return None
-    if not isinstance(payload, dict) or payload.get("user") != user.id or not isinstance(payload.get("case"), int):
+    if not isinstance(payload, dict) or not isinstance(payload.get("case"), int):
         return None
+    if payload.get("user") != user.id:
+        raise HitRefused(payload["case"])
     return payload["case"]

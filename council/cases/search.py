@@ -18,7 +18,7 @@ from council.access.reads import record_read
 from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
-from council.cases.duplicates import issue_hit_token
+from council.cases.duplicates import HitRefused, issue_hit_token, read_hit_token
 from council.cases.models import Case, Person
 from council.cases.services import ListedCase, subject_birth_date, subject_name
 from council.cases.vault import vault
@@ -100,6 +100,19 @@ def may_ask_about(actor: User, case: Case | None) -> bool:
     if case is None or case.council_id != actor.council_id or case.purged_at is not None:
         return False
     return db.session.scalar(select(Case.id).where(Case.id == case.id, disclosable(actor))) is not None
+
+
+def case_of_hit(token: str | None, actor: User) -> Case | None:
+    """The case a hit token names, for the pages that ask about it without seeing it (ask the holder, ask for a
+    referral): None for a missing, forged or expired token; HitRefused for another user's token or a case
+    ``actor`` may no longer ask about (``may_ask_about``: e.g. marked 要配慮 since the check showed it)."""
+    case_id = read_hit_token(token, actor)
+    if case_id is None:
+        return None
+    case = db.session.get(Case, case_id)
+    if not may_ask_about(actor, case):
+        raise HitRefused(case_id)
+    return case
 
 
 def _reads_full(actor: User, case: Case) -> bool:

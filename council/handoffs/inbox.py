@@ -31,7 +31,7 @@ WITHDRAWN_SHOWN_FOR = dt.timedelta(days=14)
 
 
 def _item(kind: str, case: Case, text: str) -> InboxItem:
-    return InboxItem(kind=f"handoffs.{kind}", text=text,
+    return InboxItem(kind=f"handoffs.{kind}", text=text, case_ids=(case.id,),
                      url=url_for("cases.view", case_id=case.id, _anchor="handoffs"))
 
 
@@ -98,7 +98,7 @@ def consent_withdrawn(user) -> list[InboxItem]:
     rows = db.session.execute(select(CaseGrant, Case).join(Case, Case.id == CaseGrant.case_id).where(
         _held_by(user), CaseGrant.end_reason == CONSENT_WITHDRAWN, CaseGrant.ended_at > since)
         .order_by(CaseGrant.ended_at.desc()))
-    return [InboxItem(kind="handoffs.consent_withdrawn", url=url_for("auth.home"),
+    return [InboxItem(kind="handoffs.consent_withdrawn", url=url_for("auth.home"), case_ids=(case.id,),
                       text=_("Case %(number)s: the person withdrew consent; the share with you has ended",
                              number=case.number)) for _grant, case in rows]
 

@@ -14,10 +14,12 @@ from council.access.gate import case_gate
 from council.access.models import LegalBasis
 from council.access.policy import Action, authorize, authorize_row
 from council.access.scopes import Scope
+from council.audit.events import AuditTag, record_denial
 from council.auth.models import Institution, User
-from council.cases.duplicates import read_hit_token
+from council.cases.duplicates import HitRefused
 from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentPurpose, ConsentState
+from council.cases.search import case_of_hit
 from council.cases.views import _render_case
 from council.core.web import query_int
 from council.database import db
@@ -221,12 +223,17 @@ def ask_transfer(case, access):
 
 def ask_referral():
     """つなぎの依頼, from the duplicate check at intake: the asker cannot see the case; the hit token (signed, bound
-    to the user, one hour) proves the check showed it to them. Anything else is not found."""
+    to the user, one hour) proves the check showed it to them, and the case must still be one the check would show
+    (``cases.search.case_of_hit``: not marked 要配慮 since). Anything else is not found; a genuine token refused
+    (another user's, such a case) is recorded as a denial."""
     form = AskReferralForm()
     token = form.hit.data if request.method == "POST" else request.args.get("hit")
-    case_id = read_hit_token(token, current_user)
-    case = db.session.get(Case, case_id) if case_id is not None else None
-    if case is None or case.purged_at is not None or case.council_id != current_user.council_id:
+    try:
+        case = case_of_hit(token, current_user)
+    except HitRefused as refused:
+        record_denial(actor=current_user, case_id=refused.case_id, action=AuditTag.HANDOFF_SENT)
+        abort(404)
+    if case is None:
         abort(404)
     form.hit.data = token
     if form.validate_on_submit():

@@ -41,6 +41,9 @@ class InboxItem:
     #: Stable across requests and languages, e.g. ``handoffs.referral:17``; without one, ``kind`` is the key, so a
     #: provider that yields several items of one kind gives each its own. Ids and codes only: it is stored.
     key: str | None = None
+    #: The ids of the cases the item names (by number, in its text or link): the inbox page records them as shown,
+    #: as every list page does (DESIGN §6). Empty for an item that names no case (a count, "a case held by …").
+    case_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # Caught where the provider is written, not as a database error on one backend only.

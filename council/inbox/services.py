@@ -10,6 +10,7 @@ every mail sent are.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -68,6 +69,17 @@ def read_inbox(user, *, via: SeenVia = SeenVia.PAGE) -> Inbox | None:
         return None
     shown = _shown(user.id, via)
     return Inbox([Entry(item, max(0, item.count - shown.get(item.stable_key, 0))) for item in items])
+
+
+def record_listed(user, items: Iterable[InboxItem]) -> None:
+    """Record, as every list page does (DESIGN §6), the cases that the inbox page (or the home page's first
+    items) shows by number: one event naming them in the audit side table, committed before the page is sent.
+    Nothing when no item names a case; the header's badge and the notification mail show no case, so they record
+    nothing."""
+    case_ids = sorted({case_id for item in items for case_id in item.case_ids})
+    if case_ids:
+        record(tag=AuditTag.CASE_LISTED, actor=user, target_type="case_file", cases=case_ids, reason="inbox")
+        db.session.commit()
 
 
 def _shown(user_id: int, via: SeenVia) -> dict[str, int]:

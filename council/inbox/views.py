@@ -17,6 +17,8 @@ def page():
     looked; showing it is what makes it no longer new (the next visit, and the next mail, count from here)."""
     inbox = services.read_inbox(current_user)
     badge.remember(current_user, inbox.total if inbox is not None else None)  # the header shows the same number
+    if inbox is not None:
+        services.record_listed(current_user, [entry.item for entry in inbox.entries])
     response = render_template("inbox/page.html", inbox=inbox, Audience=Audience)
     if inbox is not None:
         services.mark_shown(current_user, inbox)

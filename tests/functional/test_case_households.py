@@ -20,7 +20,7 @@ from council.audit.events import AuditTag
 from council.audit.models import AuditEvent, AuditEventCase
 from council.auth.models import Institution, User
 from council.cases import persons
-from council.cases.duplicates import read_hit_token
+from council.cases.duplicates import HitRefused, read_hit_token
 from council.cases.models import Case, CaseLink
 from council.cases.services import PersonInput
 from council.core.permissions import route
@@ -157,7 +157,8 @@ def test_the_offers_carry_a_hit_token_for_that_user_and_case_only(app, household
 
         token = unquote(token)
         assert read_hit_token(token, worker) == household["son"].id
-        assert read_hit_token(token, household["lead"]) is None
+        with pytest.raises(HitRefused):
+            read_hit_token(token, household["lead"])
         assert read_hit_token(token + "x", worker) is None
 
 

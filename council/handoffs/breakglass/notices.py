@@ -76,14 +76,14 @@ def supervisor_notices(user) -> list[InboxItem]:
         return []
     rows = _recent(BreakGlass.acknowledged_at.is_(None), BreakGlass.lead_institution_id == user.institution_id,
                    BreakGlass.council_id == user.council_id)
-    return [InboxItem(kind="breakglass.notice", text=_text(row, number),
+    return [InboxItem(kind="breakglass.notice", text=_text(row, number), case_ids=(row.case_id,),
                       url=url_for("cases.view", case_id=row.case_id, _anchor="break_glass")) for row, number in rows]
 
 
 def auditor_notices(user) -> list[InboxItem]:
     """Break-glass in the auditor's council in the last BREAK_GLASS_NOTICE_DAYS days, not yet reviewed."""
     rows = _recent(BreakGlass.reviewed_at.is_(None), BreakGlass.council_id == user.council_id)
-    return [InboxItem(kind="breakglass.review", text=_text(row, number),
+    return [InboxItem(kind="breakglass.review", text=_text(row, number), case_ids=(row.case_id,),
                       url=url_for("breakglass.review", break_glass_id=row.id)) for row, number in rows]
 
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from council.access.gate import case_gate
 from council.access.scopes import Action
-from council.cases.duplicates import read_hit_token
+from council.audit.events import AuditTag, record_denial
+from council.cases.duplicates import HitRefused, read_hit_token
 from council.cases.services import institution_names
 from council.core.web import query_int
 from council.database import db
@@ -56,10 +57,16 @@ def open_case():
 
 def _hit_case_id(form: BreakGlassForm) -> tuple[int | None, str]:
     """The case of the duplicate check's hit, if the form carries one issued to this user within the hour; an
-    expired one is dropped with a message (the second value), and the number is asked instead."""
+    expired one is dropped with a message (the second value), and the number is asked instead. Another user's
+    token is answered the same way, and its refusal recorded. A case marked 要配慮 after the check stays open to
+    break-glass, as it is by number: life comes first, and the opening is reviewed."""
     if not form.hit.data:
         return None, ""
-    case_id = read_hit_token(form.hit.data, current_user)
+    try:
+        case_id = read_hit_token(form.hit.data, current_user)
+    except HitRefused as refused:
+        record_denial(actor=current_user, case_id=refused.case_id, action=AuditTag.BREAK_GLASS_OPENED)
+        case_id = None
     if case_id is None:
         form.hit.data = ""
         return None, _("The link from the duplicate check has expired. Enter the case number instead.")

@@ -164,7 +164,8 @@ def _items(actor: User, rows: list[InformationRequest], text) -> list[InboxItem]
         if number is None and row.origin == RequestOrigin.DUPLICATE_CHECK:
             number = _("a case held by %(institution)s", institution=names.get(row.to_institution_id, ""))
         kind, wording = text(row, number or _("a case of your institution"))
-        items.append(InboxItem(kind=kind, text=wording, url=url))
+        items.append(InboxItem(kind=kind, text=wording, url=url, case_ids=(row.case_id,) if row.case_id in numbers
+                               else ()))
     return items
 
 

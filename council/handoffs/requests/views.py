@@ -17,12 +17,13 @@ from council.access.gate import case_gate
 from council.access.permissions import Role
 from council.access.policy import Access, Action, authorize, authorize_row
 from council.access.scopes import allows
-from council.audit.events import record_denial
+from council.audit.events import AuditTag, record_denial
 from council.auth.models import Institution
-from council.cases.duplicates import read_hit_token
+from council.cases.duplicates import HitRefused
 from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentState
 from council.cases.panels import Panel
+from council.cases.search import case_of_hit
 from council.cases.views import _render_case
 from council.database import db
 from council.handoffs.requests import queries, services
@@ -244,10 +245,15 @@ def request_list():
 
 def ask_holder():
     """Ask the institution holding a case the duplicate check showed, without seeing the case: the hit token names
-    the case (signed, bound to this user, for an hour)."""
+    the case (signed, bound to this user, for an hour), and the case must still be one the check would show
+    (``cases.search.case_of_hit``: not marked 要配慮 since). Anything else shows the same "no longer valid" page; a
+    genuine token refused (another user's, such a case) is recorded as a denial first."""
     token = request.args.get("hit", "")
-    case_id = read_hit_token(token, current_user)
-    case = db.session.get(Case, case_id) if case_id is not None else None
+    try:
+        case = case_of_hit(token, current_user)
+    except HitRefused as refused:
+        record_denial(actor=current_user, case_id=refused.case_id, action=AuditTag.REQUEST_SENT)
+        case = None
     if case is None:
         return render_template("requests/ask.html", form=None, holder=None, token=""), 400
     holder = db.session.get(Institution, case.lead_institution_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
+
 from council.cases import duplicates
 
 
@@ -13,7 +15,9 @@ def test_a_hit_names_its_case_for_its_user_only(app):
     with app.test_request_context():
         token = duplicates.issue_hit_token(42, alice)
         assert duplicates.read_hit_token(token, alice) == 42
-        assert duplicates.read_hit_token(token, bob) is None
+        with pytest.raises(duplicates.HitRefused) as refused:  # a genuine token of another user: recorded
+            duplicates.read_hit_token(token, bob)
+        assert refused.value.case_id == 42
         assert duplicates.read_hit_token(token[:-2] + "xx", alice) is None
         assert duplicates.read_hit_token("", alice) is None
         assert duplicates.read_hit_token(None, alice) is None
