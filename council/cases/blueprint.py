@@ -12,7 +12,7 @@ bp = Blueprint("cases", __name__, template_folder="templates", url_prefix="/case
 
 
 @bp.context_processor
-def _labels():
+def template_labels():
     from flask import current_app, request, url_for
 
     from council.access.policy import basis_label

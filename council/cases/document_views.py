@@ -17,7 +17,7 @@ from council.cases.forms import AttachmentForm, ConsentForm, PlanForm, RemoveFor
 from council.cases.models import Attachment, Consent
 from council.cases.panels import Panel
 from council.cases.services import user_names
-from council.cases.views import _render_case
+from council.cases.views import render_case
 from council.core.downloads import content_disposition
 from council.core.files import MAX_UPLOAD_BYTES
 from council.database import db
@@ -110,7 +110,7 @@ def attachment_add(case, access):
         else:
             flash(_("The file was stored (encrypted)."), "info")
             return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, access, panel_forms={"attachments": form}, status=400)
+    return render_case(case, access, panel_forms={"attachments": form}, status=400)
 
 
 def attachments_panel(case, access, *, form: AttachmentForm | None = None) -> Panel | None:

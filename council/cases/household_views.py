@@ -14,7 +14,7 @@ from council.cases import links, restriction
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import LinkForm, RestrictionForm, UnlinkForm
 from council.cases.panels import Panel
-from council.cases.views import _render_case
+from council.cases.views import render_case
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -73,7 +73,7 @@ def link_add(case, access):
         else:
             flash(_("The cases are linked."), "info")
             return redirect(url_for("cases.view", case_id=case.id, _anchor="links"))
-    return _render_case(case, access, panel_forms={"links": form}, status=400)
+    return render_case(case, access, panel_forms={"links": form}, status=400)
 
 
 @case_gate(Action.EDIT_DETAILS)
@@ -90,7 +90,7 @@ def link_end(case, access):
             flash(_("The link was ended."), "info")
             return redirect(url_for("cases.view", case_id=case.id, _anchor="links"))
     # The refused form opens under its own link (found by its link_id), with its error summary.
-    return _render_case(case, access, panel_forms={"links": form}, status=400)
+    return render_case(case, access, panel_forms={"links": form}, status=400)
 
 
 def links_panel(case, access, *, form: LinkForm | UnlinkForm | None = None) -> Panel | None:

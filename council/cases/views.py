@@ -131,10 +131,10 @@ def case_search():
 
 @case_gate(Action.READ_SUMMARY)  # a full reach sees the whole page, a summary share the summary (cases.page)
 def case_view(case, access):
-    return _render_case(case, access)
+    return render_case(case, access)
 
 
-def _render_case(case: Case, access: Access, *, record_form: RecordForm | None = None,
+def render_case(case: Case, access: Access, *, record_form: RecordForm | None = None,
                  status_form: StatusForm | None = None, panel_forms: dict | None = None,
                  delete_form: DeleteRecordForm | None = None, status: int = 200):
     """The case page; a refused form is shown again with what was typed, its error summary where it is (a
@@ -225,7 +225,7 @@ def record_delete(case, access, record):
             return redirect(url_for("cases.view", case_id=case.id))
     # Each record has its own delete form: the refused one is found by the id of its reason field.
     form.reason.id = form.reason.label.field_id = f"reason-{record.id}"
-    return _render_case(case, access, delete_form=form, status=400)
+    return render_case(case, access, delete_form=form, status=400)
 
 
 @case_gate(Action.EDIT_DETAILS)
@@ -242,10 +242,10 @@ def status_change(case, access):
             status = 409 if isinstance(error, StaleCase) else 400
             db.session.refresh(case)
             form.version.data = case.version  # what was typed stays; a second try builds on what is stored now
-            return _render_case(case, access, status_form=form, status=status)
+            return render_case(case, access, status_form=form, status=status)
         flash(_("The status was changed."), "info")
         return redirect(url_for("cases.view", case_id=case.id))
-    return _render_case(case, access, status_form=form, status=400)
+    return render_case(case, access, status_form=form, status=400)
 
 
 def _may_close(case: Case) -> None:

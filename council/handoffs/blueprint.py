@@ -11,7 +11,7 @@ from council.inbox.registry import inbox_provider
 
 bp = Blueprint("handoffs", __name__, template_folder="templates")
 # A refused answer shows the case page again from here: it needs the case pages' labels too.
-bp.context_processor(cases_blueprint._labels)
+bp.context_processor(cases_blueprint.template_labels)
 
 
 @bp.app_context_processor

@@ -20,7 +20,7 @@ from council.cases.duplicates import HitRefused
 from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentPurpose, ConsentState
 from council.cases.search import case_of_hit
-from council.cases.views import _render_case
+from council.cases.views import render_case
 from council.core.web import query_int
 from council.database import db
 from council.handoffs import decisions, services
@@ -147,7 +147,7 @@ def _answer(case, access, handoff, act, done: str):
             flash(done, "info")
             return _after_answer(case)
     form.handoff.data = str(handoff.id)
-    return _render_case(case, access, panel_forms={"handoffs": form}, status=400)
+    return render_case(case, access, panel_forms={"handoffs": form}, status=400)
 
 
 def _party_access(case, access, handoff):

@@ -12,7 +12,7 @@ from council.inbox.registry import inbox_provider
 
 bp = Blueprint("requests", __name__, template_folder="templates", url_prefix="/requests")
 # A refused panel form is shown again on the case page, rendered from here: with the case pages' own labels.
-bp.context_processor(cases_blueprint._labels)
+bp.context_processor(cases_blueprint.template_labels)
 
 
 @bp.app_context_processor

@@ -1,7 +1,7 @@
 """Pages of information requests: thin — the case gate (or the hit token) authorises, a service acts, a page renders.
 
 The case page's panel forms post here; a refused one is shown again on the case page, with what was typed and its
-error summary (``cases.views._render_case`` with the panel's form)."""
+error summary (``cases.views.render_case`` with the panel's form)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentState
 from council.cases.panels import Panel
 from council.cases.search import case_of_hit
-from council.cases.views import _render_case
+from council.cases.views import render_case
 from council.database import db
 from council.handoffs.requests import queries, services
 from council.handoffs.requests.forms import AnswerForm, AskHolderForm, DeclineForm, HolderAnswerForm, RequestForm
@@ -114,7 +114,7 @@ def _legal(form) -> services.LegalChoice:
 
 
 def _refused(case, access, refused: RefusedForm):
-    return _render_case(case, access, panel_forms={PANEL: refused}, status=400)
+    return render_case(case, access, panel_forms={PANEL: refused}, status=400)
 
 
 def _back(case_id: int):
