@@ -74,6 +74,11 @@ def _register_blueprints(app: Flask) -> None:
     from council.handoffs.breakglass.blueprint import bp as breakglass_bp
     from council.handoffs.requests.blueprint import bp as requests_bp
     from council.inbox.blueprint import bp as inbox_bp
+    from council.meetings.blueprint import bp as meetings_bp
+    from council.meetings.ledger.blueprint import bp as ledger_bp
+    from council.meetings.minutes.blueprint import bp as minutes_bp
+    from council.meetings.notice.blueprint import bp as notice_bp
+    from council.meetings.tasks.blueprint import bp as tasks_bp
 
     app.extensions["case_vault"] = CaseVault.from_instance(app.config["INSTANCE_PATH"])
 
@@ -86,6 +91,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(requests_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(handoffs_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(minutes_bp)
+    app.register_blueprint(tasks_bp)
+    app.register_blueprint(ledger_bp)
+    app.register_blueprint(notice_bp)
 
 
 def _remove_upload_leftovers(app: Flask) -> None:

@@ -27,6 +27,13 @@ DEFAULTS = {
     "HANDOFF_RESPOND_DAYS": 14,
     # Days the former lead keeps reading a transferred case (閲覧のみ) to close out; the grant then lapses by itself.
     "TRANSFER_CLOSE_OUT_DAYS": 30,
+    # 会議資料の閲覧期間: a meeting's participants read the briefs of its agenda cases from this many days before it
+    # starts until this many hours after it ends (grants with basis ``meeting:<id>``, moved when it is rescheduled).
+    "MEETING_WINDOW_BEFORE_DAYS": 3,
+    "MEETING_WINDOW_AFTER_HOURS": 24,
+    # 見直しの周期: months from a review to the next one, per risk level (the default next review date a meeting
+    # proposes, and the ledger's "due for review").
+    "REVIEW_CADENCE_MONTHS": {"high": 3, "medium": 3, "low": 3},
 }
 
 INIT_HINT = "council init"

@@ -284,6 +284,37 @@ def make_case(app, make_user):
     return make
 
 
+@pytest.fixture
+def make_meeting(app, make_user):
+    """A meeting's rows as they stand after scheduling (kind, time, participants, agenda), inserted directly: no
+    grants, no audit. Tests of what a meeting does use the meetings services; this only sets the table."""
+    import datetime as dt
+
+    from council.core.clock import utcnow
+    from council.database import db
+    from council.meetings.models import Meeting, MeetingItem, MeetingParticipant
+
+    def make(creator=None, *, kind: str = "case_review", cases=(), users=(), institutions=(),
+             starts_at: dt.datetime | None = None, hours: int = 2, title: str = "第1回個別ケース検討会議",
+             state: str = "scheduled"):
+        creator = creator or make_user("coordinator")
+        starts_at = starts_at or utcnow() + dt.timedelta(days=1)
+        with app.app_context():
+            creator = db_get(app, type(creator), creator.id)
+            meeting = Meeting(council_id=creator.institution.council_id, kind=kind, state=state, title=title,
+                              starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=hours), place="会議室",
+                              created_by=creator.id)
+            meeting.participants = [MeetingParticipant(user_id=u.id) for u in users] + \
+                [MeetingParticipant(institution_id=i.id) for i in institutions]
+            meeting.items = [MeetingItem(position=n, case_id=c.id) for n, c in enumerate(cases, start=1)]
+            db.session.add(meeting)
+            db.session.commit()
+            db.session.refresh(meeting)
+            return meeting
+
+    return make
+
+
 def db_get(app, model, id_):
     """Load a row in the current app context's session."""
     session_factory = app.extensions["platform.db" if "platform.db" in app.extensions else "council.db"][1]

@@ -45,17 +45,29 @@ class Permission(StrEnum):
     #: 緊急アクセス: open a case outside one's grants, stating a reason (council.handoffs.breakglass). The issue names
     #: caseworkers and supervisors: coordinators reach council cases through the ledger and information requests.
     CASES_BREAK_GLASS = "cases:case:break_glass"
+    #: Meetings one takes part in (and, for a case's lead, the briefs to prepare); a brief itself is a case reach.
+    MEETINGS_VIEW = "meetings:meeting:view"
+    #: Schedule meetings, set their agendas and participants, record them and approve their minutes: the coordinator.
+    MEETINGS_MANAGE = "meetings:meeting:manage"
+    #: 役割分担: the tasks meetings gave one's institution.
+    TASKS_VIEW = "meetings:task:view"
+    #: 公示: the printable announcement of the council and its member institutions (Act Art. 15(2)).
+    COUNCIL_NOTICE = "meetings:notice:view"
 
 
 _EVERYONE = {Permission.HOME_VIEW, Permission.ACCOUNT_MANAGE}
+_MEETINGS = {Permission.MEETINGS_VIEW, Permission.TASKS_VIEW}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CASEWORKER: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.CASES_BREAK_GLASS}),
-    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.CASES_IMPORT,
-                                            Permission.CASES_BREAK_GLASS}),
+    Role.CASEWORKER: frozenset(_EVERYONE | _MEETINGS | {Permission.CASES_WORK, Permission.CASES_BREAK_GLASS}),
+    Role.SUPERVISOR: frozenset(_EVERYONE | _MEETINGS | {Permission.CASES_WORK, Permission.CASES_IMPORT,
+                                                        Permission.CASES_BREAK_GLASS}),
     # The coordinator imports the council's shared ledger into its member institutions (access.policy.import_scope).
-    Role.COORDINATOR: frozenset(_EVERYONE | {Permission.CASES_WORK, Permission.LEDGER_VIEW, Permission.CASES_IMPORT}),
-    Role.MEMBER: frozenset(_EVERYONE),
+    Role.COORDINATOR: frozenset(_EVERYONE | _MEETINGS | {Permission.CASES_WORK, Permission.LEDGER_VIEW,
+                                                         Permission.CASES_IMPORT, Permission.MEETINGS_MANAGE,
+                                                         Permission.COUNCIL_NOTICE}),
+    # Members take part in meetings (briefs in the window, decisions) and see their institution's tasks.
+    Role.MEMBER: frozenset(_EVERYONE | _MEETINGS),
     # Auditors read the audit trail, never case content.
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_LOG_VIEW}),
     # Administrators manage accounts and institutions, never case content or the audit trail.

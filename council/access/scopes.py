@@ -78,27 +78,32 @@ class Action(StrEnum):
     ASK_TRANSFER = "case:lead:ask"
     # Register the case as a 協議会ケース (or take it back): the coordinator, from the progress ledger.
     REGISTER_COUNCIL_CASE = "case:council:register"
+    # 会議資料: the lead institution's caseworker prepares the brief of its case for a meeting.
+    PREPARE_BRIEF = "case:brief:prepare"
+    # Open a brief's personal details (name, address …): its own action, so that it is audited on its own.
+    REVEAL_BRIEF = "case:brief:reveal"
 
 
 _READ_ALL = {Action.READ_FULL, Action.READ_SUMMARY, Action.READ_BRIEF, Action.READ_LEDGER, Action.REVEAL,
-             Action.READ_ATTACHMENT}
+             Action.READ_ATTACHMENT, Action.REVEAL_BRIEF}
 
 #: What each scope allows. A summary share reads the summary and nothing else, whatever a template shows.
 SCOPE_ACTIONS: dict[Scope, frozenset[Action]] = {
     Scope.FULL: frozenset(Action),
     Scope.READ: frozenset(_READ_ALL | {Action.ANSWER_HANDOFF}),
     Scope.SUMMARY: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_HANDOFF}),
-    Scope.BRIEF: frozenset({Action.READ_BRIEF, Action.RECORD_DECISION}),
+    Scope.BRIEF: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION}),
     Scope.REQUEST: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_REQUEST, Action.ANSWER_HANDOFF}),
     Scope.LEDGER: frozenset({Action.READ_LEDGER, Action.REGISTER_COUNCIL_CASE}),
 }
 
 #: Actions that pass the case on or end it: only its lead institution's own reach allows them, never a grant, even a
 #: full one. Whoever a case was shared with works on it; they do not share it further, hand it over or close it.
-LEAD_ONLY_ACTIONS = frozenset({Action.MANAGE_SHARES, Action.TRANSFER, Action.CLOSE, Action.REGISTER_COUNCIL_CASE})
+LEAD_ONLY_ACTIONS = frozenset({Action.MANAGE_SHARES, Action.TRANSFER, Action.CLOSE, Action.REGISTER_COUNCIL_CASE,
+                               Action.PREPARE_BRIEF})
 
 _CASEWORK = _READ_ALL | {Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.ANSWER_REQUEST, Action.MANAGE_SHARES,
-                         Action.ANSWER_HANDOFF, Action.ASK_TRANSFER,
+                         Action.ANSWER_HANDOFF, Action.ASK_TRANSFER, Action.PREPARE_BRIEF,
                          # DESIGN §5 has the supervisor *approve* closures. Until that approval exists, caseworkers
                          # close their cases themselves, as they always have (the role does not narrow it yet).
                          Action.CLOSE}
@@ -112,7 +117,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset(_CASEWORK | {Action.TRANSFER}),
     # Registering a 協議会ケース is the coordinator's (council.cases.council_cases also asks for the 調整機関).
     Role.COORDINATOR: frozenset(_CASEWORK | {Action.RECORD_DECISION, Action.REGISTER_COUNCIL_CASE}),
-    Role.MEMBER: frozenset({Action.READ_BRIEF, Action.RECORD_DECISION}),
+    Role.MEMBER: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION}),
     Role.AUDITOR: frozenset(),
     Role.ADMIN: frozenset(),
 }
@@ -133,6 +138,15 @@ def allows(*, scope: Scope, role: Role, action: Action, by_grant: bool) -> bool:
 HANDOFF_COLUMNS = frozenset(("handoff", column) for column in ("message", "emergency_reason", "decline_reason",
                                                                "end_reason"))
 
+#: 会議資料 (council.meetings): the brief the lead prepares for a meeting — a pseudonymised header and the body —
+#: and the personal details it keeps for an explicit reveal (opened with ``only``, by its own audited action).
+BRIEF_COLUMNS = frozenset(("meeting_brief", column) for column in (
+    "initials", "age_band", "household", "situation", "assessment", "proposed_plan", "questions"))
+BRIEF_PERSONAL_COLUMNS = frozenset({("meeting_brief", "personal")})
+#: What a meeting decided on a case (状況把握, 支援方針, キーパーソン, the item's minutes) and the tasks it gave.
+MEETING_COLUMNS = frozenset({*(("meeting_item", column) for column in ("situation", "plan", "key_person", "minutes")),
+                             ("meeting_task", "what")})
+
 #: Every encrypted column of a case, as (table, column) — the associated data each value is sealed with.
 FULL_COLUMNS = frozenset({
     ("case_file", "key_person"), ("case_file", "contact_person"), ("case_file", "closure_reason"),
@@ -147,6 +161,7 @@ FULL_COLUMNS = frozenset({
     ("break_glass", "reason"),
     *(("information_request", column) for column in ("question", "answer", "decline_reason", "emergency_reason")),
     *HANDOFF_COLUMNS,
+    *BRIEF_COLUMNS, *BRIEF_PERSONAL_COLUMNS, *MEETING_COLUMNS,
 })
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
@@ -154,8 +169,8 @@ FULL_COLUMNS = frozenset({
 SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")})
 
 
-#: What each scope may decrypt. A brief opens nothing of the case file: meetings seal their own pseudonymised briefs,
-#: and an information request adds its question, both in tables of their own features.
+#: What each scope may decrypt. A brief opens nothing of the case file, only the brief meetings seal for it; an
+#: information request adds its question; both in tables of their own features.
 SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     Scope.FULL: FULL_COLUMNS,
     Scope.READ: FULL_COLUMNS,
@@ -164,7 +179,7 @@ SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     # from a duplicate-check hit): of that one request only (ROW_BOUND), never another's.
     Scope.REQUEST: SUMMARY_COLUMNS | HANDOFF_COLUMNS | {("information_request", "question"),
                                                         ("information_request", "answer")},
-    Scope.BRIEF: frozenset(),
+    Scope.BRIEF: BRIEF_COLUMNS | BRIEF_PERSONAL_COLUMNS,
     Scope.LEDGER: frozenset(),
 }
 

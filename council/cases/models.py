@@ -76,6 +76,26 @@ DEFAULT_CATEGORIES = ["経済的困窮", "ひきこもり", "8050世帯", "ヤ�
                       "DV・虐待", "住まい", "就労", "子育て", "社会的孤立", "その他"]
 
 
+class KeyPersonRole(StrEnum):
+    """キーパーソンの立場: who the key person is to the case, as a code (the ledger shows it without the name)."""
+
+    SUBJECT = "subject"  # 本人
+    FAMILY = "family"  # 家族・親族
+    COMMISSIONER = "commissioner"  # 民生委員・児童委員
+    PROFESSIONAL = "professional"  # 関係機関の職員 (ケアマネジャー, 相談支援専門員 …)
+    NEIGHBOUR = "neighbour"  # 近隣・知人
+    OTHER = "other"  # その他
+
+    @property
+    def label(self):
+        """Translated when rendered (a lazy string)."""
+        return {KeyPersonRole.SUBJECT: _l("The person (本人)"), KeyPersonRole.FAMILY: _l("Family (家族・親族)"),
+                KeyPersonRole.COMMISSIONER: _l("Welfare commissioner (民生委員・児童委員)"),
+                KeyPersonRole.PROFESSIONAL: _l("Staff of an institution (関係機関の職員)"),
+                KeyPersonRole.NEIGHBOUR: _l("Neighbour or acquaintance (近隣・知人)"),
+                KeyPersonRole.OTHER: _l("Other (その他)")}[self]
+
+
 class ReferralSource(StrEnum):
     """相談経路: how the case came to the council (who first raised it)."""
 
@@ -135,6 +155,10 @@ class Case(Base):
     contact_person_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: キーパーソン (name and relation as written), encrypted.
     key_person_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The key person's role (one of KeyPersonRole): what the progress ledger shows to whoever may not read the name.
+    key_person_role: Mapped[str | None] = mapped_column(String(20))
+    #: Japan date of the last meeting that reviewed the case (written back by meetings with basis ``meeting:<id>``).
+    last_review_on: Mapped[dt.date | None] = mapped_column(Date)
     #: Why the case was closed, encrypted (it may describe the person).
     closure_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)

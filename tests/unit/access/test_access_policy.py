@@ -29,10 +29,12 @@ A = Action
 SCOPE_ALLOWS = {
     "full": set(Action),
     # 閲覧のみ (a transfer's close-out): everything read, nothing written; the parties answer their handoff.
-    "read": {A.READ_FULL, A.READ_SUMMARY, A.READ_BRIEF, A.READ_LEDGER, A.REVEAL, A.READ_ATTACHMENT, A.ANSWER_HANDOFF},
+    "read": {A.READ_FULL, A.READ_SUMMARY, A.READ_BRIEF, A.READ_LEDGER, A.REVEAL, A.READ_ATTACHMENT, A.REVEAL_BRIEF,
+             A.ANSWER_HANDOFF},
     "summary": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_HANDOFF},
     "request": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_REQUEST, A.ANSWER_HANDOFF},
-    "brief": {A.READ_BRIEF, A.RECORD_DECISION},
+    # a meeting's participant reads the brief, opens its personal details on purpose, and records decisions
+    "brief": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION},
     # the coordinator registers 協議会ケース from the ledger
     "ledger": {A.READ_LEDGER, A.REGISTER_COUNCIL_CASE},
 }
@@ -42,12 +44,13 @@ ROLE_ALLOWS = {
     "caseworker": _CASEWORK,
     "supervisor": _CASEWORK | {A.TRANSFER},
     "coordinator": _CASEWORK | {A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE},
-    "member": {A.READ_BRIEF, A.RECORD_DECISION},
+    "member": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION},
     "auditor": set(),
     "admin": set(),
 }
-#: Passing a case on or ending it stays with its lead institution, whatever a grant's scope.
-LEAD_ONLY = {A.MANAGE_SHARES, A.TRANSFER, A.CLOSE, A.REGISTER_COUNCIL_CASE}
+#: Passing a case on or ending it stays with its lead institution, whatever a grant's scope; so does preparing its
+#: brief for a meeting (the lead presents the case to the council).
+LEAD_ONLY = {A.MANAGE_SHARES, A.TRANSFER, A.CLOSE, A.REGISTER_COUNCIL_CASE, A.PREPARE_BRIEF}
 
 STAFF = ("caseworker", "supervisor", "coordinator")
 ROLES = (*STAFF, "member", "auditor", "admin")

@@ -1,0 +1,5 @@
+"""Routes of the progress ledger (進行管理台帳): every council case's metadata, for the coordinator."""
+
+from flask import Blueprint
+
+bp = Blueprint("ledger", __name__, template_folder="templates")

@@ -1,0 +1,2 @@
+"""Routes of a meeting's record: attendance, the decisions on each agenda item, and the minutes
+ with their signed audit checkpoint."""

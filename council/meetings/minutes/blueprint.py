@@ -1,0 +1,6 @@
+"""Routes of a meeting's record: attendance, the decisions on each agenda item, and the minutes with their signed
+audit checkpoint."""
+
+from flask import Blueprint
+
+bp = Blueprint("minutes", __name__, template_folder="templates")
