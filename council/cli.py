@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -230,6 +232,67 @@ def audit_checkpoint_command(out):
     body = create_checkpoint()
     json.dump(body, out, indent=2)
     click.echo(f"Checkpoint of event {body['seq']} written to {out.name}.")
+
+
+def _backup_passphrase(*, confirm: bool) -> str:
+    """COUNCIL_BACKUP_PASSPHRASE (for cron), else asked for without echo."""
+    return os.environ.get("COUNCIL_BACKUP_PASSPHRASE") or \
+        click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+@cli.command("backup")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The backup file to write (it must not exist); keep it off this server.")
+@click.option("--include-keks", is_flag=True,
+              help="Also put the key-encryption keys in it: whoever has the file and the passphrase reads every case.")
+@with_appcontext
+def backup_command(out_path: str, include_keks: bool):
+    """Write an encrypted, signed backup of both databases and the instance's keys (KEKs only when asked)."""
+    from council.backups.archive import BackupError
+    from council.backups.services import create_backup
+
+    if include_keks:
+        click.echo("Warning: this backup will hold the key-encryption keys. With it and its passphrase every case "
+                   "can be read, and cases purged later can be read again. Keep it no longer than retention allows.",
+                   err=True)
+    passphrase = _backup_passphrase(confirm=True)
+    try:
+        # Created 0600 and never over an existing file: it holds every case's wrapped key.
+        with os.fdopen(os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            header = create_backup(out, passphrase=passphrase, include_keks=include_keks)
+    except FileExistsError:
+        _fail(f"{out_path} exists already; choose a new name.")
+    except BackupError as error:
+        Path(out_path).unlink(missing_ok=True)
+        _fail(str(error))
+    click.echo(f"Backup written to {out_path}: council and platform databases, {len(header.key_files)} key files, "
+               f"checkpoint at event {header.checkpoint['seq']}. Restoring needs KEK version(s) "
+               f"{', '.join(map(str, header.kek_versions)) or 'none'}"
+               f"{' (included)' if include_keks else ' (kept apart: not in this file)'}.")
+
+
+@cli.command("restore", with_appcontext=False)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--check-only", is_flag=True, help="Decrypt and check the backup; write nothing.")
+@click.option("--public-key", "public_key", type=click.File("rb"),
+              help="The council's public key (`council stats public-key`) to check who signed the backup.")
+def restore_command(path: str, check_only: bool, public_key):
+    """Restore a backup into a new, empty instance (COUNCIL_INSTANCE_PATH, its databases), then verify it."""
+    from council.backups.archive import BackupError
+    from council.backups.services import open_backup, read_file, restore_backup
+
+    passphrase = _backup_passphrase(confirm=False)
+    pem = public_key.read() if public_key else None
+    try:
+        if check_only:
+            opened = open_backup(read_file(path), passphrase=passphrase, public_key_pem=pem)
+            click.echo(f"Backup of {opened.header.created_at} is intact and signed: {len(opened.members)} members.")
+            return
+        restored = restore_backup(read_file(path), passphrase=passphrase, public_key_pem=pem)
+    except BackupError as error:
+        _fail(str(error))
+    click.echo(f"Restored. Audit chain intact ({restored.events} events) and holds the backup's checkpoint (event "
+               f"{restored.checkpoint_seq}); {restored.cases_checked} sampled case keys unwrap.")
 
 
 @cli.group("db")

@@ -36,6 +36,10 @@ class AuditTag(StrEnum):
     # -- the audit trail itself
     AUDIT_VERIFIED = "audit:chain:verified"
     AUDIT_CHECKPOINT_CREATED = "audit:checkpoint:created"
+    #: ``council backup`` wrote a backup (the reason names which databases and whether KEKs are in it).
+    BACKUP_CREATED = "operations:backup:created"
+    #: ``council restore`` loaded a backup into this (then empty) instance and checked it.
+    BACKUP_RESTORED = "operations:backup:restored"
     AUDIT_LOG_VIEWED = "audit:log:viewed"
     #: The auditor's list of break-glass uses (the side table names the cases it showed).
     BREAK_GLASS_LISTED = "audit:break_glass:listed"
