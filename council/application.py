@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
@@ -34,6 +34,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.extensions["account_service"] = build_account_service(app.config)
     install_login(app, db)
     _register_blueprints(app)
+    _check_case_keys(app)
     install_gate(app, _check_permission)
     _register_key_errors(app)
     _remove_upload_leftovers(app)
@@ -106,9 +107,24 @@ def _remove_upload_leftovers(app: Flask) -> None:
         app.logger.warning("removed %d ledger upload(s) left in the temporary folder by an earlier version", removed)
 
 
+def _check_case_keys(app: Flask) -> None:
+    """Refuse to start when a key-encryption key the cases need is missing or is the wrong file (a truncated one is
+    refused when the files are read): one case key per version in use is unwrapped, so a KEK restored from the
+    wrong backup is named now, not as an error on the first case page."""
+    from council.cases.keys import check_key_versions
+    from council.crypto.errors import DecryptionFailed, KeyUnavailable
+
+    with app.app_context():
+        try:
+            check_key_versions()
+        except (KeyUnavailable, DecryptionFailed) as error:
+            raise config.ConfigError(str(error)) from None
+
+
 def _register_key_errors(app: Flask) -> None:
-    """A missing or wrong key stops the page with a clear message: never garbage, never half a page."""
-    from flask import g, render_template
+    """A missing or wrong key, or a value that does not authenticate, stops the page with a clear message and an
+    audit event: never garbage, never half a page."""
+    from flask import render_template
     from flask_babel import gettext as _
 
     from council.crypto.errors import DecryptionFailed, KeyUnavailable
@@ -118,10 +134,30 @@ def _register_key_errors(app: Flask) -> None:
     def _key_problem(error):
         # The message names a key version or a row id, never a value.
         app.logger.error("key problem (request %s): %s", g.get("request_id"), error)
+        _record_unreadable(app, error)
         return render_template("errors/error.html", status=503, title=_("A key needed to read this case is "
                                "unavailable"), message=_("Nothing was shown or changed. Tell your administrator: "
                                                          "`council keys status` shows which key versions exist."),
                                request_id=g.get("request_id")), 503
+
+
+def _record_unreadable(app: Flask, error: Exception) -> None:
+    """Audit the failure against its case, in a transaction of its own (whatever the request did is not committed).
+    A ciphertext that does not authenticate may be damage or tampering: the auditors must see it."""
+    from council.audit.events import AuditTag, record
+    from council.cases.models import Case
+    from council.security.auditchain import Outcome
+
+    db.session.rollback()
+    case_id = getattr(error, "case_id", None)
+    try:
+        record(tag=AuditTag.CASE_UNREADABLE, actor=current_user if current_user.is_authenticated else None,
+               case=db.session.get(Case, case_id) if case_id else None, outcome=Outcome.ERROR,
+               reason=f"{type(error).__name__}: {error}"[:300])
+        db.session.commit()
+    except Exception:  # the error page must still be shown; the log says the event is missing
+        db.session.rollback()
+        app.logger.exception("the unreadable value could not be audited (request %s)", g.get("request_id"))
 
 
 def _check_permission(permission: str):

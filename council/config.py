@@ -37,6 +37,8 @@ DEFAULTS = {
 }
 
 INIT_HINT = "council init"
+#: Key-encryption keys and the index key are 32 bytes (AES-256, HMAC-SHA256).
+KEY_BYTES = 32
 
 
 def load(app, test_config: dict | None) -> None:
@@ -80,8 +82,10 @@ def _load_keys(config) -> None:
         if not keks and not os.environ.get("COUNCIL_KEK_1"):
             raise KeyFileError(f"No key-encryption key (kek-*.key) in {keys}. Run `{INIT_HINT}` on a new instance, "
                                "or restore the key files from your key backup.")
-        for path in keks:
-            read_key_file(path, fix=INIT_HINT)
+        for path in [*keks, keys / instance_files.INDEX_KEY]:
+            if len(read_key_file(path, fix=INIT_HINT)) != KEY_BYTES:
+                raise KeyFileError(f"Key file {path} does not hold a {KEY_BYTES}-byte key: it is damaged or not a "
+                                   "council key. Restore it from your key backup.")
     except KeyFileError as error:
         raise ConfigError(str(error)) from None
 

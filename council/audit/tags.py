@@ -51,6 +51,9 @@ class AuditTag(StrEnum):
     CASE_CHANGED = "case:details:changed"
     CASE_STATUS_CHANGED = "case:status:changed"
     CASE_PURGED = "case:file:purged"
+    #: A value of the case (or its data key) did not authenticate, or a key it needs was unavailable: the page
+    #: showed an error instead (the reason names the table, column and row, never a value).
+    CASE_UNREADABLE = "case:content:unreadable"
     #: A request for a case was refused (the user saw 404); the reason names the action asked for.
     CASE_ACCESS_DENIED = "case:access:denied"
     RECORD_CREATED = "case:record:created"

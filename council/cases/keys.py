@@ -32,6 +32,23 @@ def key_usage() -> dict[int, int]:
     return usage
 
 
+def check_key_versions() -> None:
+    """Unwrap one case key of every KEK version in use. Raises KeyUnavailable when a version's file is missing or
+    unreadable, DecryptionFailed (naming the file and the fix) when it is not the key that wrapped them."""
+    from council.crypto.errors import DecryptionFailed
+
+    oldest = select(Case.key_version, func.min(Case.id)).where(Case.wrapped_key.is_not(None)) \
+        .group_by(Case.key_version)
+    for version, case_id in db.session.execute(oldest).all():
+        case = db.session.get(Case, case_id)
+        try:
+            vault().keyring.unwrap(case.wrapped_key, version=version, case_id=case.id)
+        except DecryptionFailed:
+            raise DecryptionFailed(f"Key-encryption key version {version} (kek-{version:04d}.key) does not open the "
+                                   "case keys it wrapped: it is not the right key file. Restore the right one from "
+                                   "your key backup; `council keys status` lists the versions in use.") from None
+
+
 def cases_to_rewrap() -> int:
     return db.session.scalar(select(func.count()).select_from(Case).where(Case.wrapped_key.is_not(None))) or 0
 

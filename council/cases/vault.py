@@ -18,6 +18,7 @@ from council.core.japanese import digits_only, surname
 from council.core.keyfiles import read_key_file
 from council.crypto.blind import BlindIndexer
 from council.crypto.envelope import FieldCipher, new_data_key
+from council.crypto.errors import DecryptionFailed
 from council.crypto.keyring import FileKeyProvider, Keyring
 from council.database import db
 
@@ -54,7 +55,11 @@ class CaseVault:
         blob = getattr(row, f"{column}_enc")
         if blob is None:
             return None
-        return self._cipher(_case(row, case_id)).decrypt(blob, table=table, column=column, row_id=row_id)
+        try:
+            return self._cipher(_case(row, case_id)).decrypt(blob, table=table, column=column, row_id=row_id)
+        except DecryptionFailed as failure:
+            failure.case_id = case_id  # the error page records it against the case
+            raise
 
     def text(self, row, column: str) -> str:
         """``open`` for a text column, with "" for an empty one."""
@@ -76,8 +81,12 @@ class CaseVault:
         if case.id not in cache:
             if case.wrapped_key is None:
                 raise CasePurged(case.number)
-            cache[case.id] = FieldCipher(self.keyring.unwrap(case.wrapped_key, version=case.key_version,
-                                                             case_id=case.id))
+            try:
+                data_key = self.keyring.unwrap(case.wrapped_key, version=case.key_version, case_id=case.id)
+            except DecryptionFailed as failure:
+                failure.case_id = case.id
+                raise
+            cache[case.id] = FieldCipher(data_key)
         return cache[case.id]
 
     def forget(self, case: Case) -> None:

@@ -10,5 +10,9 @@ class KeyUnavailable(Exception):
 class DecryptionFailed(Exception):
     """Authenticated decryption failed: wrong key, a value moved to another row, column or table, or damage.
 
-    The message names where the value came from (table, column, row id), never any key or plaintext.
+    The message names where the value came from (table, column, row id), never any key or plaintext. ``case_id``
+    is the case the value belongs to, when the one who opened it knows (the vault does): the failure is audited
+    against that case.
     """
+
+    case_id: int | None = None
