@@ -215,6 +215,13 @@ def _security_headers(response):
     return response
 
 
+def storage_full(error: DBAPIError) -> bool:
+    """Whether the database refused a write because its disk is full: PostgreSQL's SQLSTATE 53100 (disk_full), or
+    SQLite's SQLITE_FULL ("database or disk is full")."""
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) == "53100" or "database or disk is full" in str(original)
+
+
 def _error_page(status: int, *, title: str, message: str, database_down: bool = False):
     """The error page, which must render whatever broke: the database included."""
     _start_request()
@@ -290,6 +297,11 @@ def _register_error_pages(app: Flask) -> None:
     def _database_down(error):
         app.logger.error("database unavailable (request %s): %s", g.get("request_id"), type(error).__name__,
                          exc_info=error if (app.debug or app.testing) else None)
+        if storage_full(error):
+            return _error_page(503, title=_("The server's storage is full"),
+                               message=_("Nothing was saved. Tell your administrator that the disk holding the "
+                                         "database is full; once space is freed the service works again by itself."),
+                               database_down=True)
         return _error_page(503, title=_("The database is not reachable"),
                            message=_("The service is temporarily unavailable. Nothing was saved. "
                                      "Try again in a few minutes; if it persists, tell your administrator."),
