@@ -25,6 +25,10 @@ SUBJECT, KANA, ADDRESS = "佐藤 一郎", "サトウ イチロウ", "みどり�
 SITUATION, PERSONAL = "自室にこもりがちで、母が心配している。", "佐藤 一郎、みどり市本町1-2-3"
 
 
+#: ``schedule``'s agenda when none is given: the world's case.
+DEFAULT = object()
+
+
 @dataclass
 class World:
     case: Case
@@ -58,15 +62,16 @@ def client_of(app, user):
 
 
 def schedule(app, world: World, *, kind=MeetingKind.CASE_REVIEW, starts_at: dt.datetime | None = None, hours=2,
-             users=("member", "unpledged"), institutions=("shakyo",), cases=None, topics=()) -> int:
-    """Schedule a meeting through the service as the coordinator; returns its id."""
+             users=("member", "unpledged"), institutions=("shakyo",), cases=DEFAULT, topics=()) -> int:
+    """Schedule a meeting through the service as the coordinator (on the world's case unless ``cases`` says
+    otherwise; None: the generated agenda); returns its id."""
     starts_at = starts_at or utcnow() + dt.timedelta(days=10)
     with app.test_request_context():
         meeting = schedule_meeting(
             actor=db_get(app, User, world.users["coordinator"].id), kind=kind, title="第1回個別ケース検討会議",
             starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=hours), place="市役所 3階会議室",
             user_ids=[world.users[u].id for u in users], institution_ids=[world.institutions[i] for i in institutions],
-            case_ids=[world.case.id] if cases is None else cases, topics=topics)
+            case_ids=[world.case.id] if cases is DEFAULT else cases, topics=topics)
         return meeting.id
 
 
