@@ -11,6 +11,7 @@ from wtforms.validators import ValidationError
 
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
+from council.cases.models import Risk
 from council.core.clock import in_japan, japan_to_utc
 from council.core.editing import StaleEdit, show_stale
 from council.database import db
@@ -96,9 +97,9 @@ def _fill_choices(form: MeetingForm) -> list:
 
 
 def _case_label(case: agenda.AgendaCase) -> str:
-    return _("%(number)s · %(institution)s · %(categories)s · risk %(risk)s · review due %(due)s",
+    return _("%(number)s · %(institution)s · %(categories)s · risk: %(risk)s · review due %(due)s",
              number=case.number, institution=case.lead_institution, categories="・".join(case.categories) or "—",
-             risk=case.risk, due=case.next_review.isoformat())
+             risk=Risk(case.risk).label, due=case.next_review.isoformat())
 
 
 def _prefill(form: MeetingForm, meeting: Meeting) -> None:
