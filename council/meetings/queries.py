@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, or_, select
 from werkzeug.exceptions import NotFound
 
+from council.access.permissions import Role
 from council.access.policy import Action, accesses, authorize, authorize_row
 from council.auth.models import Institution, User
 from council.auth.services import pledge_due
@@ -132,9 +133,9 @@ def _may(check) -> bool:
 
 def _window_for(user: User, meeting: Meeting, case_id: int) -> tuple[dt.datetime | None, dt.datetime | None]:
     """When the viewer's own grant on the case opens (not yet) or closed (already), if they hold one."""
-    now = utcnow()
+    now, staff = utcnow(), Role(user.role) != Role.MEMBER  # members hold no institution grant (access.policy)
     for row in window.grants_of(meeting):
-        if row.case_id == case_id and (row.user_id == user.id or row.institution_id == user.institution_id):
+        if row.case_id == case_id and (row.user_id == user.id or (staff and row.institution_id == user.institution_id)):
             if row.starts_at > now:
                 return row.starts_at, None
             if row.expires_at is not None and row.expires_at <= now:

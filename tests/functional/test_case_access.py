@@ -366,7 +366,7 @@ def _meeting_for_samples(actor: User, case: Case) -> dict[str, int]:
     from council.meetings.models import Meeting, MeetingItem
 
     starts = clock.utcnow() + dt.timedelta(days=7)
-    meeting = Meeting(council_id=case.council_id, kind="case_review", state="scheduled", title="第1回個別ケース検討会議",
+    meeting = Meeting(council_id=case.council_id, kind="case_review", state="scheduled", title="第1回会議",
                       starts_at=starts, ends_at=starts + dt.timedelta(hours=2), place="会議室", created_by=actor.id)
     meeting.items = [MeetingItem(position=1, case_id=case.id)]
     db.session.add(meeting)
