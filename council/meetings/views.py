@@ -116,14 +116,20 @@ def _prefill(form: MeetingForm, meeting: Meeting) -> None:
 
 def _input(form: MeetingForm) -> MeetingInput:
     kind = MeetingKind(form.kind.data)
-    cases = list(form.cases.data or [])
     return MeetingInput(kind=kind, title=form.title.data or "", starts_at=japan_to_utc(form.day.date, form.starts.data),
                         ends_at=japan_to_utc(form.day.date, form.ends.data), place=form.place.data or "",
                         online=form.online.data, user_ids=list(form.users.data or []),
                         institution_ids=list(form.institutions.data or []),
-                        case_ids=cases if kind.has_cases and (cases or kind != MeetingKind.PRACTITIONERS) else
-                        (None if kind.has_cases else []),
+                        case_ids=_agenda_ids(kind, list(form.cases.data or [])),
                         topics=(form.topics.data or "").splitlines() if not kind.has_cases else ())
+
+
+def _agenda_ids(kind: MeetingKind, ticked: list[int]) -> list[int] | None:
+    """The ticked cases; a practitioners' meeting with none ticked takes the cases due (None); a representatives'
+    meeting none (whatever was ticked before its kind was chosen)."""
+    if not kind.has_cases:
+        return []
+    return None if kind == MeetingKind.PRACTITIONERS and not ticked else ticked
 
 
 def _save(form: MeetingForm, eligible: list, *, meeting: Meeting | None):
