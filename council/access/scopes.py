@@ -196,7 +196,15 @@ def may_open(scope: Scope, table: str, column: str) -> bool:
 #: case is sealed under the same key, in the same columns, and one may be addressed to one named worker. A full
 #: reach (the lead institution's own, a full share) reads every row, as it reads every record.
 ROW_BOUND: dict[str, frozenset[str]] = {"information_request": frozenset({"request"}),
-                                        "handoff": frozenset({"referral", "transfer"})}
+                                        "handoff": frozenset({"referral", "transfer"}),
+                                        # 会議資料 (council.meetings): a brief reach resting on ``meeting:5`` opens
+                                        # meeting 5's brief of the case only, never the brief another meeting had.
+                                        # Its row is named by the brief's meeting (ROW_KEYS), not its own id.
+                                        "meeting_brief": frozenset({"meeting"})}
+
+#: Row-bound tables whose rows a basis names by another column than their id: a brief is named by its meeting
+#: (``meeting:<meeting_id>``). The vault passes that column's value as the row to ``may_touch_row``.
+ROW_KEYS: dict[str, str] = {"meeting_brief": "meeting_id"}
 
 
 def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> bool:

@@ -100,6 +100,20 @@ class AuditTag(StrEnum):
     BREAK_GLASS_ENDED = "case:break_glass:ended"
     BREAK_GLASS_ACKNOWLEDGED = "case:break_glass:acknowledged"
     BREAK_GLASS_REVIEWED = "case:break_glass:reviewed"
+    # -- meetings and briefs (council.meetings, issue 11): a meeting's events name it (target meeting:<id>) and the
+    # agenda cases in the side table; a brief's events are about its case and carry basis meeting:<id> or the
+    # lead's own reach. Reasons carry ids and codes only.
+    MEETING_SCHEDULED = "meeting:meeting:scheduled"
+    MEETING_CHANGED = "meeting:meeting:changed"
+    MEETING_RESCHEDULED = "meeting:meeting:rescheduled"
+    MEETING_CANCELLED = "meeting:meeting:cancelled"
+    #: A grant's window moved with its meeting (rescheduling); the reason names the grant and the new window.
+    GRANT_MOVED = "case:grant:moved"
+    BRIEF_PREPARED = "case:brief:prepared"
+    BRIEF_READ = "case:brief:read"
+    #: The brief's personal details opened: its own event, so that an auditor finds every reveal.
+    BRIEF_REVEALED = "case:brief:revealed"
+    BRIEF_PRINTED = "case:brief:printed"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"

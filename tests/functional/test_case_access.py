@@ -91,7 +91,7 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
                 "person_id": member.id, "link_id": link.id, "link_to": unlinked.number,
                 "break_glass_id": used.id, "information_request_id": asked.id,
-                **_handoffs_for_samples(actor, stored, partner)}
+                **_handoffs_for_samples(actor, stored, partner), **_meeting_for_samples(actor, stored)}
 
 
 def _ask_holder(case: Case, partner: Institution):
@@ -351,6 +351,39 @@ SAMPLES |= {
     # tests/functional/handoffs).
     ("handoffs.approve", "POST"): Sample(_HANDOFF + "/{transfer_id}/approve", {"version": "1"},
                                          check=shows("Only a supervisor of the sending institution approves this.")),
+}
+
+
+# -- meetings (council.meetings): a case review meeting with the case on its agenda and the brief its lead prepared.
+# The lead reads, reveals, prints and changes it; nobody else reaches it (participants' windows: tests/functional/
+# meetings).
+
+BRIEF_SITUATION, BRIEF_PERSONAL = "会議で協議したい状況", "氏名と住所（会議用）"
+
+
+def _meeting_for_samples(actor: User, case: Case) -> dict[str, int]:
+    from council.meetings import briefs
+    from council.meetings.models import Meeting, MeetingItem
+
+    starts = clock.utcnow() + dt.timedelta(days=7)
+    meeting = Meeting(council_id=case.council_id, kind="case_review", state="scheduled", title="第1回会議",
+                      starts_at=starts, ends_at=starts + dt.timedelta(hours=2), place="会議室", created_by=actor.id)
+    meeting.items = [MeetingItem(position=1, case_id=case.id)]
+    db.session.add(meeting)
+    db.session.commit()
+    briefs.save_brief(actor=actor, case=case, access=authorize(actor, Action.PREPARE_BRIEF, case), meeting=meeting,
+                      data=briefs.BriefInput(initials="Y.T.", situation=BRIEF_SITUATION, personal=BRIEF_PERSONAL))
+    return {"meeting_id": meeting.id}
+
+
+_BRIEF = "/meetings/{meeting_id}/cases/{case_id}/brief"
+SAMPLES |= {
+    ("meetings.brief", "GET"): Sample(_BRIEF, check=shows(BRIEF_SITUATION, "{number}")),
+    ("meetings.brief_reveal", "POST"): Sample(f"{_BRIEF}/reveal", check=shows(BRIEF_SITUATION, BRIEF_PERSONAL)),
+    ("meetings.brief_print", "GET"): Sample(f"{_BRIEF}/print", check=shows(BRIEF_SITUATION, "Printed by")),
+    ("meetings.brief_edit", "GET"): Sample(f"{_BRIEF}/edit", check=shows(BRIEF_SITUATION, BRIEF_PERSONAL)),
+    ("meetings.brief_edit", "POST"): Sample(f"{_BRIEF}/edit", {"situation": "書き直した状況", "version": "1"},
+                                            check=shows("Brief prepared")),
 }
 
 
