@@ -24,7 +24,8 @@ from council.meetings.models import Meeting, MeetingItem
 from tests.conftest import db_get, english, fresh, sign_in
 
 SUBJECT, KEY_PERSON_BEFORE, ASSESSMENT, GOALS = "佐藤 一郎", "佐藤 花子（母）", "母の介護負担が大きい", "月1回の外出"
-PLAN, SITUATION, TASK, KEY_PERSON = "社協が週1回訪問する", "本人は自室にこもりがち", "訪問して様子を確認", "佐藤 次郎（弟）"
+PLAN, SITUATION, TASK = "社協が週1回訪問する", "本人は自室にこもりがち", "訪問して様子を確認"
+KEY_PERSON = "佐藤 次郎（弟）"
 
 
 @dataclass

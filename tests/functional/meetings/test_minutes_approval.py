@@ -121,7 +121,8 @@ def test_after_approval_every_write_path_refuses(app, world):
     assert all(p.attended for p in fresh_meeting(app, world).participants)
     with app.test_request_context():
         actor, stored = db_get(app, User, world.users["coordinator"].id), db_get(app, Meeting, meeting.id)
-        for call in (lambda: services.save_minutes(actor=actor, meeting=stored, summary="x", parts={}, version=after.version),
+        for call in (lambda: services.save_minutes(actor=actor, meeting=stored, summary="x", parts={},
+                                                   version=after.version),
                      lambda: services.approve_minutes(actor=actor, meeting=stored, version=after.version),
                      lambda: services.record_attendance(actor=actor, meeting=stored, attended={},
                                                         version=after.version)):
