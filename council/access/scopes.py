@@ -169,7 +169,8 @@ FULL_COLUMNS = frozenset({
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
 #: 支援方針 itself, not the assessment or goals) and the contact person. No name, address, phone, record body or file.
-SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")})
+#: The plan's roles (役割分担: the wording of the tasks meetings gave) belong to the plan's summary.
+SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")}) | TASK_COLUMNS
 
 
 #: What each scope may decrypt. A brief opens nothing of the case file, only the brief meetings seal for it; an
@@ -177,7 +178,7 @@ SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "pla
 SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     Scope.FULL: FULL_COLUMNS,
     Scope.READ: FULL_COLUMNS,
-    Scope.SUMMARY: SUMMARY_COLUMNS | HANDOFF_COLUMNS | TASK_COLUMNS,
+    Scope.SUMMARY: SUMMARY_COLUMNS | HANDOFF_COLUMNS,
     # The question of the request the reach rests on, and its answer (which reaches whoever asked a case's holder
     # from a duplicate-check hit): of that one request only (ROW_BOUND), never another's.
     Scope.REQUEST: SUMMARY_COLUMNS | HANDOFF_COLUMNS | {("information_request", "question"),
