@@ -26,13 +26,18 @@ def item_minutes(*, situation: str, risk: str | None, urgency: str | None, plan:
                  lead: str, key_person_role: str | None, key_person: str, next_review: dt.date | None) -> str:
     """The item's minutes as plain text, one heading per decision, in the page's language."""
     role = str(KeyPersonRole(key_person_role).label) if key_person_role else "—"
-    lines = [f"{_('Situation (状況把握)')}: {situation or '—'}",
-             f"{_('Risk (危険度)')}: {_risk(risk)} / {_('Urgency (緊急度)')}: {_risk(urgency)}",
-             f"{_('Support plan (支援方針)')}: {plan or '—'}",
-             f"{_('Roles (役割分担)')}:"]
-    lines += [f"- {task.institution}: {task.what} ({_('due %(day)s', day=task.due_date.isoformat())})"
-              for task in tasks] or ["- —"]
-    lines += [f"{_('Lead institution (主担当機関)')}: {lead or '—'}",
-              f"{_('Key person (キーパーソン)')}: {role}{' · ' + key_person if key_person else ''}",
-              f"{_('Next review (次回見直し)')}: {next_review.isoformat() if next_review else '—'}"]
+    # Labels first, then the lines: a call of _() inside an f-string is not found by the catalogue's extraction.
+    situation_label, risk_label, urgency_label = _("Situation (状況把握)"), _("Risk (危険度)"), _("Urgency (緊急度)")
+    plan_label, roles_label = _("Support plan (支援方針)"), _("Roles (役割分担)")
+    lead_label, key_person_label = _("Lead institution (主担当機関)"), _("Key person (キーパーソン)")
+    review_label = _("Next review (次回見直し)")
+    lines = [f"{situation_label}: {situation or '—'}",
+             f"{risk_label}: {_risk(risk)} / {urgency_label}: {_risk(urgency)}",
+             f"{plan_label}: {plan or '—'}",
+             f"{roles_label}:"]
+    lines += [f"- {task.institution}: {task.what} ({due})"
+              for task, due in ((t, _("due %(day)s", day=t.due_date.isoformat())) for t in tasks)] or ["- —"]
+    lines += [f"{lead_label}: {lead or '—'}",
+              f"{key_person_label}: {role}{' · ' + key_person if key_person else ''}",
+              f"{review_label}: {next_review.isoformat() if next_review else '—'}"]
     return "\n".join(lines)
