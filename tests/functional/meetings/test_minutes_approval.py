@@ -275,3 +275,25 @@ def test_the_service_refuses_to_record_on_a_cancelled_meeting(app, world):
             services.record_attendance(actor=db_get(app, User, world.users["coordinator"].id), meeting=meeting,
                                        attended={}, version=meeting.version)
 
+
+
+def test_the_auditor_verifies_the_chain_with_lines_pasted_from_minutes(app, world, make_user, make_institution):
+    coordinator = _recorded(app, world)
+    line = _checkpoint_line(_approve(app, coordinator, world))
+    auditor = client_of(app, make_user("auditor", institution=make_institution("監査室")))
+    assert 'id="checkpoint-form"' in auditor.get("/audit/").get_data(as_text=True)
+    page = auditor.post("/audit/verify", data={"checkpoints": f"{line}\n"}).get_data(as_text=True)
+    assert "status-ok" in page and 'data-testid="checkpoint-ok"' in page
+    forged = re.sub(r'"seq":\d+', '"seq":1', line)
+    page = auditor.post("/audit/verify", data={"checkpoints": f"{forged}\nnot a line"}).get_data(as_text=True)
+    assert 'data-testid="checkpoint-ok"' not in page and "holds no checkpoint" in page
+    page = auditor.post("/audit/verify", data={"checkpoints": forged}).get_data(as_text=True)
+    assert 'data-testid="checkpoint-bad"' in page and "signature is not valid" in page
+    seq = fresh(app, Meeting, world.meeting.id).checkpoint_seq
+    with app.app_context():
+        _without_protection(db.session)
+        db.session.execute(text("DELETE FROM audit_event_case WHERE event_seq >= :s"), {"s": seq})
+        db.session.execute(text("DELETE FROM audit_event WHERE seq >= :s"), {"s": seq})
+        db.session.commit()
+    page = auditor.post("/audit/verify", data={"checkpoints": line}).get_data(as_text=True)
+    assert 'data-testid="checkpoint-bad"' in page and f"first bad event {seq}" in page
