@@ -31,6 +31,7 @@ from tests.functional.meetings.minutes_world import (  # noqa: F401  (world_fixt
     SUBJECT,
     client_of,
     decisions,
+    fresh_meeting,
     item_path,
     record_attendance,
     window_grants,
@@ -175,3 +176,22 @@ def test_a_task_row_half_filled_is_refused_with_what_was_typed(app, world):
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "A task needs an institution" in page and "電話する" in page
     assert SUBJECT not in page
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("lead", 403), ("other council", 404)])
+def test_the_record_page_is_the_coordinators_of_this_council(app, world, who, status):
+    client = client_of(app, world.users[who])
+    assert client.get(f"/meetings/{world.meeting.id}/record").status_code == status
+    meeting = fresh(app, Meeting, world.meeting.id)
+    response = client.post(f"/meetings/{world.meeting.id}/record", data={"version": str(meeting.version)})
+    assert response.status_code == status
+    assert fresh(app, Meeting, world.meeting.id).state == "scheduled"
+
+
+def test_the_record_page_lists_the_agenda_and_records_attendance(app, world):
+    coordinator = client_of(app, world.users["coordinator"])
+    page = coordinator.get(f"/meetings/{world.meeting.id}/record").get_data(as_text=True)
+    assert world.case.number in page and item_path(world) in page and SUBJECT not in page
+    record_attendance(coordinator, world)
+    meeting = fresh_meeting(app, world)
+    assert meeting.state == "held" and all(p.attended for p in meeting.participants)
