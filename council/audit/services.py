@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, union
 
+from council.audit.checkpoints import CheckpointError, check_checkpoint, read_checkpoints
 from council.audit.events import AuditTag, record, recorder
 from council.audit.models import AuditEvent, AuditEventCase
 from council.cases.models import Case
@@ -108,3 +109,36 @@ def chain_length() -> int:
 def council_event_count(*, council_id: int) -> int:
     """How many events belong to ``council_id``: what an auditor of that council may know of the chain's size."""
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.council_id == council_id))
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    """One checkpoint an auditor pasted (e.g. copied from approved minutes) and what checking it found."""
+
+    seq: int | None
+    signed_at: str
+    #: The chain still holds the signed event with the signed hash.
+    present: bool
+    #: Why not, in English (CheckpointError's message); "" when present.
+    problem: str = ""
+    first_bad_seq: int | None = None
+
+
+def check_checkpoint_lines(text: str) -> list[CheckpointResult]:
+    """Check each checkpoint in ``text`` (lines of ``audit-checkpoints.jsonl``, as printed on approved minutes, or
+    the checkpoint command's file) against the chain. A text that holds no checkpoint gives one failed result."""
+    try:
+        bodies = read_checkpoints(text)
+    except CheckpointError as error:
+        return [CheckpointResult(seq=None, signed_at="", present=False, problem=str(error))]
+    results = []
+    for body in bodies:
+        try:
+            checked = check_checkpoint(body)
+        except CheckpointError as error:
+            results.append(CheckpointResult(seq=body.get("seq"), signed_at=str(body.get("signed_at", "")),
+                                            present=False, problem=str(error), first_bad_seq=error.first_bad_seq))
+        else:
+            results.append(CheckpointResult(seq=checked.seq, signed_at=checked.signed_at, present=True))
+    return results
+

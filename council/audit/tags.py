@@ -114,6 +114,19 @@ class AuditTag(StrEnum):
     #: The brief's personal details opened: its own event, so that an auditor finds every reveal.
     BRIEF_REVEALED = "case:brief:revealed"
     BRIEF_PRINTED = "case:brief:printed"
+    # -- at the meeting: decisions, tasks and minutes (council.meetings.minutes, council.meetings.tasks). Events about
+    # a case carry basis meeting:<id>; reasons name ids and codes, never what was said.
+    DECISION_RECORDED = "case:decision:recorded"
+    TASK_GIVEN = "case:task:given"
+    TASK_COMPLETED = "case:task:completed"
+    ATTENDANCE_RECORDED = "meeting:attendance:recorded"
+    #: The minutes' page or print read the cases' parts (the side table says which cases).
+    MINUTES_VIEWED = "meeting:minutes:viewed"
+    MINUTES_EDITED = "meeting:minutes:edited"
+    MINUTES_APPROVED = "meeting:minutes:approved"
+    MINUTES_PRINTED = "meeting:minutes:printed"
+    #: An institution's list of its tasks (the side table says which cases it showed).
+    TASKS_LISTED = "meeting:tasks:listed"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"

@@ -38,8 +38,15 @@ def log():
                            form=ConfirmForm(), total=services.council_event_count(council_id=current_user.council_id))
 
 
+#: The most checkpoint text an auditor may paste (a few hundred minutes' lines).
+CHECKPOINT_TEXT_LIMIT = 100_000
+
+
 def verify():
     result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
+    # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain.
+    pasted = request.form.get("checkpoints", "")[:CHECKPOINT_TEXT_LIMIT]
+    checkpoints = services.check_checkpoint_lines(pasted) if result is not None and pasted.strip() else []
     # The walk covers every council's events; the page counts only the auditor's own council's.
-    return render_template("audit/verify.html", result=result,
+    return render_template("audit/verify.html", result=result, checkpoints=checkpoints,
                            total=services.council_event_count(council_id=current_user.council_id))

@@ -77,6 +77,19 @@ class CaseVault:
             sealed = self._cipher(_case(row, case_id)).encrypt(value, table=table, column=column, row_id=row_id)
         setattr(row, f"{column}_enc", sealed)
 
+    def carry(self, source, target, column: str, *, access: Access) -> None:
+        """Seal into ``target``'s ``column`` what ``source``'s holds (two rows of one case's table, e.g. a plan
+        version and the next), without the plaintext ever reaching the caller: a writer who may seal the column but
+        not read it (``access.scopes.SEAL_ONLY``) keeps what it does not replace. Raises WriteRefused as ``seal``,
+        ValueError for rows of different cases or tables."""
+        (table, source_id, case_id), (other_table, _, target_case) = _binding(source), _binding(target)
+        if (table, case_id) != (other_table, target_case):
+            raise ValueError("a value is carried only between rows of one table of one case")
+        blob = getattr(source, f"{column}_enc")
+        value = None if blob is None else self._cipher(_case(source, case_id)).decrypt(
+            blob, table=table, column=column, row_id=source_id)
+        self.seal(target, column, value, access=access)
+
     def _cipher(self, case: Case) -> FieldCipher:
         """The field cipher of ``case`` (unwrapped once per request). Raises CasePurged or KeyUnavailable."""
         cache = _cache()

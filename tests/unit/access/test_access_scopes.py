@@ -28,7 +28,9 @@ def test_a_summary_opens_the_contact_person_and_the_plan_and_nothing_else():
     """... and what a handoff to its reader says (the message, why it was declined or ended): the panel shows each
     party only its own handoffs."""
     handoff = {("handoff", c) for c in ("message", "emergency_reason", "decline_reason", "end_reason")}
-    assert SCOPE_COLUMNS[Scope.SUMMARY] == {("case_file", "contact_person"), ("case_plan", "plan")} | handoff
+    # The plan's roles too: what the tasks meetings gave say (役割分担, council.meetings.tasks).
+    tasks = {("meeting_task", "what")}
+    assert SCOPE_COLUMNS[Scope.SUMMARY] == {("case_file", "contact_person"), ("case_plan", "plan")} | handoff | tasks
     # ... and a request reach, besides, its own request's question and answer (scopes.ROW_BOUND: that row only).
     assert SCOPE_COLUMNS[Scope.REQUEST] == SCOPE_COLUMNS[Scope.SUMMARY] | {("information_request", "question"),
                                                                          ("information_request", "answer")}
