@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -20,6 +21,14 @@ from council.meetings.ledger.rows import LedgerRow
 
 CONSENT_LABELS = {ConsentSummary.NONE: _l("None recorded"), ConsentSummary.NOT_OBTAINED: _l("Not obtained"),
                   ConsentSummary.IN_FORCE: _l("In force"), ConsentSummary.WITHDRAWN: _l("Withdrawn")}
+
+
+def _label(enum, value: str) -> str:
+    """An enum's label, translated once per value and request (a page of 50 rows asks ~200 times)."""
+    cache = g.setdefault("ledger_labels", {})
+    if (enum, value) not in cache:
+        cache[enum, value] = str(enum(value).label)
+    return cache[enum, value]
 
 
 def _day(value) -> str:
@@ -38,7 +47,7 @@ def registration(row: LedgerRow) -> str:
 
 def key_person_role(row: LedgerRow) -> str:
     role = row.case.key_person_role
-    return str(KeyPersonRole(role).label) if role else ""
+    return _label(KeyPersonRole, role) if role else ""
 
 
 def open_tasks(row: LedgerRow) -> str:
@@ -61,8 +70,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("involved", _l("Other institutions involved"), lambda row: "、".join(row.involved)),
     Column("registered", _l("Council case (協議会ケース)"), registration),
     Column("key_person", _l("Key person (role)"), key_person_role),
-    Column("status", _l("Status"), lambda row: str(CaseStatus(row.case.status).label)),
-    Column("risk", _l("Risk"), lambda row: str(Risk(row.case.risk).label)),
+    Column("status", _l("Status"), lambda row: _label(CaseStatus, row.case.status)),
+    Column("risk", _l("Risk"), lambda row: _label(Risk, row.case.risk)),
     Column("categories", _l("Concerns"), lambda row: "・".join(row.case.categories)),
     Column("consent", _l("Consent"), lambda row: str(CONSENT_LABELS[row.consent])),
     Column("intake", _l("Intake date"), lambda row: _day(row.case.intake_date)),
@@ -83,3 +92,8 @@ def headings() -> list[str]:
 def cells(row: LedgerRow) -> list[str]:
     """The text of each column for ``row``: what the screen shows and the exports write."""
     return [column.text(row) for column in COLUMNS]
+
+
+def table(rows: list[LedgerRow]) -> list[list[str]]:
+    """``cells`` of every row."""
+    return [cells(row) for row in rows]

@@ -56,7 +56,7 @@ def export_file(kind: str):
     except services.TooManyToExport as error:
         flash(str(error), "error")
         return redirect(url_for("ledger.page", **_shown_args()))
-    table = [columns.cells(row) for row in rows]
+    table = columns.table(rows)
     name = f"ledger-{japan_today().isoformat()}"
     if kind == "csv":
         body, mimetype = export.as_csv(columns.headings(), table), "text/csv; charset=utf-8"
