@@ -131,6 +131,9 @@ class AuditTag(StrEnum):
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"
     DUPLICATE_CHECKED = "case:duplicates:checked"
+    # -- the progress ledger (council.meetings.ledger): the side table names every case exported or printed
+    LEDGER_EXPORTED = "case:ledger:exported"
+    LEDGER_PRINTED = "case:ledger:printed"
     CASE_KEYS_REWRAPPED = "keys:case_key:rewrapped"
     # -- keys and exports (the operator's command line)
     KEYS_ROTATED = "keys:kek:rotated"
