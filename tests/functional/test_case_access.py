@@ -91,7 +91,8 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
                 "person_id": member.id, "link_id": link.id, "link_to": unlinked.number,
                 "break_glass_id": used.id, "information_request_id": asked.id,
-                **_handoffs_for_samples(actor, stored, partner), **_meeting_for_samples(actor, stored)}
+                **_handoffs_for_samples(actor, stored, partner), **_meeting_brief_for_samples(actor, stored),
+                **_meeting_item_for_samples(actor, stored)}
 
 
 def _ask_holder(case: Case, partner: Institution):
@@ -364,7 +365,7 @@ SAMPLES |= {
 BRIEF_SITUATION, BRIEF_PERSONAL = "会議で協議したい状況", "氏名と住所（会議用）"
 
 
-def _meeting_for_samples(actor: User, case: Case) -> dict[str, int]:
+def _meeting_brief_for_samples(actor: User, case: Case) -> dict[str, int]:
     from council.meetings import briefs
     from council.meetings.models import Meeting, MeetingItem
 
@@ -401,7 +402,7 @@ REFUSED = ("caseworker of another institution", "supervisor of another council",
 MEETING_PLAN = "会議で決めた支援方針"
 
 
-def _meeting_for_samples(actor: User, case: Case) -> dict[str, int]:
+def _meeting_item_for_samples(actor: User, case: Case) -> dict[str, int]:
     import pyotp
 
     from council.auth.models import PledgeAcceptance
