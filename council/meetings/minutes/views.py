@@ -180,7 +180,8 @@ def approve(meeting_id: int):
         except CaseError as error:
             _refused(form, error)
         else:
-            flash(_("The minutes are approved. Each participating institution prints its own copy for its file."), "info")
+            flash(_("The minutes are approved. Each participating institution prints its own copy for its file."),
+                  "info")
             return redirect(url_for("minutes.view", meeting_id=meeting.id))
     return _minutes_page(meeting, MinutesForm(formdata=None), form)
 
