@@ -63,7 +63,7 @@ def _check_manageable(actor: PlatformUser, user: PlatformUser) -> None:
         raise UserAdminError(_("You cannot do this to your own account; use your account page, or ask another "
                                "platform administrator."))
     if user.is_platform_admin:
-        raise UserAdminError(_("Platform administrators' accounts are not managed here: a new setup link would let "
+        raise UserAdminError(_("Platform administrators' accounts are not reset or disabled here: a new setup link would let "
                                "one administrator take over another's account. Use the command line on the "
                                "server."))
 
