@@ -68,6 +68,11 @@ def start_live_server(folder: Path, **overrides) -> LiveServer:
     import council.platform
     from council.instance import create_keys
 
+    # The PII guard loads its dictionary and NER model on first use, seconds on a busy machine: load them now,
+    # not inside the first form submission of a journey, whose click waits at most 15 seconds.
+    from council.platform.guard import check
+
+    check("山田太郎さん")
     create_keys(folder)
     (folder / "platform").mkdir()
     for name in ("secret_key", "totp.key"):
@@ -166,11 +171,14 @@ def open_page(browser, request):
 
 #: axe-core, vendored (tests/browser/vendor/axe-core/README.md): pages get it from this file, never from a CDN.
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-#: Runs axe-core's default rules (WCAG 2.x A and AA, and best practices) on the current document once; returns
-#: null when this document was checked already or is not an HTML page, else what a failure message needs.
+#: Runs axe-core's default rules (WCAG 2.x A and AA, and best practices) on the current document once it has
+#: loaded; returns null when this document was checked already or is not an HTML page, else what a failure message
+#: needs.
 AXE_RUN = """async () => {
   if (window.__axeChecked || typeof axe !== "object" || document.contentType !== "text/html") return null;
   window.__axeChecked = true;
+  // A test may act on a page still arriving: check the whole document, never the part parsed so far.
+  if (document.readyState !== "complete") await new Promise((done) => addEventListener("load", done, {once: true}));
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map((v) => ({
     rule: v.id, impact: v.impact, help: v.help,

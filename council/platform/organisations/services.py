@@ -126,7 +126,8 @@ def usernames_in_use(usernames: list[str]) -> set[str]:
     return set(db.session.scalars(select(PlatformUser.username).where(PlatformUser.username.in_(usernames))))
 
 
-def approve(*, actor: PlatformUser, organisation: Organisation, username: str | None = None) -> tuple[PlatformUser, str]:
+def approve(*, actor: PlatformUser, organisation: Organisation,
+            username: str | None = None) -> tuple[PlatformUser, str]:
     """Make the organisation a member and create its first administrator's account under ``username`` (the
     applicant's wish when not given); return the account and its one-time setup link token, for the
     administrator to hand over. Raises OrganisationError (a decided application, a username in use)."""

@@ -63,9 +63,9 @@ def _check_manageable(actor: PlatformUser, user: PlatformUser) -> None:
         raise UserAdminError(_("You cannot do this to your own account; use your account page, or ask another "
                                "platform administrator."))
     if user.is_platform_admin:
-        raise UserAdminError(_("Platform administrators' accounts are not reset or disabled here: a new setup link would let "
-                               "one administrator take over another's account. Use the command line on the "
-                               "server."))
+        raise UserAdminError(_("Platform administrators' accounts are not reset or disabled here: a new setup "
+                               "link would let one administrator take over another's account. Use the command "
+                               "line on the server."))
 
 
 def reset(*, actor: PlatformUser, user: PlatformUser) -> str:

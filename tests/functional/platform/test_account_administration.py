@@ -21,7 +21,8 @@ def world(make_organisation, make_platform_user, platform_login):
     organisation = make_organisation("NPO法人あかり")
     founder = make_platform_user("organisation_admin", organisation=organisation, username="akari-admin")
     admin = make_platform_user("admin", username="pf-admin")
-    return {"organisation": organisation, "founder": founder, "admin": admin, "admin_client": english(platform_login(admin))}
+    return {"organisation": organisation, "founder": founder, "admin": admin,
+            "admin_client": english(platform_login(admin))}
 
 
 def test_the_list_shows_every_account_with_its_organisation_and_state(world, make_platform_user, platform_app):
