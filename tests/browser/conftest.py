@@ -14,7 +14,6 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -202,9 +201,6 @@ class AccessibilityCheck:
     requests until axe has run is not possible: Chromium answers no evaluation while a navigation is held.)
     """
 
-    #: The check of each browser context opened by ``open_page``; pages of other contexts are not checked.
-    by_context: ClassVar[dict] = {}
-
     def __init__(self):
         #: (page address, violation) for each violation found.
         self.violations: list[tuple[str, dict]] = []
@@ -212,11 +208,14 @@ class AccessibilityCheck:
         self.checked: list[str] = []
 
     def watch(self, context) -> None:
+        """Check the pages of ``context`` (pages of other contexts are left alone)."""
         context.add_init_script(path=str(AXE))
-        self.by_context[context] = self
+        # Kept on the context itself: this module may be imported twice (as pytest's conftest and by a test).
+        context.accessibility_check = self
 
-    def forget(self, context) -> None:
-        self.by_context.pop(context, None)
+    @staticmethod
+    def forget(context) -> None:
+        context.accessibility_check = None
 
     def page(self, page) -> None:
         """Check the document ``page`` shows now, unless it was checked or is blank or not HTML."""
@@ -244,9 +243,9 @@ class AccessibilityCheck:
             lines.extend(f"    {node}" for node in violation["nodes"])
         return "\n".join(lines)
 
-    @classmethod
-    def before_action(cls, page) -> None:
-        check = cls.by_context.get(page.context)
+    @staticmethod
+    def before_action(page) -> None:
+        check = getattr(page.context, "accessibility_check", None)
         if check is not None:
             check.page(page)
 
