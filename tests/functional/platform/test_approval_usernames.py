@@ -6,7 +6,7 @@ from sqlalchemy import select
 from council.platform.database import db
 from council.platform.models import PlatformUser
 from council.platform.organisations.models import Application, Organisation, OrganisationStatus
-from tests.conftest import fresh
+from tests.conftest import english, fresh
 
 APPLICATION = {"name": "NPO法人こもれび", "kind": "npo", "area": "北部", "fields": ["places"],
                "description": "駅前で月2回の居場所カフェを開いています。",
@@ -58,7 +58,7 @@ def test_the_administrator_chooses_another_username_when_the_wish_is_in_use(plat
                                                                             platform_login):
     make_platform_user("member", username="taken-name")
     _response, organisation, _application = _apply(platform_app, "taken-name")
-    admin = platform_login(make_platform_user("admin"))
+    admin = english(platform_login(make_platform_user("admin")))
     queue = admin.get("/organisations/review").get_data(as_text=True)
     assert "An account already has this username" in queue
 
