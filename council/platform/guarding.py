@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from flask import g
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -14,6 +15,7 @@ from wtforms import StringField
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.guard import check, describe, segments
+from council.platform.own_contact import OwnContact
 from council.security.auditchain import Outcome
 
 #: What a name field may hold.
@@ -47,10 +49,12 @@ class GuardedForm(FlaskForm):
         valid = super().validate(extra_validators)
         #: Kinds of personal data found, for the audit event; empty when nothing was refused.
         self.refused_kinds: set[str] = set()
+        own = writers_contact()
         for field, text in self.guarded_texts():
             if field.errors:
                 continue  # too long or otherwise invalid: refused anyway, and never fed to the slower detectors
             findings = check(text, contact=field.name in self.contact_fields)
+            findings = [finding for finding in findings if not own.allows(text, finding)]
             if field.name in self.name_fields:
                 findings = [finding for finding in findings if finding.kind not in NAME_KINDS]
             if not findings:
@@ -60,6 +64,20 @@ class GuardedForm(FlaskForm):
             field.pii_segments = segments(text, findings)
             self.refused_kinds.update(kinds)
         return valid and not self.refused_kinds
+
+
+def writers_contact() -> OwnContact:
+    """The registered public contact of the signed-in writer's organisation (read once per request): its phone
+    numbers, e-mail and address may appear in what its staff write; nobody's else. Empty for anyone without an
+    organisation (platform administrators, applicants)."""
+    if "platform_own_contact" not in g:
+        from council.platform.organisations.models import Organisation
+
+        organisation = db.session.get(Organisation, current_user.organisation_id) \
+            if current_user.is_authenticated and current_user.organisation_id else None
+        g.platform_own_contact = OwnContact.of(organisation.public_contact) \
+            if organisation is not None and organisation.is_member else OwnContact()
+    return g.platform_own_contact
 
 
 def accepted(form: GuardedForm, *, where: str) -> bool:
