@@ -19,8 +19,9 @@ from council.platform.guard.normalise import View
 DETECTOR = "narrative"
 
 #: A year of birth, in digits or kanji numerals (not a decade: 昭和三十年代生まれの方 is an audience).
-BIRTH_YEAR = (r"(?:(?:明治|大正|昭和|平成|令和)(?:[0-9]{1,2}|元|[一二三四五六七八九十]{1,3})|(?:19|20)[0-9]{2}"
-              r"|一九[〇一二三四五六七八九]{2}|二〇[〇一二三四五六七八九]{2})年生まれ")
+_YEAR = (r"(?:(?:明治|大正|昭和|平成|令和)(?:[0-9]{1,2}|元|[一二三四五六七八九十]{1,3})|(?:19|20)[0-9]{2}"
+         r"|一九[〇一二三四五六七八九]{2}|二〇[〇一二三四五六七八九]{2})")
+BIRTH_YEAR = rf"(?:{_YEAR}年生まれ|生まれは\s*{_YEAR}年)"
 #: A particular person: a role word, an initial, an age with a person noun, a school year, a household.
 _PERSON_NOUN = (r"(?:男性|女性|男の子|女の子|男児|女児|男子|女子|子|方|ご?夫婦|母子|父子|世帯"
                 r"|姉妹|兄弟|小学生|中学生|高校生|シングルマザー|シングルファーザー|母親|父親|息子|娘|夫|妻|高齢者|外国籍|当事者)")
