@@ -15,7 +15,8 @@ def test_a_phone_split_between_title_and_body_is_refused_in_both():
 
 
 def test_a_person_in_the_title_and_their_circumstances_in_the_body():
-    texts = {"title": "相談者（70代男性）について", "body": "妻を亡くしてから一人暮らしで、食事がとれていないそうです。"}
+    texts = {"title": "相談者（70代男性）について",
+             "body": "妻を亡くしてから一人暮らしで、食事がとれていないそうです。"}
     found = check_fields(texts)
     assert "narrative" in {f.kind for f in found["body"]}
 

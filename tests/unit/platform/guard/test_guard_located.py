@@ -26,7 +26,8 @@ def test_kanji_numeral_birth_years_with_a_family_narrative(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["昭和三十年代生まれの方を中心に、懐かしの歌を歌う会です。どなたでも参加できます。", "明治二十九年創業の酒蔵の見学会",
+    ["昭和三十年代生まれの方を中心に、懐かしの歌を歌う会です。どなたでも参加できます。",
+     "明治二十九年創業の酒蔵の見学会",
      "昭和二十年八月十五日の記憶を語り継ぐ会", "平成元年に開館した市民会館"],
 )
 def test_eras_decades_and_founding_years_pass(text):

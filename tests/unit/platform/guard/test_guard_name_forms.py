@@ -34,7 +34,8 @@ def test_kana_full_names_without_an_honorific_are_found(text, name):
 
 @pytest.mark.parametrize(
     "text",
-    ["みんな なかよく あそぼう", "こども しょくどう へ ようこそ", "ゆうやけ こやけ で ひがくれて", "おやつ は ひとり ひとつ",
+    ["みんな なかよく あそぼう", "こども しょくどう へ ようこそ", "ゆうやけ こやけ で ひがくれて",
+     "おやつ は ひとり ひとつ",
      "ハロウィン パーティー、今年は仮装コンテストもあります", "サロン ひだまり の おしらせ"],
 )
 def test_spaced_kana_words_that_are_not_names_pass(text):
@@ -57,7 +58,8 @@ def test_spaced_out_characters_are_read_as_words(text, closed_up):
 
 @pytest.mark.parametrize(
     "text",
-    ["報告者　中　川　久　美　子", "担当は 石 井 ま ゆ み です", "ナ カ ム ラ　ケ ン ジ 様より", "次 は 小 池 さ ん の 番 です"],
+    ["報告者　中　川　久　美　子", "担当は 石 井 ま ゆ み です", "ナ カ ム ラ　ケ ン ジ 様より",
+     "次 は 小 池 さ ん の 番 です"],
 )
 def test_names_spaced_out_are_refused_and_highlighted_as_typed(text):
     found = names(text)
