@@ -29,6 +29,8 @@ _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 _KATAKANA = re.compile(r"[ァ-ヺー]+")
 #: Two kana words with one space between (the view's spaces are ASCII after NFKC).
 _KANA_PAIR = re.compile(r"(?<![ぁ-ゖァ-ヺー])([ぁ-ゖ]{2,6}|[ァ-ヺー]{2,7}) ([ぁ-ゖ]{2,8}|[ァ-ヺー]{2,8})")
+#: Characters that may follow a name inside a run of kana (particles: かずえが, とみえと).
+_PARTICLES = frozenset("がはのをにでともへやさくち")
 #: Katakana names joined by middle dots.
 _DOTTED = re.compile(r"[ァ-ヺー]{2,}(?:・[ァ-ヺー]{2,}){1,3}")
 
@@ -65,10 +67,12 @@ def _is_pair(first: Morpheme, second: Morpheme, spaced: bool) -> bool:
 
 def _kana_pair(first: str, second: str) -> int | None:
     """How much of ``second`` belongs to the name, when ``first second`` reads as a kana full name."""
-    if not _same_script(first, second):
-        return None
+    if not _same_script(first, second) or second.startswith(first):
+        return None  # ゆう ゆう サロン: a repeated word is a refrain, not a name
     first_part = _alone(first)
     for length in range(len(second), 1, -1):
+        if length < len(second) and second[length] not in _PARTICLES:
+            continue  # おにぎり まつり: まつ is a given name, but the word goes on
         if _alone(second[:length]) == "名" and (first_part is not None or _nouns(first)):
             return length
     if first_part == "姓" and _HIRAGANA.fullmatch(first):

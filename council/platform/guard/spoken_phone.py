@@ -4,7 +4,7 @@
 libphonenumber's matcher reads digits with the usual separators only. Here the text is read as a sequence
 of digits — ASCII, kanji numerals, and the katakana or hiragana readings of digits — with the gaps between
 them; groups joined across short gaps (の, a space, a comma, up to six kana or punctuation characters, or a
-line break), or across a sentence's worth of words when the text says it is giving a phone number (電話,
+line break), or across a sentence's worth of words right after a word saying that a phone number follows (電話,
 TEL, 番号, 局番…), are tried as a number: 10 or 11 digits from the start of a group that begins with 0,
 accepted when libphonenumber says it is a valid Japanese number.
 """
@@ -42,6 +42,8 @@ _LONG_GAP = re.compile(r"[^0-9\n。]{1,14}")
 #: A number written the usual way, in ASCII digits and separators: the phonenumbers detector's to find.
 _WRITTEN = re.compile(r"[0-9()\- +]+")
 #: Words saying that a phone number is being given.
+#: How close before a number's first digits the cue must stand.
+_CUE_REACH = 20
 _CUE = re.compile(r"電話|でんわ|TEL|Tel|tel|携帯|けいたい|ケータイ|番号|局番|連絡先|留守電|FAX|ファックス")
 
 
@@ -50,11 +52,13 @@ def detect(text: str, view: View) -> Iterator[Finding]:
     digits = _digits(view.text)
     if len(digits) < 10:
         return
-    cue = _CUE.search(view.text) is not None
+    cues = [match.end() for match in _CUE.finditer(view.text)]
     runs: list[list[tuple[str, int, int, bool]]] = [[digits[0]]]
     for previous, current in zip(digits, digits[1:], strict=False):
         gap = view.text[previous[2]:current[1]]
-        if not gap or _SHORT_GAP.fullmatch(gap) or (cue and _LONG_GAP.fullmatch(gap)):
+        run_start = runs[-1][0][1]
+        cued = any(0 <= run_start - cue <= _CUE_REACH for cue in cues)
+        if not gap or _SHORT_GAP.fullmatch(gap) or (cued and _LONG_GAP.fullmatch(gap)):
             runs[-1].append(current)
         else:
             runs.append([current])

@@ -7,7 +7,8 @@ honoured on banknotes and in public memorials, long dead or universally known as
 them discloses nothing about anyone a member works with. It is deliberately short and conservative —
 full names, plus the few pen names and 号 that are unambiguous on their own (漱石, 芭蕉, 一葉). A short name
 that is also an ordinary given name (賢治, 龍馬) counts only when the full name appears in the same text.
-Name findings that lie inside one of these names (with an honorific or 公/先生 after it) are dropped.
+Name findings that lie inside one of these names (with an honorific or 公/先生 after it) are dropped, and
+inside the few things named like a person (佐藤錦, a cherry; 山田錦, a sake rice).
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ FULL_NAMES = (
     "坂本龍馬", "西郷隆盛", "大久保利通", "木戸孝允", "勝海舟", "吉田松陰", "高杉晋作", "ジョン万次郎",
     "中浜万次郎", "福沢諭吉", "福澤諭吉", "渋沢栄一", "澁澤榮一", "津田梅子", "北里柴三郎", "野口英世",
     "新渡戸稲造", "伊藤博文", "板垣退助", "大隈重信", "岩倉具視", "杉原千畝", "緒方洪庵", "石井十次",
-    "留岡幸助", "糸賀一雄", "牧野富太郎", "湯川秀樹", "手塚治虫",
+    "留岡幸助", "糸賀一雄", "牧野富太郎", "湯川秀樹", "手塚治虫", "菊池寛",
     # People known worldwide
     "ナイチンゲール", "ヘレン・ケラー", "マザー・テレサ", "ガンジー", "ガンディー", "キング牧師", "アインシュタイン",
     "ベートーヴェン", "ベートーベン", "モーツァルト", "バッハ", "ゴッホ", "ピカソ", "エジソン", "リンカーン",
     "ナポレオン", "シュバイツァー", "キュリー夫人", "ダーウィン", "ガリレオ",
 )
+
+#: Things named after people, or written like a name, that are not a person: cherries, sake rice.
+NAMED_THINGS = ("佐藤錦", "山田錦", "紅秀峰")
 
 #: Pen names and 号 that name the famous person on their own.
 ALONE = ("漱石", "鴎外", "鷗外", "芭蕉", "一葉", "啄木", "子規", "一茶", "蕪村", "晶子", "八雲", "みすゞ", "家康公",
@@ -48,7 +52,7 @@ ALONE = ("漱石", "鴎外", "鷗外", "芭蕉", "一葉", "啄木", "子規", "
 WITH_FULL_NAME = {"賢治": ("宮沢賢治", "宮澤賢治"), "諭吉": ("福沢諭吉", "福澤諭吉"), "英世": ("野口英世",),
                   "栄一": ("渋沢栄一",), "梅子": ("津田梅子",), "晋作": ("高杉晋作",)}
 
-_ALWAYS = re.compile("|".join(sorted(map(re.escape, FULL_NAMES + ALONE), key=len, reverse=True)))
+_ALWAYS = re.compile("|".join(sorted(map(re.escape, FULL_NAMES + ALONE + NAMED_THINGS), key=len, reverse=True)))
 #: What may follow the name inside a name finding: an honorific, 公, 先生, 翁.
 _AFTER = re.compile(r"\s?(?:さん|様|さま|氏|公|先生|翁|くん|ちゃん)?")
 
