@@ -42,6 +42,8 @@ def test_eras_decades_and_founding_years_pass(text):
         "公園の向かいの白い壁の家のおじいさん、新聞がたまったままで心配です。",
         "駅の駐輪場にいつも座っている高校生くらいの子、学校に行っていないようです。",
         "商店街の奥の一軒家に住んでいる方。冬なのに暖房をつけていない様子です。",
+        "「例の3丁目のアパートの2階の方」",  # pointed at: enough on its own
+        "あの角の家の方、どうしていますか。",
     ],
 )
 def test_a_person_located_without_a_name_is_a_narrative(text):
@@ -56,6 +58,7 @@ def test_a_person_located_without_a_name_is_a_narrative(text):
         "市民会館2階の奥の部屋の方が広いので、そちらに変更します。",
         "団地の集会所の2階で、どなたでも参加できる体操教室を開いています。",
         "アパートの空き部屋を活用した居場所づくりの事例を紹介します。",
+        "会場は3丁目の団地の2階の集会所（旧公民館）です。",
     ],
 )
 def test_directions_to_a_venue_pass(text):
