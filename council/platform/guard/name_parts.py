@@ -10,7 +10,8 @@ texts (documents) where the NER is too slow. What it asks of a pair of words:
 - two kana words with one space between, of the same script, one of which alone is a 人名 and the other a
   noun or unknown word (ハヤシ ミツル, ふじもと かずえ), or a hiragana surname followed by a space and more
   kana (ささき とみえとで: the given name runs into particles the dictionary then misreads);
-- katakana 人名 joined by ・ (グエン・ティ・ホア).
+- katakana 人名 joined by ・ (グエン・ティ・ホア);
+- a romaji surname before a kanji given name (Hirose 真理子).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from council.platform.guard.findings import Finding
 from council.platform.guard.morphology import Morpheme, morphemes
 from council.platform.guard.normalise import View
+from council.platform.guard.romaji import is_romaji_name_word
 
 DETECTOR = "name_parts"
 
@@ -29,6 +31,8 @@ _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 _KATAKANA = re.compile(r"[ァ-ヺー]+")
 #: Two kana words with one space between (the view's spaces are ASCII after NFKC).
 _KANA_PAIR = re.compile(r"(?<![ぁ-ゖァ-ヺー])([ぁ-ゖ]{2,6}|[ァ-ヺー]{2,7}) ([ぁ-ゖ]{2,8}|[ァ-ヺー]{2,8})")
+#: A surname in romaji before a given name in kanji (Hirose 真理子).
+_ROMAJI_THEN_KANJI = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+|[A-Z]{2,}) ([一-龥]{1,3})")
 #: Characters that may follow a name inside a run of kana (particles: かずえが, とみえと).
 _PARTICLES = frozenset("がはのをにでともへやさくち")
 #: Katakana names joined by middle dots.
@@ -50,6 +54,9 @@ def detect(text: str, view: View) -> Iterator[Finding]:
         span = _kana_pair(match.group(1), match.group(2))
         if span is not None:
             yield Finding("person_name", *view.span(match.start(1), match.start(2) + span), DETECTOR)
+    for match in _ROMAJI_THEN_KANJI.finditer(view.text):
+        if is_romaji_name_word(match.group(1)) and _given_name_prefix(match.group(2)):
+            yield Finding("person_name", *view.span(match.start(), match.end()), DETECTOR)
     for match in _DOTTED.finditer(view.text):
         names = [part for part in match.group().split("・") if _alone(part) in {"一般", "姓", "名"}]
         if len(names) >= 2:
@@ -73,13 +80,17 @@ def _kana_pair(first: str, second: str) -> int | None:
     for length in range(len(second), 1, -1):
         if length < len(second) and second[length] not in _PARTICLES:
             continue  # おにぎり まつり: まつ is a given name, but the word goes on
-        if _alone(second[:length]) == "名" and (first_part is not None or _nouns(first)):
+        if _alone(second[:length]) == "名" and (first_part is not None or _one_content_word(first)):
             return length
     if first_part == "姓" and _HIRAGANA.fullmatch(first):
         return min(len(second), 3)  # ささき とみえとで: the given name runs on into particles
     if first_part == "姓" and _noun_like(second):
         return len(second)
     return None
+
+
+def _given_name_prefix(kanji: str) -> bool:
+    return any(_alone(kanji[:length]) == "名" for length in range(len(kanji), 0, -1))
 
 
 def _alone(word: str) -> str | None:
@@ -105,9 +116,13 @@ def _noun_like(word: str) -> bool:
     return len(parsed) == 1 and (parsed[0].part_of_speech[0] == "名詞" or parsed[0].unknown)
 
 
-def _nouns(word: str) -> bool:
-    """Is ``word`` made of nouns only (ふじもと: ふじ + もと, a surname the dictionary splits)?"""
-    return all(part.part_of_speech[0] == "名詞" or part.unknown for part in morphemes(word))
+def _one_content_word(word: str) -> bool:
+    """Is ``word`` nouns only (ふじもと: ふじ + もと, a surname the dictionary splits) or one adjective-like
+    word (あおい, also a surname)? Not a particle, verb or phrase (みんな で, ゆうやけ こやけ で)."""
+    parsed = morphemes(word)
+    if all(part.part_of_speech[0] == "名詞" or part.unknown for part in parsed):
+        return True
+    return len(parsed) == 1 and parsed[0].part_of_speech[0] in {"形容詞", "形状詞"}
 
 
 def _is_kana(surface: str) -> bool:

@@ -87,5 +87,10 @@ def _name_word(word: str) -> bool:
     return len(word) >= 2 and word.lower() not in NOT_NAMES and _is_romaji(word)
 
 
+def is_romaji_name_word(word: str) -> bool:
+    """Could ``word`` be a Japanese name in romaji (Hirose, SHIGIHARA)? Not an English or listed word."""
+    return _capitalised(word) and _name_word(word)
+
+
 def _is_romaji(word: str) -> bool:
     return _ROMAJI.fullmatch(word) is not None

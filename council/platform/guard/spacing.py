@@ -2,8 +2,9 @@
 
 People space out a name or an address to make it look less like one, or because a heading was spaced for
 layout. A run of at least three one-character pieces separated by single spaces is read without those spaces;
-when the run mixes half-width and full-width spaces (ハ セ ガ ワ　ト シ オ), the rarer kind is the word boundary
-and stays. Every detector then reads the closed-up text, and offsets still map back to what was typed.
+when the run mixes half-width and full-width spaces (ハ セ ガ ワ　ト シ オ), the rarer kind between two letters
+is the word boundary and stays, and so does one space of a double one (吉　岡　　拓　也). Every detector then
+reads the closed-up text, and offsets still map back to what was typed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from council.platform.guard.normalise import View
 #: The shortest run of spaced single characters that is read as one word.
 MINIMUM_RUN = 3
 _PIECE = re.compile(r"\S+")
+_WIDE = "\u3000"
 
 
 def despaced(view: View, original: str) -> View:
@@ -24,11 +26,12 @@ def despaced(view: View, original: str) -> View:
     index = 0
     while index < len(pieces):
         last = index
-        while (last + 1 < len(pieces) and _single_gap(view.text, pieces[last], pieces[last + 1])
+        while (last + 1 < len(pieces) and _gap(pieces[last], pieces[last + 1])
                and pieces[last + 1][1] - pieces[last + 1][0] == 1):
             last += 1
         first = index if pieces[index][1] - pieces[index][0] == 1 else index + 1
-        if last - first + 1 >= MINIMUM_RUN:
+        edges = _letter_edge(view.text, pieces, first - 1, -1) + _letter_edge(view.text, pieces, last + 1, 0)
+        if last - first + 1 >= 2 and last - first + 1 + edges >= MINIMUM_RUN:
             drop |= _gaps_to_close(view, original, pieces, first, last)
         index = last + 1
     if not drop:
@@ -37,21 +40,46 @@ def despaced(view: View, original: str) -> View:
     return View("".join(view.text[p] for p in kept), tuple(view.origin[p] for p in kept), view.original_length)
 
 
-def _single_gap(text: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
-    return right[0] - left[1] == 1
+def _letter_edge(text: str, pieces, index: int, side: int) -> int:
+    """1 when the piece next to a run ends (side -1) or starts (side 0) with one letter set off by
+    punctuation — 差出人：吉 and 也（倉庫） around 岡　　拓 — so that letter belongs to the run."""
+    if not 0 <= index < len(pieces):
+        return 0
+    piece = text[pieces[index][0]:pieces[index][1]]
+    letter, inward = (piece[-1], piece[-2]) if side == -1 else (piece[0], piece[1])
+    return int(letter.isalpha() and not inward.isalnum())
+
+
+def _gap(left: tuple[int, int], right: tuple[int, int]) -> int:
+    """The width of the space between two pieces when it is one or two characters, else 0."""
+    width = right[0] - left[1]
+    return width if width in (1, 2) else 0
 
 
 def _gaps_to_close(view: View, original: str, pieces, first: int, last: int) -> set[int]:
     """The space positions to remove in the run ``pieces[first..last]`` and at its two ends."""
-    gaps = [pieces[n][1] for n in range(first, last)]
-    if first > 0 and _single_gap(view.text, pieces[first - 1], pieces[first]):
-        gaps.insert(0, pieces[first - 1][1])
-    if last + 1 < len(pieces) and _single_gap(view.text, pieces[last], pieces[last + 1]):
-        gaps.append(pieces[last][1])
-    inner = [original[view.origin[gap]] for gap in (pieces[n][1] for n in range(first, last))]
-    wide = sum(1 for character in inner if character == "\u3000")
-    narrow = len(inner) - wide
-    if wide and narrow:
-        boundary = "\u3000" if wide < narrow else " "  # the rarer kind of space separates words
-        return {gap for gap in gaps if (original[view.origin[gap]] == "\u3000") != (boundary == "\u3000")}
-    return set(gaps)
+    inner = [(pieces[n], pieces[n + 1]) for n in range(first, last)]
+    edges = []
+    if first > 0 and _gap(pieces[first - 1], pieces[first]) == 1:
+        edges.append(pieces[first - 1][1])
+    if last + 1 < len(pieces) and _gap(pieces[last], pieces[last + 1]) == 1:
+        edges.append(pieces[last][1])
+
+    def wide(position: int) -> bool:
+        return original[view.origin[position]] == _WIDE
+
+    between_letters = [wide(left[1]) for left, right in inner if right[0] - left[1] == 1
+                       and view.text[left[0]].isalnum() and view.text[right[0]].isalnum()]
+    wide_count = sum(between_letters)
+    narrow_count = len(between_letters) - wide_count
+    boundary = None
+    if wide_count and narrow_count:
+        boundary = wide_count < narrow_count  # the rarer kind of space separates words
+    drop: set[int] = set()
+    for left, right in inner:
+        if right[0] - left[1] == 2:
+            drop.add(left[1])  # a double space: one stays as the word boundary
+        elif boundary is None or wide(left[1]) != boundary:
+            drop.add(left[1])
+    drop |= {position for position in edges if boundary is None or wide(position) != boundary}
+    return drop

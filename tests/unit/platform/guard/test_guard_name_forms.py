@@ -49,6 +49,8 @@ def test_spaced_kana_words_that_are_not_names_pass(text):
         ("担当は 石 井 ま ゆ み です", "担当は石井まゆみです"),
         ("ナ カ ム ラ　ケ ン ジ　様", "ナカムラ ケンジ 様"),
         ("m a i @ e x a m p l e . j p", "mai@example.jp"),
+        ("名簿　石 田　和 也　／　小 林　聡 子", "名簿 石田 和也 / 小林 聡子"),  # the rarer space: a boundary
+        ("送り主：松　井　　亜　紀（事務局）", "送り主:松井 亜紀(事務局)"),  # a double space stays as one
         ("0436 21 1234", "0436 21 1234"),  # groups of digits are not spaced-out characters
     ],
 )
@@ -64,6 +66,10 @@ def test_spaced_out_characters_are_read_as_words(text, closed_up):
 def test_names_spaced_out_are_refused_and_highlighted_as_typed(text):
     found = names(text)
     assert found and all(piece in text for piece in found)
+
+
+def test_a_romaji_surname_before_a_kanji_given_name():
+    assert spans("name_parts", "受付は Morikawa 恵子 が担当") == ["Morikawa 恵子"]
 
 
 def test_a_spaced_heading_passes():
