@@ -46,6 +46,8 @@ def _letter_edge(text: str, pieces, index: int, side: int) -> int:
     if not 0 <= index < len(pieces):
         return 0
     piece = text[pieces[index][0]:pieces[index][1]]
+    if len(piece) < 2:  # a lone character next to a run is not "a letter set off by punctuation"
+        return 0
     letter, inward = (piece[-1], piece[-2]) if side == -1 else (piece[0], piece[1])
     return int(letter.isalpha() and not inward.isalnum())
 
