@@ -73,7 +73,8 @@ class DataItem(StrEnum):
         return {DataItem.NAME: _l("Name (氏名)"), DataItem.ADDRESS: _l("Address (住所)"),
                 DataItem.PHONE: _l("Phone (電話)"), DataItem.BIRTH_DATE: _l("Date of birth (生年月日)"),
                 DataItem.CONSULTATION: _l("What was consulted (相談内容)"),
-                DataItem.SUPPORT_RECORD: _l("Support records (支援記録)"), DataItem.ATTACHMENT: _l("Attachments (添付)"),
+                DataItem.SUPPORT_RECORD: _l("Support records (支援記録)"),
+                DataItem.ATTACHMENT: _l("Attachments (添付)"),
                 DataItem.HOUSEHOLD: _l("Household members (世帯)"), DataItem.OTHER: _l("Other (その他)")}[self]
 
 

@@ -83,12 +83,13 @@ def search(*, actor: User, incident: Incident, case_number: str, since: dt.date,
     if case_number:
         found &= set(ids)
     cases = council_case_numbers(council_id, found)
+    finding = Finding(events=_events(select(AuditEvent).where(*in_range, about)), cases=cases,
+                      persons=_persons(cases), total_events=db.session.scalar(
+                          select(func.count()).select_from(matching.subquery())) or 0)
     record(tag=AuditTag.INCIDENT_CASES_SEARCHED, actor=actor, target=incident, cases=sorted(cases),
            reason=f"{since.isoformat()}..{until.isoformat()}, {len(cases)} cases")
     db.session.commit()
-    return Finding(events=_events(select(AuditEvent).where(*in_range, about)), cases=cases,
-                   persons=_persons(cases), total_events=db.session.scalar(
-                       select(func.count()).select_from(matching.subquery())) or 0)
+    return finding
 
 
 def range_problem(case_number: str, since: dt.date | None, until: dt.date | None) -> str | None:

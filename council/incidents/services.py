@@ -24,7 +24,7 @@ from council.core.editing import StaleEdit, lock_for_edit
 from council.database import db
 from council.incidents import sealing
 from council.incidents.deadlines import Deadline, deadlines
-from council.incidents.models import (DataItem, Encryption, Incident, IncidentCase, IncidentState, Situation, codes)
+from council.incidents.models import DataItem, Encryption, Incident, IncidentCase, IncidentState, Situation
 
 #: Longest free text of one field.
 LONGEST_TEXT = 10000

@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from council.core.clock import in_japan, wall_clock_to_utc
+from council.core.clock import in_japan, utcnow, wall_clock_to_utc
 from council.core.editing import show_stale
 from council.incidents import deadlines, picker, sealing, services
 from council.incidents.forms import IncidentForm, PickForm, RemoveCaseForm
@@ -102,7 +102,7 @@ def report(incident_id: int):
     """The printable report, under the PPC form's headings (its reading is audited)."""
     incident = services.get(current_user, incident_id)
     texts = services.view_incident(actor=current_user, incident=incident, printed=True)
-    return render_template("incidents/report.html", **_page(incident, texts))
+    return render_template("incidents/report.html", **_page(incident, texts), now=utcnow())
 
 
 # -- helpers -------------------------------------------------------------------------------------------------------
