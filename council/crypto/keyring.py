@@ -252,7 +252,8 @@ class Keyring:
     @staticmethod
     def _associated_data(owner_id: int, version: int, label: bytes = WRAP_LABEL) -> bytes:
         if isinstance(owner_id, bool) or not isinstance(owner_id, int):  # "7" would bind differently from 7
-            raise TypeError(f"the owner's id must be an int, not {type(owner_id).__name__}")
+            name = "case_id" if label == WRAP_LABEL else "owner_id"
+            raise TypeError(f"{name} must be an int, not {type(owner_id).__name__}")
         return aad.encode(label, owner_id, version)
 
     def wrap(self, data_key: bytes, *, case_id: int) -> tuple[bytes, int]:

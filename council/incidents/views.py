@@ -70,6 +70,8 @@ def edit(incident_id: int):
 
 
 def add_cases(incident_id: int):
+    """The cases ticked in a log search. Its choices came from that search, not from a form to fill in again: a
+    refusal (none ticked, another council's case, a stale version) is said above the cases, to search again."""
     incident = services.get(current_user, incident_id)
     form = PickForm(prefix="pick")
     form.case_ids.choices = [(case_id, str(case_id)) for case_id in request.form.getlist("pick-case_ids", type=int)]
