@@ -12,7 +12,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput
 
 from council.cases.forms import CHECKBOXES, JapaneseDateField
@@ -58,13 +58,20 @@ class IncidentForm(FlaskForm):
     final_reported_on = JapaneseDateField(_l("Final report (確報) made on"), validators=[Length(max=30)])
 
 
+def _some_ticked(form, field):
+    """At least one case ticked. (Not DataRequired: its ``required`` on every checkbox would make the browser
+    insist that all of them are ticked.)"""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one case found in the log."))
+
+
 class PickForm(FlaskForm):
     """The cases of a log search to add to the incident (prefix ``pick``)."""
 
     version = HiddenField()
     case_ids = SelectMultipleField(_l("Cases found in the log"), coerce=int, choices=[], widget=CHECKBOXES,
                                    option_widget=CheckboxInput(),
-                                   validators=[DataRequired(_l("Choose at least one case found in the log."))])
+                                   validators=[_some_ticked])
 
 
 class RemoveCaseForm(FlaskForm):
