@@ -1,5 +1,6 @@
 """Routes of the incident register (漏えい等報告). Every route needs INCIDENTS_MANAGE (auditors and the coordinator);
-none has a case in it — the affected cases are ids in a form, checked against the council by the service. The inbox
+none has a case in its URL (nor goes through the case gate: nothing here reads a case) — the affected cases are ids
+in a form, checked against the council by the service. The inbox
 gets the deadlines due within two days or past; key rotation reaches the incidents' own data keys."""
 
 from flask import Blueprint
@@ -31,8 +32,8 @@ route(bp, "/new", views.new, permission=MANAGE, endpoint="new", methods=BOTH)
 route(bp, "/<int:incident_id>", views.view, permission=MANAGE, endpoint="view")
 route(bp, "/<int:incident_id>/edit", views.edit, permission=MANAGE, endpoint="edit", methods=BOTH)
 route(bp, "/<int:incident_id>/cases", views.add_cases, permission=MANAGE, endpoint="add_cases", methods=POST)
-route(bp, "/<int:incident_id>/cases/<int:case_id>/remove", views.remove_case, permission=MANAGE,
-      endpoint="remove_case", methods=POST)
+route(bp, "/<int:incident_id>/cases/remove", views.remove_case, permission=MANAGE, endpoint="remove_case",
+      methods=POST)
 route(bp, "/<int:incident_id>/report", views.report, permission=MANAGE, endpoint="report")
 
 inbox_provider(bp, name="incidents.deadlines", order=40, permission=MANAGE, provide=inbox.deadlines_due)

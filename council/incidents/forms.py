@@ -75,6 +75,8 @@ class PickForm(FlaskForm):
 
 
 class RemoveCaseForm(FlaskForm):
-    """Taking one case off the incident (its id is in the URL)."""
+    """Taking one case off the incident."""
 
     version = HiddenField()
+    #: The case's id (a row of incident_case; the service checks the incident lists it).
+    case = HiddenField()

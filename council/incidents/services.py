@@ -228,10 +228,10 @@ def add_cases(*, actor: User, incident: Incident, case_ids: list[int], version) 
     return len(new)
 
 
-def remove_case(*, actor: User, incident: Incident, case_id: int, version) -> None:
+def remove_case(*, actor: User, incident: Incident, case_id: int | None, version) -> None:
     """Take case ``case_id`` off ``incident``'s affected cases (picked by mistake). Commits.
     Raises StaleIncident, or IncidentError when the incident does not list it."""
-    row = db.session.get(IncidentCase, (incident.id, case_id))
+    row = db.session.get(IncidentCase, (incident.id, case_id)) if case_id is not None else None
     if row is None:
         raise IncidentError(_("This case is not among the incident's affected cases."))
     lock_for_edit(incident, version, stale=StaleIncident)

@@ -48,8 +48,8 @@ def view(incident_id: int):
     incident = services.get(current_user, incident_id)
     search = _search(incident)
     texts = services.view_incident(actor=current_user, incident=incident)
-    return render_template("incidents/view.html", **_page(incident, texts), search=search,
-                           remove_form=RemoveCaseForm(version=incident.version))
+    return render_template("incidents/view.html", **_page(incident, texts), search=search, remove_form=lambda row:
+                           RemoveCaseForm(formdata=None, version=incident.version, case=row.case_id))
 
 
 def edit(incident_id: int):
@@ -88,11 +88,12 @@ def add_cases(incident_id: int):
     return redirect(url_for("incidents.view", incident_id=incident.id, _anchor="cases"))
 
 
-def remove_case(incident_id: int, case_id: int):
+def remove_case(incident_id: int):
     incident = services.get(current_user, incident_id)
     form = RemoveCaseForm()
     try:
-        services.remove_case(actor=current_user, incident=incident, case_id=case_id, version=form.version.data)
+        services.remove_case(actor=current_user, incident=incident, case_id=_int(form.case.data),
+                             version=form.version.data)
     except services.IncidentError as error:
         flash(str(error), "error")
     else:
@@ -139,6 +140,14 @@ def _search(incident: Incident) -> dict | None:
         form.case_ids.data = list(finding.cases)
         result |= {"finding": finding, "form": form}
     return result
+
+
+def _int(value) -> int | None:
+    """A number a form sent, or None for a missing or tampered one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _query_date(name: str) -> dt.date | None:

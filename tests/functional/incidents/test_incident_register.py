@@ -228,3 +228,20 @@ def test_the_report_prints_under_the_ppc_headings_and_is_audited(app, login, aud
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.actor_user_id).where(
             AuditEvent.tag == "incident:report:printed")) == auditor.id
+
+
+def test_a_case_picked_by_mistake_is_taken_off_and_that_is_audited(app, client, login, make_user, make_case,
+                                                                   auditor):
+    case = make_case(make_user("caseworker"))
+    client = english(login(auditor))
+    incident_id = _register(client)
+    client.post(f"/incidents/{incident_id}/cases", data={"pick-case_ids": [str(case.id)], "pick-version": "1"})
+    stale = client.post(f"/incidents/{incident_id}/cases/remove", data={"case": str(case.id), "version": "1"},
+                        follow_redirects=True)
+    assert "Someone else saved this page" in stale.get_data(as_text=True)
+    response = client.post(f"/incidents/{incident_id}/cases/remove", data={"case": str(case.id), "version": "2"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(IncidentCase)).all() == []
+        removed = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "incident:cases:removed")).one()
+        assert removed.reason == f"case {case.number}" and removed.actor_user_id == auditor.id
