@@ -47,8 +47,11 @@ class KeyHolder:
 
 def key_holder(blueprint: Blueprint, holder: KeyHolder) -> None:
     """Let rotation and retiring reach ``holder``'s keys in every app that registers ``blueprint``."""
-    blueprint.record_once(lambda state: state.app.extensions.setdefault(_HOLDERS, {}).__setitem__(holder.name,
-                                                                                                   holder))
+    blueprint.record_once(lambda state: _register(state.app.extensions.setdefault(_HOLDERS, {}), holder))
+
+
+def _register(holders: dict, holder: KeyHolder) -> None:
+    holders[holder.name] = holder
 
 
 def key_holders() -> list[KeyHolder]:
