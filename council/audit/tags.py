@@ -141,6 +141,18 @@ class AuditTag(StrEnum):
     STATISTICS_EXPORTED = "stats:export:written"
     #: A batch of cases read by the statistics export (the side table says which): their subjects' birth dates.
     STATISTICS_COUNTED = "stats:cases:counted"
+    # -- 漏えい等報告 (council.incidents, the incident register): reasons carry ids, codes and dates, never its text
+    INCIDENT_CREATED = "incident:register:created"
+    INCIDENT_CHANGED = "incident:register:changed"
+    #: Cases picked from the log as concerned by an incident (the side table says which).
+    INCIDENT_CASES_ADDED = "incident:cases:added"
+    INCIDENT_CASE_REMOVED = "incident:cases:removed"
+    #: The audit log searched for an incident's affected cases (the side table names the cases it showed).
+    INCIDENT_CASES_SEARCHED = "incident:cases:searched"
+    INCIDENT_VIEWED = "incident:register:viewed"
+    INCIDENT_PRINTED = "incident:report:printed"
+    #: ``council keys rotate`` re-wrapped incidents' data keys (the reason names the version and the incidents).
+    INCIDENT_KEYS_REWRAPPED = "keys:incident_key:rewrapped"
 
 
 #: Everything the council's chain may record.

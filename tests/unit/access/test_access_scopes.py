@@ -8,10 +8,15 @@ from council.database import Base, register_all
 register_all()  # every table on the metadata: a feature's encrypted column must be placed in the scopes too
 
 
+#: Tables whose encrypted columns are sealed under a key that is not a case's, so no case scope opens them.
+NOT_UNDER_A_CASE_KEY = {"incident": "an incident's own data key (council.incidents.sealing); auditors and the "
+                                    "coordinator reach it by permission, never through a case"}
+
+
 def test_full_scope_names_every_encrypted_column_of_the_schema():
     """A new encrypted column must be placed in the scopes on purpose (it is in FULL_COLUMNS, and maybe a summary)."""
     encrypted = {(table.name, column.name.removesuffix("_enc")) for table in Base.metadata.tables.values()
-                 for column in table.columns if column.name.endswith("_enc")}
+                 for column in table.columns if column.name.endswith("_enc") and table.name not in NOT_UNDER_A_CASE_KEY}
     assert encrypted == set(FULL_COLUMNS)
 
 
