@@ -11,9 +11,10 @@ from sqlalchemy import select
 from council.core.files import UploadError, accepted_kind
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
-from council.platform.guard import check_document, describe
+from council.platform.guard import describe
 from council.platform.guarding import record_refusal
 from council.platform.models import PlatformUser
+from council.platform.resources.checking import kinds_in
 from council.platform.resources.content import UnreadableFile, text_of
 from council.platform.resources.models import Resource, ResourceKind
 
@@ -65,8 +66,9 @@ def share(*, actor: PlatformUser, kind: str, title: str, description: str, held_
 
 def _refuse_personal_content(text: str) -> None:
     """Raise ResourceError (after auditing the kinds found, never the text) when the file's text holds
-    personal data."""
-    kinds = sorted({finding.kind for finding in check_document(text)})
+    personal data. Nothing of the file has been added to the session, so the refusal writes only the audit
+    event."""
+    kinds = sorted(kinds_in(text))
     if kinds:
         record_refusal(kinds, where="resource.file")
         raise ResourceError(" ".join([_("The file's content was not accepted:"),

@@ -1,0 +1,48 @@
+"""The text gathered from a file, one line per piece (a paragraph, a cell, a metadata value…), bounded."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+#: More text than this (about a hundred dense pages) is not a flyer, a handout or minutes; refused rather
+#: than checked for many seconds (the guard reads about 30,000 characters a second on one core).
+MAX_TEXT = 200_000
+#: More pages than this are not a flyer or a handout either (pages without text cost time too).
+MAX_PAGES = 500
+#: Most annotations, form fields, bookmarks and tagged elements read from one PDF (a handout has a few).
+MAX_OBJECTS = 20_000
+
+
+class UnreadableFile(ValueError):
+    """The file's text cannot be read or checked, so it cannot be shared; the message says why."""
+
+
+class Collected:
+    """Text gathered piece by piece. Raises UnreadableFile once it passes ``limit`` characters, so a hostile
+    file never makes the reader hold more than that."""
+
+    def __init__(self, limit: int = MAX_TEXT):
+        self.limit = limit
+        self.size = 0
+        self._pieces: list[str] = []
+
+    def add(self, text: str) -> None:
+        """Add ``text`` to the current line."""
+        self.size += len(text)
+        if self.size > self.limit:
+            raise UnreadableFile(_("This file holds too much text to be checked. Share a shorter document."))
+        self._pieces.append(text)
+
+    def line(self, text: str = "") -> None:
+        """Add ``text`` (if any) as a line of its own."""
+        if text:
+            self.end_line()
+            self.add(text)
+        self.end_line()
+
+    def end_line(self) -> None:
+        if self._pieces and not self._pieces[-1].endswith("\n"):
+            self._pieces.append("\n")
+
+    def text(self) -> str:
+        return "".join(self._pieces)
