@@ -125,7 +125,7 @@ def with_text_field(content: bytes, name: str, value: str) -> bytes:
 
 
 def with_bookmark(content: bytes, title: str) -> bytes:
-    return edited(content, lambda writer: writer.add_outline_item(title, 0))
+    return edited(content, lambda writer: writer.add_outline_item(title=title, page_number=0))
 
 
 def with_javascript(content: bytes) -> bytes:

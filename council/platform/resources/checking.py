@@ -2,10 +2,10 @@
 lists of bare full names.
 
 A document is checked in pieces of whole lines (the morphological analyser takes at most ~16,000
-characters at a time). A PDF breaks a line wherever the page is narrow, so 090-1234- / 5678 may stand on two lines: where a
-line end falls between characters a number or an address is written with, the lines are also checked joined,
-keeping only what spans the line end (what does not was already found, and keeping only this makes joining
-cost no false refusals elsewhere).
+characters at a time). A PDF breaks a line wherever the page is narrow, so 090-1234- / 5678 may stand on
+two lines: where a line end falls between characters a number or an address is written with, the lines are
+also checked joined, keeping only what spans the line end (what does not was already found, and keeping
+only this makes joining cost no false refusals elsewhere).
 """
 
 from __future__ import annotations
