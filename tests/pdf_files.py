@@ -11,12 +11,13 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 
 def _to_unicode(text: str) -> bytes:
-    highs = sorted({ord(character) >> 8 for character in text})
-    ranges = "".join(f"<{high:02X}00> <{high:02X}FF> <{high:02X}00>\n" for high in highs)
+    """A ToUnicode map of the characters used (as a PDF writer subsets its fonts), 100 to a block."""
+    codes = sorted({ord(character) for character in text})
+    blocks = "".join(f"{len(block)} beginbfchar\n" + "".join(f"<{code:04X}> <{code:04X}>\n" for code in block)
+                     + "endbfchar\n" for block in (codes[start:start + 100] for start in range(0, len(codes), 100)))
     return ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identity-UCS def "
-            "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
-            f"{len(highs)} beginbfrange\n{ranges}endbfrange endcmap CMapName currentdict /CMap defineresource pop "
-            "end end").encode()
+            "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+            f"{blocks}endcmap CMapName currentdict /CMap defineresource pop end end").encode()
 
 
 def pdf_pages(*pages: str | list[str]) -> bytes:

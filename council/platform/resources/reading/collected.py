@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask_babel import gettext as _
 
 #: More text than this (about a hundred dense pages) is not a flyer, a handout or minutes; refused rather
@@ -12,6 +14,10 @@ MAX_PAGES = 500
 #: Most annotations, form fields, bookmarks and tagged elements read from one PDF (a handout has a few).
 MAX_OBJECTS = 20_000
 
+#: Longest a file may take to read, checked between pages and parts: a PDF can make each page cost a second
+#: (a font's ToUnicode map is parsed again on every page), and the upload holds a worker meanwhile.
+MAX_SECONDS = 30
+
 
 class UnreadableFile(ValueError):
     """The file's text cannot be read or checked, so it cannot be shared; the message says why."""
@@ -21,10 +27,17 @@ class Collected:
     """Text gathered piece by piece. Raises UnreadableFile once it passes ``limit`` characters, so a hostile
     file never makes the reader hold more than that."""
 
-    def __init__(self, limit: int = MAX_TEXT):
+    def __init__(self, limit: int = MAX_TEXT, seconds: float | None = None):
         self.limit = limit
         self.size = 0
+        self.deadline = time.monotonic() + (MAX_SECONDS if seconds is None else seconds)
         self._pieces: list[str] = []
+
+    def check_time(self) -> None:
+        """Raise UnreadableFile once reading has taken longer than allowed."""
+        if time.monotonic() > self.deadline:
+            raise UnreadableFile(_("This file takes too long to read to be checked. Share a shorter or simpler "
+                                   "document."))
 
     def add(self, text: str) -> None:
         """Add ``text`` to the current line."""

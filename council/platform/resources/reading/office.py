@@ -42,6 +42,7 @@ def office_text(content: bytes) -> str:
         formats = cells.number_formats(office) if office.content_type == XLSX else {}
         for name in sorted(office.archive.namelist()):
             if name.lower().endswith(XML_PARTS):
+                collected.check_time()
                 _read_part(office, name, collected, formats)
     except UploadError as error:
         raise UnreadableFile(str(error)) from None

@@ -44,6 +44,7 @@ def pdf_text(content: bytes) -> str:
         _read_xmp(root, collected)
         page_text = False
         for page in reader.pages:
+            collected.check_time()
             text = page.extract_text() or ""
             page_text = page_text or bool(text.strip())
             collected.line(text)

@@ -7,6 +7,7 @@ import pytest
 from council.core.archives import DOCX, XLSX
 from council.platform.resources.checking import kinds_in
 from council.platform.resources.content import UnreadableFile, text_of
+from council.platform.resources.reading import collected, pdf
 from tests import pdf_files
 from tests.office_files import CORE, MAIN, REL, WORD, cells, docx, docx_xml, runs, sheet, styled_xlsx, xlsx
 
@@ -232,6 +233,19 @@ def test_a_long_document_is_checked_in_pieces():
     assert "phone" in found(docx(*lines), DOCX)
 
 
-def test_bounds_zip_parts_are_not_read_past_the_text_limit():
+def test_reading_stops_at_the_text_limit():
     assert "too much text" in refused_because(docx(*(["あ" * 1000] * 210)), DOCX)
+
+
+@pytest.mark.parametrize("content,content_type", [(pdf_files.pdf_pages(FLYER, FLYER), PDF), (docx(*FLYER), DOCX)],
+                         ids=["pdf", "docx"])
+def test_reading_stops_when_a_file_takes_too_long(monkeypatch, content, content_type):
+    monkeypatch.setattr(collected, "MAX_SECONDS", -1)  # as if every page or part had taken far too long
+    assert "too long" in refused_because(content, content_type)
+
+
+def test_a_pdf_with_too_many_annotations_is_refused(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_OBJECTS", 2)
+    content = pdf_files.with_bookmark(pdf_files.with_bookmark(pdf_files.pdf_pages(FLYER), "一"), "二")
+    assert "annotations, form fields or bookmarks" in refused_because(content, PDF)
 
