@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from council.platform.guard import check_document
+from council.platform.guarding import NAME_KINDS
 from council.platform.resources.names import NAMES_IN_A_LIST, full_names
 
 #: Characters on either side of a line end that may continue one another (what a phone number, an e-mail
@@ -25,9 +26,11 @@ CONTEXT = 40
 PIECE = 12_000
 
 
-def kinds_in(text: str) -> set[str]:
-    """The kinds of personal data (``council.platform.guard.KINDS``) found in a document's text."""
-    kinds: set[str] = set()
+def kinds_in(text: str, authors: str = "") -> set[str]:
+    """The kinds of personal data (``council.platform.guard.KINDS``) found in a document's text, and in its
+    ``authors`` — where, as in a form's name field, a name is allowed and nothing else personal is."""
+    kinds: set[str] = {finding.kind for piece in pieces(authors) for finding in check_document(piece)
+                       if finding.kind not in NAME_KINDS}
     names: set[str] = set()
     for piece in pieces(text):
         kinds.update(finding.kind for finding in check_document(piece))

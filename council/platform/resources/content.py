@@ -8,27 +8,44 @@ the guard cannot read must not be shared.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
 from council.core.archives import DOCX, XLSX
 from council.platform.resources.reading import MAX_PAGES, MAX_TEXT, UnreadableFile
-from council.platform.resources.reading.office import office_text
-from council.platform.resources.reading.pdf import pdf_text
+from council.platform.resources.reading.office import read_office
+from council.platform.resources.reading.pdf import read_pdf
 
-__all__ = ["MAX_PAGES", "MAX_TEXT", "UnreadableFile", "text_of"]
+__all__ = ["MAX_PAGES", "MAX_TEXT", "FileText", "UnreadableFile", "read", "text_of"]
 
 
-def text_of(content: bytes, content_type: str) -> str:
-    """The file's text, one piece (paragraph, cell, metadata value, annotation…) per line. Raises
-    UnreadableFile."""
+@dataclass(frozen=True)
+class FileText:
+    """What a file says: its ``text`` (one piece — paragraph, cell, metadata value, note — per line), and
+    its ``authors`` (who wrote or edited it, or a comment in it), one per line."""
+
+    text: str
+    authors: str
+
+
+def read(content: bytes, content_type: str) -> FileText:
+    """Everything the file says. Raises UnreadableFile."""
     if content_type == "application/pdf":
-        text = pdf_text(content)
+        collected = read_pdf(content)
     elif content_type in (DOCX, XLSX):
-        text = office_text(content)
+        collected = read_office(content)
     else:
         raise UnreadableFile(_("Images cannot be checked for personal data. Share a PDF, Word or Excel file "
                                "with the text in it instead."))
+    text = collected.text()
     if not text.strip():
         raise UnreadableFile(_("This file has no text that can be checked (a scanned document?). Share a PDF, "
                                "Word or Excel file with the text in it instead."))
-    return text
+    return FileText(text, "\n".join(collected.authors))
+
+
+def text_of(content: bytes, content_type: str) -> str:
+    """All the file says as one text, authors last. Raises UnreadableFile."""
+    found = read(content, content_type)
+    return f"{found.text}\n{found.authors}" if found.authors else found.text

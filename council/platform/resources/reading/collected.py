@@ -25,13 +25,19 @@ class UnreadableFile(ValueError):
 
 class Collected:
     """Text gathered piece by piece. Raises UnreadableFile once it passes ``limit`` characters, so a hostile
-    file never makes the reader hold more than that."""
+    file never makes the reader hold more than that.
+
+    Who wrote the file — its author and last editor, a comment's or a tracked change's author — is kept
+    apart (``authors``): like a form's name field, it may hold a staff member's name and nothing else
+    personal, so the name of its writer does not make a flyer a list of people.
+    """
 
     def __init__(self, limit: int = MAX_TEXT, seconds: float | None = None):
         self.limit = limit
         self.size = 0
         self.deadline = time.monotonic() + (MAX_SECONDS if seconds is None else seconds)
         self._pieces: list[str] = []
+        self.authors: list[str] = []
 
     def check_time(self) -> None:
         """Raise UnreadableFile once reading has taken longer than allowed."""
@@ -56,6 +62,14 @@ class Collected:
     def end_line(self) -> None:
         if self._pieces and not self._pieces[-1].endswith("\n"):
             self._pieces.append("\n")
+
+    def author(self, name: str) -> None:
+        """Add who wrote or edited the file (or a comment in it)."""
+        if name.strip():
+            self.size += len(name)
+            if self.size > self.limit:
+                raise UnreadableFile(_("This file holds too much text to be checked. Share a shorter document."))
+            self.authors.append(name.strip())
 
     def text(self) -> str:
         return "".join(self._pieces)

@@ -33,7 +33,7 @@ MEDIA_PARTS = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf",
 EMBEDDING_FOLDERS = ("embeddings/", "activeX/", "oleObjects/")
 
 
-def office_text(content: bytes) -> str:
+def read_office(content: bytes) -> Collected:
     """The text of every part of a .docx or .xlsx. Raises UnreadableFile."""
     try:
         office = open_office(content)
@@ -46,7 +46,7 @@ def office_text(content: bytes) -> str:
                 _read_part(office, name, collected, formats)
     except UploadError as error:
         raise UnreadableFile(str(error)) from None
-    return collected.text()
+    return collected
 
 
 def _refuse_what_cannot_be_checked(office: OfficeFile) -> None:

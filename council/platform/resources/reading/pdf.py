@@ -20,11 +20,11 @@ from council.platform.resources.reading.xmltext import handlers
 
 #: Annotation kinds that carry a file or media rather than text.
 EMBEDDING_ANNOTATIONS = frozenset({"/FileAttachment", "/Sound", "/Movie", "/RichMedia", "/Screen", "/3D"})
-#: Keys of annotations, form fields and tagged elements that hold text.
-TEXT_KEYS = ("/Contents", "/T", "/Subj", "/TU", "/TM", "/V", "/DV", "/CA", "/Alt", "/ActualText", "/E", "/Title")
+#: Keys of annotations, form fields and tagged elements that hold text. (An annotation's /T is its author.)
+TEXT_KEYS = ("/Contents", "/Subj", "/TU", "/TM", "/V", "/DV", "/CA", "/Alt", "/ActualText", "/E", "/Title")
 
 
-def pdf_text(content: bytes) -> str:
+def read_pdf(content: bytes) -> Collected:
     """All the text of a PDF. Raises UnreadableFile."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -56,7 +56,7 @@ def pdf_text(content: bytes) -> str:
         if not page_text:
             raise UnreadableFile(_("This file has no text that can be checked (a scanned document?). Share a "
                                    "PDF, Word or Excel file with the text in it instead."))
-        return collected.text()
+        return collected
     except UnreadableFile:
         raise
     except UploadError as error:
@@ -98,8 +98,11 @@ def _refuse_what_cannot_be_checked(root) -> None:
 
 def _read_information(reader, collected: Collected) -> None:
     information = reader.trailer.get("/Info")
-    for _key, value in _dictionary(information).items():
-        collected.line(_text(value))
+    for key, value in _dictionary(information).items():
+        if key == "/Author":
+            collected.author(_text(value))
+        else:
+            collected.line(_text(value))
 
 
 def _read_xmp(root, collected: Collected) -> None:
@@ -118,6 +121,11 @@ def _read_annotation(annotation, collected: Collected, budget: _Budget) -> None:
         raise UnreadableFile(_("This PDF contains scripts, which cannot be checked for personal data. Print it "
                                "to a new PDF and share that."))
     _read_keys(annotation, collected)
+    if "/T" in annotation:
+        if annotation.get("/Subtype") == "/Widget":
+            collected.line(_text(annotation["/T"]))  # a form field's name
+        else:
+            collected.author(_text(annotation["/T"]))  # who wrote the note
     rich_text = annotation.get("/RC")
     if rich_text is not None:
         data = rich_text.get_object()
@@ -134,6 +142,8 @@ def _read_fields(root, collected: Collected, budget: _Budget) -> None:
     while pending:
         field = _dictionary(pending.pop())
         _read_keys(field, collected)
+        if "/T" in field:
+            collected.line(_text(field["/T"]))  # a field's name
         for choice in _array(field.get("/Opt"), budget):
             collected.line(_text(choice))
         pending.extend(_array(field.get("/Kids"), budget))
@@ -158,6 +168,8 @@ def _read_tree(node, links: tuple[str, ...], collected: Collected, budget: _Budg
         if not hasattr(item, "get"):
             continue
         _read_keys(item, collected)
+        if "/T" in item:
+            collected.line(_text(item["/T"]))  # a tagged element's title
         for link in links:
             if link in item:
                 pending.append(item.raw_get(link))

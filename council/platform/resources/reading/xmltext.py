@@ -24,6 +24,9 @@ SPACES = frozenset({"tab", "ptab", "noBreakHyphen"})
 TEXT_ATTRIBUTES = frozenset({"descr", "title", "name", "tooltip", "alt", "author", "initials", "prompt",
                              "promptTitle", "error", "errorTitle", "display", "displayText", "value", "v",
                              "caption", "label", "text", "userName", "creator", "lastModifiedBy"})
+#: Elements and attributes that name who wrote the file or a comment in it (``Collected.author``).
+AUTHOR_ELEMENTS = frozenset({"creator", "lastModifiedBy", "author", "Author"})
+AUTHOR_ATTRIBUTES = frozenset({"author", "initials", "displayName"})
 #: Attributes that name fonts: Japanese font names (ＭＳ 明朝) are not anyone's words.
 FONT_ATTRIBUTES = frozenset({"eastAsia", "ascii", "hAnsi", "cs", "typeface", "panose", "pitchFamily", "charset",
                              "font", "altName", "ea", "sym", "latin"})
@@ -48,26 +51,44 @@ def handlers(collected: Collected, *, skip: Callable[[str, dict[str, str]], bool
     character data of an element (a spreadsheet's numbers are read through their format instead)."""
     # Per open element: did it hold text directly, and is its text skipped?
     stack: list[list[bool]] = []
+    # Inside an author element (dc:creator, and the rdf:li inside it in XMP): its text, gathered.
+    author: list[str] = []
+    author_depth = 0
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal author_depth
         element = local(name)
         if element == "rPh":
             collected.end_line()  # a reading (furigana) is a line of its own, not glued to the word
         for attribute, value in attributes.items():
-            if carries_text(attribute, value):
+            if local(attribute) in AUTHOR_ATTRIBUTES:
+                collected.author(value)
+            elif carries_text(attribute, value):
                 collected.line(value)
+        if author_depth or element in AUTHOR_ELEMENTS:
+            author_depth += 1
         stack.append([False, skip is not None and skip(element, attributes)])
 
     def text(data: str) -> None:
         if stack and stack[-1][1]:
+            return
+        if author_depth:
+            author.append(data)
             return
         if stack:
             stack[-1][0] = True
         collected.add(data)
 
     def end(name: str) -> None:
+        nonlocal author_depth
         element = local(name)
         held_text, _skipped = stack.pop() if stack else (False, False)
+        if author_depth:
+            author_depth -= 1
+            if author_depth == 0 or element == "li":
+                collected.author("".join(author))
+                author.clear()
+            return
         if element in SPACES:
             collected.add(" ")
         elif element in BREAKS or (held_text and element not in RUNS):

@@ -6,7 +6,7 @@ import pytest
 
 from council.core.archives import DOCX, XLSX
 from council.platform.resources.checking import kinds_in
-from council.platform.resources.content import UnreadableFile, text_of
+from council.platform.resources.content import UnreadableFile, read, text_of
 from council.platform.resources.reading import collected, pdf
 from tests import pdf_files
 from tests.office_files import CORE, MAIN, REL, WORD, cells, docx, docx_xml, runs, sheet, styled_xlsx, xlsx
@@ -17,7 +17,8 @@ PDF = "application/pdf"
 
 
 def found(content: bytes, content_type: str) -> set[str]:
-    return kinds_in(text_of(content, content_type))
+    file_text = read(content, content_type)
+    return kinds_in(file_text.text, file_text.authors)
 
 
 def refused_because(content: bytes, content_type: str) -> str:
@@ -100,6 +101,17 @@ def test_an_ordinary_pdf_flyer_with_metadata_passes():
 def test_document_properties_are_read():
     core = CORE.format("<dc:creator>山田太郎</dc:creator><dc:description>自宅 0436-22-3344</dc:description>")
     assert "phone" in found(docx(*FLYER, extra={"docProps/core.xml": core}), DOCX)
+
+
+def test_the_names_of_a_files_writers_are_allowed_but_nothing_else_personal_there():
+    core = CORE.format("<dc:creator>山田 太郎</dc:creator><cp:lastModifiedBy>鈴木 花子</cp:lastModifiedBy>")
+    comments = (f'<w:comments xmlns:w="{WORD}"><w:comment w:id="0" w:author="高橋 美咲" w:initials="高"><w:p>'
+                "<w:r><w:t>日時を確認してください</w:t></w:r></w:p></w:comment></w:comments>")
+    content = docx(*FLYER, extra={"docProps/core.xml": core, "word/comments.xml": comments})
+    assert found(content, DOCX) == set()  # a flyer written by two staff and commented on by a third
+    assert read(content, DOCX).authors.splitlines() == ["山田 太郎", "鈴木 花子", "高橋 美咲", "高"]
+    assert found(pdf_files.with_metadata(pdf_files.pdf_pages(FLYER), Author="山田 太郎"), PDF) == set()
+    assert "phone" in found(pdf_files.with_metadata(pdf_files.pdf_pages(FLYER), Author="山田 090-1234-5678"), PDF)
 
 
 def test_custom_and_app_properties_are_read():
