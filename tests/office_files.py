@@ -128,3 +128,32 @@ def styled_xlsx(rows: str, *, formats: dict[int, str], cell_formats: list[int], 
               + "".join(f'<xf numFmtId="{identifier}" applyNumberFormat="1"/>' for identifier in cell_formats)
               + "</cellXfs></styleSheet>")
     return xlsx(sheet(rows), strings=strings, extra={"xl/styles.xml": styles, **(extra or {})})
+
+
+def jpeg(*, description: str = "", windows_comment: str = "", gps: bool = False) -> bytes:
+    """A small JPEG photo with EXIF text (ImageDescription, XPComment) and, if asked, a GPS position."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    if description:
+        exif[0x010E] = description
+    if windows_comment:
+        exif[0x9C9C] = windows_comment.encode("utf-16-le") + b"\x00\x00"
+    if gps:
+        exif.get_ifd(0x8825).update({1: "N", 2: (35.0, 30.0, 0.0), 3: "E", 4: (140.0, 5.0, 0.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png(**texts: str) -> bytes:
+    """A small PNG with text chunks (iTXt for non-Latin text, as Pillow writes them)."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in texts.items():
+        info.add_itxt(key, value, zip=len(value) > 20)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()

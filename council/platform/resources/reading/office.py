@@ -5,10 +5,11 @@ text boxes; a program also finds document properties (docProps/core.xml: author,
 and custom properties), the glossary (word/glossary/: building blocks), tracked deletions, an image's
 alternative text, sheet names, validation prompts, link targets (mailto:) and pivot caches. So every XML
 part is read (``xmltext``), not a list of named ones, and spreadsheet numbers through their format
-(``cells``). Images and fonts carry no text a reader shows (an image's alternative text is read from the part
-that places it). Everything else is refused, because it cannot be checked: embedded files and objects
-(a spreadsheet inside a document, OLE objects), ActiveX controls, macros (refused when the file is opened,
-``council.core.archives.open_office``), custom XML data, and any part of an unknown kind.
+(``cells``). A picture's metadata is read (``images``: EXIF, PNG text, XMP; a photo with its location is
+refused) and its alternative text from the part that places it; fonts carry no text. Everything else is
+refused, because it cannot be checked: embedded files and objects (a spreadsheet inside a document, OLE
+objects), ActiveX controls, macros (refused when the file is opened, ``council.core.archives.open_office``),
+custom XML data, and any part of an unknown kind.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 from council.core.archives import XLSX, OfficeFile, UploadError, XmlHandlers, open_office
 from council.platform.resources.reading import cells
 from council.platform.resources.reading.collected import Collected, UnreadableFile
+from council.platform.resources.reading.images import read_image
 from council.platform.resources.reading.xmltext import handlers, local
 
 #: Parts read as XML (VML is the legacy drawing format of comments and shapes; SVG images are XML too).
@@ -28,6 +30,8 @@ XML_PARTS = (".xml", ".rels", ".vml", ".svg")
 #: Parts that hold pictures or fonts: no text a reader shows, except through the part that places them.
 MEDIA_PARTS = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".jfif",
                ".odttf", ".ttf", ".fntdata")
+#: Pictures whose metadata is read (``images``); the others (EMF, WMF, GIF…) carry none a program shows.
+PICTURES = (".png", ".jpeg", ".jpg", ".jfif")
 #: Folders whose parts are embedded files or objects (Word and Excel put them there; the review embedded an
 #: .xlsx of names in a .docx).
 EMBEDDING_FOLDERS = ("embeddings/", "activeX/", "oleObjects/")
@@ -44,6 +48,9 @@ def read_office(content: bytes) -> Collected:
             if name.lower().endswith(XML_PARTS):
                 collected.check_time()
                 _read_part(office, name, collected, formats)
+            elif name.lower().endswith(PICTURES):
+                with office.open(name) as stream:
+                    read_image(stream.read(), collected)
     except UploadError as error:
         raise UnreadableFile(str(error)) from None
     return collected

@@ -9,7 +9,7 @@ from council.platform.resources.checking import kinds_in
 from council.platform.resources.content import UnreadableFile, read, text_of
 from council.platform.resources.reading import collected, pdf
 from tests import pdf_files
-from tests.office_files import CORE, MAIN, REL, WORD, cells, docx, docx_xml, runs, sheet, styled_xlsx, xlsx
+from tests.office_files import CORE, MAIN, REL, WORD, cells, docx, docx_xml, jpeg, png, runs, sheet, styled_xlsx, xlsx
 
 FLYER = ["つながりサポーター養成講座のご案内", "日時：令和8年5月20日(水) 10:00〜12:00", "会場：中央公民館 2階",
          "参加費無料・定員30名", "申込みは各地区の社会福祉協議会まで"]
@@ -184,11 +184,24 @@ def test_a_word_list_of_bare_names_is_refused():
     assert found(docx("ボランティア名簿", "山田太郎", "鈴木 花子", "ヤマダ タロウ"), DOCX) == {"person_name"}
 
 
+def test_the_metadata_of_a_photo_in_a_document_is_read():
+    photo = jpeg(description="Entrance, tel 090-3333-4444", windows_comment="山田様宅の玄関")
+    assert {"honorific_name", "phone"} <= found(docx(*FLYER, extra={"word/media/image1.jpeg": photo}), DOCX)
+    picture = png(Comment="会場係の連絡先は hanako.suzuki@example.jp です")
+    assert "email" in found(xlsx(sheet(cells(1, ["会場図"])), extra={"xl/media/image1.png": picture}), XLSX)
+
+
+def test_a_photo_that_records_where_it_was_taken_is_refused():
+    content = docx(*FLYER, extra={"word/media/image1.jpeg": jpeg(gps=True)})
+    assert "GPS" in refused_because(content, DOCX)
+
+
 def test_an_ordinary_word_flyer_with_a_picture_passes():
     body = runs(*FLYER) + '<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="図 1" descr="公民館の外観"/>' \
                           "</wp:inline></w:drawing></w:r></w:p>"
     core = CORE.format("<dc:creator>事務局</dc:creator><dc:title>養成講座のご案内</dc:title>")
-    content = docx_xml(body, extra={"docProps/core.xml": core, "word/media/image1.png": b"\x89PNG\r\n\x1a\n"})
+    content = docx_xml(body, extra={"docProps/core.xml": core, "word/media/image1.png": png(Software="paint"),
+                                    "word/media/image2.jpeg": jpeg(description="公民館の外観")})
     assert found(content, DOCX) == set()
 
 
