@@ -7,14 +7,19 @@ Turns every text of tests/data/pii/documents/ (``pass``: ordinary flyers, traini
 file as an upload is read and checks it, and prints per format: the pass rate (ordinary files accepted /
 all), the recall (files with personal data refused / all), and the median time to read and check one file.
 With ``--large N``, also times one document of about N characters (the reading limit is 200,000), the
-worst case an uploader can make the server spend.
+worst case an uploader can make the server spend. With ``--chromium PATH``, each text is also printed to a
+real PDF by that browser (A4, embedded subset fonts, lines wrapped where the page ends; a few seconds a
+file), as an office's "save as PDF" makes them.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,10 +41,31 @@ def refused(content: bytes, content_type: str) -> tuple[bool, str]:
     return bool(kinds), ",".join(sorted(kinds))
 
 
+def printed(text: str, chromium: str) -> bytes:
+    """``text`` printed to PDF by a headless browser, one paragraph per line."""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
+    with tempfile.TemporaryDirectory() as folder:
+        page, pdf = Path(folder) / "document.html", Path(folder) / "document.pdf"
+        page.write_text(f'<!doctype html><html lang="ja"><meta charset="utf-8"><body>{body}</body></html>',
+                        encoding="utf-8")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+        return pdf.read_bytes()
+
+
+def files(path: Path, chromium: str) -> dict[str, tuple[bytes, str]]:
+    text = path.read_text(encoding="utf-8")
+    made = as_files(text)
+    if chromium:
+        made["chromium pdf"] = (printed(text, chromium), "application/pdf")
+    return made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--large", type=int, default=0)
+    parser.add_argument("--chromium", default="", help="a Chromium binary, e.g. /usr/bin/chromium")
     arguments = parser.parse_args()
     app = Flask(__name__)
     Babel(app)
@@ -48,7 +74,7 @@ def main() -> None:
         results: dict[str, dict[str, list]] = {}
         for side in ("pass", "refuse"):
             for path in corpus(side):
-                for kind, (content, content_type) in as_files(path.read_text(encoding="utf-8")).items():
+                for kind, (content, content_type) in files(path, arguments.chromium).items():
                     timings = []
                     for _round in range(arguments.rounds):
                         start = time.perf_counter()
@@ -59,15 +85,15 @@ def main() -> None:
                     entry["times"].append(statistics.median(timings))
                     if outcome != (side == "refuse"):
                         entry["wrong"].append(f"{side}/{path.name} ({found or 'accepted'})")
-        print(f"{'format':6} {'pass rate':>14} {'recall':>14} {'median ms':>10}")
+        print(f"{'format':12} {'pass rate':>14} {'recall':>14} {'median ms':>10}")
         for kind, entry in results.items():
             passed = entry["pass"].count(False)
             caught = entry["refuse"].count(True)
-            print(f"{kind:6} {passed:3}/{len(entry['pass']):3} = {passed / len(entry['pass']):.3f} "
+            print(f"{kind:12} {passed:3}/{len(entry['pass']):3} = {passed / len(entry['pass']):.3f} "
                   f"{caught:3}/{len(entry['refuse']):3} = {caught / len(entry['refuse']):.3f} "
                   f"{1000 * statistics.median(entry['times']):10.1f}")
             for wrong in entry["wrong"]:
-                print(f"       wrong: {wrong}")
+                print(f"             wrong: {wrong}")
         if arguments.large:
             text = "\n".join(path.read_text(encoding="utf-8") for path in corpus("pass"))
             lines = (text.splitlines() * (arguments.large // len(text) + 1))

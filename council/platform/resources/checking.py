@@ -10,6 +10,7 @@ only this makes joining cost no false refusals elsewhere).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from council.platform.guard import check_document
@@ -28,7 +29,11 @@ PIECE = 12_000
 
 def kinds_in(text: str, authors: str = "") -> set[str]:
     """The kinds of personal data (``council.platform.guard.KINDS``) found in a document's text, and in its
-    ``authors`` — where, as in a form's name field, a name is allowed and nothing else personal is."""
+    ``authors`` — where, as in a form's name field, a name is allowed and nothing else personal is.
+
+    The text is NFKC-normalised first: PDFs made by browsers and some word processors give Kangxi radicals
+    (⾼, ⼀) for the common ideographs (高, 一), which the dictionary would not know as part of a name."""
+    text, authors = unicodedata.normalize("NFKC", text), unicodedata.normalize("NFKC", authors)
     kinds: set[str] = {finding.kind for piece in pieces(authors) for finding in check_document(piece)
                        if finding.kind not in NAME_KINDS}
     names: set[str] = set()
