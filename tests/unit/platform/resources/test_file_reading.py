@@ -72,6 +72,12 @@ def test_a_pdf_listing_bare_full_names_is_refused():
     assert found(content, PDF) == {"person_name"}
 
 
+def test_names_extracted_as_kangxi_radicals_are_still_names():
+    # Browsers' "save as PDF" maps 山, 田, 高 to the look-alike radicals ⼭ ⽥ ⾼ in the text layer.
+    content = pdf_files.pdf_pages(["参加者", "\u2f2d\u2f65太郎", "\u2fbc橋 美咲"])
+    assert found(content, PDF) == {"person_name"}
+
+
 def test_a_phone_split_over_two_lines_of_a_pdf_is_found():
     content = pdf_files.pdf_pages(["お問い合わせは携帯 090-1234-", "5678 まで"])
     assert "phone" in found(content, PDF)
