@@ -49,7 +49,7 @@ def read_pdf(content: bytes) -> Collected:
             page_text = page_text or bool(text.strip())
             collected.line(text)
             for annotation in _array(page.get("/Annots"), budget):
-                _read_annotation(annotation, collected, budget)
+                _read_annotation(annotation, collected)
         _read_fields(root, collected, budget)
         _read_tree(root.get("/Outlines"), ("/First", "/Next"), collected, budget)
         _read_tree(root.get("/StructTreeRoot"), ("/K",), collected, budget)
@@ -113,7 +113,7 @@ def _read_xmp(root, collected: Collected) -> None:
     parse_xml(io.BytesIO(data), handlers(collected))
 
 
-def _read_annotation(annotation, collected: Collected, budget: _Budget) -> None:
+def _read_annotation(annotation, collected: Collected) -> None:
     annotation = _dictionary(annotation)
     if annotation.get("/Subtype") in EMBEDDING_ANNOTATIONS or "/FS" in annotation:
         raise _refuse_embedded()
