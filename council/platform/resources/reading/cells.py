@@ -24,6 +24,7 @@ NOT_NUMBERS = frozenset({"s", "b", "e", "str", "inlineStr"})
 _EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug is after day 60)
 _SECTIONS = re.compile(r'"[^"]*"|\\.|;|[^";\\]+')
 _BRACKETS = re.compile(r"\[[^\]]*\]")
+_CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*(-?[\d.]+)\]")
 _TOKENS = re.compile(r'"([^"]*)"|\\(.)|_.|\*.|([0#?])|(.)')
 
 
@@ -93,8 +94,7 @@ def display(value: str, code: str) -> str:
         number = float(value)
     except ValueError:
         return value
-    sections = _sections(code)
-    section = sections[1] if number < 0 and len(sections) > 1 else sections[0]
+    section = _section(_sections(code), number)
     bare = _BRACKETS.sub("", re.sub(r'"[^"]*"|\\.', "", section)).lower()
     if "@" in bare or bare.strip() == "general":
         return value
@@ -103,6 +103,27 @@ def display(value: str, code: str) -> str:
     if any(mark in bare for mark in ".%e/"):
         return value  # decimals, percentages, exponents and fractions hide no digits
     return _digits(abs(round(number)), _BRACKETS.sub("", section))
+
+
+def _section(sections: list[str], number: float) -> str:
+    """The section that shows ``number``: the first whose condition holds (Japan's 電話番号 format is
+    ``[<=99999999]####-####;(00) ####-####``), else by sign (positive; negative; zero; text)."""
+    conditions = [_CONDITION.search(section) for section in sections]
+    if any(conditions):
+        for section, condition in zip(sections, conditions, strict=True):
+            if condition is None or _holds(number, condition.group(1), float(condition.group(2))):
+                return section
+        return sections[-1]
+    if number < 0 and len(sections) > 1:
+        return sections[1]
+    if number == 0 and len(sections) > 2:
+        return sections[2]
+    return sections[0]
+
+
+def _holds(number: float, operator: str, limit: float) -> bool:
+    return {"<": number < limit, "<=": number <= limit, ">": number > limit, ">=": number >= limit,
+            "=": number == limit, "<>": number != limit}[operator]
 
 
 def _sections(code: str) -> list[str]:

@@ -220,6 +220,13 @@ def test_a_phone_stored_as_a_number_with_a_phone_format_is_read_as_shown():
     assert "phone" in found(content, XLSX)
 
 
+def test_excels_japanese_phone_format_is_read_as_shown():
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>連絡先</t></is></c><c r="B1" s="1"><v>312345678</v></c></row>'
+    content = styled_xlsx(rows, formats={176: "[<=99999999]####-####;(00) ####-####"}, cell_formats=[0, 176])
+    assert "(03) 1234-5678" in text_of(content, XLSX)
+    assert "phone" in found(content, XLSX)
+
+
 def test_a_birth_date_stored_as_a_date_serial_is_read_as_shown():
     rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>生年月日</t></is></c><c r="B1" s="1"><v>17628</v></c></row>')
     content = styled_xlsx(rows, formats={}, cell_formats=[0, 14])
