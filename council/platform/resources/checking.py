@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from council.platform.guard import check_document
-from council.platform.guarding import NAME_KINDS
+from council.platform.guard.findings import NAME_KINDS
 from council.platform.resources.names import NAMES_IN_A_LIST, full_names
 
 #: Characters on either side of a line end that may continue one another (what a phone number, an e-mail

@@ -8,17 +8,9 @@ from council.platform.resources.checking import kinds_in
 from council.platform.resources.content import text_of
 from tests.document_files import as_files, corpus
 
-KNOWN_GUARD_MISSES = {
-    # The guard's narrative detector reads 「本人の責任ではありません」 near a date (令和6年4月) as an account of
-    # someone's circumstances; a guard matter (council/platform/guard/narrative.py), kept visible here.
-    "training_01_isolation_basics.txt",
-}
-
 
 @pytest.mark.parametrize("path", corpus("pass"), ids=lambda path: path.stem)
 def test_ordinary_documents_pass_in_every_format(path):
-    if path.name in KNOWN_GUARD_MISSES:
-        pytest.xfail("a false refusal of the text guard's narrative detector")
     for kind, (content, content_type) in as_files(path.read_text(encoding="utf-8")).items():
         assert kinds_in(text_of(content, content_type)) == set(), kind
 
