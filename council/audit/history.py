@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, func, select
 
 from council.audit.describe import basis_words
 from council.audit.filters import case_event_seqs
 from council.audit.models import AuditEvent
-from council.audit.rows import Actor, actor
+from council.audit.rows import Actor, actor, grant_facts
 from council.auth.models import Institution, User
 from council.database import db
 from council.security.auditchain import Outcome
@@ -71,11 +71,14 @@ def _grouped(events, *keys):
 
 
 def _bases(events, *keys) -> dict[tuple, list[str]]:
-    """The distinct bases of each group, in words (a list's kinds, a grant's kind)."""
+    """The distinct bases of each group, in words (a list's kinds; a grant's kind, recipient and scope)."""
     found: dict[tuple, list[str]] = {}
-    for row in db.session.execute(select(*keys, distinct(events.c.basis)).where(events.c.basis.is_not(None))):
-        words = basis_words(row[-1])
-        group = found.setdefault(tuple(row[:-1]), [])
+    rows = db.session.execute(select(*keys, events.c.case_id, events.c.basis)
+                              .where(events.c.basis.is_not(None)).distinct()).all()
+    grants = grant_facts({(row[-2], row[-1]) for row in rows})
+    for row in rows:
+        words = basis_words(row[-1], grants.get((row[-2], row[-1])))
+        group = found.setdefault(tuple(row[:-2]), [])
         if words not in group:
             group.append(words)
     return found

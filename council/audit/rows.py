@@ -97,7 +97,7 @@ def _actors(events: Iterable[AuditEvent]) -> dict[tuple[int, int | None], Actor]
     institution_ids = {e.actor_institution_id for e in events if e.actor_institution_id}
     institutions = {i.id: i for i in db.session.scalars(select(Institution).where(
         Institution.id.in_(institution_ids)))} if institution_ids else {}
-    changes = _role_changes(user_ids)
+    changes = _role_changes(users.values())
     found = {}
     for event in events:
         key, user = (event.actor_user_id, event.actor_institution_id), users.get(event.actor_user_id)
@@ -113,11 +113,17 @@ def _actors(events: Iterable[AuditEvent]) -> dict[tuple[int, int | None], Actor]
     return found
 
 
-def _role_changes(user_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
-    """Each user's role changes, oldest first: (seq, the role before it). The reason of a role change reads
-    ``caseworker@3 -> supervisor@3``."""
+def _role_changes(users: Iterable[User]) -> dict[int, list[tuple[int, str]]]:
+    """Each user's role changes, oldest first: (seq, the role before it), from their council's administrators'
+    events (one index walk on council and tag). The reason of a role change reads ``caseworker@3 -> supervisor@3``."""
+    users = list(users)
+    user_ids = {u.id for u in users}
+    if not users:
+        return {}
+    council_ids = {u.council_id for u in users}
     rows = db.session.execute(select(AuditEvent.target_id, AuditEvent.seq, AuditEvent.reason).where(
-        AuditEvent.tag == AuditTag.USER_ROLE_CHANGED, AuditEvent.target_type == "user_account",
+        AuditEvent.council_id.in_(council_ids), AuditEvent.tag == AuditTag.USER_ROLE_CHANGED,
+        AuditEvent.target_type == "user_account",
         AuditEvent.target_id.in_([str(i) for i in user_ids])).order_by(AuditEvent.seq))
     changes: dict[int, list[tuple[int, str]]] = {}
     for target_id, seq, reason in rows:
@@ -134,8 +140,14 @@ def _role_then(changes: list[tuple[int, str]], seq: int) -> str | None:
 
 def _grants(events: Iterable[AuditEvent]) -> dict[tuple[int, str], GrantFacts]:
     """The grants the page's bases name (``referral:17`` on case 5): to whom, in which scope."""
-    pairs = {(e.case_id, e.basis) for e in events
-             if e.case_id and e.basis and "," not in e.basis and basis_kind(e.basis) in _GRANT_KINDS}
+    return grant_facts({(e.case_id, e.basis) for e in events})
+
+
+def grant_facts(pairs: set[tuple[int | None, str | None]]) -> dict[tuple[int, str], GrantFacts]:
+    """The grants (case id, basis) pairs name (``referral:17`` on case 5): to whom, in which scope. Pairs of no
+    grant's basis (``assigned``, a list's kinds, no case) are skipped."""
+    pairs = {(case_id, basis) for case_id, basis in pairs
+             if case_id and basis and "," not in basis and basis_kind(basis) in _GRANT_KINDS}
     if not pairs:
         return {}
     rows = db.session.scalars(select(CaseGrant).where(tuple_(CaseGrant.case_id, CaseGrant.basis).in_(pairs)))
