@@ -159,6 +159,28 @@ BASIS_KINDS = {
     "import": _l("Ledger import"),
     "operator": _l("The operator on the server"),
 }
+#: What a refused request asked to do (``case:access:denied`` records the action in its reason).
+ACTION_LABELS = {
+    "case:content:read": _l("read the whole case"),
+    "case:summary:read": _l("read the summary"),
+    "case:brief:read": _l("read a meeting brief"),
+    "case:ledger:read": _l("read the progress ledger's line"),
+    "case:field:reveal": _l("open a hidden field"),
+    "case:record:write": _l("write support records"),
+    "case:details:edit": _l("edit the case's details"),
+    "case:attachment:read": _l("download an attachment"),
+    "case:share:manage": _l("manage shares"),
+    "case:lead:transfer": _l("transfer the case"),
+    "case:status:close": _l("close the case"),
+    "case:decision:record": _l("record a meeting decision"),
+    "case:request:answer": _l("answer an information request"),
+    "case:handoff:answer": _l("answer a referral or transfer"),
+    "case:lead:ask": _l("ask for a transfer"),
+    "case:council:register": _l("register it as a council case"),
+    "case:brief:prepare": _l("prepare a meeting brief"),
+    "case:brief:reveal": _l("open a meeting brief's hidden field"),
+}
+
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.
 _GRANT_KINDS = {"referral", "transfer", "consent", "request"}
 
@@ -180,6 +202,14 @@ def tag_label(tag: str) -> str:
 def outcome_label(outcome: str) -> str:
     label = OUTCOME_LABELS.get(outcome)
     return str(label) if label is not None else outcome
+
+
+def reason_words(tag: str, reason: str | None) -> str:
+    """An event's reason as the auditor reads it: a refusal names what was asked for; other reasons are codes and
+    ids, shown as recorded."""
+    if tag == AuditTag.CASE_ACCESS_DENIED and reason in ACTION_LABELS:
+        return _("Asked to %(action)s", action=ACTION_LABELS[reason])
+    return reason or ""
 
 
 def basis_kind(basis: str) -> str:

@@ -32,9 +32,9 @@ def neutralise(value) -> str:
 
 
 def header() -> list[str]:
-    return [_("No."), _("Time (Japan)"), _("What happened"), _("Event code"), _("Name"), _("Username"), _("Institution"),
-            _("Role"), _("Former user"), _("Case"), _("Cases shown"), _("Basis"), _("Basis code"), _("Outcome"),
-            _("Reason"), _("IP address")]
+    return [_("No."), _("Time (Japan)"), _("What happened"), _("Event code"), _("Name"), _("Username"),
+            _("Institution"), _("Role"), _("Former user"), _("Case"), _("Cases shown"), _("Basis"), _("Basis code"),
+            _("Outcome"), _("Reason"), _("IP address")]
 
 
 def line(row: EventRow) -> list[str]:

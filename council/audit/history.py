@@ -14,6 +14,7 @@ from council.audit.describe import basis_words
 from council.audit.filters import case_event_seqs
 from council.audit.models import AuditEvent
 from council.audit.rows import Actor, actor, grant_facts
+from council.audit.tags import AuditTag
 from council.auth.models import Institution, User
 from council.database import db
 from council.security.auditchain import Outcome
@@ -39,8 +40,10 @@ def who_looked(*, council_id: int, number: str) -> list[Looked]:
     """Everyone who acted on, read, listed or was refused the council's case ``number``: one line per user (and
     institution at the time), most recent first. An unknown number finds nobody."""
     seqs = case_event_seqs(council_id, number).subquery()
+    # The auditors' own reading of the case's history is in the events below, not among those who looked at it.
     events = select(AuditEvent).join(seqs, AuditEvent.seq == seqs.c.seq).where(
-        AuditEvent.council_id == council_id, AuditEvent.actor_user_id.is_not(None)).subquery()
+        AuditEvent.council_id == council_id, AuditEvent.actor_user_id.is_not(None),
+        AuditEvent.tag.not_in((AuditTag.AUDIT_LOG_VIEWED, AuditTag.AUDIT_LOG_EXPORTED))).subquery()
     rows = db.session.execute(_grouped(events, events.c.actor_user_id, events.c.actor_institution_id))
     lines = rows.all()
     bases = _bases(events, events.c.actor_user_id, events.c.actor_institution_id)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, tuple_
 from council.access.models import CaseGrant
 from council.access.permissions import Role
 from council.access.scopes import Scope
-from council.audit.describe import GrantFacts, basis_kind, basis_words, outcome_label, tag_label
+from council.audit.describe import GrantFacts, basis_kind, basis_words, outcome_label, reason_words, tag_label
 from council.audit.models import AuditEvent, AuditEventCase
 from council.audit.tags import AuditTag
 from council.auth.models import Institution, User
@@ -67,7 +67,7 @@ def describe(events: list[AuditEvent]) -> list[EventRow]:
                      actor=actors.get((e.actor_user_id, e.actor_institution_id)) if e.actor_user_id else None,
                      case_number=e.case_number, case_id=e.case_id, cases_shown=shown.get(e.seq, 0),
                      basis=basis_words(e.basis, grants.get((e.case_id, e.basis))), basis_code=e.basis or "",
-                     outcome=e.outcome, outcome_label=outcome_label(e.outcome), reason=e.reason or "",
+                     outcome=e.outcome, outcome_label=outcome_label(e.outcome), reason=reason_words(e.tag, e.reason),
                      client_ip=e.client_ip or "") for e in events]
 
 

@@ -68,7 +68,7 @@ def looked_at(app, make_user, make_case, make_institution):
 
 
 def test_who_looked_at_the_case_and_why_including_who_was_refused(app, client, login, auditor, looked_at):
-    case, stranger = looked_at["case"], looked_at["stranger"]
+    case = looked_at["case"]
     login(auditor)
     page = client.get(f"/audit/cases/{case.number}").get_data(as_text=True)
     assert f"ケース {case.number} を見た人" in page
@@ -93,8 +93,8 @@ def test_the_log_speaks_japanese_not_codes(client, login, auditor, looked_at):
     login(auditor)
     page = client.get(f"/audit/?case={looked_at['case'].number}").get_data(as_text=True)
     shown = rows(page)
-    for words in ("ケースを閲覧", "ケースを作成", "ケースを共有", "担当者として", "つなぎ（社協へ、概要）", "許可", "拒否",
-                  "佐藤 花子", "(sato)", "みどり市福祉課"):
+    for words in ("ケースを閲覧", "ケースを作成", "ケースを共有", "担当者として", "つなぎ（社協へ、概要）", "許可",
+                  "拒否", "求めた操作：概要の閲覧", "佐藤 花子", "(sato)", "みどり市福祉課"):
         assert words in shown, words
     visible = re.sub(r'<[^>]+>', " ", shown)  # the codes stay in attributes for the curious, not in the text
     assert "case:file:viewed" not in visible and "own_institution" not in visible and "referral:77" not in visible

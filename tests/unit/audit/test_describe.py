@@ -71,3 +71,17 @@ def test_basis_kinds_cover_every_basis_the_access_rule_records():
 
     assert {*map(str, Basis), *map(str, GrantBasis), CREATING, OPERATOR} <= set(BASIS_KINDS)
     assert basis_kind("referral:17") == "referral" and basis_kind("assigned") == "assigned"
+
+
+def test_every_action_a_refusal_may_name_has_words():
+    from council.access.scopes import Action
+    from council.audit.describe import ACTION_LABELS
+
+    assert [str(action) for action in Action if action not in ACTION_LABELS] == []
+
+
+def test_a_refusal_says_what_was_asked(japanese):
+    from council.audit.describe import reason_words
+
+    assert reason_words("case:access:denied", "case:summary:read") == "求めた操作：概要の閲覧"
+    assert reason_words("case:grant:ended", "grant 4: summary") == "grant 4: summary"
