@@ -41,6 +41,9 @@ class AuditTag(StrEnum):
     #: ``council restore`` loaded a backup into this (then empty) instance and checked it.
     BACKUP_RESTORED = "operations:backup:restored"
     AUDIT_LOG_VIEWED = "audit:log:viewed"
+    # -- the auditor's workspace (issue 12): the reason names the filter's kinds and the rows written, never names
+    #: The filtered log was exported as CSV (the case columns name the case filter's case, if any).
+    AUDIT_LOG_EXPORTED = "audit:log:exported"
     #: The auditor's list of break-glass uses (the side table names the cases it showed).
     BREAK_GLASS_LISTED = "audit:break_glass:listed"
     # -- one case (the event's case columns say which)
