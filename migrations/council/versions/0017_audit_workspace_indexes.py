@@ -6,14 +6,14 @@ each event costs seconds at 10 million events; an index of (council, that column
 order. Only new indexes; nothing existing is touched.
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-11-30 08:30:00
 """
 from alembic import op
 
 
 revision = '0017'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
