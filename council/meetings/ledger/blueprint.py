@@ -12,15 +12,6 @@ from council.meetings.ledger import views
 bp = Blueprint("ledger", __name__, template_folder="templates")
 
 
-@bp.context_processor
-def _labels():
-    from flask import current_app
-
-    # The button that prepares a case review meeting from the ticked rows links to the meetings' page, when the
-    # meetings feature is installed.
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
-
-
 route(bp, "/cases/ledger", views.page, permission=Permission.LEDGER_VIEW, endpoint="page")
 route(bp, "/cases/ledger/export.<kind>", views.export_file, permission=Permission.LEDGER_VIEW, endpoint="export")
 route(bp, "/cases/ledger/print", views.print_page, permission=Permission.LEDGER_VIEW, endpoint="print")
