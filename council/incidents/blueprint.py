@@ -16,9 +16,12 @@ bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/
 
 @bp.app_context_processor
 def _labels():
+    from council.audit.describe import outcome_label, tag_label
     from council.incidents.models import DataItem, Encryption, IncidentState, Situation
 
-    return {"incident_state_label": lambda value: IncidentState(value).label,
+    # The log search shows events in the auditor's workspace's words, not their codes.
+    return {"tag_label": tag_label, "outcome_label": outcome_label,
+            "incident_state_label": lambda value: IncidentState(value).label,
             "incident_encryption_label": lambda value: Encryption(value).label,
             "incident_situation_label": lambda value: Situation(value).label,
             "incident_data_item_label": lambda value: DataItem(value).label}

@@ -84,7 +84,7 @@ def _past_meeting(coordinator: User, case: Case, *, participants: list[User]) ->
     """Two weeks ago: attendance, the decisions on its case, two tasks (one already overdue), approved minutes."""
     meeting = services.schedule_meeting(
         actor=coordinator, kind=MeetingKind.CASE_REVIEW, title="個別ケース検討会議（11月）", starts_at=_at(-14, 14),
-        ends_at=_at(-14, 15, 30), place="オンライン（庁内会議システム）", online=True,
+        ends_at=_at(-14, 15, 30), place="庁内会議システム", online=True,
         user_ids=[u.id for u in participants], case_ids=[case.id])
     minutes.record_attendance(actor=coordinator, meeting=meeting, version=meeting.version,
                               attended={p.id: True for p in meeting.participants})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -178,10 +179,13 @@ def _generated(item: MeetingItem, data: ItemInput) -> str:
     db.session.flush()
     lines = [TaskLine(_institution_name(task.institution_id), vault().text(task, "what"), task.due_date)
              for task in _tasks(item)]
-    return item_minutes(situation=data.situation.strip(), risk=data.risk, urgency=data.urgency,
-                        plan=data.plan.strip(), tasks=lines, lead=_institution_name(item.lead_institution_id),
-                        key_person_role=data.key_person_role, key_person=data.key_person.strip(),
-                        next_review=data.next_review_date)
+    # The minutes are the council's record, filed by its member institutions: written in Japanese whatever language
+    # the recorder's pages are in (and the demo's command line, which has none).
+    with force_locale("ja"):
+        return item_minutes(situation=data.situation.strip(), risk=data.risk, urgency=data.urgency,
+                            plan=data.plan.strip(), tasks=lines, lead=_institution_name(item.lead_institution_id),
+                            key_person_role=data.key_person_role, key_person=data.key_person.strip(),
+                            next_review=data.next_review_date)
 
 
 # -- the minutes -----------------------------------------------------------------------------------------------
