@@ -182,7 +182,7 @@ def test_affected_cases_are_picked_from_the_log_and_counted(app, client, login, 
     today = japan_today().isoformat()
     page = client.get(f"/incidents/{incident_id}?case={case.number}&since={today}&until={today}")
     text_ = page.get_data(as_text=True)
-    assert "case:file:viewed" in text_ and worker.username in text_
+    assert "Case page viewed" in text_ and worker.username in text_
     assert "2 events found, about 1 cases and 1 persons" in text_ and "山田 太郎" not in text_
     response = client.post(f"/incidents/{incident_id}/cases", data={"pick-case_ids": [str(case.id)],
                                                                       "pick-version": "1"})

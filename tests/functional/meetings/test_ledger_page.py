@@ -226,15 +226,17 @@ def test_grants_are_counted_only_while_in_force(app, ledger_world):
 
 def test_ticked_rows_prepare_a_case_review_meeting_on_the_meetings_page(app, ledger_world):
     """The ledger's button sends the ticked cases to the meetings' scheduling form (``meetings.new`` reads the
-    repeated ``case_id``; its own tests show it ticks them)."""
+    repeated ``case_id``; its own tests show it ticks them). Only registered, open cases can be ticked: only they
+    may go on an agenda."""
     world = ledger_world
     client = client_of(app, world.coordinator)
     page = client.get("/cases/ledger").get_data(as_text=True)
     assert '<form id="prepare-form" method="get" action="/meetings/new">' in page
-    for case in (world.shared, world.own, world.late):
+    for case in (world.shared, world.own):
         assert f'name="case_id" value="{case.id}" form="prepare-form"' in page
+    assert f'name="case_id" value="{world.late.id}" form="prepare-form"' not in page  # not a council case
     assert 'data-testid="prepare-meeting"' in page
-    chosen = client.get(f"/meetings/new?case_id={world.shared.id}&case_id={world.late.id}")
+    chosen = client.get(f"/meetings/new?case_id={world.shared.id}&case_id={world.own.id}")
     assert chosen.status_code == 200
 
 
