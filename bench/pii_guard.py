@@ -8,7 +8,8 @@ its own field mode ("text" or "contact"), and prints:
   pass texts only it refuses (its pass-rate cost);
 - overall: recall (refused refuse texts / all), pass rate (passed pass texts / all), precision (refused
   texts that should be refused / all refused texts), and expected kinds missed;
-- timings: model load, median per text with all detectors and without the NER (after load).
+- timings: model load, median per text with all detectors and without the NER (after load), and of each
+  detector but the NER alone.
 ``--misses`` lists the texts each side gets wrong, by corpus line.
 """
 
@@ -119,6 +120,8 @@ def report_timings(entries, rounds: int, dictionary_load: float, model_load: flo
     print(f"\nSudachi dictionary load {dictionary_load:.2f} s; GiNZA model load {model_load:.2f} s")
     print(f"median per text, all detectors:     {median_ms(ALL):.1f} ms")
     print(f"median per text, without the NER:   {median_ms(WITHOUT_NER):.2f} ms")
+    for name in WITHOUT_NER:
+        print(f"  median per text, {name + ':':<14} {median_ms([name]):.3f} ms")
 
 
 if __name__ == "__main__":

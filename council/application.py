@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.handoffs.breakglass.blueprint import bp as breakglass_bp
     from council.handoffs.requests.blueprint import bp as requests_bp
     from council.inbox.blueprint import bp as inbox_bp
+    from council.incidents.blueprint import bp as incidents_bp
     from council.meetings.blueprint import bp as meetings_bp
     from council.meetings.ledger.blueprint import bp as ledger_bp
     from council.meetings.minutes.blueprint import bp as minutes_bp
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(ledger_bp)
     app.register_blueprint(notice_bp)
+    app.register_blueprint(incidents_bp)
 
 
 def _remove_upload_leftovers(app: Flask) -> None:

@@ -196,14 +196,13 @@ def audit_group():
 
 
 @audit_group.command("verify")
-@click.option("--checkpoint", "checkpoints", multiple=True, type=click.File("r"),
-              help="A file written by `council audit checkpoint`; detects a cut-off or rewritten chain.")
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.File("r", encoding="utf-8"),
+              help="A file written by `council audit checkpoint`, or checkpoint lines (audit-checkpoints.jsonl, "
+                   "or copied from approved minutes); detects a cut-off or rewritten chain.")
 @with_appcontext
 def audit_verify_command(checkpoints):
     """Re-walk the hash chain: exit 0 when intact, 1 with the first bad sequence number otherwise."""
-    import json
-
-    from council.audit.checkpoints import CheckpointError, check_checkpoint
+    from council.audit.checkpoints import CheckpointError, check_checkpoint, read_checkpoints
     from council.audit.services import chain_length, verify_chain
 
     with click.progressbar(length=chain_length(), label="Verifying", file=sys.stderr) as bar:
@@ -212,11 +211,12 @@ def audit_verify_command(checkpoints):
         _fail(f"Audit chain broken at sequence {result.first_bad_seq}: {result.explanation}.")
     for handle in checkpoints:
         try:
-            checked = check_checkpoint(json.load(handle))
+            for body in read_checkpoints(handle.read()):
+                checked = check_checkpoint(body)
+                click.echo(f"Checkpoint {handle.name}: event {checked.seq} signed {checked.signed_at} is present.")
         except (CheckpointError, ValueError) as error:
             bad = getattr(error, "first_bad_seq", None)
             _fail(f"Audit chain broken at sequence {bad}: {error}" if bad else f"{handle.name}: {error}")
-        click.echo(f"Checkpoint {handle.name}: event {checked.seq} signed {checked.signed_at} is present.")
     click.echo(f"Audit chain intact: {result.checked} events.")
 
 

@@ -66,6 +66,9 @@ def create_demo() -> list[str]:
         create_demo_households(council)
         create_demo_break_glass(council)
         create_demo_requests(council)
+        from council.meetings.demo import create_demo_meetings
+
+        create_demo_meetings()
         create_inbox_demo()  # last: it marks one user's items, all of them made by now, as seen
     lines = [f"Demo council: {COUNCIL_NAME}", f"Password for every demo user: {DEMO_PASSWORD}",
              "Add each user's TOTP key to an authenticator app (or: python -c \"import pyotp; "

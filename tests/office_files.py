@@ -86,3 +86,74 @@ BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   + ']><sst xmlns="' + MAIN + '"><si><t>&lol9;</t></si></sst>')
 EXTERNAL_ENTITY = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
                    f'<sst xmlns="{MAIN}"><si><t>&secret;</t></si></sst>')
+
+
+# -- hostile Word and Excel files (issue 14: files that hide personal data) ----------------------------
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+CORE = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">{}</cp:coreProperties>')
+
+
+def docx_xml(body: str, *, extra: dict[str, str | bytes] | None = None, relationships: str = "") -> bytes:
+    """A .docx whose body is the raw WordprocessingML ``body`` (and its relationships, if any)."""
+    parts: dict[str, str | bytes] = {**(extra or {})}
+    if relationships:
+        parts["word/_rels/document.xml.rels"] = f'<Relationships xmlns="{PKG}">{relationships}</Relationships>'
+    content = docx("", extra=parts)
+    return _replace_part(content, "word/document.xml",
+                         f'<w:document xmlns:w="{WORD}" xmlns:wp="{WP}"><w:body>{body}</w:body></w:document>')
+
+
+def _replace_part(content: bytes, name: str, data: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts: dict[str, str | bytes] = {entry: archive.read(entry) for entry in archive.namelist()}
+    parts[name] = data
+    return zip_of(parts)
+
+
+def runs(*texts: str) -> str:
+    """One Word paragraph of several runs, each with its own formatting (as Word splits a retyped number)."""
+    return "<w:p>" + "".join(f"<w:r><w:rPr><w:b/></w:rPr><w:t>{escape(text)}</w:t></w:r>" for text in texts) + "</w:p>"
+
+
+def styled_xlsx(rows: str, *, formats: dict[int, str], cell_formats: list[int], strings: str | None = None,
+                extra: dict[str, str | bytes] | None = None) -> bytes:
+    """A workbook with number formats (id -> code) and cell styles (style index -> format id)."""
+    codes = "".join(f'<numFmt numFmtId="{identifier}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'
+                    for identifier, code in formats.items())
+    styles = (f'<styleSheet xmlns="{MAIN}"><numFmts count="{len(formats)}">{codes}</numFmts>'
+              '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
+              f'<cellXfs count="{len(cell_formats)}">'
+              + "".join(f'<xf numFmtId="{identifier}" applyNumberFormat="1"/>' for identifier in cell_formats)
+              + "</cellXfs></styleSheet>")
+    return xlsx(sheet(rows), strings=strings, extra={"xl/styles.xml": styles, **(extra or {})})
+
+
+def jpeg(*, description: str = "", windows_comment: str = "", gps: bool = False) -> bytes:
+    """A small JPEG photo with EXIF text (ImageDescription, XPComment) and, if asked, a GPS position."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    if description:
+        exif[0x010E] = description
+    if windows_comment:
+        exif[0x9C9C] = windows_comment.encode("utf-16-le") + b"\x00\x00"
+    if gps:
+        exif.get_ifd(0x8825).update({1: "N", 2: (35.0, 30.0, 0.0), 3: "E", 4: (140.0, 5.0, 0.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png(**texts: str) -> bytes:
+    """A small PNG with text chunks (iTXt for non-Latin text, as Pillow writes them)."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in texts.items():
+        info.add_itxt(key, value, zip=len(value) > 20)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()

@@ -83,6 +83,20 @@ def end(*, actor: User, grant: CaseGrant, reason: str) -> None:
            reason=f"grant {grant.id}: {reason}")
 
 
+def move(*, actor: User, grant: CaseGrant, starts_at: dt.datetime, expires_at: dt.datetime) -> None:
+    """Move the window of ``grant`` (not ended) to [``starts_at``, ``expires_at``): a rescheduled meeting's material
+    window. Records the event; the caller commits. Raises GrantRefused when it has ended or the window is empty."""
+    if expires_at <= starts_at:
+        raise GrantRefused(_("A share must end after it starts."))
+    lock_for_update(db.session, grant)
+    if grant.ended_at is not None:
+        raise GrantRefused(_("This share has already ended."))
+    grant.starts_at, grant.expires_at = starts_at, expires_at
+    record(tag=AuditTag.GRANT_MOVED, actor=actor, target=db.session.get(Case, grant.case_id), basis=grant.basis,
+           reason=f"grant {grant.id}: from {starts_at.isoformat(timespec='minutes')} until "
+                  f"{expires_at.isoformat(timespec='minutes')}")
+
+
 def end_for_consent(*, actor: User, consent: Consent, reason: str = CONSENT_WITHDRAWN) -> list[CaseGrant]:
     """End every grant resting on ``consent`` that is in force or still to start (one event each), inside the
     caller's transaction — the consent's withdrawal, which commits both or neither. Returns the grants ended."""

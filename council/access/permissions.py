@@ -53,6 +53,8 @@ class Permission(StrEnum):
     TASKS_VIEW = "meetings:task:view"
     #: 公示: the printable announcement of the council and its member institutions (Act Art. 15(2)).
     COUNCIL_NOTICE = "meetings:notice:view"
+    #: 漏えい等報告: the council's incident register (council.incidents): auditors and the coordinator.
+    INCIDENTS_MANAGE = "incidents:incident:manage"
 
 
 _EVERYONE = {Permission.HOME_VIEW, Permission.ACCOUNT_MANAGE}
@@ -65,11 +67,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # The coordinator imports the council's shared ledger into its member institutions (access.policy.import_scope).
     Role.COORDINATOR: frozenset(_EVERYONE | _MEETINGS | {Permission.CASES_WORK, Permission.LEDGER_VIEW,
                                                          Permission.CASES_IMPORT, Permission.MEETINGS_MANAGE,
-                                                         Permission.COUNCIL_NOTICE}),
+                                                         Permission.COUNCIL_NOTICE, Permission.INCIDENTS_MANAGE}),
     # Members take part in meetings (briefs in the window, decisions) and see their institution's tasks.
     Role.MEMBER: frozenset(_EVERYONE | _MEETINGS),
-    # Auditors read the audit trail, never case content.
-    Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_LOG_VIEW}),
+    # Auditors read the audit trail, never case content; they keep the incident register with the coordinator.
+    Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_LOG_VIEW, Permission.INCIDENTS_MANAGE}),
     # Administrators manage accounts and institutions, never case content or the audit trail.
     Role.ADMIN: frozenset(_EVERYONE | {Permission.INSTITUTIONS_MANAGE, Permission.USERS_MANAGE}),
 }

@@ -146,6 +146,9 @@ BRIEF_PERSONAL_COLUMNS = frozenset({("meeting_brief", "personal")})
 #: What a meeting decided on a case (状況把握, 支援方針, キーパーソン, the item's minutes) and the tasks it gave.
 MEETING_COLUMNS = frozenset({*(("meeting_item", column) for column in ("situation", "plan", "key_person", "minutes")),
                              ("meeting_task", "what")})
+#: 役割分担 (council.meetings.tasks): what a task says. The institution given a task reaches the case by a summary
+#: grant resting on the meeting while it has open tasks there, and reads its tasks' wording with the plan's summary.
+TASK_COLUMNS = frozenset({("meeting_task", "what")})
 
 #: Every encrypted column of a case, as (table, column) — the associated data each value is sealed with.
 FULL_COLUMNS = frozenset({
@@ -166,7 +169,8 @@ FULL_COLUMNS = frozenset({
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
 #: 支援方針 itself, not the assessment or goals) and the contact person. No name, address, phone, record body or file.
-SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")})
+#: The plan's roles (役割分担: the wording of the tasks meetings gave) belong to the plan's summary.
+SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")}) | TASK_COLUMNS
 
 
 #: What each scope may decrypt. A brief opens nothing of the case file, only the brief meetings seal for it; an
@@ -179,7 +183,9 @@ SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     # from a duplicate-check hit): of that one request only (ROW_BOUND), never another's.
     Scope.REQUEST: SUMMARY_COLUMNS | HANDOFF_COLUMNS | {("information_request", "question"),
                                                         ("information_request", "answer")},
-    Scope.BRIEF: BRIEF_COLUMNS | BRIEF_PERSONAL_COLUMNS,
+    # A meeting's brief, and what that meeting decided and minuted on the case (council.meetings.minutes reads an
+    # item only by the reach resting on the item's own meeting, ``meeting:<id>``).
+    Scope.BRIEF: BRIEF_COLUMNS | BRIEF_PERSONAL_COLUMNS | MEETING_COLUMNS,
     Scope.LEDGER: frozenset(),
 }
 
@@ -196,7 +202,15 @@ def may_open(scope: Scope, table: str, column: str) -> bool:
 #: case is sealed under the same key, in the same columns, and one may be addressed to one named worker. A full
 #: reach (the lead institution's own, a full share) reads every row, as it reads every record.
 ROW_BOUND: dict[str, frozenset[str]] = {"information_request": frozenset({"request"}),
-                                        "handoff": frozenset({"referral", "transfer"})}
+                                        "handoff": frozenset({"referral", "transfer"}),
+                                        # 会議資料 (council.meetings): a brief reach resting on ``meeting:5`` opens
+                                        # meeting 5's brief of the case only, never the brief another meeting had.
+                                        # Its row is named by the brief's meeting (ROW_KEYS), not its own id.
+                                        "meeting_brief": frozenset({"meeting"})}
+
+#: Row-bound tables whose rows a basis names by another column than their id: a brief is named by its meeting
+#: (``meeting:<meeting_id>``). The vault passes that column's value as the row to ``may_touch_row``.
+ROW_KEYS: dict[str, str] = {"meeting_brief": "meeting_id"}
 
 
 def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> bool:
@@ -214,7 +228,9 @@ def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> b
 #: scope it gave them, everything else (persons, the case's own fields, status reasons, consent, plan) the case's
 #: details.
 WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "attachment": Action.WRITE_RECORD,
-                                    "information_request": Action.ANSWER_REQUEST, "handoff": Action.ANSWER_HANDOFF}
+                                    "information_request": Action.ANSWER_REQUEST, "handoff": Action.ANSWER_HANDOFF,
+                                    # what a meeting decided, minuted and gave as tasks: its record
+                                    "meeting_item": Action.RECORD_DECISION, "meeting_task": Action.RECORD_DECISION}
 
 #: What a scope may write without being able to read it. The receiver of an information request answers it: the
 #: answer (and a decline's reason) go into its request, and the answer lands on the case as a support record
@@ -223,6 +239,11 @@ WRITE_ACTIONS: dict[str, Action] = {"support_record": Action.WRITE_RECORD, "atta
 SEAL_ONLY: dict[Scope, frozenset[tuple[str, str]]] = {
     Scope.REQUEST: frozenset({("support_record", "body"), ("information_request", "answer"),
                               ("information_request", "decline_reason")}),
+    # A meeting's decision (council.meetings.minutes, through council.cases.decisions) lands on the case: a new plan
+    # version (its 支援方針; the assessment and goals carried over unread) and the key person. Whoever records it
+    # reaches the case by a brief, which reads nothing of the case file — and still does not after writing.
+    Scope.BRIEF: frozenset({("case_plan", "plan"), ("case_plan", "assessment"), ("case_plan", "goals"),
+                            ("case_file", "key_person")}),
 }
 
 

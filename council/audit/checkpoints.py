@@ -38,20 +38,62 @@ def _signing_key() -> Ed25519PrivateKey:
     return instance.signing_key(current_app.config["INSTANCE_PATH"])
 
 
+#: What the signature covers.
+_SIGNED = ("format", "seq", "hash", "signed_at")
+
+
 def _payload(body: dict) -> bytes:
-    return json.dumps({k: body[k] for k in ("format", "seq", "hash", "signed_at")}, sort_keys=True,
-                      separators=(",", ":")).encode()
+    return json.dumps({k: body[k] for k in _SIGNED}, sort_keys=True, separators=(",", ":")).encode()
 
 
 def create_checkpoint() -> dict:
     """Sign the current head of the chain; record that a checkpoint was made. Commits."""
+    body = sign_head()
+    db.session.commit()
+    return body
+
+
+def sign_head(*, council_id: int | None = None) -> dict:
+    """Sign the head of the chain as this transaction sees it (its own events included) and record that a
+    checkpoint was made, inside the caller's transaction: approved minutes (council.meetings.minutes) carry the
+    checkpoint of their own approval, committed with it or not at all. The caller commits."""
     head = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     body = {"format": FORMAT, "seq": head.seq if head else 0, "hash": head.hash if head else "",
             "signed_at": utcnow().isoformat(timespec="seconds")}
     body["signature"] = base64.b64encode(_signing_key().sign(_payload(body))).decode()
-    record(tag=AuditTag.AUDIT_CHECKPOINT_CREATED, reason=f"seq {body['seq']}")
-    db.session.commit()
+    record(tag=AuditTag.AUDIT_CHECKPOINT_CREATED, reason=f"seq {body['seq']}", council_id=council_id)
     return body
+
+
+def checkpoint_line(body: dict) -> str:
+    """``body`` as one line of ``audit-checkpoints.jsonl``: what approved minutes print and their QR code holds."""
+    return json.dumps({key: body[key] for key in (*_SIGNED, "signature")}, sort_keys=True, separators=(",", ":"))
+
+
+def read_checkpoints(text: str) -> list[dict]:
+    """The checkpoints of a file: one JSON object (``council audit checkpoint --out``, indented), or one per line
+    (``audit-checkpoints.jsonl``, lines copied or decoded from the QR code of approved minutes). Blank lines are
+    skipped. Raises CheckpointError when the text holds no checkpoint or a line is not JSON."""
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        whole = None
+    if isinstance(whole, dict):
+        return [whole]
+    bodies = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            body = json.loads(line)
+        except ValueError:
+            raise CheckpointError(f"Line {number} is not a checkpoint.") from None
+        if not isinstance(body, dict):
+            raise CheckpointError(f"Line {number} is not a checkpoint.")
+        bodies.append(body)
+    if not bodies:
+        raise CheckpointError("Not an audit checkpoint file.")
+    return bodies
 
 
 @dataclass

@@ -40,6 +40,11 @@ class AuditEvent(AuditEventMixin, Base):
     __table_args__ = (
         # "Who looked at case X" is an index lookup within the auditor's council, in chain order.
         Index("ix_audit_event_council_case_seq", "council_id", "case_id", "seq"),
+        # The auditor's filters (issue 12, migration 0017): a page of one user's events, of refusals, of a kind of
+        # event walks only the matches, newest first, however long the chain.
+        Index("ix_audit_event_council_actor_seq", "council_id", "actor_user_id", "seq"),
+        Index("ix_audit_event_council_outcome_seq", "council_id", "outcome", "seq"),
+        Index("ix_audit_event_council_tag_seq", "council_id", "tag", "seq"),
     )
     __audit_formats__ = COUNCIL_FORMATS
     __audit_links__ = LinkTable(model=AuditEventCase, id_column="case_id", hashed_as="case_ids")

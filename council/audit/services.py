@@ -1,85 +1,104 @@
-"""Reading and verifying the council's audit trail."""
+"""Reading and verifying the council's audit trail: a page of filtered events, who is who, being audited."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, or_, select
 
+from council.audit.checkpoints import CheckpointError, check_checkpoint, read_checkpoints
 from council.audit.events import AuditTag, record, recorder
-from council.audit.models import AuditEvent, AuditEventCase
+from council.audit.filters import LogFilter, filtered
+from council.audit.models import AuditEvent
+from council.auth.models import Institution, User
 from council.cases.models import Case
-from council.core.clock import day_bounds
-from council.core.web import page_offset
 from council.database import db
 from council.security.auditchain import Outcome, Verification
 
+__all__ = ["PAGE_SIZE", "LogFilter", "Page", "events_for", "resolve_user"]
+
 PAGE_SIZE = 100
-#: No chain is longer than this many pages (a 64-bit sequence).
 
 
-@dataclass
-class LogFilter:
-    tag: str = ""
-    actor_user_id: int | None = None
-    #: Japan dates, both included: an event at 23:30 UTC belongs to the next day in Japan.
-    since: dt.date | None = None
-    until: dt.date | None = None
-    #: A case number of the auditor's council (exact): every event about that case — reads, writes, refusals —
-    #: and every list, search or check that showed it.
-    case_number: str = ""
-    page: int = 1
+@dataclass(frozen=True)
+class Page:
+    """One page of events, newest first, and where the neighbouring pages start (keyset on seq)."""
+
+    events: list[AuditEvent]
+    #: Whether older events follow (the next page is ``before=events[-1].seq``).
+    older: bool
+    #: Whether newer events precede (the previous page is ``after=events[0].seq``).
+    newer: bool
 
 
-def events_for(*, council_id: int, log_filter: LogFilter) -> tuple[list[AuditEvent], bool]:
-    """One page of a council's events, newest first; and whether more follow.
+def events_for(*, council_id: int, log_filter: LogFilter, size: int = PAGE_SIZE) -> Page:
+    """One page of the council's events the filter asks for, newest first.
 
-    Events that belong to no council (sign-in attempts with unknown usernames, first-administrator links)
-    are left out: they may concern another council of the same deployment. A case number that is not one of
-    the council's cases finds nothing.
+    ``log_filter.actor_ids`` must be resolved (``resolve_user``) when it names a user. A case number that is not
+    one of the council's cases finds nothing. Each page is an index walk from a sequence number: no OFFSET.
     """
-    query = select(AuditEvent).where(AuditEvent.council_id == council_id)
-    if log_filter.case_number:
-        # A join, not ``seq IN (…)``: SQLite would otherwise walk every event of the council and test each one.
-        seqs = _case_event_seqs(council_id, log_filter.case_number).subquery()
-        query = query.join(seqs, AuditEvent.seq == seqs.c.seq)
-    if log_filter.tag:
-        query = query.where(AuditEvent.tag.startswith(log_filter.tag, autoescape=True))
-    if log_filter.actor_user_id:
-        query = query.where(AuditEvent.actor_user_id == log_filter.actor_user_id)
-    if log_filter.since:
-        query = query.where(AuditEvent.occurred_at >= day_bounds(log_filter.since)[0])
-    if log_filter.until:
-        query = query.where(AuditEvent.occurred_at < day_bounds(log_filter.until)[1])
-    offset = page_offset(log_filter.page, PAGE_SIZE)
-    rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)))
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    query = filtered(council_id, log_filter)
+    if log_filter.after and not log_filter.before:
+        rows = list(db.session.scalars(query.order_by(AuditEvent.seq.asc()).limit(size + 1)))
+        return Page(events=rows[:size][::-1], older=True, newer=len(rows) > size)
+    rows = list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).limit(size + 1)))
+    return Page(events=rows[:size], older=len(rows) > size, newer=log_filter.before is not None)
 
 
-def _case_event_seqs(council_id: int, number: str):
-    """The sequence numbers of the events about the council's case ``number``: two index lookups, one on the
-    event's case columns (council, case, seq) and one on the side table (case, seq)."""
-    case_id = select(Case.id).where(Case.council_id == council_id, Case.number == number).scalar_subquery()
-    return union(select(AuditEvent.seq.label("seq")).where(AuditEvent.council_id == council_id,
-                                                           AuditEvent.case_id == case_id),
-                 select(AuditEventCase.event_seq.label("seq")).where(AuditEventCase.case_id == case_id))
+@dataclass(frozen=True)
+class UserMatch:
+    """What a typed name or username found among the council's users."""
+
+    filter: LogFilter
+    #: The users found; empty when nobody of the council has that name (the page says so).
+    users: list[User]
 
 
-def cases_concerned(events: list[AuditEvent]) -> dict[int, int]:
-    """How many cases each event's side-table rows name (lists, searches, checks), by event seq."""
-    if not events:
-        return {}
-    rows = db.session.execute(select(AuditEventCase.event_seq, func.count()).where(
-        AuditEventCase.event_seq.in_([e.seq for e in events])).group_by(AuditEventCase.event_seq))
-    return dict(rows.all())
+def resolve_user(*, council_id: int, log_filter: LogFilter) -> UserMatch:
+    """Find the council's users (former ones included) that ``log_filter.user`` names: its username exactly, else
+    its display name exactly, else every username or display name that contains it. No match finds no events."""
+    typed = log_filter.user
+    if not typed:
+        return UserMatch(filter=log_filter, users=[])
+    ours = select(User).join(Institution, User.institution_id == Institution.id).where(
+        Institution.council_id == council_id)
+    for condition in (User.username == typed, User.display_name == typed,
+                      or_(User.username.contains(typed, autoescape=True),
+                          User.display_name.contains(typed, autoescape=True))):
+        users = list(db.session.scalars(ours.where(condition).order_by(User.username).limit(50)))
+        if users:
+            break
+    return UserMatch(filter=replace(log_filter, actor_ids=tuple(u.id for u in users)), users=users)
 
 
-def record_log_viewed(*, actor, case_number: str = "") -> None:
-    """Reading the audit trail is itself audited, with the case whose history was asked for. Commits."""
-    case = db.session.scalar(select(Case).where(Case.council_id == actor.council_id, Case.number == case_number)) \
-        if case_number else None
-    record(tag=AuditTag.AUDIT_LOG_VIEWED, actor=actor, case=case)
+def council_users(*, council_id: int) -> list[User]:
+    """Every account of the council, former ones included: the filter's suggestions."""
+    return list(db.session.scalars(select(User).join(Institution, User.institution_id == Institution.id).where(
+        Institution.council_id == council_id).order_by(User.username)))
+
+
+def council_institutions(*, council_id: int) -> list[Institution]:
+    return list(db.session.scalars(select(Institution).where(Institution.council_id == council_id)
+                                   .order_by(Institution.name)))
+
+
+def council_user(*, council_id: int, user_id: int) -> User | None:
+    """The council's user ``user_id`` (former included), or None: another council's user is not found."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.council_id == council_id else None
+
+
+def council_case(*, council_id: int, number: str) -> Case | None:
+    """The council's case ``number`` (its id and number only are ever read here), or None."""
+    return db.session.scalar(select(Case).where(Case.council_id == council_id, Case.number == number)) \
+        if number else None
+
+
+def record_log_viewed(*, actor, case_number: str = "", user: User | None = None) -> None:
+    """Reading the audit trail is itself audited, with the case whose history was asked for (or the user's, as
+    the target). Commits."""
+    case = council_case(council_id=actor.council_id, number=case_number)
+    record(tag=AuditTag.AUDIT_LOG_VIEWED, actor=actor, case=case, target=user)
     db.session.commit()
 
 
@@ -108,3 +127,36 @@ def chain_length() -> int:
 def council_event_count(*, council_id: int) -> int:
     """How many events belong to ``council_id``: what an auditor of that council may know of the chain's size."""
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.council_id == council_id))
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    """One checkpoint an auditor pasted (e.g. copied from approved minutes) and what checking it found."""
+
+    seq: int | None
+    signed_at: str
+    #: The chain still holds the signed event with the signed hash.
+    present: bool
+    #: Why not, in English (CheckpointError's message); "" when present.
+    problem: str = ""
+    first_bad_seq: int | None = None
+
+
+def check_checkpoint_lines(text: str) -> list[CheckpointResult]:
+    """Check each checkpoint in ``text`` (lines of ``audit-checkpoints.jsonl``, as printed on approved minutes, or
+    the checkpoint command's file) against the chain. A text that holds no checkpoint gives one failed result."""
+    try:
+        bodies = read_checkpoints(text)
+    except CheckpointError as error:
+        return [CheckpointResult(seq=None, signed_at="", present=False, problem=str(error))]
+    results = []
+    for body in bodies:
+        try:
+            checked = check_checkpoint(body)
+        except CheckpointError as error:
+            results.append(CheckpointResult(seq=body.get("seq"), signed_at=str(body.get("signed_at", "")),
+                                            present=False, problem=str(error), first_bad_seq=error.first_bad_seq))
+        else:
+            results.append(CheckpointResult(seq=checked.seq, signed_at=checked.signed_at, present=True))
+    return results
+

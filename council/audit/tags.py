@@ -41,6 +41,9 @@ class AuditTag(StrEnum):
     #: ``council restore`` loaded a backup into this (then empty) instance and checked it.
     BACKUP_RESTORED = "operations:backup:restored"
     AUDIT_LOG_VIEWED = "audit:log:viewed"
+    # -- the auditor's workspace (issue 12): the reason names the filter's kinds and the rows written, never names
+    #: The filtered log was exported as CSV (the case columns name the case filter's case, if any).
+    AUDIT_LOG_EXPORTED = "audit:log:exported"
     #: The auditor's list of break-glass uses (the side table names the cases it showed).
     BREAK_GLASS_LISTED = "audit:break_glass:listed"
     # -- one case (the event's case columns say which)
@@ -100,10 +103,40 @@ class AuditTag(StrEnum):
     BREAK_GLASS_ENDED = "case:break_glass:ended"
     BREAK_GLASS_ACKNOWLEDGED = "case:break_glass:acknowledged"
     BREAK_GLASS_REVIEWED = "case:break_glass:reviewed"
+    # -- meetings and briefs (council.meetings, issue 11): a meeting's events name it (target meeting:<id>) and the
+    # agenda cases in the side table; a brief's events are about its case and carry basis meeting:<id> or the
+    # lead's own reach. Reasons carry ids and codes only.
+    MEETING_SCHEDULED = "meeting:meeting:scheduled"
+    MEETING_CHANGED = "meeting:meeting:changed"
+    MEETING_RESCHEDULED = "meeting:meeting:rescheduled"
+    MEETING_CANCELLED = "meeting:meeting:cancelled"
+    #: A grant's window moved with its meeting (rescheduling); the reason names the grant and the new window.
+    GRANT_MOVED = "case:grant:moved"
+    BRIEF_PREPARED = "case:brief:prepared"
+    BRIEF_READ = "case:brief:read"
+    #: The brief's personal details opened: its own event, so that an auditor finds every reveal.
+    BRIEF_REVEALED = "case:brief:revealed"
+    BRIEF_PRINTED = "case:brief:printed"
+    # -- at the meeting: decisions, tasks and minutes (council.meetings.minutes, council.meetings.tasks). Events about
+    # a case carry basis meeting:<id>; reasons name ids and codes, never what was said.
+    DECISION_RECORDED = "case:decision:recorded"
+    TASK_GIVEN = "case:task:given"
+    TASK_COMPLETED = "case:task:completed"
+    ATTENDANCE_RECORDED = "meeting:attendance:recorded"
+    #: The minutes' page or print read the cases' parts (the side table says which cases).
+    MINUTES_VIEWED = "meeting:minutes:viewed"
+    MINUTES_EDITED = "meeting:minutes:edited"
+    MINUTES_APPROVED = "meeting:minutes:approved"
+    MINUTES_PRINTED = "meeting:minutes:printed"
+    #: An institution's list of its tasks (the side table says which cases it showed).
+    TASKS_LISTED = "meeting:tasks:listed"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"
     DUPLICATE_CHECKED = "case:duplicates:checked"
+    # -- the progress ledger (council.meetings.ledger): the side table names every case exported or printed
+    LEDGER_EXPORTED = "case:ledger:exported"
+    LEDGER_PRINTED = "case:ledger:printed"
     CASE_KEYS_REWRAPPED = "keys:case_key:rewrapped"
     # -- keys and exports (the operator's command line)
     KEYS_ROTATED = "keys:kek:rotated"
@@ -111,6 +144,18 @@ class AuditTag(StrEnum):
     STATISTICS_EXPORTED = "stats:export:written"
     #: A batch of cases read by the statistics export (the side table says which): their subjects' birth dates.
     STATISTICS_COUNTED = "stats:cases:counted"
+    # -- 漏えい等報告 (council.incidents, the incident register): reasons carry ids, codes and dates, never its text
+    INCIDENT_CREATED = "incident:register:created"
+    INCIDENT_CHANGED = "incident:register:changed"
+    #: Cases picked from the log as concerned by an incident (the side table says which).
+    INCIDENT_CASES_ADDED = "incident:cases:added"
+    INCIDENT_CASE_REMOVED = "incident:cases:removed"
+    #: The audit log searched for an incident's affected cases (the side table names the cases it showed).
+    INCIDENT_CASES_SEARCHED = "incident:cases:searched"
+    INCIDENT_VIEWED = "incident:register:viewed"
+    INCIDENT_PRINTED = "incident:report:printed"
+    #: ``council keys rotate`` re-wrapped incidents' data keys (the reason names the version and the incidents).
+    INCIDENT_KEYS_REWRAPPED = "keys:incident_key:rewrapped"
 
 
 #: Everything the council's chain may record.

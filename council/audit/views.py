@@ -1,45 +1,79 @@
-"""The auditor's workspace: the log of their council and chain verification."""
+"""The auditor's workspace: the council's log in words with its filters, the history of one case and of one user,
+the CSV export and chain verification. Views are thin: read the filter, ask the services, render."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
-from council.audit import services
-from council.auth.models import User
-from council.core.web import query_int
-from council.database import db
+from council.audit import describe, history, services
+from council.audit.export import EXPORT_LIMIT, export_csv
+from council.audit.filters import LogFilter
+from council.audit.rows import actor
+from council.audit.rows import describe as describe_rows
+from council.core.clock import japan_now
 from council.security.forms import ConfirmForm
 
 
-def _date(name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 def log():
-    log_filter = services.LogFilter(
-        tag=request.args.get("tag", "").strip()[:64],
-        actor_user_id=request.args.get("actor", type=query_int),
-        since=_date("since"), until=_date("until"), case_number=request.args.get("case", "").strip()[:20],
-        page=request.args.get("page", 1, type=query_int),
-    )
-    events, more = services.events_for(council_id=current_user.council_id, log_filter=log_filter)
-    cases_shown = services.cases_concerned(events)
-    services.record_log_viewed(actor=current_user, case_number=log_filter.case_number)
-    actor_ids = {e.actor_user_id for e in events if e.actor_user_id}
-    names = {u.id: u.username for u in db.session.query(User).filter(User.id.in_(actor_ids))} if actor_ids else {}
-    return render_template("audit/log.html", events=events, more=more, log_filter=log_filter, names=names,
-                           cases_shown=cases_shown,
-                           form=ConfirmForm(), total=services.council_event_count(council_id=current_user.council_id))
+    council_id = current_user.council_id
+    log_filter = LogFilter.from_args(request.args)
+    match = services.resolve_user(council_id=council_id, log_filter=log_filter)
+    page = services.events_for(council_id=council_id, log_filter=match.filter)
+    services.record_log_viewed(actor=current_user, case_number=log_filter.case)
+    unknown_case = bool(log_filter.case) and services.council_case(council_id=council_id,
+                                                                   number=log_filter.case) is None
+    return render_template("audit/log.html", page=page, rows=describe_rows(page.events), log_filter=log_filter,
+                           match=match, unknown_case=unknown_case, users=services.council_users(council_id=council_id),
+                           institutions=services.council_institutions(council_id=council_id), kinds=describe.KINDS,
+                           outcomes=describe.OUTCOME_LABELS, bases=describe.BASIS_KINDS, export_limit=EXPORT_LIMIT,
+                           form=ConfirmForm())
+
+
+def export():
+    log_filter = LogFilter.from_args(request.args)
+    match = services.resolve_user(council_id=current_user.council_id, log_filter=log_filter)
+    body = export_csv(actor=current_user, log_filter=match.filter)
+    name = f"audit-log-{japan_now():%Y%m%d-%H%M}.csv"
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+def case_history(number: str):
+    council_id = current_user.council_id
+    case = services.council_case(council_id=council_id, number=number[:20])
+    paging = LogFilter.from_args(request.args)
+    log_filter = LogFilter(case=number[:20], before=paging.before, after=paging.after)
+    page = services.events_for(council_id=council_id, log_filter=log_filter)
+    services.record_log_viewed(actor=current_user, case_number=log_filter.case)
+    looked = history.who_looked(council_id=council_id, number=log_filter.case) if case is not None else []
+    return render_template("audit/case.html", number=log_filter.case, known=case is not None, looked=looked,
+                           page=page, rows=describe_rows(page.events), log_filter=log_filter)
+
+
+def user_history(user_id: int):
+    council_id = current_user.council_id
+    user = services.council_user(council_id=council_id, user_id=user_id)
+    if user is None:
+        abort(404)
+    paging = LogFilter.from_args(request.args)
+    log_filter = LogFilter(before=paging.before, after=paging.after, actor_ids=(user.id,))
+    page = services.events_for(council_id=council_id, log_filter=log_filter)
+    services.record_log_viewed(actor=current_user, user=user)
+    return render_template("audit/user.html", person=actor(user), user=user,
+                           looked=history.what_they_looked_at(council_id=council_id, user_id=user.id),
+                           page=page, rows=describe_rows(page.events), log_filter=log_filter)
+
+
+#: The most checkpoint text an auditor may paste (a few hundred minutes' lines).
+CHECKPOINT_TEXT_LIMIT = 100_000
 
 
 def verify():
     result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
+    # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain.
+    pasted = request.form.get("checkpoints", "")[:CHECKPOINT_TEXT_LIMIT]
+    checkpoints = services.check_checkpoint_lines(pasted) if result is not None and pasted.strip() else []
     # The walk covers every council's events; the page counts only the auditor's own council's.
-    return render_template("audit/verify.html", result=result,
+    return render_template("audit/verify.html", result=result, checkpoints=checkpoints,
                            total=services.council_event_count(council_id=current_user.council_id))

@@ -52,9 +52,6 @@ def template_labels():
 BOTH = ("GET", "POST")
 
 route(bp, "/", views.case_list, permission=Permission.CASES_WORK, endpoint="list")
-route(bp, "/ledger", views.ledger, permission=Permission.LEDGER_VIEW, endpoint="ledger")
-route(bp, "/ledger/council-case", views.council_case, permission=Permission.LEDGER_VIEW, endpoint="council_case",
-      methods=("POST",))
 route(bp, "/new", views.case_new, permission=Permission.CASES_WORK, endpoint="new", methods=BOTH)
 route(bp, "/search", views.case_search, permission=Permission.CASES_WORK, endpoint="search", methods=BOTH)
 route(bp, "/import", views.ledger_import, permission=Permission.CASES_IMPORT, endpoint="import", methods=BOTH)

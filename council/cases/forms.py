@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +15,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from council.cases.council_cases import UnregisterReason
 from council.cases.models import (
     CaseStatus,
     ConsentGiver,
@@ -241,14 +239,6 @@ class RemoveForm(FlaskForm):
     """Removing a household member or a file entered by mistake: the reason is kept (encrypted) and audited."""
 
     reason = StringField(_l("Why is it removed?"), validators=[DataRequired(), Length(max=500)])
-
-
-class CouncilCaseForm(FlaskForm):
-    """A button of the progress ledger: register a case as a 協議会ケース, or take it back with a reason code."""
-
-    case_id = IntegerField(validators=[DataRequired()])
-    action = SelectField(choices=[("register", "register"), ("unregister", "unregister")])
-    reason = SelectField(_l("Why"), choices=[(r.value, r.label) for r in UnregisterReason], validators=[Optional()])
 
 
 class RestrictionForm(FlaskForm):

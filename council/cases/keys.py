@@ -1,9 +1,17 @@
-"""Key rotation: a new key-encryption key re-wraps every case data key; the data itself is untouched."""
+"""Key rotation: a new key-encryption key re-wraps every case data key; the data itself is untouched.
+
+Features that hold data keys of their own under the same KEKs (an incident's, ``council.incidents``) register a
+key holder on their blueprint (``key_holder``): rotation re-wraps their keys too, and retiring a KEK version counts
+them, so that no version is deleted while anything still needs it. Cases never import those features.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from flask import Blueprint, current_app
 from sqlalchemy import func, select
 
 from council.audit.events import AuditTag, record
@@ -22,13 +30,46 @@ class KeyRetireTooSoon(Exception):
         self.not_before = not_before
 
 
+_HOLDERS = "keys.holders"
+
+
+@dataclass(frozen=True)
+class KeyHolder:
+    """Data keys of a feature's own rows, wrapped by the KEKs like a case's."""
+
+    #: What they are ("incident"), for messages.
+    name: str
+    #: KEK version → how many of its keys that version wraps.
+    usage: Callable[[], dict[int, int]]
+    #: Re-wrap every key not yet under the given version with the current KEK (audited, committed); how many.
+    rewrap: Callable[[int], int]
+
+
+def key_holder(blueprint: Blueprint, holder: KeyHolder) -> None:
+    """Let rotation and retiring reach ``holder``'s keys in every app that registers ``blueprint``."""
+    blueprint.record_once(lambda state: _register(state.app.extensions.setdefault(_HOLDERS, {}), holder))
+
+
+def _register(holders: dict, holder: KeyHolder) -> None:
+    holders[holder.name] = holder
+
+
+def key_holders() -> list[KeyHolder]:
+    """The registered key holders besides cases, by name."""
+    return sorted(current_app.extensions.get(_HOLDERS, {}).values(), key=lambda holder: holder.name)
+
+
 def key_usage() -> dict[int, int]:
-    """KEK version → number of case data keys it wraps (0 for versions present but unused)."""
+    """KEK version → number of data keys it wraps, the cases' and the key holders' (0 for versions present but
+    unused)."""
     usage = {version: 0 for version in vault().keyring.provider.versions()}
     rows = db.session.execute(select(Case.key_version, func.count()).where(Case.wrapped_key.is_not(None))
                               .group_by(Case.key_version))
     for version, count in rows:
         usage[version] = count
+    for holder in key_holders():
+        for version, count in holder.usage().items():
+            usage[version] = usage.get(version, 0) + count
     return usage
 
 
@@ -80,7 +121,8 @@ def rotate(*, progress=None, batch: int = 500) -> tuple[int, int]:
         done += len(cases)
         if progress:
             progress(len(cases))
-    record(tag=AuditTag.KEYS_ROTATED, reason=f"version {version}, {done} case keys")
+    others = "".join(f", {holder.rewrap(version)} {holder.name} keys" for holder in key_holders())
+    record(tag=AuditTag.KEYS_ROTATED, reason=f"version {version}, {done} case keys{others}")
     db.session.commit()
     return version, done
 

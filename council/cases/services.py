@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from council.access import reads
 from council.access.permissions import Role
 from council.access.policy import Access, Action, accesses, authorize, newest_visible, visible_cases
-from council.access.scopes import ALL_SCOPES, CONTENT_SCOPES, Scope, allows, may_open
+from council.access.scopes import CONTENT_SCOPES, Scope, allows, may_open
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
@@ -191,7 +191,7 @@ PAGE_SIZE = 50
 @dataclass
 class ListedCase:
     case: Case
-    subject_name: str  # empty when the user may not read it (the coordinator's ledger, a summary share)
+    subject_name: str  # empty when the user may not read it (a summary share)
     subject_birth_date: dt.date | None = None  # shown with the age where people are told apart (search results)
     #: How far the reader reaches this case (access.scopes.Scope): only a full reach links to the case page.
     scope: str = Scope.FULL
@@ -205,26 +205,27 @@ class ListedCase:
 LIST_COLUMNS = frozenset({("person", "name")})
 
 
-def list_cases(*, actor: User, case_filter: CaseFilter, ledger: bool = False) -> tuple[list[ListedCase], bool]:
-    """One page of the cases ``actor`` may see (metadata only with ``ledger``); records which were listed.
+def list_cases(*, actor: User, case_filter: CaseFilter) -> tuple[list[ListedCase], bool]:
+    """One page of the cases ``actor`` may see; records which were listed. (The coordinator's progress ledger,
+    metadata only, is ``council.meetings.ledger``.)
 
-    Subject names are decrypted only where the reach allows it (a full one, not the ledger): a case shared in
+    Subject names are decrypted only where the reach allows it (a full one): a case shared in
     summary is listed with its number and metadata, not its person's name. The list's read receipts open names
     and nothing else."""
     conditions = _conditions(case_filter)
     offset = page_offset(case_filter.page, PAGE_SIZE)
     rows = list(db.session.scalars(
-        newest_visible(actor, scopes=ALL_SCOPES if ledger else CONTENT_SCOPES, conditions=conditions, offset=offset,
+        newest_visible(actor, scopes=CONTENT_SCOPES, conditions=conditions, offset=offset,
                        limit=PAGE_SIZE + 1)
         .options(selectinload(Case.persons), selectinload(Case.category_rows))))
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     reached = accesses(actor, [c.id for c in page])
     reads.record_read(tag=AuditTag.CASE_LISTED, actor=actor, reached=[reached[c.id] for c in page],
-                      only=frozenset() if ledger else LIST_COLUMNS, reason=f"{len(page)} shown")
+                      only=LIST_COLUMNS, reason=f"{len(page)} shown")
 
     def listed(case: Case) -> ListedCase:
         access = reached[case.id]
-        named = not ledger and may_open(access.scope, "person", "name")
+        named = may_open(access.scope, "person", "name")
         opens = allows(scope=access.scope, role=Role(actor.role), action=Action.READ_SUMMARY, by_grant=access.by_grant)
         return ListedCase(case=case, subject_name=subject_name(case) if named else "", scope=access.scope,
                           shared=access.by_grant, opens=opens)

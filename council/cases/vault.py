@@ -13,6 +13,7 @@ from flask import current_app, g
 from council import instance
 from council.access import reads
 from council.access.policy import Access
+from council.access.scopes import ROW_KEYS
 from council.cases.models import Case
 from council.core.japanese import digits_only, surname
 from council.core.keyfiles import read_key_file
@@ -51,7 +52,7 @@ class CaseVault:
         """The plaintext of ``row``'s ``column`` (None when empty). Raises ReadNotRecorded or OutsideScope (see
         ``access.reads``), CasePurged, KeyUnavailable or DecryptionFailed."""
         table, row_id, case_id = _binding(row)
-        reads.check_open(case_id=case_id, table=row.__tablename__, column=column, row_id=row_id)
+        reads.check_open(case_id=case_id, table=row.__tablename__, column=column, row_id=_row_key(row, row_id))
         blob = getattr(row, f"{column}_enc")
         if blob is None:
             return None
@@ -69,11 +70,25 @@ class CaseVault:
         """Encrypt ``value`` into ``row``'s ``column`` (a flushed row: its id is bound); None or "" store NULL.
         Raises WriteRefused when ``access`` is not to the row's case or may not write the column."""
         table, row_id, case_id = _binding(row)
-        reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column, row_id=row_id)
+        reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column,
+                         row_id=_row_key(row, row_id))
         sealed = None
         if value is not None and value != "":
             sealed = self._cipher(_case(row, case_id)).encrypt(value, table=table, column=column, row_id=row_id)
         setattr(row, f"{column}_enc", sealed)
+
+    def carry(self, source, target, column: str, *, access: Access) -> None:
+        """Seal into ``target``'s ``column`` what ``source``'s holds (two rows of one case's table, e.g. a plan
+        version and the next), without the plaintext ever reaching the caller: a writer who may seal the column but
+        not read it (``access.scopes.SEAL_ONLY``) keeps what it does not replace. Raises WriteRefused as ``seal``,
+        ValueError for rows of different cases or tables."""
+        (table, source_id, case_id), (other_table, _, target_case) = _binding(source), _binding(target)
+        if (table, case_id) != (other_table, target_case):
+            raise ValueError("a value is carried only between rows of one table of one case")
+        blob = getattr(source, f"{column}_enc")
+        value = None if blob is None else self._cipher(_case(source, case_id)).decrypt(
+            blob, table=table, column=column, row_id=source_id)
+        self.seal(target, column, value, access=access)
 
     def _cipher(self, case: Case) -> FieldCipher:
         """The field cipher of ``case`` (unwrapped once per request). Raises CasePurged or KeyUnavailable."""
@@ -122,6 +137,13 @@ def _binding(row) -> tuple[str, int, int]:
     bound_table, id_attribute = _BOUND_TO.get(table, (table, "id"))
     case_id = row.id if table == Case.__tablename__ else row.case_id
     return bound_table, getattr(row, id_attribute), case_id
+
+
+def _row_key(row, row_id: int) -> int:
+    """The row a reach's basis must name for ``row`` to open (``access.scopes.ROW_KEYS``): its id, or for a brief
+    its meeting's."""
+    column = ROW_KEYS.get(row.__tablename__)
+    return getattr(row, column) if column else row_id
 
 
 def _case(row, case_id: int) -> Case:

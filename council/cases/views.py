@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.policy import Access, Action, authorize, list_reach
-from council.audit.events import record_denial
-from council.cases import council_cases, lifecycle, records, search, services
+from council.cases import lifecycle, records, search, services
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import (
-    CouncilCaseForm,
     DeleteRecordForm,
     ImportForm,
     IntakeForm,
@@ -46,43 +44,7 @@ def case_list():
     case_filter = _filters(form) if form.validate() else services.CaseFilter()
     listed, more = services.list_cases(actor=current_user, case_filter=case_filter)
     return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
-                           ledger=False, reach=list_reach(current_user))
-
-
-def ledger():
-    form = ListFilterForm(request.args)
-    case_filter = _filters(form) if form.validate() else services.CaseFilter()
-    listed, more = services.list_cases(actor=current_user, case_filter=case_filter, ledger=True)
-    institutions = services.institution_names(item.case.lead_institution_id for item in listed)
-    return render_template("cases/list.html", listed=listed, more=more, form=form, case_filter=case_filter,
-                           ledger=True, institutions=institutions, reach=list_reach(current_user, ledger=True),
-                           unregister_reasons=list(council_cases.UnregisterReason))
-
-
-def council_case():
-    """Register a case of the ledger as a 協議会ケース, or take the registration back (the coordinator). The case id
-    is in the form, not the URL: registering reads nothing of the case, and the service asks the policy itself
-    (the ledger's reach) — a refusal is recorded like the case gate's."""
-    form = CouncilCaseForm()
-    case_id = form.case_id.data if form.validate_on_submit() else None
-    if case_id is None:
-        abort(400)
-    try:
-        case = db.session.get(Case, case_id)
-        if case is None:
-            raise NotFound()
-        if form.action.data == "register":
-            council_cases.register_council_case(actor=current_user, case=case)
-            flash(_("Case %(number)s is now a council case.", number=case.number), "info")
-        else:
-            council_cases.unregister_council_case(actor=current_user, case=case, reason=form.reason.data)
-            flash(_("Case %(number)s is no longer a council case.", number=case.number), "info")
-    except NotFound:
-        record_denial(actor=current_user._get_current_object(), case_id=case_id, action=Action.REGISTER_COUNCIL_CASE)
-        raise
-    except (CaseError, ValueError) as error:
-        flash(str(error), "error")
-    return redirect(url_for("cases.ledger"))
+                           reach=list_reach(current_user))
 
 
 def _intake_terms(form: IntakeForm) -> search.SearchTerms:
@@ -294,5 +256,5 @@ def ledger_import():
         else:
             flash(_("%(n)d cases were imported (%(first)s … %(last)s).", n=result.imported,
                     first=result.first_number, last=result.last_number), "info")
-            return redirect(url_for("cases.ledger" if shared else "cases.list"))
+            return redirect(url_for("ledger.page" if shared else "cases.list"))
     return render_template("cases/import.html", form=form, errors=errors, shared=shared), status

@@ -250,22 +250,18 @@ class Keyring:
         return cipher
 
     @staticmethod
-    def _associated_data(case_id: int, version: int) -> bytes:
-        if isinstance(case_id, bool) or not isinstance(case_id, int):  # "7" would bind differently from 7
-            raise TypeError(f"case_id must be an int, not {type(case_id).__name__}")
-        return aad.encode(WRAP_LABEL, case_id, version)
+    def _associated_data(owner_id: int, version: int, label: bytes = WRAP_LABEL) -> bytes:
+        if isinstance(owner_id, bool) or not isinstance(owner_id, int):  # "7" would bind differently from 7
+            name = "case_id" if label == WRAP_LABEL else "owner_id"
+            raise TypeError(f"{name} must be an int, not {type(owner_id).__name__}")
+        return aad.encode(label, owner_id, version)
 
     def wrap(self, data_key: bytes, *, case_id: int) -> tuple[bytes, int]:
         """Encrypt ``data_key`` for case ``case_id`` with the current KEK; return (nonce + ciphertext, version).
 
         Raises ValueError if the data key is not 32 bytes, KeyUnavailable if the current KEK cannot be read.
         """
-        if len(data_key) != KEY_BYTES:
-            raise ValueError(f"a data key is {KEY_BYTES} bytes, not {len(data_key)}")
-        version = self.current_version
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._cipher(version).encrypt(nonce, bytes(data_key), self._associated_data(case_id, version))
-        return nonce + sealed, version
+        return self.wrap_for(data_key, label=WRAP_LABEL, owner_id=case_id)
 
     def unwrap(self, wrapped: bytes, *, version: int, case_id: int) -> bytes:
         """The data key of case ``case_id`` from ``wrapped`` (as returned by ``wrap``) and its KEK ``version``.
@@ -273,16 +269,32 @@ class Keyring:
         Raises KeyUnavailable when that KEK version is missing or unreadable, and DecryptionFailed when the
         wrapped key does not verify (damaged, another case's, or recorded with the wrong version).
         """
+        return self.unwrap_for(wrapped, label=WRAP_LABEL, owner_id=case_id, version=version)
+
+    def wrap_for(self, data_key: bytes, *, label: bytes, owner_id: int) -> tuple[bytes, int]:
+        """``wrap`` for a data key that is not a case's (an incident's, council.incidents): ``label`` names the
+        kind of owner in the associated data, so a wrapped key of incident 7 never unwraps as case 7's."""
+        if len(data_key) != KEY_BYTES:
+            raise ValueError(f"a data key is {KEY_BYTES} bytes, not {len(data_key)}")
+        version = self.current_version
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self._cipher(version).encrypt(nonce, bytes(data_key), self._associated_data(owner_id, version, label))
+        return nonce + sealed, version
+
+    def unwrap_for(self, wrapped: bytes, *, label: bytes, owner_id: int, version: int) -> bytes:
+        """``unwrap`` for a data key wrapped by ``wrap_for`` with the same ``label`` and ``owner_id``."""
         cipher = self._cipher(version)
         wrapped = bytes(wrapped)
+        owner = "case" if label == WRAP_LABEL else label.decode("ascii", "replace")
         if len(wrapped) != NONCE_BYTES + KEY_BYTES + TAG_BYTES:
-            raise DecryptionFailed(f"wrapped data key of case {case_id} has the wrong length ({len(wrapped)} bytes)")
+            raise DecryptionFailed(
+                f"wrapped data key of {owner} {owner_id} has the wrong length ({len(wrapped)} bytes)")
         try:
             return cipher.decrypt(
-                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], self._associated_data(case_id, version)
+                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], self._associated_data(owner_id, version, label)
             )
         except InvalidTag:
             raise DecryptionFailed(
-                f"wrapped data key of case {case_id} (KEK version {version}) does not verify: "
-                "wrong key, another case's key, or damaged"
+                f"wrapped data key of {owner} {owner_id} (KEK version {version}) does not verify: "
+                f"wrong key, another {owner}'s key, or damaged"
             ) from None

@@ -61,8 +61,9 @@ def _feature_blueprints():
     from council.platform.projects.blueprint import bp as projects
     from council.platform.resources.blueprint import bp as resources
     from council.platform.statistics.blueprint import bp as statistics
+    from council.platform.users.blueprint import bp as users
 
-    return home, organisations, places, projects, board, resources, consult, statistics
+    return home, organisations, places, projects, board, resources, consult, statistics, users
 
 
 def _check_permission(permission: str):

@@ -1,11 +1,15 @@
 """The PII guard applied to forms: every free-text field of every platform form passes it before anything is
-stored, unless the form names the field as not free text. Refused text is only shown back to its writer
-(highlighted), never stored or logged; the refusal is audited with the kinds found, not the text."""
+stored, unless the form names the field as not free text. The fields are checked one by one and read together
+(``check_fields``: a phone number split between the title and the body is refused in both). Refused text is
+only shown back to its writer (highlighted), never stored or logged; the refusal is audited with the kinds
+found, not the text."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from flask import g
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -13,11 +17,13 @@ from wtforms import StringField
 
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
-from council.platform.guard import check, describe, segments
+from council.platform.guard import JOINT, check_fields, describe, segments
+from council.platform.own_contact import OwnContact
 from council.security.auditchain import Outcome
 
-#: What a name field may hold.
-NAME_KINDS = frozenset({"person_name", "honorific_name"})
+#: Shown beside the highlighted part when the guard found it only by reading the form's fields together.
+SPLIT_OVER_FIELDS = _l("Read together with the form's other fields, this part completes personal data that is "
+                       "split between them.")
 
 
 class GuardedForm(FlaskForm):
@@ -47,19 +53,37 @@ class GuardedForm(FlaskForm):
         valid = super().validate(extra_validators)
         #: Kinds of personal data found, for the audit event; empty when nothing was refused.
         self.refused_kinds: set[str] = set()
-        for field, text in self.guarded_texts():
-            if field.errors:
-                continue  # too long or otherwise invalid: refused anyway, and never fed to the slower detectors
-            findings = check(text, contact=field.name in self.contact_fields)
-            if field.name in self.name_fields:
-                findings = [finding for finding in findings if finding.kind not in NAME_KINDS]
+        own = writers_contact()
+        # Fields already invalid (too long…) are refused anyway, and never fed to the slower detectors.
+        readable = [(field, text) for field, text in self.guarded_texts() if not field.errors]
+        found = check_fields({field.name: text for field, text in readable}, contact=self.contact_fields,
+                             names=self.name_fields)
+        for field, text in readable:
+            # The writer's own organisation's registered contact may appear in what its staff write.
+            findings = [finding for finding in found[field.name] if not own.allows(text, finding)]
             if not findings:
                 continue
             kinds = sorted({finding.kind for finding in findings})
             field.errors = [*field.errors, *(describe(kind) for kind in kinds)]
+            if any(finding.detector.startswith(JOINT) for finding in findings):
+                field.errors.append(SPLIT_OVER_FIELDS)
             field.pii_segments = segments(text, findings)
             self.refused_kinds.update(kinds)
         return valid and not self.refused_kinds
+
+
+def writers_contact() -> OwnContact:
+    """The registered public contact of the signed-in writer's organisation (read once per request): its phone
+    numbers, e-mail and address may appear in what its staff write; nobody's else. Empty for anyone without an
+    organisation (platform administrators, applicants)."""
+    if "platform_own_contact" not in g:
+        from council.platform.organisations.models import Organisation
+
+        organisation = db.session.get(Organisation, current_user.organisation_id) \
+            if current_user.is_authenticated and current_user.organisation_id else None
+        g.platform_own_contact = OwnContact.of(organisation.public_contact) \
+            if organisation is not None and organisation.is_member else OwnContact()
+    return g.platform_own_contact
 
 
 def accepted(form: GuardedForm, *, where: str) -> bool:

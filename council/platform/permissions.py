@@ -28,6 +28,8 @@ class PlatformPermission(StrEnum):
     #: Maintain the list of public consultation windows.
     CONSULT_MANAGE = "platform:consult:manage"
     STATISTICS_VIEW = "platform:statistics:view"
+    #: See every platform account; reset, disable or enable one, end its sessions (issue 14).
+    USERS_MANAGE = "platform:users:manage"
 
 
 _MEMBER = frozenset({
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS = {
         PlatformPermission.PLACES_PUBLISH,
         PlatformPermission.PROJECTS_WORK, PlatformPermission.BOARD_USE, PlatformPermission.BOARD_MODERATE,
         PlatformPermission.RESOURCES_USE, PlatformPermission.CONSULT_MANAGE, PlatformPermission.STATISTICS_VIEW,
+        PlatformPermission.USERS_MANAGE,
     }),
     PlatformRole.ORGANISATION_ADMIN: _MEMBER | {PlatformPermission.ORGANISATION_MANAGE},
     PlatformRole.MEMBER: _MEMBER,

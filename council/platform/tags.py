@@ -46,6 +46,10 @@ class PlatformTag(StrEnum):
     CONSULT_WINDOW_DELETED = "platform:consult_window:deleted"
     STATISTICS_IMPORTED = "platform:statistics:imported"
     STATISTICS_REFUSED = "platform:statistics:refused"
+    # Account administration by platform administrators (issue 14); ended sessions are AccountEvent.SESSION_REVOKED.
+    USER_RESET = "platform:user:reset"
+    USER_DISABLED = "platform:user:disabled"
+    USER_ENABLED = "platform:user:enabled"
 
 
 #: Everything the platform's chain may record.

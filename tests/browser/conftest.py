@@ -7,6 +7,8 @@ system Chromium; nothing is downloaded and the browser is told not to phone home
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import re
 import threading
@@ -65,6 +67,11 @@ def start_live_server(folder: Path, **overrides) -> LiveServer:
     import council.platform
     from council.instance import create_keys
 
+    # The PII guard loads its dictionary and NER model on first use, seconds on a busy machine: load them now,
+    # not inside the first form submission of a journey, whose click waits at most 15 seconds.
+    from council.platform.guard import check
+
+    check("山田太郎さん")
     create_keys(folder)
     (folder / "platform").mkdir()
     for name in ("secret_key", "totp.key"):
@@ -115,7 +122,7 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("the playwright package is not installed (make install)")
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright, accessibility_checked_actions():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
@@ -132,13 +139,17 @@ def pytest_runtest_makereport(item, call):
 def open_page(browser, request):
     """Open a page in a fresh browser context (own cookies) whose relative URLs go to ``server``.
 
-    When the test fails, the last state of each page is saved to test-artifacts/ for a human to look at.
+    Every state of every page is checked by axe-core (``AccessibilityCheck``) before the test acts on it and at
+    the end of the test; a violation fails the test, naming the page and the rule. When the test fails, the last
+    state of each page is saved to test-artifacts/ for a human to look at.
     """
     contexts = []
+    check = AccessibilityCheck()
 
     def open_(server: LiveServer):
         context = browser.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
         context.set_default_timeout(15_000)
+        check.watch(context)
         contexts.append(context)
         return context.new_page()
 
@@ -148,7 +159,120 @@ def open_page(browser, request):
         if failed:
             for page in context.pages:
                 screenshot(page, f"FAILED-{request.node.name}-{number}")
+        else:
+            for page in context.pages:
+                check.page(page)
+        check.forget(context)
         context.close()
+    if not failed and check.violations:
+        pytest.fail(check.report(), pytrace=False)
+
+
+#: axe-core, vendored (tests/browser/vendor/axe-core/README.md): pages get it from this file, never from a CDN.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+#: Runs axe-core's default rules (WCAG 2.x A and AA, and best practices) on the current document once it has
+#: loaded; returns null when this document was checked already or is not an HTML page, else what a failure message
+#: needs.
+AXE_RUN = """async () => {
+  if (window.__axeChecked || typeof axe !== "object" || document.contentType !== "text/html") return null;
+  window.__axeChecked = true;
+  // A test may act on a page still arriving: check the whole document, never the part parsed so far.
+  if (document.readyState !== "complete") await new Promise((done) => addEventListener("load", done, {once: true}));
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " | " + n.failureSummary.replace(/\\s+/g, " ")),
+  }));
+}"""
+#: What a test does that may take a page to another state: before each, the state it starts from is checked.
+PAGE_ACTIONS = ("goto", "reload", "go_back", "go_forward", "click", "dblclick", "tap", "fill", "check", "uncheck",
+                "select_option", "press", "type", "set_input_files", "dispatch_event")
+LOCATOR_ACTIONS = ("click", "dblclick", "tap", "fill", "clear", "check", "uncheck", "set_checked", "select_option",
+                   "press", "press_sequentially", "type", "set_input_files", "dispatch_event")
+
+
+class AccessibilityCheck:
+    """axe-core on every page state the browser tests visit, with zero violations allowed.
+
+    Every action a test takes on a page or a locator (``goto``, ``click``, ``fill``…) first checks the document
+    the page shows, unless that document was checked already; the last state of each page is checked when the
+    test ends. So every state a journey acts on or ends on is checked without the journey asking for it, and a
+    page added later is checked by every journey that passes through it. (Holding the page's navigation
+    requests until axe has run is not possible: Chromium answers no evaluation while a navigation is held.)
+    """
+
+    def __init__(self):
+        #: (page address, violation) for each violation found.
+        self.violations: list[tuple[str, dict]] = []
+        #: Addresses of the page states checked.
+        self.checked: list[str] = []
+
+    def watch(self, context) -> None:
+        """Check the pages of ``context`` (pages of other contexts are left alone)."""
+        context.add_init_script(path=str(AXE))
+        # Kept on the context itself: this module may be imported twice (as pytest's conftest and by a test).
+        context.accessibility_check = self
+
+    @staticmethod
+    def forget(context) -> None:
+        context.accessibility_check = None
+
+    def page(self, page) -> None:
+        """Check the document ``page`` shows now, unless it was checked or is blank or not HTML."""
+        from playwright.sync_api import Error
+
+        if page.is_closed() or not page.url.startswith("http"):
+            return
+        address = "/" + page.url.split("://", 1)[-1].split("/", 1)[-1]
+        try:
+            found = page.evaluate(AXE_RUN)
+        except Error as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            page.wait_for_load_state()  # the page was moving on: check where it arrived instead
+            found = page.evaluate(AXE_RUN)
+            address = "/" + page.url.split("://", 1)[-1].split("/", 1)[-1]
+        if found is not None:
+            self.checked.append(address)
+            self.violations.extend((address, violation) for violation in found)
+
+    def report(self) -> str:
+        lines = [f"axe-core found {len(self.violations)} accessibility violation(s):"]
+        for address, violation in self.violations:
+            lines.append(f"- page {address}: rule {violation['rule']} ({violation['impact']}): {violation['help']}")
+            lines.extend(f"    {node}" for node in violation["nodes"])
+        return "\n".join(lines)
+
+    @staticmethod
+    def before_action(page) -> None:
+        check = getattr(page.context, "accessibility_check", None)
+        if check is not None:
+            check.page(page)
+
+
+def _checked_first(action, page_of):
+    @functools.wraps(action)
+    def wrapper(self, *args, **kwargs):
+        AccessibilityCheck.before_action(page_of(self))
+        return action(self, *args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def accessibility_checked_actions():
+    """Patch Playwright's page and locator actions so that each first checks the page state it starts from."""
+    from playwright.sync_api import Locator, Page
+
+    originals = [(cls, name, getattr(cls, name)) for cls, names in ((Page, PAGE_ACTIONS), (Locator, LOCATOR_ACTIONS))
+                 for name in names]
+    for cls, name, action in originals:
+        setattr(cls, name, _checked_first(action, (lambda page: page) if cls is Page else (lambda loc: loc.page)))
+    try:
+        yield
+    finally:
+        for cls, name, action in originals:
+            setattr(cls, name, action)
 
 
 @pytest.fixture

@@ -91,7 +91,8 @@ def _populate(app, case: Case, owner: User, partner: Institution) -> dict[str, i
         return {"case_id": stored.id, "record_id": row.id, "attachment_id": attachment.id, "consent_id": consent.id,
                 "person_id": member.id, "link_id": link.id, "link_to": unlinked.number,
                 "break_glass_id": used.id, "information_request_id": asked.id,
-                **_handoffs_for_samples(actor, stored, partner)}
+                **_handoffs_for_samples(actor, stored, partner), **_meeting_brief_for_samples(actor, stored),
+                **_meeting_item_for_samples(actor, stored)}
 
 
 def _ask_holder(case: Case, partner: Institution):
@@ -145,6 +146,9 @@ class Sample:
     #: ``check(body, world)`` on the final page (POSTs follow their redirect back to the case)
     check: Callable[[bytes, World], None] = lambda body, world: None
     multipart: bool = False
+    #: The id in the world of the user who gets in, when the route's action is not the lead caseworker's (a meeting's
+    #: decision: a member holding the meeting's brief). Everyone of the older matrix is then refused.
+    signed_in_as: str | None = None
 
     def request(self, client, world: World, *, method: str, follow: bool):
         data = self.data(world) if callable(self.data) else dict(self.data)
@@ -354,9 +358,92 @@ SAMPLES |= {
 }
 
 
+# -- meetings (council.meetings): a case review meeting with the case on its agenda and the brief its lead prepared.
+# The lead reads, reveals, prints and changes it; nobody else reaches it (participants' windows: tests/functional/
+# meetings).
+
+BRIEF_SITUATION, BRIEF_PERSONAL = "会議で協議したい状況", "氏名と住所（会議用）"
+
+
+def _meeting_brief_for_samples(actor: User, case: Case) -> dict[str, int]:
+    from council.meetings import briefs
+    from council.meetings.models import Meeting, MeetingItem
+
+    starts = clock.utcnow() + dt.timedelta(days=7)
+    meeting = Meeting(council_id=case.council_id, kind="case_review", state="scheduled", title="第1回会議",
+                      starts_at=starts, ends_at=starts + dt.timedelta(hours=2), place="会議室", created_by=actor.id)
+    meeting.items = [MeetingItem(position=1, case_id=case.id)]
+    db.session.add(meeting)
+    db.session.commit()
+    briefs.save_brief(actor=actor, case=case, access=authorize(actor, Action.PREPARE_BRIEF, case), meeting=meeting,
+                      data=briefs.BriefInput(initials="Y.T.", situation=BRIEF_SITUATION, personal=BRIEF_PERSONAL))
+    return {"meeting_id": meeting.id}
+
+
+_BRIEF = "/meetings/{meeting_id}/cases/{case_id}/brief"
+SAMPLES |= {
+    ("meetings.brief", "GET"): Sample(_BRIEF, check=shows(BRIEF_SITUATION, "{number}")),
+    ("meetings.brief_reveal", "POST"): Sample(f"{_BRIEF}/reveal", check=shows(BRIEF_SITUATION, BRIEF_PERSONAL)),
+    ("meetings.brief_print", "GET"): Sample(f"{_BRIEF}/print", check=shows(BRIEF_SITUATION, "Printed by")),
+    ("meetings.brief_edit", "GET"): Sample(f"{_BRIEF}/edit", check=shows(BRIEF_SITUATION, BRIEF_PERSONAL)),
+    ("meetings.brief_edit", "POST"): Sample(f"{_BRIEF}/edit", {"situation": "書き直した状況", "version": "1"},
+                                            check=shows("Brief prepared")),
+}
+
+
 #: Who must get 404 (and leave a denied event) everywhere a case is in the URL; the summary share where the action
 #: needs more than the summary.
 REFUSED = ("caseworker of another institution", "supervisor of another council", "auditor", "admin")
+
+
+# -- a meeting's record (council.meetings.minutes): the decisions on an agenda case, recorded by a member who holds
+# the meeting's brief in its material window; the lead's caseworker may not record decisions (the role does not).
+
+MEETING_PLAN = "会議で決めた支援方針"
+
+
+def _meeting_item_for_samples(actor: User, case: Case) -> dict[str, int]:
+    import pyotp
+
+    from council.auth.models import PledgeAcceptance
+    from council.auth.pledge import CURRENT_VERSION
+    from council.auth.services import accounts
+    from council.meetings.models import Meeting, MeetingItem, MeetingParticipant
+    from tests.conftest import PASSWORD
+
+    now = clock.utcnow()
+    member = User(username=f"meeting-member-{case.id}", display_name="会議 委員", institution_id=actor.institution_id,
+                  role="member", failed_logins=0, password_hash=accounts().hasher.hash(PASSWORD),
+                  totp_secret=pyotp.random_base32(32))
+    db.session.add(member)
+    db.session.flush()
+    db.session.add(PledgeAcceptance(user_id=member.id, version=CURRENT_VERSION, accepted_at=now))
+    meeting = Meeting(council_id=case.council_id, kind="case_review", state="scheduled", title="検討会議",
+                      starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1), place="会議室",
+                      created_by=actor.id, participants=[MeetingParticipant(user_id=member.id)],
+                      items=[MeetingItem(position=1, case_id=case.id)])
+    db.session.add(meeting)
+    db.session.flush()
+    grants.grant(actor=actor, case=case, scope="brief", basis=f"meeting:{meeting.id}",
+                 legal_basis=LegalBasis.COUNCIL_SHARING, user=member, starts_at=now - dt.timedelta(days=3),
+                 expires_at=meeting.ends_at + dt.timedelta(hours=24))
+    db.session.commit()
+    return {"meeting_item_id": meeting.items[0].id, "meeting_member_id": member.id}
+
+
+def _decision(world: World) -> dict:
+    return {"situation": "落ち着いている", "risk": "low", "urgency": "low", "plan": MEETING_PLAN,
+            "lead_institution": str(world.case.lead_institution_id), "key_person_role": "", "key_person": "",
+            "next_review_date": "2027-03-01", "version": "1"}
+
+
+_ITEM = "/cases/{case_id}/meeting-items/{meeting_item_id}/record"
+SAMPLES |= {
+    ("minutes.record_item", "GET"): Sample(_ITEM, check=shows("Decisions on case {number}"),
+                                           signed_in_as="meeting_member_id"),
+    ("minutes.record_item", "POST"): Sample(_ITEM, _decision, check=shows(MEETING_PLAN),
+                                            signed_in_as="meeting_member_id"),
+}
 
 
 def case_rules(app) -> set[tuple[str, str]]:
@@ -399,11 +486,13 @@ def test_the_gate_lets_the_lead_in_and_refuses_and_records_everyone_else(app, wo
         assert world.case.number in page and PLAN in page
         assert [text for text in (SUBJECT, MEMBER, BODY, FILENAME, KEY_PERSON, PURPOSE) if text in page] == []
     client = english(app.test_client())
-    sign_in(app, client, world.users["lead caseworker"])
+    allowed = fresh(app, User, world.ids[sample.signed_in_as]) if sample.signed_in_as else \
+        world.users["lead caseworker"]
+    sign_in(app, client, allowed)
     response = sample.request(client, world, method=method, follow=True)
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     sample.check(response.get_data(), world)
-    assert _denials(app, world.users["lead caseworker"], case_id) == []
+    assert _denials(app, allowed, case_id) == []
 
 
 def test_a_row_of_another_case_is_not_found_through_this_one(app, world, make_case):
@@ -486,7 +575,7 @@ def test_case_routes(app, everyone, who, state):
     assert sign_in(app, client, user).status_code == 302
     for (_endpoint, method), sample in SAMPLES.items():
         response = sample.request(client, world, method=method, follow=False)
-        if WHO[who]:
+        if WHO[who] and sample.signed_in_as is None:
             # A closed case refuses writes with an explanation (400) until it is reopened, and a write based on an
             # outdated version is refused (409) — explained refusals, never a 404.
             allowed = (200, 302, 400, 409) if method == "POST" else (200, 302)

@@ -18,7 +18,7 @@ from council.platform.database import db
 from council.platform.models import PlatformAuditEvent, PlatformRole, PlatformUser
 from council.platform.statistics.models import StatisticsSnapshot
 from council.security import auditchain
-from tests.conftest import count
+from tests.conftest import count, english
 
 COUNCIL = "テスト市孤独・孤立対策地域協議会"
 
@@ -208,9 +208,15 @@ def test_statistics_need_sign_in(platform_app):
         assert response.status_code == 302 and response.headers["Location"].endswith("/login")
 
 
-def test_the_dashboard_without_statistics_says_how_to_get_them(platform_app):
+def test_the_dashboard_explains_the_figures_to_members_and_the_commands_only_to_administrators(
+        platform_app, make_platform_user, platform_login):
     page = member_client(platform_app).get("/statistics").get_data(as_text=True)
-    assert 'data-testid="no-statistics"' in page and "council platform import-stats" in page
+    assert 'data-testid="no-statistics"' in page and 'data-testid="statistics-meaning"' in page
+    assert "add up to more than the total" in page
+    assert "council platform import-stats" not in page and "council stats export" not in page
+    admin = english(platform_login(make_platform_user("admin")))
+    page = admin.get("/statistics").get_data(as_text=True)
+    assert 'data-testid="statistics-commands"' in page and "council platform import-stats stats.json" in page
 
 
 def test_earlier_snapshots_can_be_chosen(platform_app, import_stats, council_key):

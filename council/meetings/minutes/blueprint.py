@@ -3,4 +3,32 @@ audit checkpoint."""
 
 from flask import Blueprint
 
+from council.access.permissions import Permission
+from council.core.permissions import route
+from council.meetings.minutes import views
+
 bp = Blueprint("minutes", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def _labels():
+    from council.cases.models import KeyPersonRole, Risk
+
+    return {"meeting_state_label": views.state_label,
+            "risk_level_label": lambda value: Risk(value).label if value else "—",
+            "key_person_role_label": lambda value: KeyPersonRole(value).label if value else "—"}
+
+
+BOTH = ("GET", "POST")
+POST = ("POST",)
+MEETING = "/meetings/<int:meeting_id>"
+
+route(bp, f"{MEETING}/record", views.record, permission=Permission.MEETINGS_MANAGE, endpoint="record", methods=BOTH)
+# The decisions on one agenda case: the case is in the URL, so the case gate loads it and its agenda item.
+route(bp, "/cases/<int:case_id>/meeting-items/<int:item_id>/record", views.record_item,
+      permission=Permission.MEETINGS_VIEW, endpoint="record_item", methods=BOTH)
+route(bp, f"{MEETING}/minutes", views.view, permission=Permission.MEETINGS_VIEW, endpoint="view")
+route(bp, f"{MEETING}/minutes/edit", views.edit, permission=Permission.MEETINGS_MANAGE, endpoint="edit", methods=POST)
+route(bp, f"{MEETING}/minutes/approve", views.approve, permission=Permission.MEETINGS_MANAGE, endpoint="approve",
+      methods=POST)
+route(bp, f"{MEETING}/minutes/print", views.print_minutes, permission=Permission.MEETINGS_VIEW, endpoint="print")

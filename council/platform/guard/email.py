@@ -12,7 +12,7 @@ DETECTOR = "email"
 
 _LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]*"
 _DOMAIN = r"[A-Za-z0-9\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z0-9\-]+)+"
-_AT = r"(?:\s*@\s*|\s*[(\[<]\s*at\s*[)\]>]\s*|\s+at\s+|アットマーク|あっとまーく)"
+_AT = r"(?:\s*@\s*|\s*[(\[<]\s*at\s*[)\]>]\s*|\s+at\s+|\s*(?:アットマーク|あっとまーく)\s*)"
 #: On the NFKC view: ＠ is @ there, full-width letters are ASCII.
 _ADDRESS = re.compile(rf"(?<![A-Za-z0-9._%+\-]){_LOCAL}{_AT}{_DOMAIN}", re.IGNORECASE)
 

@@ -9,6 +9,8 @@ _EXPLANATIONS = {
                 "put your organisation's public number in its contact field instead."),
     "email": _l("This looks like an e-mail address. The platform holds no personal contact details: "
                 "put your organisation's public address in its contact field instead."),
+    "messenger_id": _l("This looks like a personal ID on LINE or another messenger. It reaches one person as surely "
+                        "as a phone number: give your organisation's official account in its contact field instead."),
     "my_number": _l("This looks like an Individual Number (My Number). It must never be written on the platform."),
     "address": _l("This looks like a street address or postal code. Name the area (city, district) "
                   "rather than a block number; your organisation's address belongs in its contact field."),

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Every kind of personal data the guard refuses, in the order a form lists them.
-KINDS = ("phone", "email", "my_number", "address", "birth_date", "honorific_name", "person_name", "narrative")
+KINDS = ("phone", "email", "messenger_id", "my_number", "address", "birth_date", "honorific_name", "person_name",
+         "narrative")
 
-#: Kinds an organisation's public contact field may hold (its own phone, e-mail, address and contact person).
-CONTACT_ALLOWED = frozenset({"phone", "email", "address", "honorific_name", "person_name"})
+#: Kinds an organisation's public contact field may hold (its own phone, e-mail, messenger account, address
+#: and contact person).
+CONTACT_ALLOWED = frozenset({"phone", "email", "messenger_id", "address", "honorific_name", "person_name"})
+#: Kinds that are a person's name.
+NAME_KINDS = frozenset({"honorific_name", "person_name"})
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,29 @@ class Morpheme:
     unknown: bool
 
 
+#: Sudachi refuses an input over 49,149 bytes; longer texts are analysed in pieces of whole lines.
+PIECE = 12_000
+
+
 def morphemes(text: str) -> list[Morpheme]:
     """The words of ``text`` (split mode C: the longest units, so 山田太郎 is 山田 + 太郎, not 山 + 田)."""
-    return [
-        Morpheme(m.surface(), m.begin(), m.end(), tuple(m.part_of_speech()), m.is_oov())
-        for m in _tokenizer().tokenize(text)
-    ]
+    words: list[Morpheme] = []
+    for offset, piece in _pieces(text):
+        words.extend(
+            Morpheme(m.surface(), offset + m.begin(), offset + m.end(), tuple(m.part_of_speech()), m.is_oov())
+            for m in _tokenizer().tokenize(piece)
+        )
+    return words
+
+
+def _pieces(text: str):
+    """``text`` cut after line breaks (or hard, for one overlong line) into pieces of at most PIECE chars."""
+    offset = 0
+    while len(text) - offset > PIECE:
+        cut = text.rfind("\n", offset, offset + PIECE) + 1 or offset + PIECE
+        yield offset, text[offset:cut]
+        offset = cut
+    yield offset, text[offset:]
 
 
 def _tokenizer():

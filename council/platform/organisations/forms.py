@@ -31,7 +31,17 @@ class ApplicationForm(ProfileForm):
     name_fields = ("display_name",)
 
     display_name = StringField(_l("Your name (shown to other members)"), validators=[DataRequired(), Length(max=100)])
+    #: Only a wish: whether it is free is never said here (that would tell anyone which usernames exist); the
+    #: platform administrator confirms it or chooses another when approving.
     username = StringField(_l("Username you would like"), validators=USERNAME)
+
+
+class ApprovalForm(GuardedForm):
+    """Approving an application: the platform administrator confirms the applicant's username or chooses one."""
+
+    unguarded_fields = ("username",)
+
+    username = StringField(_l("Username of the organisation's administrator"), validators=USERNAME)
 
 
 class DecisionForm(GuardedForm):

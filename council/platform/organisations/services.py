@@ -25,6 +25,8 @@ from council.platform.organisations.models import (
 #: Applications (and refused attempts) one address may send per hour: the form is open to anyone, and each
 #: attempt costs the PII guard's time and an audit event.
 APPLICATIONS_PER_HOUR = 10
+#: The longest username (the column's length).
+USERNAME_LENGTH = 64
 
 
 class OrganisationError(Exception):
@@ -68,17 +70,34 @@ def _assign(organisation: Organisation, profile: Profile) -> None:
 
 
 def apply(profile: Profile, *, username: str, display_name: str) -> Organisation:
-    """Record an organisation's application and who will administer it. Raises OrganisationError."""
-    username = username.strip().lower()
-    if _username_taken(username):
-        raise OrganisationError(_("The username %(name)s is already taken. Choose another.", name=username))
+    """Record an organisation's application and who will administer it, with the username they would like.
+
+    Whether that username is free is not checked here, and nothing the applicant sees depends on it: the open
+    form would otherwise tell anyone which usernames exist. A wish another pending application already holds is
+    kept with the new organisation's number appended; the administrator confirms or changes it at approval."""
+    wish = username.strip().lower()
+    try:
+        return _record_application(profile, wish=wish, display_name=display_name, suffixed=_wished(wish))
+    except IntegrityError:  # a parallel application asked for the same name between the check and the write
+        db.session.rollback()
+        return _record_application(profile, wish=wish, display_name=display_name, suffixed=True)
+
+
+def _wished(username: str) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.username == username)) > 0
+
+
+def _record_application(profile: Profile, *, wish: str, display_name: str, suffixed: bool) -> Organisation:
     organisation = Organisation(status=OrganisationStatus.PENDING, version=1)
     _assign(organisation, profile)
     db.session.add(organisation)
     db.session.flush()
-    db.session.add(Application(organisation_id=organisation.id, username=username,
-                               display_name=display_name.strip()))
-    _flush_unless_taken(username)
+    if suffixed:
+        suffix = f"-{organisation.id}"
+        wish = wish[:USERNAME_LENGTH - len(suffix)] + suffix
+    db.session.add(Application(organisation_id=organisation.id, username=wish, display_name=display_name.strip()))
+    db.session.flush()
     record(tag=PlatformTag.ORGANISATION_APPLIED, target=organisation)
     db.session.commit()
     return organisation
@@ -100,29 +119,46 @@ def pending_applications() -> list[tuple[Organisation, Application]]:
         Organisation.status == OrganisationStatus.PENDING).order_by(Organisation.applied_at)).all())
 
 
-def approve(*, actor: PlatformUser, organisation: Organisation) -> tuple[PlatformUser, str]:
-    """Make the organisation a member and create its first administrator's account; return the account and
-    its one-time setup link token, for the administrator to hand over. Raises OrganisationError."""
+def usernames_in_use(usernames: list[str]) -> set[str]:
+    """Which of ``usernames`` an account already has (for the review queue's warnings)."""
+    if not usernames:
+        return set()
+    return set(db.session.scalars(select(PlatformUser.username).where(PlatformUser.username.in_(usernames))))
+
+
+def approve(*, actor: PlatformUser, organisation: Organisation,
+            username: str | None = None) -> tuple[PlatformUser, str]:
+    """Make the organisation a member and create its first administrator's account under ``username`` (the
+    applicant's wish when not given); return the account and its one-time setup link token, for the
+    administrator to hand over. Raises OrganisationError (a decided application, a username in use)."""
     lock_for_update(db.session, organisation)
     application = db.session.get(Application, organisation.id)
     if organisation.status != OrganisationStatus.PENDING or application is None:
         db.session.rollback()
         raise OrganisationError(_("This application has already been decided."))
-    if db.session.scalar(select(PlatformUser).where(PlatformUser.username == application.username)):
+    chosen = (username or application.username).strip().lower()
+    if _username_in_use(chosen, except_application=application):
         db.session.rollback()
-        raise OrganisationError(_("The username %(name)s was taken meanwhile. Decline the application and ask "
-                                  "the organisation to apply again.", name=application.username))
+        raise OrganisationError(_("The username %(name)s is already in use. Choose another.", name=chosen))
     organisation.status, organisation.decided_at = OrganisationStatus.APPROVED, utcnow()
-    user = PlatformUser(username=application.username, display_name=application.display_name or application.username,
+    user = PlatformUser(username=chosen, display_name=application.display_name or chosen,
                         role=PlatformRole.ORGANISATION_ADMIN, organisation_id=organisation.id, failed_logins=0)
     db.session.delete(application)
     db.session.flush()  # the application's username is free again before the account takes it
     db.session.add(user)
     _flush_unless_taken(user.username)
-    record(tag=PlatformTag.ORGANISATION_APPROVED, actor=actor, target=organisation)
+    record(tag=PlatformTag.ORGANISATION_APPROVED, actor=actor, target=organisation,
+           reason="username confirmed" if chosen == application.username else "username chosen")
     token = current_app.extensions["account_service"].issue_setup_link(db.session, actor=actor, user=user)
     db.session.commit()
     return user, token
+
+
+def _username_in_use(username: str, *, except_application: Application) -> bool:
+    """Whether an account has ``username``, or another pending application wishes for it."""
+    return bool(db.session.scalar(select(func.count()).select_from(PlatformUser).where(
+        PlatformUser.username == username)) or db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.username == username, Application.organisation_id != except_application.organisation_id)))
 
 
 def decline(*, actor: PlatformUser, organisation: Organisation, reason: str) -> None:

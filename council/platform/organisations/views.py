@@ -12,6 +12,7 @@ from council.platform.guarding import accepted
 from council.platform.organisations import services
 from council.platform.organisations.forms import (
     ApplicationForm,
+    ApprovalForm,
     DecisionForm,
     DirectoryFilterForm,
     InviteForm,
@@ -62,8 +63,22 @@ def show(organisation_id: int):
 
 
 def review_list():
-    return render_template("organisations/review_list.html", applications=services.pending_applications(),
-                           form=ConfirmForm())
+    return _review()
+
+
+def _review(failed: ApprovalForm | None = None, failed_id: int | None = None, status: int = 200):
+    """The queue of applications, each with its approval form: the applicant's wished username filled in (or what
+    the administrator typed, on the form that failed) and a warning when an account already has it."""
+    applications = services.pending_applications()
+    forms = {organisation.id: failed if organisation.id == failed_id else ApprovalForm(
+        formdata=None, prefix=_approval_prefix(organisation.id), username=application.username)
+        for organisation, application in applications}
+    return render_template("organisations/review_list.html", applications=applications, forms=forms,
+                           in_use=services.usernames_in_use([a.username for _o, a in applications])), status
+
+
+def _approval_prefix(organisation_id: int) -> str:
+    return f"approve-{organisation_id}"  # one form per application on the page: their fields need distinct ids
 
 
 def _pending(organisation_id: int) -> Organisation:
@@ -75,13 +90,14 @@ def _pending(organisation_id: int) -> Organisation:
 
 def approve(organisation_id: int):
     organisation = _pending(organisation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = ApprovalForm(prefix=_approval_prefix(organisation_id))
+    if not accepted(form, where="organisation.approve"):
+        return _review(form, organisation_id, status=400)
     try:
-        user, token = services.approve(actor=current_user, organisation=organisation)
+        user, token = services.approve(actor=current_user, organisation=organisation, username=form.username.data)
     except services.OrganisationError as error:
-        flash(str(error), "error")
-        return redirect(url_for("organisations.review_list"))
+        form.username.errors = [*form.username.errors, str(error)]
+        return _review(form, organisation_id, status=409)
     return render_template("organisations/setup_link.html", user=user, organisation=organisation,
                            link=url_for("account.setup", token=token, _external=True))
 

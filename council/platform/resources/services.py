@@ -11,10 +11,11 @@ from sqlalchemy import select
 from council.core.files import UploadError, accepted_kind
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
-from council.platform.guard import check_document, describe
+from council.platform.guard import describe
 from council.platform.guarding import record_refusal
 from council.platform.models import PlatformUser
-from council.platform.resources.content import UnreadableFile, text_of
+from council.platform.resources.checking import kinds_in
+from council.platform.resources.content import FileText, UnreadableFile, read
 from council.platform.resources.models import Resource, ResourceKind
 
 
@@ -52,7 +53,7 @@ def share(*, actor: PlatformUser, kind: str, title: str, description: str, held_
     if upload is not None:
         try:
             resource.file_type, _extension = accepted_kind(upload.content)
-            _refuse_personal_content(text_of(upload.content, resource.file_type))
+            _refuse_personal_content(read(upload.content, resource.file_type))
         except (UploadError, UnreadableFile) as error:
             raise ResourceError(str(error)) from None
         resource.file_name, resource.file_size, resource.file_content = \
@@ -63,10 +64,11 @@ def share(*, actor: PlatformUser, kind: str, title: str, description: str, held_
     return resource
 
 
-def _refuse_personal_content(text: str) -> None:
+def _refuse_personal_content(found: FileText) -> None:
     """Raise ResourceError (after auditing the kinds found, never the text) when the file's text holds
-    personal data."""
-    kinds = sorted({finding.kind for finding in check_document(text)})
+    personal data. Nothing of the file has been added to the session, so the refusal writes only the audit
+    event."""
+    kinds = sorted(kinds_in(found.text, found.authors))
     if kinds:
         record_refusal(kinds, where="resource.file")
         raise ResourceError(" ".join([_("The file's content was not accepted:"),

@@ -83,9 +83,10 @@ def test_one_function_cannot_need_two_permissions():
         route(blueprint, "/c", page, permission="x:y:z", endpoint="other")
 
 
-#: Where ciphers are used directly: the crypto primitives, the account secrets' box, the cases' vault, and the backup
-#: file's own encryption (a whole file under a key from the operator's passphrase, never a case's field).
-_CIPHER_USERS = ("crypto/", "security/sealing.py", "cases/vault.py", "backups/archive.py")
+#: Where ciphers are used directly: the crypto primitives, the account secrets' box, the cases' vault, the incidents'
+#: own sealer (an incident is sealed under a key of its own, not a case's) and the backup file's own encryption (a
+#: whole file under a key from the operator's passphrase, never a case's field).
+_CIPHER_USERS = ("crypto/", "security/sealing.py", "cases/vault.py", "incidents/sealing.py", "backups/archive.py")
 
 
 def test_case_fields_are_opened_and_sealed_by_the_vault_only():

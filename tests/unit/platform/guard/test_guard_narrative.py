@@ -30,6 +30,8 @@ def test_accounts_of_one_person_are_narratives(text):
         "利用者の皆さんと一緒に、毎月お弁当づくりをしています。",
         "認知症の方と家族の集い「オレンジカフェ」を開催します。",
         "本人や家族が安心して暮らせる地域を目指して、見守り活動を続けています。",
+        # guidance, not a record (a training handout of the documents corpus)
+        "どちらも誰にでも起こりうるもので、本人の責任ではありません。\n令和6年4月に孤独・孤立対策推進法が施行されました。",
     ],
 )
 def test_ordinary_platform_texts_are_not_narratives(text):

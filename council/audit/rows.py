@@ -1,0 +1,160 @@
+"""Events as the auditor reads them: who (name, username, institution at the time, role at the time, former
+users marked), which case (number), what happened and on what basis in words, the outcome.
+
+A page's people, institutions and grants are looked up once for the whole page (a handful of queries whatever
+its length). Nothing here opens a case: an auditor sees case numbers, never case content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, tuple_
+
+from council.access.models import CaseGrant
+from council.access.permissions import Role
+from council.access.scopes import Scope
+from council.audit.describe import GrantFacts, basis_kind, basis_words, outcome_label, reason_words, tag_label
+from council.audit.models import AuditEvent, AuditEventCase
+from council.audit.tags import AuditTag
+from council.auth.models import Institution, User
+from council.database import db
+
+_GRANT_KINDS = ("referral", "transfer", "consent", "request")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted, as the auditor reads it."""
+
+    user_id: int | None
+    name: str
+    username: str
+    institution: str
+    role: str
+    #: Disabled since, or removed: the account no longer works.
+    former: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    occurred_at: dt.datetime
+    tag: str
+    what: str
+    actor: Actor | None
+    case_number: str | None
+    #: The id a refused request asked for when it is no case of this council (no number to show).
+    case_id: int | None
+    #: How many cases a list, search or check showed (its side-table rows).
+    cases_shown: int
+    basis: str
+    basis_code: str
+    outcome: str
+    outcome_label: str
+    reason: str
+    client_ip: str
+
+
+def describe(events: list[AuditEvent]) -> list[EventRow]:
+    """The page's events in words (one query per kind of thing looked up, not per event)."""
+    actors = _actors(events)
+    grants = _grants(events)
+    shown = cases_concerned(events)
+    return [EventRow(seq=e.seq, occurred_at=e.occurred_at, tag=e.tag, what=tag_label(e.tag),
+                     actor=actors.get((e.actor_user_id, e.actor_institution_id)) if e.actor_user_id else None,
+                     case_number=e.case_number, case_id=e.case_id, cases_shown=shown.get(e.seq, 0),
+                     basis=basis_words(e.basis, grants.get((e.case_id, e.basis))), basis_code=e.basis or "",
+                     outcome=e.outcome, outcome_label=outcome_label(e.outcome), reason=reason_words(e.tag, e.reason),
+                     client_ip=e.client_ip or "") for e in events]
+
+
+def cases_concerned(events: list[AuditEvent]) -> dict[int, int]:
+    """How many cases each event's side-table rows name (lists, searches, checks), by event seq."""
+    if not events:
+        return {}
+    rows = db.session.execute(select(AuditEventCase.event_seq, func.count()).where(
+        AuditEventCase.event_seq.in_([e.seq for e in events])).group_by(AuditEventCase.event_seq))
+    return dict(rows.all())
+
+
+def actor(user: User, *, institution: Institution | None = None, role: str | None = None) -> Actor:
+    """``user`` as the auditor reads them; ``institution`` and ``role`` at the time of an event, where known."""
+    institution = institution or user.institution
+    return Actor(user_id=user.id, name=user.display_name, username=user.username, institution=institution.name,
+                 role=str(Role(role or user.role).label), former=user.disabled_at is not None)
+
+
+def _actors(events: Iterable[AuditEvent]) -> dict[tuple[int, int | None], Actor]:
+    """By (user id, institution id at the time): the users, their institution then, and their role then."""
+    events = [e for e in events if e.actor_user_id]
+    user_ids = {e.actor_user_id for e in events}
+    if not user_ids:
+        return {}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    institution_ids = {e.actor_institution_id for e in events if e.actor_institution_id}
+    institutions = {i.id: i for i in db.session.scalars(select(Institution).where(
+        Institution.id.in_(institution_ids)))} if institution_ids else {}
+    changes = _role_changes(users.values())
+    found = {}
+    for event in events:
+        key, user = (event.actor_user_id, event.actor_institution_id), users.get(event.actor_user_id)
+        if key in found:
+            continue
+        if user is None:  # no such account any more: the id is all the trail knows
+            found[key] = Actor(user_id=event.actor_user_id, name="", username=f"#{event.actor_user_id}",
+                               institution=getattr(institutions.get(event.actor_institution_id), "name", ""),
+                               role="", former=True)
+            continue
+        found[key] = actor(user, institution=institutions.get(event.actor_institution_id),
+                           role=_role_then(changes.get(user.id, []), event.seq))
+    return found
+
+
+def _role_changes(users: Iterable[User]) -> dict[int, list[tuple[int, str]]]:
+    """Each user's role changes, oldest first: (seq, the role before it), from their council's administrators'
+    events (one index walk on council and tag). The reason of a role change reads ``caseworker@3 -> supervisor@3``."""
+    users = list(users)
+    user_ids = {u.id for u in users}
+    if not users:
+        return {}
+    council_ids = {u.council_id for u in users}
+    rows = db.session.execute(select(AuditEvent.target_id, AuditEvent.seq, AuditEvent.reason).where(
+        AuditEvent.council_id.in_(council_ids), AuditEvent.tag == AuditTag.USER_ROLE_CHANGED,
+        AuditEvent.target_type == "user_account",
+        AuditEvent.target_id.in_([str(i) for i in user_ids])).order_by(AuditEvent.seq))
+    changes: dict[int, list[tuple[int, str]]] = {}
+    for target_id, seq, reason in rows:
+        before = (reason or "").split("@", 1)[0]
+        if before in set(Role):
+            changes.setdefault(int(target_id), []).append((seq, before))
+    return changes
+
+
+def _role_then(changes: list[tuple[int, str]], seq: int) -> str | None:
+    """The role before the first change after event ``seq``; None (the current role) when none followed."""
+    return next((before for changed_at, before in changes if changed_at > seq), None)
+
+
+def _grants(events: Iterable[AuditEvent]) -> dict[tuple[int, str], GrantFacts]:
+    """The grants the page's bases name (``referral:17`` on case 5): to whom, in which scope."""
+    return grant_facts({(e.case_id, e.basis) for e in events})
+
+
+def grant_facts(pairs: set[tuple[int | None, str | None]]) -> dict[tuple[int, str], GrantFacts]:
+    """The grants (case id, basis) pairs name (``referral:17`` on case 5): to whom, in which scope. Pairs of no
+    grant's basis (``assigned``, a list's kinds, no case) are skipped."""
+    pairs = {(case_id, basis) for case_id, basis in pairs
+             if case_id and basis and "," not in basis and basis_kind(basis) in _GRANT_KINDS}
+    if not pairs:
+        return {}
+    rows = db.session.scalars(select(CaseGrant).where(tuple_(CaseGrant.case_id, CaseGrant.basis).in_(pairs)))
+    found = {}
+    for grant in rows:
+        recipient = db.session.get(Institution, grant.institution_id) if grant.institution_id else \
+            db.session.get(User, grant.user_id)
+        name = recipient.name if isinstance(recipient, Institution) else getattr(recipient, "display_name", "")
+        found[(grant.case_id, grant.basis)] = GrantFacts(recipient=name, scope=Scope(grant.scope).label)
+    return found

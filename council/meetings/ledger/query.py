@@ -1,0 +1,228 @@
+"""Which council cases a page of the progress ledger shows, in which order: its filter and its sort, in SQL.
+
+The ledger reaches every case of the council (100k of them in a large prefecture), so filtering, sorting and
+paging happen in the database; only the 50 cases of the page are loaded. Every sortable column has one SQL
+expression here (a whitelist: the URL names a key, never a column). The next review date is computed in SQL by the
+rule of ``council.meetings.reviews`` (own date, else the cadence per risk from the last review, the registration's
+Japan date or the intake), so that sorting and the "review overdue" filter agree with the date each row shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Date, and_, case, exists, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from council.access.models import CaseGrant, GrantBasis
+from council.auth.models import Institution
+from council.cases.models import Case, CaseCategory, CaseStatus, Consent, ConsentState, Risk
+from council.core.clock import utcnow
+from council.meetings.models import MeetingTask
+from council.meetings.reviews import cadence_months
+
+# -- Japan dates and month arithmetic, on both databases -------------------------------------------------------
+
+
+class japan_day(FunctionElement):  # noqa: N801 - a SQL function, named like one
+    """The Japan date of a stored UTC timestamp."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(japan_day, "sqlite")
+def _japan_day_sqlite(element, compiler, **kw):
+    # Stored naive in UTC (core.db.UTCDateTime); Japan has no daylight saving: nine hours on.
+    return f"date({compiler.process(element.clauses, **kw)}, '+9 hours')"
+
+
+@compiles(japan_day, "postgresql")
+def _japan_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Tokyo' AS DATE)"
+
+
+class plus_months(FunctionElement):  # noqa: N801 - a SQL function, named like one
+    """A date moved N calendar months on, the 31st of a shorter month becoming its last day (reviews.add_months)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(plus_months, "sqlite")
+def _plus_months_sqlite(element, compiler, **kw):
+    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
+    # SQLite rolls 31 Jan + 1 month over to 3 March; the last day of the target month caps it as Python does.
+    return (f"min(date({day}, '+' || ({months}) || ' months'), "
+            f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))")
+
+
+@compiles(plus_months, "postgresql")
+def _plus_months_postgresql(element, compiler, **kw):
+    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(({day}) + make_interval(months => CAST(({months}) AS INTEGER)) AS DATE)"
+
+
+def next_review_sql() -> ColumnElement:
+    """``reviews.next_review_of`` as an SQL expression on Case."""
+    since = func.coalesce(Case.last_review_on, japan_day(Case.council_case_at), Case.intake_date)
+    by_risk = case(*((Case.risk == risk.value, plus_months(since, literal(cadence_months(risk.value))))
+                     for risk in Risk), else_=plus_months(since, literal(cadence_months(None))))
+    return func.coalesce(Case.next_review_date, by_risk)
+
+
+# -- what the columns are made of ------------------------------------------------------------------------------
+
+
+def grants_in_force(now: dt.datetime) -> ColumnElement[bool]:
+    """Grants in force at ``now`` (the institutions involved in a case, its open information requests)."""
+    return and_(CaseGrant.starts_at <= now, CaseGrant.ended_at.is_(None),
+                or_(CaseGrant.expires_at.is_(None), CaseGrant.expires_at > now))
+
+
+def open_request_grant() -> ColumnElement[bool]:
+    """A grant resting on an information request (``request:<id>``): the request is open while it is in force.
+    (``council.meetings`` does not import ``council.handoffs``: the grant's basis says it.)"""
+    return CaseGrant.basis.like(f"{GrantBasis.REQUEST}:%")
+
+
+class ConsentSummary:
+    """The consent state the ledger shows for a case, from its Consent rows: none recorded, not obtained, in force
+    (an obtained consent not withdrawn), or withdrawn (every obtained one withdrawn)."""
+
+    NONE = "none"
+    NOT_OBTAINED = "not_obtained"
+    IN_FORCE = "in_force"
+    WITHDRAWN = "withdrawn"
+    ALL = (NONE, NOT_OBTAINED, IN_FORCE, WITHDRAWN)
+
+    @staticmethod
+    def of(states: set[str]) -> str:
+        """The summary of one case's consent states."""
+        if ConsentState.OBTAINED in states:
+            return ConsentSummary.IN_FORCE
+        if ConsentState.WITHDRAWN in states:
+            return ConsentSummary.WITHDRAWN
+        return ConsentSummary.NOT_OBTAINED if states else ConsentSummary.NONE
+
+
+def _consent_with(state: str) -> ColumnElement[bool]:
+    return exists(select(Consent.id).where(Consent.case_id == Case.id, Consent.state == state))
+
+
+def consent_is(summary: str) -> ColumnElement[bool]:
+    """Cases whose consent summary is ``summary`` (ConsentSummary)."""
+    obtained, withdrawn = _consent_with(ConsentState.OBTAINED), _consent_with(ConsentState.WITHDRAWN)
+    any_row = exists(select(Consent.id).where(Consent.case_id == Case.id))
+    return {ConsentSummary.IN_FORCE: obtained,
+            ConsentSummary.WITHDRAWN: and_(~obtained, withdrawn),
+            ConsentSummary.NOT_OBTAINED: and_(any_row, ~obtained, ~withdrawn),
+            ConsentSummary.NONE: ~any_row}[summary]
+
+
+def _consent_rank() -> ColumnElement:
+    obtained, withdrawn = _consent_with(ConsentState.OBTAINED), _consent_with(ConsentState.WITHDRAWN)
+    any_row = exists(select(Consent.id).where(Consent.case_id == Case.id))
+    return case((obtained, 3), (withdrawn, 2), (any_row, 1), else_=0)
+
+
+def _open_tasks() -> ColumnElement[bool]:
+    return and_(MeetingTask.case_id == Case.id, MeetingTask.completed_at.is_(None))
+
+
+def has_open_tasks() -> ColumnElement[bool]:
+    return exists(select(MeetingTask.id).where(_open_tasks()))
+
+
+def _count(column, *where) -> ColumnElement:
+    return select(func.count(column)).where(*where).scalar_subquery()
+
+
+def _ranked(column, values) -> ColumnElement:
+    """An enum column in its own order (intake → closed, high → low), not alphabetically."""
+    return case(*((column == value, rank) for rank, value in enumerate(values)), else_=len(values))
+
+
+def sort_expressions(now: dt.datetime) -> dict[str, ColumnElement]:
+    """Every column the ledger sorts by, by the key the URL names."""
+    involved = and_(CaseGrant.case_id == Case.id, grants_in_force(now))
+    return {
+        "number": Case.number,
+        "lead": select(Institution.name).where(Institution.id == Case.lead_institution_id).scalar_subquery(),
+        "involved": _count(CaseGrant.id, involved),
+        "registered": Case.council_case_at,
+        "key_person": Case.key_person_role,
+        "status": _ranked(Case.status, list(CaseStatus)),
+        "risk": _ranked(Case.risk, list(Risk)),
+        "categories": select(func.min(CaseCategory.category)).where(CaseCategory.case_id == Case.id)
+        .scalar_subquery(),
+        "consent": _consent_rank(),
+        "last_contact": Case.last_contact_date,
+        "days": Case.last_contact_date,
+        "last_review": Case.last_review_on,
+        "next_review": next_review_sql(),
+        "tasks": _count(MeetingTask.id, _open_tasks()),
+        "requests": _count(CaseGrant.id, involved, open_request_grant()),
+        "intake": Case.intake_date,
+    }
+
+
+#: Sorted the other way round from its expression: more days since the last contact is an earlier contact.
+REVERSED = frozenset({"days"})
+
+
+@dataclass
+class LedgerFilter:
+    """What the coordinator narrowed the ledger to, how it is sorted, and which page (50 rows) is shown."""
+
+    status: str = ""
+    risk: str = ""
+    category: str = ""
+    lead_institution_id: int | None = None
+    #: "yes": registered 協議会ケース only; "no": not registered only; "": both.
+    registered: str = ""
+    review_overdue: bool = False
+    #: One of ConsentSummary, or "" for any.
+    consent: str = ""
+    open_tasks: bool = False
+    #: A key of ``sort_expressions``; "desc" or "asc".
+    sort: str = "intake"
+    direction: str = "desc"
+    page: int = 1
+
+
+def conditions(ledger_filter: LedgerFilter, *, today: dt.date) -> list[ColumnElement[bool]]:
+    """What ``ledger_filter`` keeps, as conditions on Case."""
+    kept = []
+    if ledger_filter.status:
+        kept.append(Case.status == ledger_filter.status)
+    if ledger_filter.risk:
+        kept.append(Case.risk == ledger_filter.risk)
+    if ledger_filter.category:
+        kept.append(Case.category_rows.any(CaseCategory.category == ledger_filter.category))
+    if ledger_filter.lead_institution_id is not None:
+        kept.append(Case.lead_institution_id == ledger_filter.lead_institution_id)
+    if ledger_filter.registered == "yes":
+        kept.append(Case.council_case_at.is_not(None))
+    elif ledger_filter.registered == "no":
+        kept.append(Case.council_case_at.is_(None))
+    if ledger_filter.review_overdue:
+        # reviews.is_overdue: an open case (not closed) due before today in Japan.
+        kept += [Case.closed_on.is_(None), next_review_sql() < today]
+    if ledger_filter.consent:
+        kept.append(consent_is(ledger_filter.consent))
+    if ledger_filter.open_tasks:
+        kept.append(has_open_tasks())
+    return kept
+
+
+def order_by(ledger_filter: LedgerFilter, *, now: dt.datetime | None = None) -> list:
+    """The ORDER BY of ``ledger_filter``'s sort (a key of SORT_KEYS; anything else sorts by intake), ties broken by
+    the case's id in the same direction so that pages never overlap."""
+    expression = sort_expressions(now or utcnow()).get(ledger_filter.sort, Case.intake_date)
+    if (ledger_filter.direction == "asc") != (ledger_filter.sort in REVERSED):
+        return [expression.asc().nulls_first(), Case.id.asc()]
+    return [expression.desc().nulls_last(), Case.id.desc()]

@@ -1,0 +1,118 @@
+"""Who may take part in a meeting's record, and by which reach of each agenda case.
+
+**The meeting.** Its record and minutes belong to its council: the coordinator of the council's 調整機関
+(Permission.MEETINGS_MANAGE) runs them; a participant (a user invited by name, or staff of an invited institution)
+reads the minutes' general part (attendance, 議事概要, the checkpoint). Anyone else gets 404.
+
+**The cases' parts** (状況把握, 支援方針, キーパーソン, 役割分担, each item's minutes) are case content, sealed under
+each case's key, and are read or written only by a reach of that case that covers this meeting:
+
+- the case's lead institution (its own ``full`` reach), at any time;
+- a ``brief`` grant resting on this meeting (``meeting:<id>``): the participants' material window (made by the
+  meetings' scheduling, from N days before to N hours after the meeting), and the coordinator's drafting grant
+  below. A brief grant of *another* meeting of the same case opens nothing here, although the vault's column rule
+  alone would let it: the minutes are read and written only by the reach ``for_meeting`` picks.
+
+**The coordinator's drafting grant.** The coordinator drafts the minutes after the window has closed. Recording the
+attendance gives the coordinator (by name) a ``brief`` grant of every agenda case, basis ``meeting:<id>``, legal
+basis 協議会内の情報共有, with no expiry where it holds no reach for the meeting already; approving the minutes
+ends it. Such a grant is told apart from the window's by having no expiry.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from council.access import grants
+from council.access.models import CaseGrant, LegalBasis
+from council.access.permissions import Permission, Role, has_permission
+from council.access.policy import Access, Action, reaches_of
+from council.access.scopes import Scope, allows
+from council.auth.models import Institution, User
+from council.cases.models import Case
+from council.database import db
+from council.meetings.models import Meeting
+
+#: Why the drafting grants end.
+MINUTES_APPROVED = "minutes_approved"
+
+
+def basis_of(meeting: Meeting) -> str:
+    """``meeting:<id>``: the basis of its grants and of every event its record writes on a case."""
+    return f"meeting:{meeting.id}"
+
+
+def manages(user: User, meeting: Meeting) -> bool:
+    """Whether ``user`` runs ``meeting``'s record: the coordinator of its council's 調整機関."""
+    return (user.council_id == meeting.council_id and has_permission(user, Permission.MEETINGS_MANAGE)
+            and user.institution.is_coordinator)
+
+
+def takes_part(user: User, meeting: Meeting) -> bool:
+    """Whether ``user`` was invited, by name or with their institution."""
+    return any(p.user_id == user.id or p.institution_id == user.institution_id for p in meeting.participants)
+
+
+def meeting_for(user: User, meeting_id: int, *, manage: bool = False) -> Meeting:
+    """The meeting ``user`` may open (``manage``: run). Raises NotFound otherwise, whatever the reason."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.council_id != user.council_id:
+        raise NotFound()
+    if not (manages(user, meeting) or (not manage and takes_part(user, meeting))):
+        raise NotFound()
+    return meeting
+
+
+def for_meeting(user: User, case: Case, meeting: Meeting, action: Action) -> Access:
+    """The reach by which ``user`` may do ``action`` on ``case`` for ``meeting``: a full one (the lead's, or a full
+    share), else a brief grant resting on this meeting. Raises NotFound when there is none."""
+    basis, role = basis_of(meeting), Role(user.role)
+    for access in reaches_of(user, case):
+        covers = access.scope in (Scope.FULL, Scope.READ) or (access.scope == Scope.BRIEF and access.basis == basis)
+        if covers and allows(scope=access.scope, role=role, action=action, by_grant=access.by_grant):
+            return access
+    raise NotFound()
+
+
+def maybe_for_meeting(user: User, case: Case, meeting: Meeting, action: Action) -> Access | None:
+    """``for_meeting``, or None (a list that shows only the cases it may)."""
+    try:
+        return for_meeting(user, case, meeting, action)
+    except NotFound:
+        return None
+
+
+def open_drafting(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
+    """Give the coordinator ``actor`` a drafting grant of each agenda case it cannot record for this meeting yet,
+    inside the caller's transaction (grants.grant records each). Returns the grants made."""
+    made = []
+    for item in meeting.items:
+        if item.case_id is None:
+            continue
+        case = db.session.get(Case, item.case_id)
+        if maybe_for_meeting(actor, case, meeting, Action.RECORD_DECISION) is None:
+            made.append(grants.grant(actor=actor, case=case, scope=Scope.BRIEF, basis=basis_of(meeting),
+                                     legal_basis=LegalBasis.COUNCIL_SHARING, user=actor))
+    return made
+
+
+def end_drafting(*, actor: User, meeting: Meeting) -> None:
+    """End the drafting grants of ``meeting`` (its minutes are approved), inside the caller's transaction."""
+    rows = db.session.scalars(select(CaseGrant).where(
+        CaseGrant.basis == basis_of(meeting), CaseGrant.scope == Scope.BRIEF, CaseGrant.user_id.is_not(None),
+        CaseGrant.expires_at.is_(None), CaseGrant.ended_at.is_(None)).order_by(CaseGrant.id))
+    for row in list(rows):
+        grants.end(actor=actor, grant=row, reason=MINUTES_APPROVED)
+
+
+def participant_names(meeting: Meeting) -> dict[int, str]:
+    """Each participant row's display name (a user's name, or an institution's)."""
+    names = {}
+    for participant in meeting.participants:
+        if participant.user_id is not None:
+            names[participant.id] = db.session.get(User, participant.user_id).display_name
+        else:
+            names[participant.id] = db.session.get(Institution, participant.institution_id).name
+    return names
+

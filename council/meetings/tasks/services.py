@@ -1,0 +1,197 @@
+"""役割分担: the tasks a meeting gives member institutions on a case, listing them, completing them.
+
+**How the institution given a task reaches it.** A task's wording is about the person, sealed under the case's key
+(``meeting_task.what``). An institution that does not lead the case gets, with its first task there, a ``summary``
+grant of the case resting on the meeting (``meeting:<id>``, legal basis 協議会内の情報共有, no expiry): the case
+number, categories, risk, the plan's summary and — ``access.scopes.TASK_COLUMNS`` — the wording of tasks. Completing
+its last open task of that meeting on the case ends the grant (``tasks_done``), so the reach lasts exactly while
+the institution has something to do. The lead institution needs no grant: it reaches its case in full.
+
+Every event carries the meeting's basis and the case in its columns; reasons name ids and dates, never the wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from council.access import grants
+from council.access.models import CaseGrant, LegalBasis
+from council.access.policy import Access, accesses
+from council.access.reads import record_read
+from council.access.scopes import TASK_COLUMNS, Scope, may_open
+from council.audit.events import AuditTag, record, record_denial
+from council.auth.models import Institution, User
+from council.cases.errors import CaseError, StaleCase
+from council.cases.models import Case
+from council.cases.vault import vault
+from council.core.clock import japan_today, utcnow
+from council.core.editing import lock_for_edit
+from council.database import db
+from council.meetings.models import Meeting, MeetingItem, MeetingTask
+
+#: Why a task grant ends.
+TASKS_DONE = "tasks_done"
+_WHAT_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    """One row of 役割分担 as typed at the meeting."""
+
+    institution_id: int
+    what: str
+    due_date: dt.date
+
+
+@dataclass
+class TaskView:
+    """A task as a list shows it; ``what`` is empty where the reader's reach does not open it."""
+
+    task: MeetingTask
+    case_number: str
+    meeting_title: str
+    institution: str
+    what: str
+    overdue: bool
+    completed_by: str = ""
+
+
+def _basis(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def give_task(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case, access: Access,
+              task: TaskInput) -> MeetingTask:
+    """Give ``task.institution_id`` a task on ``case`` from ``meeting``'s ``item``, sealed with ``access``, and the
+    summary grant it reads it by; inside the caller's transaction (events recorded). Raises CaseError for an
+    institution of another council, an empty or overlong wording."""
+    institution = db.session.get(Institution, task.institution_id)
+    if institution is None or institution.council_id != meeting.council_id:
+        raise CaseError(_("A task goes to a member institution of the council."))
+    what = task.what.strip()
+    if not what or len(what) > _WHAT_LENGTH:
+        raise CaseError(_("Say what the institution is to do (at most %(n)d characters).", n=_WHAT_LENGTH))
+    row = MeetingTask(case_id=case.id, meeting_id=meeting.id, item_id=item.id, institution_id=institution.id,
+                      due_date=task.due_date, created_by=actor.id, created_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    vault().seal(row, "what", what, access=access)
+    record(tag=AuditTag.TASK_GIVEN, actor=actor, target=row, case=case, basis=_basis(meeting.id),
+           reason=f"task {row.id} to institution {institution.id}, due {task.due_date.isoformat()}")
+    _ensure_grant(actor=actor, case=case, meeting=meeting, institution=institution)
+    return row
+
+
+def _task_grant(case_id: int, meeting_id: int, institution_id: int) -> CaseGrant | None:
+    return db.session.scalar(select(CaseGrant).where(
+        CaseGrant.case_id == case_id, CaseGrant.institution_id == institution_id, CaseGrant.scope == Scope.SUMMARY,
+        CaseGrant.basis == _basis(meeting_id), CaseGrant.ended_at.is_(None)).limit(1))
+
+
+def _ensure_grant(*, actor: User, case: Case, meeting: Meeting, institution: Institution) -> None:
+    if institution.id == case.lead_institution_id or _task_grant(case.id, meeting.id, institution.id) is not None:
+        return
+    grants.grant(actor=actor, case=case, scope=Scope.SUMMARY, basis=_basis(meeting.id),
+                 legal_basis=LegalBasis.COUNCIL_SHARING, institution=institution)
+
+
+def complete_task(*, actor: User, task_id: int, version) -> MeetingTask:
+    """Record that ``actor``'s institution did task ``task_id`` (who, when); when it was the institution's last open
+    task of that meeting on the case, its task grant ends. Commits.
+
+    Raises NotFound (recorded as a refused case request) for a task of another institution or of a purged case;
+    StaleCase when the task changed since the list was shown; CaseError when it is done already."""
+    task = db.session.get(MeetingTask, task_id)
+    case = db.session.get(Case, task.case_id) if task is not None else None
+    if task is None or case is None or case.purged_at is not None or task.institution_id != actor.institution_id \
+            or case.council_id != actor.council_id:
+        if case is not None:
+            record_denial(actor=actor, case_id=case.id, action="task:complete")
+        raise NotFound()
+    lock_for_edit(task, version, stale=StaleCase, message=_(
+        "Someone changed this task after you opened the list. Look at it again."))
+    if task.completed_at is not None:
+        db.session.rollback()
+        raise CaseError(_("This task is done already."))
+    task.completed_by, task.completed_at = actor.id, utcnow()
+    record(tag=AuditTag.TASK_COMPLETED, actor=actor, target=task, case=case, basis=_basis(task.meeting_id),
+           reason=f"task {task.id}")
+    db.session.flush()
+    if not _open_tasks(case.id, task.meeting_id, task.institution_id):
+        grant = _task_grant(case.id, task.meeting_id, task.institution_id)
+        if grant is not None:
+            grants.end(actor=actor, grant=grant, reason=TASKS_DONE)
+    db.session.commit()
+    return task
+
+
+def _open_tasks(case_id: int, meeting_id: int, institution_id: int) -> list[int]:
+    return list(db.session.scalars(select(MeetingTask.id).where(
+        MeetingTask.case_id == case_id, MeetingTask.meeting_id == meeting_id,
+        MeetingTask.institution_id == institution_id, MeetingTask.completed_at.is_(None))))
+
+
+def tasks_of_institution(*, actor: User) -> list[TaskView]:
+    """Every task meetings gave ``actor``'s institution, open ones first by due date, then done ones newest first;
+    the read of their cases is recorded (one event; only the tasks' wording opens). Commits."""
+    rows = list(db.session.execute(
+        select(MeetingTask, Case, Meeting).join(Case, Case.id == MeetingTask.case_id)
+        .join(Meeting, Meeting.id == MeetingTask.meeting_id)
+        .where(MeetingTask.institution_id == actor.institution_id, Case.council_id == actor.council_id,
+               Case.purged_at.is_(None))
+        .order_by(MeetingTask.completed_at.is_not(None), MeetingTask.due_date, MeetingTask.id)))
+    return _views(actor, rows, tag=AuditTag.TASKS_LISTED)
+
+
+def tasks_of_case(*, case: Case, access: Access) -> list[TaskView]:
+    """The tasks meetings gave on ``case`` (the case page's panel, which recorded its read), wording where the
+    page's reach opens it."""
+    rows = list(db.session.execute(
+        select(MeetingTask, Case, Meeting).join(Case, Case.id == MeetingTask.case_id)
+        .join(Meeting, Meeting.id == MeetingTask.meeting_id).where(MeetingTask.case_id == case.id)
+        .order_by(MeetingTask.completed_at.is_not(None), MeetingTask.due_date, MeetingTask.id)))
+    opens = may_open(access.scope, "meeting_task", "what")
+    return [_view(task, case, meeting, opens) for task, case, meeting in rows]
+
+
+def _views(actor: User, rows: list, *, tag: AuditTag) -> list[TaskView]:
+    """Record the read of the rows' cases by the reader's widest reach of each (only the tasks' wording opens),
+    then the views; a case the reader no longer reaches is listed without its wording."""
+    reached = accesses(actor, {case.id for _task, case, _meeting in rows})
+    if reached:
+        record_read(tag=tag, actor=actor, reached=list(reached.values()), only=TASK_COLUMNS,
+                    reason=f"{len(rows)} tasks")
+    return [_view(task, case, meeting, case.id in reached and may_open(reached[case.id].scope, "meeting_task", "what"))
+            for task, case, meeting in rows]
+
+
+def _view(task: MeetingTask, case: Case, meeting: Meeting, opens: bool) -> TaskView:
+    institution = db.session.get(Institution, task.institution_id)
+    done_by = db.session.get(User, task.completed_by) if task.completed_by else None
+    return TaskView(task=task, case_number=case.number, meeting_title=meeting.title, institution=institution.name,
+                    what=vault().text(task, "what") if opens else "",
+                    overdue=task.completed_at is None and task.due_date < japan_today(),
+                    completed_by=done_by.display_name if done_by else "")
+
+
+def overdue_count(user: User) -> int:
+    """How many open tasks of ``user``'s institution are past their due date (a Japan date)."""
+    return len(_overdue(user))
+
+
+def _overdue(user: User) -> list[tuple[MeetingTask, Case]]:
+    return list(db.session.execute(
+        select(MeetingTask, Case).join(Case, Case.id == MeetingTask.case_id)
+        .where(MeetingTask.institution_id == user.institution_id, MeetingTask.completed_at.is_(None),
+               MeetingTask.due_date < japan_today(), Case.council_id == user.council_id, Case.purged_at.is_(None))
+        .order_by(MeetingTask.due_date, MeetingTask.id)).all())
+
+
+def overdue_tasks(user: User) -> list[tuple[MeetingTask, Case]]:
+    """The open tasks of ``user``'s institution past their due date, oldest due first (the inbox)."""
+    return _overdue(user)

@@ -1,0 +1,73 @@
+"""The auditor's question in a real browser: "who looked at this case, and why?" — answered in Japanese, refusals
+included, without a word of the case's content; the same events downloaded as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_journeys import enrol_and_sign_in, new_account
+
+pytestmark = pytest.mark.browser
+
+SUBJECT = "見守り 一郎"
+
+
+def _case_of(server, username: str) -> tuple[int, str]:
+    """A case opened by ``username`` (through the real service): its id and number."""
+    from sqlalchemy import select
+
+    from council.auth.models import User
+    from council.cases.services import PersonInput, open_case
+    from council.database import db
+
+    with server.council_app.app_context():
+        owner = db.session.scalar(select(User).where(User.username == username))
+        case = open_case(actor=owner, lead_institution=owner.institution, intake_date=dt.date(2026, 4, 1),
+                         categories=["単身高齢"], risk="medium", assigned=[owner], first_record="初回相談。",
+                         subject=PersonInput(name=SUBJECT, kana="ミマモリ イチロウ", birth_date=dt.date(1950, 1, 2)))
+        return case.id, case.number
+
+
+def _signed_in(open_page, server, role: str) -> tuple[object, str]:
+    page = open_page(server)
+    username, token = new_account(server, role=role)
+    enrol_and_sign_in(page, username, token)
+    return page, username
+
+
+def test_an_auditor_finds_who_looked_at_a_case_and_who_was_refused(open_page, live_server, shoot):
+    worker, owner = _signed_in(open_page, live_server, "caseworker")
+    case_id, number = _case_of(live_server, owner)
+    worker.goto(f"/cases/{case_id}")
+    expect(worker.locator("[data-testid=person-name]")).to_have_text(SUBJECT)
+    stranger, refused = _signed_in(open_page, live_server, "caseworker")
+    assert stranger.goto(f"/cases/{case_id}").status == 404
+
+    auditor, _username = _signed_in(open_page, live_server, "auditor")
+    auditor.get_by_role("link", name="監査ログ").first.click()
+    auditor.fill("[name=case]", number)
+    with auditor.expect_navigation():
+        auditor.get_by_role("button", name="絞り込み").click()
+    events = auditor.locator("[data-testid=events]")
+    expect(events).to_contain_text("ケースを閲覧")
+    expect(events).to_contain_text("ケースへのアクセスを拒否")
+    expect(events).to_contain_text("担当者として")
+    shoot(auditor, "audit-log-filtered-by-case")
+    auditor.get_by_role("link", name=f"ケース {number} を見た人（1人1行）").click()
+    expect(auditor.locator("h1")).to_have_text(f"ケース {number} を見た人")
+    who = auditor.locator("[data-testid=who-looked]")
+    expect(who.locator("tr", has_text=owner)).to_contain_text("担当者として")
+    expect(who.locator("tr", has_text=refused).locator(".status-bad")).to_have_text("1")
+    expect(auditor.locator("main")).not_to_contain_text(SUBJECT)  # the auditor never reads the case
+    shoot(auditor, "audit-who-looked-at-case")
+
+    auditor.goto("/audit/?user=no-such-person")
+    expect(auditor.locator("[data-testid=unknown-user]")).to_contain_text("「no-such-person」")
+    auditor.goto(f"/audit/?case={number}")
+    with auditor.expect_download() as download:
+        auditor.locator("[data-testid=export]").click()
+    content = download.value.path().read_bytes().decode("utf-8-sig")
+    assert number in content and refused in content and SUBJECT not in content
