@@ -151,6 +151,10 @@ def record_item(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case,
         raise CaseError(_("The lead institution must be a member institution of the council."))
     if lead is not None and lead.id != case.lead_institution_id and not manages:
         raise CaseError(_("Only the coordinator who runs the meeting records a change of the lead institution."))
+    mine = [p for p in meeting.participants if p.user_id == actor.id or p.institution_id == actor.institution_id]
+    if not manages and mine and not any(p.attended for p in mine):
+        raise CaseError(_("Only a participant marked as attended records the meeting's decisions. Ask the "
+                          "coordinator to record the attendance."))
     lock_for_edit(item, version, stale=StaleCase, message=_(
         "Someone recorded this item after you opened it. What is stored now is shown; your text is kept."))
     lock_and_bump(meeting)  # a minutes form opened before this is refused: its part was rewritten

@@ -103,6 +103,7 @@ def test_a_change_of_lead_goes_through_the_cases_lifecycle_with_the_meetings_bas
 
 
 def test_a_member_records_by_the_brief_of_this_meeting_and_still_reads_nothing_of_the_case_file(app, world):
+    record_attendance(client_of(app, world.users["coordinator"]), world)
     member = client_of(app, world.users["member"])
     assert member.post(item_path(world), data=decisions(world, **NO_TASKS)).status_code == 302
     assert _opened(app, world.users["lead"].id, world.case.id)["plan"] == PLAN

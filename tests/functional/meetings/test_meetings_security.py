@@ -156,3 +156,15 @@ def test_attendance_may_be_corrected_after_the_window_while_drafting_is_open(app
         response = coordinator.post(f"/meetings/{world.meeting.id}/record", data={
             "version": str(meeting.version), **{f"attended-{p.id}": "yes" for p in meeting.participants}})
     assert response.status_code == 302
+
+
+# -- 7. a member records only once marked as attended -------------------------------------------------------
+
+
+def test_a_member_not_marked_as_attended_records_nothing(app, world):
+    member = client_of(app, world.users["member"])
+    refused = member.post(item_path(world), data=decisions(world, **NO_TASKS))
+    assert refused.status_code == 400
+    assert "Only a participant marked as attended records" in refused.get_data(as_text=True)
+    record_attendance(client_of(app, world.users["coordinator"]), world)
+    assert member.post(item_path(world), data=decisions(world, **NO_TASKS)).status_code == 302
