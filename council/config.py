@@ -31,6 +31,11 @@ DEFAULTS = {
     # starts until this many hours after it ends (grants with basis ``meeting:<id>``, moved when it is rescheduled).
     "MEETING_WINDOW_BEFORE_DAYS": 3,
     "MEETING_WINDOW_AFTER_HOURS": 24,
+    # Days after a task's due date (the end of that Japan day) the task institution keeps its summary grant of the
+    # case (basis ``meeting:<id>``); the grant ends earlier when the institution completes its last open task.
+    "TASK_GRANT_GRACE_DAYS": 14,
+    # Days after a meeting ends that the coordinator's drafting grants (the minutes) last unless approved earlier.
+    "MINUTES_DRAFTING_DAYS": 30,
     # 見直しの周期: months from a review to the next one, per risk level (the default next review date a meeting
     # proposes, and the ledger's "due for review").
     "REVIEW_CADENCE_MONTHS": {"high": 3, "medium": 3, "low": 3},

@@ -130,6 +130,9 @@ class AuditTag(StrEnum):
     MINUTES_PRINTED = "meeting:minutes:printed"
     #: An institution's list of its tasks (the side table says which cases it showed).
     TASKS_LISTED = "meeting:tasks:listed"
+    # -- the meetings' access-control fixes (issue 11, security review)
+    #: A re-recorded agenda item no longer has an open task: the task row is removed (its id and institution).
+    TASK_WITHDRAWN = "case:task:withdrawn"
     # -- many cases at once (the side table audit_event_case says which)
     CASE_LISTED = "case:list:viewed"
     CASE_SEARCHED = "case:search:performed"

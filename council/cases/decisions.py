@@ -16,10 +16,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from council.access import grants
+from council.access.models import LegalBasis
 from council.access.policy import Access
+from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
@@ -54,8 +58,9 @@ def apply_decision(*, actor: User, case: Case, access: Access, basis: str, decis
     """Write ``decision`` on ``case`` with ``access`` (the recorder's reach of it) on ``basis`` (``meeting:<id>``),
     inside the caller's transaction: risk, a new plan version with the 支援方針 when it changed, the key person and
     their role, the next review and the last review date; the lead through ``lifecycle.change_lead`` when it
-    changed. Records the events (basis ``basis``, the case in their columns); the caller commits. Returns what
-    changed, as codes.
+    changed, leaving the former lead a close-out grant (``read``, basis ``basis``, TRANSFER_CLOSE_OUT_DAYS) as a
+    transfer does. Who may change the lead is the caller's rule (a meeting: only its coordinator). Records the events
+    (basis ``basis``, the case in their columns); the caller commits. Returns what changed, as codes.
 
     Raises CaseError for a closed case, a basis that is not a meeting's, an unknown risk or key person role, or a
     lead institution of another council.
@@ -81,9 +86,22 @@ def apply_decision(*, actor: User, case: Case, access: Access, basis: str, decis
     record(tag=AuditTag.CASE_CHANGED, actor=actor, target=case, basis=basis, reason="; ".join(changed))
     lead = decision.lead_institution
     if lead is not None and lead.id != case.lead_institution_id:
+        former = db.session.get(Institution, case.lead_institution_id)
         change_lead(actor=actor, case=case, institution=lead, basis=basis)
+        _close_out(actor=actor, case=case, former=former, basis=basis)
         changed.append("lead")
     return changed
+
+
+def _close_out(*, actor: User, case: Case, former: Institution | None, basis: str) -> None:
+    """The former lead's close-out grant, as a transfer leaves it: ``read`` on the meeting's basis, 協議会内の情報共有,
+    for TRANSFER_CLOSE_OUT_DAYS; it then lapses by itself."""
+    if former is None:
+        return
+    now = utcnow()
+    grants.grant(actor=actor, case=case, scope=Scope.READ, basis=basis, legal_basis=LegalBasis.COUNCIL_SHARING,
+                 institution=former, starts_at=now,
+                 expires_at=now + dt.timedelta(days=int(current_app.config["TRANSFER_CLOSE_OUT_DAYS"])))
 
 
 def _plan(*, actor: User, case: Case, access: Access, basis: str, plan: str) -> list[str]:

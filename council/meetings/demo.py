@@ -86,6 +86,8 @@ def _past_meeting(coordinator: User, case: Case, *, participants: list[User]) ->
         actor=coordinator, kind=MeetingKind.CASE_REVIEW, title="個別ケース検討会議（11月）", starts_at=_at(-14, 14),
         ends_at=_at(-14, 15, 30), place="庁内会議システム", online=True,
         user_ids=[u.id for u in participants], case_ids=[case.id])
+    # Recorded as it was then: the drafting grants opened within the window, so the attendance may follow now.
+    reach.open_drafting(actor=coordinator, meeting=meeting)
     minutes.record_attendance(actor=coordinator, meeting=meeting, version=meeting.version,
                               attended={p.id: True for p in meeting.participants})
     item = meeting.items[0]

@@ -15,13 +15,18 @@ each case's key, and are read or written only by a reach of that case that cover
 
 **The coordinator's drafting grant.** The coordinator drafts the minutes after the window has closed. Recording the
 attendance gives the coordinator (by name) a ``brief`` grant of every agenda case, basis ``meeting:<id>``, legal
-basis 協議会内の情報共有, with no expiry where it holds no reach for the meeting already; approving the minutes
-ends it. Such a grant is told apart from the window's by having no expiry.
+basis 協議会内の情報共有, until ``MINUTES_DRAFTING_DAYS`` days after the meeting ends, where it holds no reach for the
+meeting already; approving the minutes ends it earlier. Such a grant is told apart from the window's by lasting
+beyond the window's close (older drafting grants had no expiry). Attendance can no longer be recorded once the
+window has closed unless the drafting grants are open already: a late recording would otherwise reopen the cases.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from flask import current_app
+from sqlalchemy import or_, select
 from werkzeug.exceptions import NotFound
 
 from council.access import grants
@@ -33,6 +38,7 @@ from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
 from council.meetings.models import Meeting
+from council.meetings.window import window_of
 
 #: Why the drafting grants end.
 MINUTES_APPROVED = "minutes_approved"
@@ -83,9 +89,24 @@ def maybe_for_meeting(user: User, case: Case, meeting: Meeting, action: Action) 
         return None
 
 
+def drafting_expiry(meeting: Meeting) -> dt.datetime:
+    """When the coordinator's drafting grants lapse: MINUTES_DRAFTING_DAYS days after the meeting ends."""
+    return meeting.ends_at + dt.timedelta(days=int(current_app.config["MINUTES_DRAFTING_DAYS"]))
+
+
+def drafting_grants(meeting: Meeting) -> list[CaseGrant]:
+    """The meeting's drafting grants not ended: user ``brief`` grants on its basis lasting beyond the window."""
+    _opens, closes = window_of(meeting)
+    return list(db.session.scalars(select(CaseGrant).where(
+        CaseGrant.basis == basis_of(meeting), CaseGrant.scope == Scope.BRIEF, CaseGrant.user_id.is_not(None),
+        or_(CaseGrant.expires_at.is_(None), CaseGrant.expires_at > closes), CaseGrant.ended_at.is_(None))
+        .order_by(CaseGrant.id)))
+
+
 def open_drafting(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
-    """Give the coordinator ``actor`` a drafting grant of each agenda case it cannot record for this meeting yet,
-    inside the caller's transaction (grants.grant records each). Returns the grants made."""
+    """Give the coordinator ``actor`` a drafting grant (until ``drafting_expiry``) of each agenda case it cannot
+    record for this meeting yet, inside the caller's transaction (grants.grant records each). Returns the grants
+    made."""
     made = []
     for item in meeting.items:
         if item.case_id is None:
@@ -93,16 +114,14 @@ def open_drafting(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
         case = db.session.get(Case, item.case_id)
         if maybe_for_meeting(actor, case, meeting, Action.RECORD_DECISION) is None:
             made.append(grants.grant(actor=actor, case=case, scope=Scope.BRIEF, basis=basis_of(meeting),
-                                     legal_basis=LegalBasis.COUNCIL_SHARING, user=actor))
+                                     legal_basis=LegalBasis.COUNCIL_SHARING, user=actor,
+                                     expires_at=drafting_expiry(meeting)))
     return made
 
 
 def end_drafting(*, actor: User, meeting: Meeting) -> None:
     """End the drafting grants of ``meeting`` (its minutes are approved), inside the caller's transaction."""
-    rows = db.session.scalars(select(CaseGrant).where(
-        CaseGrant.basis == basis_of(meeting), CaseGrant.scope == Scope.BRIEF, CaseGrant.user_id.is_not(None),
-        CaseGrant.expires_at.is_(None), CaseGrant.ended_at.is_(None)).order_by(CaseGrant.id))
-    for row in list(rows):
+    for row in drafting_grants(meeting):
         grants.end(actor=actor, grant=row, reason=MINUTES_APPROVED)
 
 

@@ -34,7 +34,8 @@ from council.database import db
 from council.meetings.minutes import reach
 from council.meetings.minutes.text import TaskLine, item_minutes
 from council.meetings.models import Meeting, MeetingItem, MeetingState, MeetingTask
-from council.meetings.tasks.services import TaskInput, give_task
+from council.meetings.tasks.services import TaskInput, replace_open_tasks
+from council.meetings.window import window_of
 
 
 class MinutesApproved(CaseError):
@@ -83,6 +84,10 @@ def record_attendance(*, actor: User, meeting: Meeting, attended: dict[int, bool
     if not reach.manages(actor, meeting):
         raise NotFound()
     _writable(meeting)
+    if utcnow() >= window_of(meeting)[1] and not reach.drafting_grants(meeting):
+        raise CaseError(_("The meeting's material window has closed, so its attendance can no longer be recorded "
+                          "(recording it would open the agenda cases again). Ask the lead institutions to record "
+                          "what is still needed."))
     lock_for_edit(meeting, version, stale=StaleCase)
     for participant in meeting.participants:
         if participant.id in attended:
@@ -140,8 +145,17 @@ def record_item(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case,
     Risk(data.risk)
     Risk(data.urgency)
     lead = db.session.get(Institution, data.lead_institution_id) if data.lead_institution_id else None
+    manages = reach.manages(actor, meeting)
+    if data.tasks and not manages:
+        raise CaseError(_("Only the coordinator who runs the meeting gives tasks."))
     if lead is not None and lead.council_id != meeting.council_id:
         raise CaseError(_("The lead institution must be a member institution of the council."))
+    if lead is not None and lead.id != case.lead_institution_id and not manages:
+        raise CaseError(_("Only the coordinator who runs the meeting records a change of the lead institution."))
+    mine = [p for p in meeting.participants if p.user_id == actor.id or p.institution_id == actor.institution_id]
+    if not manages and mine and not any(p.attended for p in mine):
+        raise CaseError(_("Only a participant marked as attended records the meeting's decisions. Ask the "
+                          "coordinator to record the attendance."))
     lock_for_edit(item, version, stale=StaleCase, message=_(
         "Someone recorded this item after you opened it. What is stored now is shown; your text is kept."))
     lock_and_bump(meeting)  # a minutes form opened before this is refused: its part was rewritten
@@ -152,15 +166,17 @@ def record_item(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case,
     item.next_review_date, item.decided_by, item.decided_at = data.next_review_date, actor.id, utcnow()
     for column, value in (("situation", data.situation), ("plan", data.plan), ("key_person", data.key_person)):
         vault().seal(item, column, value.strip(), access=access)
-    for task in data.tasks:
-        give_task(actor=actor, meeting=meeting, item=item, case=case, access=access, task=task)
+    given = withdrawn = 0
+    if manages:  # the coordinator's form carries the open tasks: they are replaced by what it sends
+        given, withdrawn = replace_open_tasks(actor=actor, meeting=meeting, item=item, case=case, access=access,
+                                              tasks=data.tasks)
     apply_decision(actor=actor, case=case, access=access, basis=basis, decision=Decision(
         risk=data.risk, plan=data.plan.strip(), lead_institution=lead, key_person_role=data.key_person_role,
         key_person=data.key_person.strip(), next_review_date=data.next_review_date, reviewed_on=meeting_day(meeting)))
     vault().seal(item, "minutes", _generated(item, data), access=access)
     record(tag=AuditTag.DECISION_RECORDED, actor=actor, target=item, case=case, basis=basis,
            reason=f"meeting {meeting.id} item {item.id}: risk {data.risk}, urgency {data.urgency}, "
-                  f"{len(data.tasks)} tasks")
+                  f"{given} tasks given, {withdrawn} withdrawn")
     db.session.commit()
 
 

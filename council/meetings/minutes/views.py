@@ -95,7 +95,8 @@ def record_item(case, access, item):
     view = services.read_item(actor=current_user, meeting=meeting, item=item, case=case, access=access)
     if not form.is_submitted():
         _fill(form, view, case, meeting)
-    return render_template("minutes/item.html", meeting=meeting, case=case, item=item, form=form, view=view), \
+    return render_template("minutes/item.html", meeting=meeting, case=case, item=item, form=form, view=view,
+                           manages=reach.manages(current_user, meeting)), \
         (400 if form.errors or form.form_errors else 200)
 
 
@@ -118,8 +119,12 @@ def _fill(form: ItemForm, view: services.ItemView, case, meeting: Meeting) -> No
     review = item.next_review_date or default_next_review(risk, services.meeting_day(meeting))
     form.next_review_date.data = review.isoformat()
     form.version.data = item.version
-    while len(form.tasks) < TASK_ROWS:
+    open_tasks = [(task, what) for task, _name, what in view.tasks if task.completed_at is None]
+    while len(form.tasks) < max(TASK_ROWS, len(open_tasks) + 1):
         form.tasks.append_entry()
+    # the open tasks, as they stand: a save replaces them
+    for row, (task, what) in zip(form.tasks, open_tasks, strict=False):
+        row.institution.data, row.what.data, row.due_date.data = task.institution_id, what, task.due_date.isoformat()
 
 
 def _input(form: ItemForm) -> services.ItemInput:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
 from council.access import grants
@@ -29,13 +30,14 @@ from council.auth.models import Institution, User
 from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case
 from council.cases.vault import vault
-from council.core.clock import japan_today, utcnow
+from council.core.clock import japan_to_utc, japan_today, utcnow
 from council.core.editing import lock_for_edit
 from council.database import db
 from council.meetings.models import Meeting, MeetingItem, MeetingTask
 
-#: Why a task grant ends.
+#: Why a task grant ends: the institution did its last open task; a re-recording left it none.
 TASKS_DONE = "tasks_done"
+TASKS_WITHDRAWN = "tasks_withdrawn"
 _WHAT_LENGTH = 1000
 
 
@@ -68,14 +70,16 @@ def _basis(meeting_id: int) -> str:
 def give_task(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case, access: Access,
               task: TaskInput) -> MeetingTask:
     """Give ``task.institution_id`` a task on ``case`` from ``meeting``'s ``item``, sealed with ``access``, and the
-    summary grant it reads it by; inside the caller's transaction (events recorded). Raises CaseError for an
-    institution of another council, an empty or overlong wording."""
+    summary grant it reads it by (``sync_grant``); inside the caller's transaction (events recorded). Raises
+    CaseError for an institution of another council, an empty or overlong wording, a due date long past."""
     institution = db.session.get(Institution, task.institution_id)
     if institution is None or institution.council_id != meeting.council_id:
         raise CaseError(_("A task goes to a member institution of the council."))
     what = task.what.strip()
     if not what or len(what) > _WHAT_LENGTH:
         raise CaseError(_("Say what the institution is to do (at most %(n)d characters).", n=_WHAT_LENGTH))
+    if grant_expiry(task.due_date) <= utcnow():
+        raise CaseError(_("The due date of a task is too far in the past."))
     row = MeetingTask(case_id=case.id, meeting_id=meeting.id, item_id=item.id, institution_id=institution.id,
                       due_date=task.due_date, created_by=actor.id, created_at=utcnow())
     db.session.add(row)
@@ -83,8 +87,45 @@ def give_task(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case, a
     vault().seal(row, "what", what, access=access)
     record(tag=AuditTag.TASK_GIVEN, actor=actor, target=row, case=case, basis=_basis(meeting.id),
            reason=f"task {row.id} to institution {institution.id}, due {task.due_date.isoformat()}")
-    _ensure_grant(actor=actor, case=case, meeting=meeting, institution=institution)
+    sync_grant(actor=actor, case=case, meeting_id=meeting.id, institution_id=institution.id)
     return row
+
+
+def replace_open_tasks(*, actor: User, meeting: Meeting, item: MeetingItem, case: Case, access: Access,
+                       tasks: list[TaskInput]) -> tuple[int, int]:
+    """Make the open tasks of ``item`` the submitted ``tasks`` (a re-recording): an open task submitted again as it
+    was stays, the other open ones are removed (``case:task:withdrawn``), the new ones are given; completed tasks
+    stay. The summary grants follow (``sync_grant``): an institution left with no open task of the meeting loses
+    its grant (``grants.end``, audited). Inside the caller's transaction. Returns (given, withdrawn)."""
+    wanted = [(t.institution_id, t.what.strip(), t.due_date) for t in tasks]
+    touched, withdrawn = set(), 0
+    for row in db.session.scalars(select(MeetingTask).where(MeetingTask.item_id == item.id,
+                                                            MeetingTask.completed_at.is_(None))
+                                  .order_by(MeetingTask.id)).all():
+        key = (row.institution_id, vault().text(row, "what"), row.due_date)
+        if key in wanted:
+            wanted.remove(key)
+            continue
+        record(tag=AuditTag.TASK_WITHDRAWN, actor=actor, target=row, case=case, basis=_basis(meeting.id),
+               reason=f"task {row.id} of institution {row.institution_id}")
+        touched.add(row.institution_id)
+        db.session.delete(row)
+        withdrawn += 1
+    db.session.flush()
+    for institution_id, what, due_date in wanted:
+        give_task(actor=actor, meeting=meeting, item=item, case=case, access=access,
+                  task=TaskInput(institution_id=institution_id, what=what, due_date=due_date))
+    for institution_id in sorted(touched):
+        sync_grant(actor=actor, case=case, meeting_id=meeting.id, institution_id=institution_id,
+                   reason=TASKS_WITHDRAWN)
+    return len(wanted), withdrawn
+
+
+def grant_expiry(due_date: dt.date) -> dt.datetime:
+    """When a task institution's summary grant lapses: the end of the due date's Japan day plus
+    TASK_GRANT_GRACE_DAYS."""
+    grace = int(current_app.config["TASK_GRANT_GRACE_DAYS"])
+    return japan_to_utc(due_date + dt.timedelta(days=1 + grace))
 
 
 def _task_grant(case_id: int, meeting_id: int, institution_id: int) -> CaseGrant | None:
@@ -93,11 +134,26 @@ def _task_grant(case_id: int, meeting_id: int, institution_id: int) -> CaseGrant
         CaseGrant.basis == _basis(meeting_id), CaseGrant.ended_at.is_(None)).limit(1))
 
 
-def _ensure_grant(*, actor: User, case: Case, meeting: Meeting, institution: Institution) -> None:
-    if institution.id == case.lead_institution_id or _task_grant(case.id, meeting.id, institution.id) is not None:
+def sync_grant(*, actor: User, case: Case, meeting_id: int, institution_id: int, reason: str = TASKS_DONE) -> None:
+    """Make ``institution_id``'s summary grant of ``case`` for meeting ``meeting_id`` follow its open tasks there:
+    none left, it ends now (``reason``); else it lasts until ``grant_expiry`` of the latest due date (made or
+    moved). The lead institution holds its case and gets none. Inside the caller's transaction."""
+    db.session.flush()
+    grant = _task_grant(case.id, meeting_id, institution_id)
+    due = db.session.scalar(select(func.max(MeetingTask.due_date)).where(
+        MeetingTask.case_id == case.id, MeetingTask.meeting_id == meeting_id,
+        MeetingTask.institution_id == institution_id, MeetingTask.completed_at.is_(None)))
+    if due is None or institution_id == case.lead_institution_id:
+        if grant is not None:
+            grants.end(actor=actor, grant=grant, reason=reason)
         return
-    grants.grant(actor=actor, case=case, scope=Scope.SUMMARY, basis=_basis(meeting.id),
-                 legal_basis=LegalBasis.COUNCIL_SHARING, institution=institution)
+    expires = grant_expiry(due)
+    if grant is None:
+        grants.grant(actor=actor, case=case, scope=Scope.SUMMARY, basis=_basis(meeting_id),
+                     legal_basis=LegalBasis.COUNCIL_SHARING, institution=db.session.get(Institution, institution_id),
+                     expires_at=expires)
+    elif grant.expires_at != expires:
+        grants.move(actor=actor, grant=grant, starts_at=grant.starts_at, expires_at=expires)
 
 
 def complete_task(*, actor: User, task_id: int, version) -> MeetingTask:
@@ -123,9 +179,7 @@ def complete_task(*, actor: User, task_id: int, version) -> MeetingTask:
            reason=f"task {task.id}")
     db.session.flush()
     if not _open_tasks(case.id, task.meeting_id, task.institution_id):
-        grant = _task_grant(case.id, task.meeting_id, task.institution_id)
-        if grant is not None:
-            grants.end(actor=actor, grant=grant, reason=TASKS_DONE)
+        sync_grant(actor=actor, case=case, meeting_id=task.meeting_id, institution_id=task.institution_id)
     db.session.commit()
     return task
 

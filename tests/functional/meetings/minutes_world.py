@@ -106,6 +106,10 @@ def decisions(world: World, *, version: int = 1, **changes) -> dict:
     return data
 
 
+#: The task rows of the item form left empty: what a member (who gives no tasks) sends.
+NO_TASKS = {"tasks-0-institution": "0", "tasks-0-what": "", "tasks-0-due_date": ""}
+
+
 def record_attendance(client, world: World) -> None:
     meeting = fresh_meeting(client.application, world)
     participants = {f"attended-{p.id}": "yes" for p in meeting.participants}

@@ -27,6 +27,7 @@ from tests.functional.meetings.minutes_world import (  # noqa: F401  (world_fixt
     ASSESSMENT,
     GOALS,
     KEY_PERSON,
+    NO_TASKS,
     PLAN,
     SUBJECT,
     client_of,
@@ -102,8 +103,9 @@ def test_a_change_of_lead_goes_through_the_cases_lifecycle_with_the_meetings_bas
 
 
 def test_a_member_records_by_the_brief_of_this_meeting_and_still_reads_nothing_of_the_case_file(app, world):
+    record_attendance(client_of(app, world.users["coordinator"]), world)
     member = client_of(app, world.users["member"])
-    assert member.post(item_path(world), data=decisions(world)).status_code == 302
+    assert member.post(item_path(world), data=decisions(world, **NO_TASKS)).status_code == 302
     assert _opened(app, world.users["lead"].id, world.case.id)["plan"] == PLAN
     assert member.get(f"/cases/{world.case.id}").status_code == 404
     with app.test_request_context():
@@ -149,7 +151,7 @@ def test_outsiders_and_the_leads_caseworker_do_not_record_decisions(app, world, 
 def test_a_stale_item_form_is_refused_and_keeps_what_was_typed(app, world):
     coordinator, member = client_of(app, world.users["coordinator"]), client_of(app, world.users["member"])
     record_attendance(coordinator, world)
-    assert member.post(item_path(world), data=decisions(world)).status_code == 302
+    assert member.post(item_path(world), data=decisions(world, **NO_TASKS)).status_code == 302
     refused = coordinator.post(item_path(world), data=decisions(world, plan="別の方針を書いた"))
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "Someone recorded this item" in page and "別の方針を書いた" in page
@@ -171,8 +173,9 @@ def test_nothing_is_recorded_before_the_meeting_starts(app, world, make_meeting)
 
 
 def test_a_task_row_half_filled_is_refused_with_what_was_typed(app, world):
-    member = client_of(app, world.users["member"])
-    refused = member.post(item_path(world), data=decisions(world, **{"tasks-1-what": "電話する"}))
+    coordinator = client_of(app, world.users["coordinator"])
+    record_attendance(coordinator, world)
+    refused = coordinator.post(item_path(world), data=decisions(world, **{"tasks-1-what": "電話する"}))
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "A task needs an institution" in page and "電話する" in page
     assert SUBJECT not in page

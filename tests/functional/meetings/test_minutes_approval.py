@@ -23,6 +23,7 @@ from council.meetings.minutes.services import MinutesApproved
 from council.meetings.models import Meeting
 from tests.conftest import db_get, fresh
 from tests.functional.meetings.minutes_world import (  # noqa: F401  (world_fixture: the fixture ``world``)
+    NO_TASKS,
     PLAN,
     SITUATION,
     SUBJECT,
@@ -87,7 +88,8 @@ def test_a_stale_minutes_form_is_refused_and_keeps_what_was_typed(app, world):
     page = coordinator.get(_minutes(world)).get_data(as_text=True)
     version = fresh_meeting(app, world).version
     member = client_of(app, world.users["member"])
-    assert member.post(item_path(world), data=decisions(world, version=2, plan="後から直した方針")).status_code == 302
+    changed = decisions(world, version=2, plan="後から直した方針", **NO_TASKS)
+    assert member.post(item_path(world), data=changed).status_code == 302
     refused = coordinator.post(f"{_minutes(world)}/edit", data={"summary": SUMMARY, _part_field(page): "古い記録",
                                                                 "version": str(version)})
     body = refused.get_data(as_text=True)

@@ -23,13 +23,15 @@ from tests.functional.meetings.minutes_world import (  # noqa: F401  (world_fixt
     client_of,
     decisions,
     item_path,
+    record_attendance,
     world_fixture,
 )
 
 
 def _given(app, world, **changes) -> MeetingTask:
-    member = client_of(app, world.users["member"])
-    assert member.post(item_path(world), data=decisions(world, **changes)).status_code == 302
+    coordinator = client_of(app, world.users["coordinator"])
+    record_attendance(coordinator, world)
+    assert coordinator.post(item_path(world), data=decisions(world, **changes)).status_code == 302
     with app.app_context():
         task = db.session.scalar(select(MeetingTask).where(MeetingTask.case_id == world.case.id))
         db.session.expunge(task)
@@ -48,8 +50,9 @@ def _task_grant(app, world) -> CaseGrant:
 def test_the_institution_given_a_task_reads_it_and_completes_it_then_its_reach_ends(app, world):
     task = _given(app, world)
     grant = _task_grant(app, world)
-    assert (grant.basis, grant.legal_basis, grant.expires_at) == (f"meeting:{world.meeting.id}", "council_sharing",
-                                                                  None)
+    # Until the end of the due date's Japan day (2026-12-01) plus TASK_GRANT_GRACE_DAYS (14).
+    assert (grant.basis, grant.legal_basis, grant.expires_at) == (
+        f"meeting:{world.meeting.id}", "council_sharing", dt.datetime(2026, 12, 15, 15, 0, tzinfo=dt.UTC))
     partner = client_of(app, world.users["partner"])
     page = partner.get("/tasks").get_data(as_text=True)
     assert TASK in page and world.case.number in page and "2026-12-01" in page and SUBJECT not in page
