@@ -31,6 +31,7 @@ TAG_LABELS = {
     AuditTag.DECISION_RECORDED: _l("Meeting decision recorded on the case"),
     AuditTag.TASK_GIVEN: _l("Task given by a meeting (役割分担)"),
     AuditTag.TASK_COMPLETED: _l("Task completed"),
+    AuditTag.TASK_WITHDRAWN: _l("Task withdrawn when the meeting's record was changed"),
     AuditTag.ATTENDANCE_RECORDED: _l("Meeting attendance recorded"),
     AuditTag.MINUTES_VIEWED: _l("Minutes read"),
     AuditTag.MINUTES_EDITED: _l("Minutes edited"),
