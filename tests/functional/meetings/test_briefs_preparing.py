@@ -91,7 +91,7 @@ def test_the_print_carries_a_watermark_and_is_recorded(app, world):
         printed = client_of(app, world.users["member"]).get(brief_url(meeting_id, world.case.id, "/print"))
     html = printed.get_data(as_text=True)
     assert printed.status_code == 200 and SITUATION in html and PERSONAL not in html
-    watermark = re.search(r'data-testid="watermark"><span>(.*?)</span>', html, re.S).group(1)
+    watermark = re.search(r'data-testid="watermark"><p>(.*?)</p>', html, re.S).group(1)
     assert "テスト 利用者" in watermark and "地域包括" in watermark
     assert clock.in_japan(opens).strftime("%Y-%m-%d %H:") in watermark
     (event,) = events(app, AuditTag.BRIEF_PRINTED)
