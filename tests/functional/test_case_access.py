@@ -420,7 +420,7 @@ def _meeting_item_for_samples(actor: User, case: Case) -> dict[str, int]:
     db.session.add(PledgeAcceptance(user_id=member.id, version=CURRENT_VERSION, accepted_at=now))
     meeting = Meeting(council_id=case.council_id, kind="case_review", state="scheduled", title="検討会議",
                       starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1), place="会議室",
-                      created_by=actor.id, participants=[MeetingParticipant(user_id=member.id)],
+                      created_by=actor.id, participants=[MeetingParticipant(user_id=member.id, attended=True)],
                       items=[MeetingItem(position=1, case_id=case.id)])
     db.session.add(meeting)
     db.session.flush()
