@@ -106,14 +106,15 @@ def test_the_auditors_filter_for_today_in_japan_finds_an_event_made_at_half_past
         app, client, login, make_user, make_institution, japan_morning, japan_today):
     auditor = make_user("auditor", institution=make_institution("監査室"))
     login(auditor)  # the sign-in events are made now: 23:30 UTC and a little, the morning of japan_today
-    sign_in = f"user_account {auditor.id}"
+    sign_in = 'data-tag="account:login:succeeded"'
     today = japan_today.isoformat()
-    assert sign_in in client.get(f"/audit/?tag=account&since={today}&until={today}").get_data(as_text=True)
+    mine = f"/audit/?kind=sign_in&user={auditor.username}"
+    assert sign_in in client.get(f"{mine}&since={today}&until={today}").get_data(as_text=True)
     # The UTC date of the event is the day before in Japan: that day's filter does not find it.
     utc_date = japan_morning.date().isoformat()
-    assert sign_in not in client.get(f"/audit/?tag=account&since={utc_date}&until={utc_date}").get_data(as_text=True)
+    assert sign_in not in client.get(f"{mine}&since={utc_date}&until={utc_date}").get_data(as_text=True)
     tomorrow = (japan_today + dt.timedelta(days=1)).isoformat()
-    assert sign_in not in client.get(f"/audit/?tag=account&since={tomorrow}").get_data(as_text=True)
+    assert sign_in not in client.get(f"{mine}&since={tomorrow}").get_data(as_text=True)
 
 
 def test_days_since_contact_count_japan_days(app, client, login, make_user, japan_today):
