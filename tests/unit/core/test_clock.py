@@ -36,7 +36,8 @@ def test_the_guard_sees_what_it_forbids():
 
 
 def test_the_suite_runs_at_half_past_eleven_utc(japan_morning):
-    """The autouse fixture: 23:30 UTC is already the next day in Japan, and the clock keeps running."""
+    """The autouse fixtures: 23:30 UTC (again at each module's start) is already the next day in Japan, and the clock
+    keeps running."""
     assert japan_morning.time() == dt.time(23, 30)
     now = clock.utcnow()
     assert dt.timedelta(0) <= now - japan_morning < dt.timedelta(minutes=30)
