@@ -18,15 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cases import DEFAULT_PG, make_app  # noqa: E402  (bench/cases.py, beside this file)
+from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.audit import services  # noqa: E402
 from council.database import db  # noqa: E402
@@ -103,19 +102,11 @@ def report(name: str, figures: dict, args) -> None:
 
 
 def measure_postgres(folder: Path, args) -> None:
-    name = f"council_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-    except psycopg.OperationalError:
+    if not reachable(args.postgres):
         print("PostgreSQL not reachable; skipped", file=sys.stderr)
         return
-    try:
-        url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    with postgres_database(args.postgres) as url:
         report("PostgreSQL", measure(url, folder, args), args)
-    finally:
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def main() -> None:

@@ -27,13 +27,12 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cases import (  # noqa: E402  (bench/cases.py, beside this file)
-    CASE_LINK,
+    CASE_ROW,
     COOKIE,
     DEFAULT_PG,
     build,
@@ -43,6 +42,7 @@ from cases import (  # noqa: E402  (bench/cases.py, beside this file)
     sign_in,
     wait_for_quiet,
 )
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 
 import council.cases.services as case_services  # noqa: E402
 from council.audit.events import AuditTag, record  # noqa: E402
@@ -129,7 +129,7 @@ def run_backend(name: str, url: str, folder: Path, args) -> dict:
     def page() -> None:
         response = client.get("/cases/")
         body = response.get_data(as_text=True)
-        assert response.status_code == 200 and expected in body and len(CASE_LINK.findall(body)) == 50
+        assert response.status_code == 200 and expected in body and len(CASE_ROW.findall(body)) == 50
 
     timings: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
     written: dict[str, tuple[int, int, int]] = {}
@@ -188,17 +188,10 @@ def main() -> None:
             create_keys(folder)
             results["SQLite"] = run_backend("SQLite", f"sqlite:///{folder}/bench.db", folder, args)
         if args.backend in ("postgresql", "both"):
-            name = f"council_bench_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {name}")
-            try:
+            with postgres_database(args.postgres) as url:
                 folder = work / "postgresql"
                 create_keys(folder)
-                url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
                 results["PostgreSQL"] = run_backend("PostgreSQL", url, folder, args)
-            finally:
-                with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         report(results, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 
-import psycopg
+from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -96,19 +96,11 @@ def main() -> None:
     rows, links = build_rows(args.events, format_version=args.format_version, shown=args.shown)
     with tempfile.TemporaryDirectory() as folder:
         report("SQLite", measure(f"sqlite:///{folder}/bench.db", rows, links, args.runs), args.events, len(links))
-    name = f"council_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-    except psycopg.OperationalError:
+    if not reachable(args.postgres):
         print("PostgreSQL not reachable; skipped")
         return
-    try:
-        url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    with postgres_database(args.postgres) as url:
         report("PostgreSQL", measure(url, rows, links, args.runs), args.events, len(links))
-    finally:
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -54,12 +54,11 @@ import tempfile
 import time
 import tracemalloc
 import types
-import uuid
 from pathlib import Path
 
-import psycopg
 import pyotp
 from openpyxl import Workbook
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 from sqlalchemy import event, func, insert, select, text
 
 from council import create_app
@@ -746,18 +745,11 @@ def main() -> None:
             results["SQLite"] = run_backend("SQLite", f"sqlite:///{folder}/bench.db", folder, args, ledgers)
             report({"SQLite": results["SQLite"]}, args)
         if args.backend in ("postgresql", "both"):
-            name = f"council_bench_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {name}")
-            try:
+            with postgres_database(args.postgres) as url:
                 folder = work / "postgresql"
                 create_keys(folder)
-                url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
                 results["PostgreSQL"] = run_backend("PostgreSQL", url, folder, args, ledgers)
                 report({"PostgreSQL": results["PostgreSQL"]}, args)
-            finally:
-                with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if len(results) > 1:
             report(results, args)
     finally:

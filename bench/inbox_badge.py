@@ -28,10 +28,8 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +43,7 @@ from cases import (  # noqa: E402  (bench/cases.py)
     sign_in,
     wait_for_quiet,
 )
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.auth.models import User  # noqa: E402
 from council.database import db  # noqa: E402
@@ -143,17 +142,10 @@ def main() -> None:
             create_keys(folder)
             run_backend("SQLite", f"sqlite:///{folder}/bench.db", folder, args)
         if args.backend in ("postgresql", "both"):
-            database = f"council_bench_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {database}")
-            try:
+            with postgres_database(args.postgres) as url:
                 folder = work / "postgresql"
                 create_keys(folder)
-                url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-                run_backend("PostgreSQL", f"{url}/{database}", folder, args)
-            finally:
-                with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+                run_backend("PostgreSQL", url, folder, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -27,15 +27,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 import pyotp
 from sqlalchemy import event, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cases import DEFAULT_PG, PASSWORD, build, create_people, make_app  # noqa: E402
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.auth.models import PledgeAcceptance, User  # noqa: E402
 from council.auth.pledge import CURRENT_VERSION  # noqa: E402
@@ -164,17 +163,9 @@ def main() -> None:
             create_keys(Path(folder))
             results["sqlite"] = run_backend("SQLite", f"sqlite:///{folder}/council.db", Path(folder), args)
     if args.backend in ("postgresql", "both"):
-        name = f"bench_ledger_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            with tempfile.TemporaryDirectory() as folder:
-                create_keys(Path(folder))
-                url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-                results["postgresql"] = run_backend("PostgreSQL", url, Path(folder), args)
-        finally:
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with postgres_database(args.postgres, prefix="bench_ledger") as url, tempfile.TemporaryDirectory() as folder:
+            create_keys(Path(folder))
+            results["postgresql"] = run_backend("PostgreSQL", url, Path(folder), args)
     print("\n| page | backend | median ms | p90 ms | SQL statements |\n|---|---|---|---|---|")
     for backend, figures in results.items():
         for key, row in figures.items():

@@ -17,14 +17,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
-
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cases import DEFAULT_PG, build, create_people, make_app  # noqa: E402
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.auth.models import Council  # noqa: E402
 from council.database import db  # noqa: E402
@@ -61,23 +60,16 @@ def main() -> None:
     for name in backends:
         folder = Path(tempfile.mkdtemp(prefix="stats-bench-"))
         create_keys(folder)
-        database = f"stats_bench_{uuid.uuid4().hex[:8]}"
-        if name == "sqlite":
-            url = f"sqlite:///{folder / 'council.db'}"
-        else:
-            with psycopg.connect(args.postgres, autocommit=True) as connection:
-                connection.execute(f"CREATE DATABASE {database}")
-            url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{database}"
         try:
-            cases, timings = run(name, url, folder, args)
+            with ExitStack() as stack:
+                url = (f"sqlite:///{folder / 'council.db'}" if name == "sqlite"
+                       else stack.enter_context(postgres_database(args.postgres, prefix="stats_bench")))
+                cases, timings = run(name, url, folder, args)
             median = statistics.median(timings)
             print(f"{name}: {cases:,} cases, median {median:.2f} s ({cases / median:,.0f} cases/s), "
                   f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", flush=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-            if name == "postgresql":
-                with psycopg.connect(args.postgres, autocommit=True) as connection:
-                    connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 if __name__ == "__main__":
