@@ -221,17 +221,20 @@ def audit_verify_command(checkpoints):
 
 
 @audit_group.command("checkpoint")
-@click.option("--out", type=click.File("w"), required=True, help="Where to write it; keep copies off this server.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Append to this file instead of audit-checkpoints.jsonl in the instance folder.")
 @with_appcontext
 def audit_checkpoint_command(out):
-    """Write a signed checkpoint of the chain head (Ed25519), to verify against later."""
-    import json
+    """Append a signed checkpoint of the chain head (Ed25519) to audit-checkpoints.jsonl; keep copies off this
+    server (see docs/operations.md)."""
+    from council.audit.checkpoints import append_checkpoint, instance_checkpoint_file
 
-    from council.audit.checkpoints import create_checkpoint
-
-    body = create_checkpoint()
-    json.dump(body, out, indent=2)
-    click.echo(f"Checkpoint of event {body['seq']} written to {out.name}.")
+    path = out or instance_checkpoint_file()
+    try:
+        body = append_checkpoint(path)
+    except OSError as error:
+        _fail(f"Cannot write {path}: {error.strerror}.")
+    click.echo(f"Checkpoint of event {body['seq']} appended to {path}.")
 
 
 def _backup_passphrase(*, confirm: bool) -> str:
