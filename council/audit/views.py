@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
-from council.audit import describe, history, services
+from council.audit import describe, history, services, verification
 from council.audit.export import EXPORT_LIMIT, export_csv
 from council.audit.filters import LogFilter
 from council.audit.rows import actor
@@ -70,10 +70,11 @@ CHECKPOINT_TEXT_LIMIT = 100_000
 
 
 def verify():
-    result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
+    if not ConfirmForm().validate_on_submit():
+        return render_template("audit/verify.html", run=None)
     # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain.
     pasted = request.form.get("checkpoints", "")[:CHECKPOINT_TEXT_LIMIT]
-    checkpoints = services.check_checkpoint_lines(pasted) if result is not None and pasted.strip() else []
+    run = verification.verify_chain(actor=current_user, checkpoints=[("", pasted)] if pasted.strip() else [])
     # The walk covers every council's events; the page counts only the auditor's own council's.
-    return render_template("audit/verify.html", result=result, checkpoints=checkpoints,
+    return render_template("audit/verify.html", run=run,
                            total=services.council_event_count(council_id=current_user.council_id))

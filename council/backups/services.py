@@ -161,7 +161,7 @@ def _prove(opened: archive.Opened) -> Restored:
     from sqlalchemy import select
 
     from council import create_app
-    from council.audit.services import verify_chain
+    from council.audit.verification import verify_chain
     from council.cases.models import Case
     from council.cases.vault import vault
 
