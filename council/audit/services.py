@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from council.audit.events import AuditTag, record, recorder
 from council.audit.filters import LogFilter, filtered
 from council.audit.models import AuditEvent
+from council.audit.rows import Actor, actor
 from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
@@ -108,3 +109,10 @@ def chain_length() -> int:
 def council_event_count(*, council_id: int) -> int:
     """How many events belong to ``council_id``: what an auditor of that council may know of the chain's size."""
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.council_id == council_id))
+
+
+def run_actors(runs) -> dict[int, Actor]:
+    """The auditors who ran verifications from the workspace, by user id, as the auditor reads them."""
+    ids = {run.actor_user_id for run in runs if run.actor_user_id}
+    users = db.session.scalars(select(User).where(User.id.in_(ids))) if ids else []
+    return {user.id: actor(user) for user in users}

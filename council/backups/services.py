@@ -167,7 +167,7 @@ def _prove(opened: archive.Opened) -> Restored:
 
     app = create_app()
     with app.app_context():
-        result = verify_chain()
+        result = verify_chain(source="restore")
         if not result.intact:
             raise BackupError(f"The restored audit chain is broken at sequence {result.first_bad_seq}.")
         try:
