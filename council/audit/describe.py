@@ -214,6 +214,7 @@ ACTION_LABELS = {
     "case:council:register": _l("register it as a council case"),
     "case:brief:prepare": _l("prepare a meeting brief"),
     "case:brief:reveal": _l("open a meeting brief's hidden field"),
+    "case:disclosure:generate": _l("generate a disclosure report (開示請求)"),
 }
 
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.

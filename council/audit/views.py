@@ -78,10 +78,11 @@ def verify():
         return render_template("audit/verify.html", run=None)
     council_id = current_user.council_id
     # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain. With
-    # "held", also every checkpoint this server holds (its audit-checkpoints.jsonl, the council's minutes).
+    # "held" (in the query string), also every checkpoint this server holds (its audit-checkpoints.jsonl, the
+    # council's minutes).
     pasted = request.form.get("checkpoints", "")[:CHECKPOINT_TEXT_LIMIT]
     texts = [("", pasted)] if pasted.strip() else []
-    if request.form.get("held"):
+    if request.args.get("held"):
         texts += verification.held_checkpoints(council_id=council_id).all_lines()
     run = verification.verify_chain(actor=current_user, source="page", checkpoints=texts)
     # The walk covers every council's events; the page counts only the auditor's own council's.

@@ -125,6 +125,6 @@ def test_minutes_checkpoints_are_listed_and_verified_with_the_file(app, client, 
     page = client.get("/audit/checkpoints").get_data(as_text=True)
     minutes = page.split('data-testid="minutes-checkpoints"', 1)[1].split("</table>", 1)[0]
     assert f"<td>{body['seq']}</td>" in minutes and meeting.title not in page  # the meeting's time, not its title
-    result = client.post("/audit/verify", data={"held": "1"}).get_data(as_text=True)
+    result = client.post("/audit/verify?held=1", data={}).get_data(as_text=True)
     assert result.count('data-testid="checkpoint-ok"') == 2 and 'data-testid="checkpoint-bad"' not in result
     assert runs(app)[-1].checkpoints_checked == 2
