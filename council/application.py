@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.auth.blueprint import bp as auth_bp
     from council.cases.blueprint import bp as cases_bp
     from council.cases.vault import CaseVault
+    from council.disclosure.blueprint import bp as disclosure_bp
     from council.handoffs.blueprint import bp as handoffs_bp
     from council.handoffs.breakglass.blueprint import bp as breakglass_bp
     from council.handoffs.requests.blueprint import bp as requests_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(disclosure_bp)
     app.register_blueprint(breakglass_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(inbox_bp)

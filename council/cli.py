@@ -197,41 +197,44 @@ def audit_group():
 
 @audit_group.command("verify")
 @click.option("--checkpoint", "checkpoints", multiple=True, type=click.File("r", encoding="utf-8"),
-              help="A file written by `council audit checkpoint`, or checkpoint lines (audit-checkpoints.jsonl, "
-                   "or copied from approved minutes); detects a cut-off or rewritten chain.")
+              help="audit-checkpoints.jsonl (every line is checked), lines copied from approved minutes, or a file "
+                   "of an older `council audit checkpoint --out`; detects a cut-off or rewritten chain.")
 @with_appcontext
 def audit_verify_command(checkpoints):
     """Re-walk the hash chain: exit 0 when intact, 1 with the first bad sequence number otherwise."""
-    from council.audit.checkpoints import CheckpointError, check_checkpoint, read_checkpoints
-    from council.audit.services import chain_length, verify_chain
+    from council.audit.services import chain_length
+    from council.audit.verification import verify_chain
 
+    texts = [(handle.name, handle.read()) for handle in checkpoints]
     with click.progressbar(length=chain_length(), label="Verifying", file=sys.stderr) as bar:
-        result = verify_chain(progress=bar.update)
-    if not result.intact:
-        _fail(f"Audit chain broken at sequence {result.first_bad_seq}: {result.explanation}.")
-    for handle in checkpoints:
-        try:
-            for body in read_checkpoints(handle.read()):
-                checked = check_checkpoint(body)
-                click.echo(f"Checkpoint {handle.name}: event {checked.seq} signed {checked.signed_at} is present.")
-        except (CheckpointError, ValueError) as error:
-            bad = getattr(error, "first_bad_seq", None)
-            _fail(f"Audit chain broken at sequence {bad}: {error}" if bad else f"{handle.name}: {error}")
-    click.echo(f"Audit chain intact: {result.checked} events.")
+        run = verify_chain(checkpoints=texts, progress=bar.update)
+    if not run.chain.intact:
+        _fail(f"Audit chain broken at sequence {run.first_bad_seq}: {run.chain.explanation}.")
+    for checked in run.checkpoints:
+        if checked.present:
+            click.echo(f"Checkpoint {checked.source}: event {checked.seq} signed {checked.signed_at} is present.")
+        elif checked.first_bad_seq:
+            _fail(f"Audit chain broken at sequence {checked.first_bad_seq}: {checked.problem}")
+        else:
+            _fail(f"{checked.source}: {checked.problem}")
+    click.echo(f"Audit chain intact: {run.checked} events.")
 
 
 @audit_group.command("checkpoint")
-@click.option("--out", type=click.File("w"), required=True, help="Where to write it; keep copies off this server.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Append to this file instead of audit-checkpoints.jsonl in the instance folder.")
 @with_appcontext
 def audit_checkpoint_command(out):
-    """Write a signed checkpoint of the chain head (Ed25519), to verify against later."""
-    import json
+    """Append a signed checkpoint of the chain head (Ed25519) to audit-checkpoints.jsonl; keep copies off this
+    server (see docs/operations.md)."""
+    from council.audit.checkpoints import append_checkpoint, instance_checkpoint_file
 
-    from council.audit.checkpoints import create_checkpoint
-
-    body = create_checkpoint()
-    json.dump(body, out, indent=2)
-    click.echo(f"Checkpoint of event {body['seq']} written to {out.name}.")
+    path = out or instance_checkpoint_file()
+    try:
+        body = append_checkpoint(path)
+    except OSError as error:
+        _fail(f"Cannot write {path}: {error.strerror}.")
+    click.echo(f"Checkpoint of event {body['seq']} appended to {path}.")
 
 
 def _backup_passphrase(*, confirm: bool) -> str:

@@ -82,6 +82,9 @@ class Action(StrEnum):
     PREPARE_BRIEF = "case:brief:prepare"
     # Open a brief's personal details (name, address …): its own action, so that it is audited on its own.
     REVEAL_BRIEF = "case:brief:reveal"
+    # 開示請求: the report of a person's case data and its access history for a data-subject request
+    # (council.disclosure) — a supervisor of the lead institution, by its own reach (DESIGN §5).
+    DISCLOSE = "case:disclosure:generate"
 
 
 _READ_ALL = {Action.READ_FULL, Action.READ_SUMMARY, Action.READ_BRIEF, Action.READ_LEDGER, Action.REVEAL,
@@ -100,7 +103,7 @@ SCOPE_ACTIONS: dict[Scope, frozenset[Action]] = {
 #: Actions that pass the case on or end it: only its lead institution's own reach allows them, never a grant, even a
 #: full one. Whoever a case was shared with works on it; they do not share it further, hand it over or close it.
 LEAD_ONLY_ACTIONS = frozenset({Action.MANAGE_SHARES, Action.TRANSFER, Action.CLOSE, Action.REGISTER_COUNCIL_CASE,
-                               Action.PREPARE_BRIEF})
+                               Action.PREPARE_BRIEF, Action.DISCLOSE})
 
 _CASEWORK = _READ_ALL | {Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.ANSWER_REQUEST, Action.MANAGE_SHARES,
                          Action.ANSWER_HANDOFF, Action.ASK_TRANSFER, Action.PREPARE_BRIEF,
@@ -114,7 +117,8 @@ _CASEWORK = _READ_ALL | {Action.WRITE_RECORD, Action.EDIT_DETAILS, Action.ANSWER
 #: content, and the policy gives them no reach at all.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CASEWORKER: frozenset(_CASEWORK),
-    Role.SUPERVISOR: frozenset(_CASEWORK | {Action.TRANSFER}),
+    # Disclosure reports are a supervisor's (DESIGN §5), answering for the institution that leads the case.
+    Role.SUPERVISOR: frozenset(_CASEWORK | {Action.TRANSFER, Action.DISCLOSE}),
     # Registering a 協議会ケース is the coordinator's (council.cases.council_cases also asks for the 調整機関).
     Role.COORDINATOR: frozenset(_CASEWORK | {Action.RECORD_DECISION, Action.REGISTER_COUNCIL_CASE}),
     Role.MEMBER: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION}),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -24,6 +26,9 @@ from council.core.db import utcnow
 from council.database import db
 
 FORMAT = "council-audit-checkpoint/1"
+
+#: The instance folder's checkpoint file: ``council audit checkpoint`` appends one line per run.
+CHECKPOINT_FILE = "audit-checkpoints.jsonl"
 
 
 class CheckpointError(Exception):
@@ -50,6 +55,25 @@ def create_checkpoint() -> dict:
     """Sign the current head of the chain; record that a checkpoint was made. Commits."""
     body = sign_head()
     db.session.commit()
+    return body
+
+
+def instance_checkpoint_file() -> Path:
+    """Where ``council audit checkpoint`` appends when no ``--out`` is given: ``audit-checkpoints.jsonl`` in the
+    instance folder."""
+    return Path(current_app.config["INSTANCE_PATH"]) / CHECKPOINT_FILE
+
+
+def append_checkpoint(path: Path) -> dict:
+    """Sign the chain head, commit that a checkpoint was made, and append its line to ``path`` (created if
+    missing), flushed to disk. The file is opened first, so a path that cannot be written (OSError) leaves
+    neither a line nor an event; a line is only ever appended, never rewritten, so copies shipped off the host
+    stay prefixes of the file."""
+    with open(path, "a", encoding="utf-8") as handle:
+        body = create_checkpoint()
+        handle.write(checkpoint_line(body) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     return body
 
 

@@ -72,6 +72,7 @@ TAG_LABELS = {
     AuditTag.CASE_IMPORTED: _l("Case imported from a ledger"),
     AuditTag.CASE_VIEWED: _l("Case page viewed"),
     AuditTag.CASE_PRINTED: _l("Case printed"),
+    AuditTag.CASE_DISCLOSED: _l("Disclosure report generated (開示請求)"),
     AuditTag.CASE_CHANGED: _l("Case details changed"),
     AuditTag.CASE_STATUS_CHANGED: _l("Case status changed"),
     AuditTag.CASE_PURGED: _l("Case purged (crypto-shredded)"),
@@ -151,7 +152,7 @@ class Kind:
 KINDS = (
     Kind("case", _l("Everything about cases"), ("case:",)),
     Kind("case_read", _l("Case pages viewed, printed, downloaded"),
-         ("case:file:viewed", "case:file:printed", "case:attachment:downloaded")),
+         ("case:file:viewed", "case:file:printed", "case:attachment:downloaded", "case:disclosure:generated")),
     Kind("lists", _l("Case lists, searches and duplicate checks"),
          ("case:list:", "case:search:", "case:duplicates:")),
     Kind("refused", _l("Refused case requests"), ("case:access:denied", "case:break_glass:refused")),
@@ -213,6 +214,7 @@ ACTION_LABELS = {
     "case:council:register": _l("register it as a council case"),
     "case:brief:prepare": _l("prepare a meeting brief"),
     "case:brief:reveal": _l("open a meeting brief's hidden field"),
+    "case:disclosure:generate": _l("generate a disclosure report (開示請求)"),
 }
 
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.

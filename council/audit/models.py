@@ -1,8 +1,11 @@
 """The council's append-only audit tables (mechanism in council.security.auditchain)."""
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from council.core.db import UTCDateTime
 from council.database import Base
 from council.security.auditchain import MIXIN_V1_FIELDS, AuditEventMixin, ChainFormat, LinkTable
 
@@ -59,3 +62,40 @@ class AuditEvent(AuditEventMixin, Base):
     #: The case's number (e.g. 2026-0042) at the time of the event, in its own column rather than in ``reason``;
     #: empty for a refused request for a case that is not of the actor's council (or does not exist).
     case_number: Mapped[str | None] = mapped_column(String(20))
+
+
+class AuditVerification(Base):
+    """One run of the chain verification — ``council audit verify``, the auditor's 「今すぐ検証する」 or a restore —
+    and what it found: what the workspace shows as the last verification. Each run also appends an
+    ``audit:chain:verified`` event (``event_seq``), which the chain protects; this row is its readable summary.
+    """
+
+    __tablename__ = "audit_verification"
+    __table_args__ = (
+        # The workspace's "last verification": the newest runs, the operator's and the council's own.
+        Index("ix_audit_verification_council_started", "council_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    #: The council of the auditor who ran it from the workspace; empty for a run over the whole deployment from
+    #: the command line (``cli``) or a restore, which every council's auditors see.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("council.id"))
+    #: The auditor who ran it; empty for the command line and restores.
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Where it ran: ``cli`` (council audit verify), ``page`` (the auditor's workspace), ``restore``.
+    source: Mapped[str] = mapped_column(String(20))
+    #: When the walk started (UTC).
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: How long the walk and the checkpoint checks took, in milliseconds.
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    #: Events walked: the whole chain, every council's.
+    events_checked: Mapped[int] = mapped_column(BigInteger)
+    #: Whether the chain was intact and every checkpoint checked was still held.
+    intact: Mapped[bool] = mapped_column(Boolean)
+    #: The first bad sequence number found (the chain's, else the earliest a checkpoint found cut or changed).
+    first_bad_seq: Mapped[int | None] = mapped_column(BigInteger)
+    #: Checkpoints checked with the walk, and how many of them failed.
+    checkpoints_checked: Mapped[int] = mapped_column(Integer, default=0)
+    checkpoints_failed: Mapped[int] = mapped_column(Integer, default=0)
+    #: The ``audit:chain:verified`` event this run appended (audit_event.seq; no foreign key, like the trail).
+    event_seq: Mapped[int | None] = mapped_column(BigInteger)

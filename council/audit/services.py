@@ -6,14 +6,13 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
 
-from council.audit.checkpoints import CheckpointError, check_checkpoint, read_checkpoints
 from council.audit.events import AuditTag, record, recorder
 from council.audit.filters import LogFilter, filtered
 from council.audit.models import AuditEvent
+from council.audit.rows import Actor, actor
 from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
-from council.security.auditchain import Outcome, Verification
 
 __all__ = ["PAGE_SIZE", "LogFilter", "Page", "events_for", "resolve_user"]
 
@@ -102,23 +101,6 @@ def record_log_viewed(*, actor, case_number: str = "", user: User | None = None)
     db.session.commit()
 
 
-def verify_chain(*, actor=None, progress=None) -> Verification:
-    """Walk the whole chain; record the outcome as an event (after the walk, so it is not part of it).
-
-    The chain holds every council of the deployment. An auditor's verification is an event of their
-    council, which that council's auditors read, so its reason does not give the deployment-wide count;
-    the operator's (``council audit verify``, no actor) does.
-    """
-    result = recorder.verify(progress=progress)
-    db.session.rollback()
-    intact = f"{result.checked} intact" if actor is None else "intact"
-    record(tag=AuditTag.AUDIT_VERIFIED, actor=actor,
-           outcome=Outcome.ALLOWED if result.intact else Outcome.ERROR,
-           reason=intact if result.intact else f"first bad seq {result.first_bad_seq}")
-    db.session.commit()
-    return result
-
-
 def chain_length() -> int:
     """Events in the whole chain, every council's: for the operator's command line, never for a council's page."""
     return recorder.count()
@@ -129,34 +111,8 @@ def council_event_count(*, council_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.council_id == council_id))
 
 
-@dataclass(frozen=True)
-class CheckpointResult:
-    """One checkpoint an auditor pasted (e.g. copied from approved minutes) and what checking it found."""
-
-    seq: int | None
-    signed_at: str
-    #: The chain still holds the signed event with the signed hash.
-    present: bool
-    #: Why not, in English (CheckpointError's message); "" when present.
-    problem: str = ""
-    first_bad_seq: int | None = None
-
-
-def check_checkpoint_lines(text: str) -> list[CheckpointResult]:
-    """Check each checkpoint in ``text`` (lines of ``audit-checkpoints.jsonl``, as printed on approved minutes, or
-    the checkpoint command's file) against the chain. A text that holds no checkpoint gives one failed result."""
-    try:
-        bodies = read_checkpoints(text)
-    except CheckpointError as error:
-        return [CheckpointResult(seq=None, signed_at="", present=False, problem=str(error))]
-    results = []
-    for body in bodies:
-        try:
-            checked = check_checkpoint(body)
-        except CheckpointError as error:
-            results.append(CheckpointResult(seq=body.get("seq"), signed_at=str(body.get("signed_at", "")),
-                                            present=False, problem=str(error), first_bad_seq=error.first_bad_seq))
-        else:
-            results.append(CheckpointResult(seq=checked.seq, signed_at=checked.signed_at, present=True))
-    return results
-
+def run_actors(runs) -> dict[int, Actor]:
+    """The auditors who ran verifications from the workspace, by user id, as the auditor reads them."""
+    ids = {run.actor_user_id for run in runs if run.actor_user_id}
+    users = db.session.scalars(select(User).where(User.id.in_(ids))) if ids else []
+    return {user.id: actor(user) for user in users}

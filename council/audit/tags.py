@@ -51,6 +51,8 @@ class AuditTag(StrEnum):
     CASE_IMPORTED = "case:file:imported"
     CASE_VIEWED = "case:file:viewed"
     CASE_PRINTED = "case:file:printed"
+    #: 開示請求: a supervisor of the lead institution generated the disclosure report (case data and access history).
+    CASE_DISCLOSED = "case:disclosure:generated"
     CASE_CHANGED = "case:details:changed"
     CASE_STATUS_CHANGED = "case:status:changed"
     CASE_PURGED = "case:file:purged"

@@ -3,15 +3,17 @@ the CSV export and chain verification. Views are thin: read the filter, ask the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
-from council.audit import describe, history, services
+from council.audit import describe, history, services, verification
 from council.audit.export import EXPORT_LIMIT, export_csv
 from council.audit.filters import LogFilter
 from council.audit.rows import actor
 from council.audit.rows import describe as describe_rows
-from council.core.clock import japan_now
+from council.core.clock import japan_now, utcnow
 from council.security.forms import ConfirmForm
 
 
@@ -67,13 +69,32 @@ def user_history(user_id: int):
 
 #: The most checkpoint text an auditor may paste (a few hundred minutes' lines).
 CHECKPOINT_TEXT_LIMIT = 100_000
+#: The workspace warns when the newest checkpoint held is older than this: cron takes one a day.
+CHECKPOINT_STALE_AFTER = dt.timedelta(hours=26)
 
 
 def verify():
-    result = services.verify_chain(actor=current_user) if ConfirmForm().validate_on_submit() else None
-    # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain.
+    if not ConfirmForm().validate_on_submit():
+        return render_template("audit/verify.html", run=None)
+    council_id = current_user.council_id
+    # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain. With
+    # "held" (in the query string), also every checkpoint this server holds (its audit-checkpoints.jsonl, the
+    # council's minutes).
     pasted = request.form.get("checkpoints", "")[:CHECKPOINT_TEXT_LIMIT]
-    checkpoints = services.check_checkpoint_lines(pasted) if result is not None and pasted.strip() else []
+    texts = [("", pasted)] if pasted.strip() else []
+    if request.args.get("held"):
+        texts += verification.held_checkpoints(council_id=council_id).all_lines()
+    run = verification.verify_chain(actor=current_user, source="page", checkpoints=texts)
     # The walk covers every council's events; the page counts only the auditor's own council's.
-    return render_template("audit/verify.html", result=result, checkpoints=checkpoints,
-                           total=services.council_event_count(council_id=current_user.council_id))
+    return render_template("audit/verify.html", run=run, total=services.council_event_count(council_id=council_id))
+
+
+def checkpoints():
+    council_id = current_user.council_id
+    runs = verification.recent_runs(council_id=council_id)
+    held = verification.held_checkpoints(council_id=council_id)
+    newest = max((c.signed_at for c in (*held.file_lines, *held.minutes) if c.signed_at), default=None)
+    services.record_log_viewed(actor=current_user)
+    return render_template("audit/checkpoints.html", runs=runs, held=held, newest=newest,
+                           stale=newest is None or utcnow() - newest > CHECKPOINT_STALE_AFTER,
+                           people=services.run_actors(runs), form=ConfirmForm())

@@ -161,13 +161,13 @@ def _prove(opened: archive.Opened) -> Restored:
     from sqlalchemy import select
 
     from council import create_app
-    from council.audit.services import verify_chain
+    from council.audit.verification import verify_chain
     from council.cases.models import Case
     from council.cases.vault import vault
 
     app = create_app()
     with app.app_context():
-        result = verify_chain()
+        result = verify_chain(source="restore")
         if not result.intact:
             raise BackupError(f"The restored audit chain is broken at sequence {result.first_bad_seq}.")
         try:

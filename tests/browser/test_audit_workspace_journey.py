@@ -71,3 +71,13 @@ def test_an_auditor_finds_who_looked_at_a_case_and_who_was_refused(open_page, li
         auditor.locator("[data-testid=export]").click()
     content = download.value.path().read_bytes().decode("utf-8-sig")
     assert number in content and refused in content and SUBJECT not in content
+
+    # Verification and checkpoints: never verified yet, then one click verifies the chain (axe checks both pages).
+    auditor.locator("[data-testid=checkpoints-link]").click()
+    expect(auditor.locator("[data-testid=last-verification]")).to_contain_text("一度も検証されていません")
+    with auditor.expect_navigation():
+        auditor.locator("[data-testid=verify-held] button").click()
+    expect(auditor.locator("[data-testid=verify-result]")).to_have_class("status-ok")
+    auditor.goto("/audit/checkpoints")
+    expect(auditor.locator("[data-testid=last-result]")).to_have_text("改ざんなし")
+    shoot(auditor, "audit-verification-and-checkpoints")

@@ -114,6 +114,7 @@ def world(app, make_user, make_institution, make_case) -> World:
     owner = make_user("caseworker", institution=home)
     case = make_case(owner, name=SUBJECT)
     ids = _populate(app, case, owner, partner)
+    ids["lead_supervisor_id"] = make_user("supervisor", institution=home).id
     users = {
         "lead caseworker": owner,
         "caseworker of another institution": make_user("caseworker", institution=make_institution("ほかの機関")),
@@ -388,6 +389,14 @@ SAMPLES |= {
     ("meetings.brief_edit", "GET"): Sample(f"{_BRIEF}/edit", check=shows(BRIEF_SITUATION, BRIEF_PERSONAL)),
     ("meetings.brief_edit", "POST"): Sample(f"{_BRIEF}/edit", {"situation": "書き直した状況", "version": "1"},
                                             check=shows("Brief prepared")),
+}
+
+
+# -- the disclosure report (council.disclosure): a supervisor of the lead institution only (its caseworker is
+# refused: tests/functional/disclosure).
+SAMPLES |= {
+    ("disclosure.report", "GET"): Sample("/cases/{case_id}/disclosure", check=shows(SUBJECT, BODY, "Who accessed"),
+                                         signed_in_as="lead_supervisor_id"),
 }
 
 

@@ -4,10 +4,14 @@ audit checkpoint."""
 from flask import Blueprint
 
 from council.access.permissions import Permission
+from council.audit.verification import register_checkpoint_holder
 from council.core.permissions import route
 from council.meetings.minutes import views
+from council.meetings.minutes.checkpoints import approved_minutes_checkpoints
 
 bp = Blueprint("minutes", __name__, template_folder="templates")
+# The auditor's workspace lists the checkpoints approved minutes carry (and verifies with them).
+register_checkpoint_holder(approved_minutes_checkpoints)
 
 
 @bp.app_context_processor

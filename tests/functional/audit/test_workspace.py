@@ -214,7 +214,7 @@ def test_another_council_s_case_and_user_stay_hidden(client, login, make_user, m
     assert client.get(f"/audit/users/{looked_at['worker'].id}").status_code == 404
 
 
-ROUTES = ["/audit/", "/audit/export.csv", "/audit/cases/2026-0001", "/audit/users/1"]
+ROUTES = ["/audit/", "/audit/export.csv", "/audit/cases/2026-0001", "/audit/users/1", "/audit/checkpoints"]
 
 
 @pytest.mark.parametrize("role", ["caseworker", "supervisor", "coordinator", "member", "admin"])

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from sqlalchemy import func, select
 
-from council.audit.services import verify_chain
+from council.audit.verification import verify_chain
 from council.cases.models import SupportRecord
 from council.database import db
 from council.instance import create_keys

@@ -16,7 +16,7 @@ from council.access.policy import Action, authorize
 from council.access.reads import record_read
 from council.audit.events import AuditTag
 from council.audit.models import AuditEvent
-from council.audit.services import verify_chain
+from council.audit.verification import verify_chain
 from council.auth.models import User
 from council.cases.models import Case, SupportRecord
 from council.cases.vault import vault

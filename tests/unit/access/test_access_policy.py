@@ -38,19 +38,20 @@ SCOPE_ALLOWS = {
     # the coordinator registers 協議会ケース from the ledger
     "ledger": {A.READ_LEDGER, A.REGISTER_COUNCIL_CASE},
 }
-_CASEWORK = set(Action) - {A.TRANSFER, A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE}
-#: DESIGN §5: what each role may do at all (transfers: supervisors; decisions: members and the coordinator).
+_CASEWORK = set(Action) - {A.TRANSFER, A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE, A.DISCLOSE}
+#: DESIGN §5: what each role may do at all (transfers and disclosure reports: supervisors; decisions: members and the
+#: coordinator).
 ROLE_ALLOWS = {
     "caseworker": _CASEWORK,
-    "supervisor": _CASEWORK | {A.TRANSFER},
+    "supervisor": _CASEWORK | {A.TRANSFER, A.DISCLOSE},
     "coordinator": _CASEWORK | {A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE},
     "member": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION},
     "auditor": set(),
     "admin": set(),
 }
 #: Passing a case on or ending it stays with its lead institution, whatever a grant's scope; so does preparing its
-#: brief for a meeting (the lead presents the case to the council).
-LEAD_ONLY = {A.MANAGE_SHARES, A.TRANSFER, A.CLOSE, A.REGISTER_COUNCIL_CASE, A.PREPARE_BRIEF}
+#: brief for a meeting (the lead presents the case to the council), and answering a disclosure request for it.
+LEAD_ONLY = {A.MANAGE_SHARES, A.TRANSFER, A.CLOSE, A.REGISTER_COUNCIL_CASE, A.PREPARE_BRIEF, A.DISCLOSE}
 
 STAFF = ("caseworker", "supervisor", "coordinator")
 ROLES = (*STAFF, "member", "auditor", "admin")
