@@ -71,3 +71,50 @@ def test_an_auditor_finds_who_looked_at_a_case_and_who_was_refused(open_page, li
         auditor.locator("[data-testid=export]").click()
     content = download.value.path().read_bytes().decode("utf-8-sig")
     assert number in content and refused in content and SUBJECT not in content
+
+
+def test_an_auditor_reviews_a_flagged_access_and_draws_a_sample(open_page, live_server, shoot):
+    worker, owner = _signed_in(open_page, live_server, "caseworker")
+    case_id, number = _case_of(live_server, owner)
+    worker.goto(f"/cases/{case_id}")
+    stranger, refused = _signed_in(open_page, live_server, "caseworker")
+    assert stranger.goto(f"/cases/{case_id}").status == 404
+
+    auditor, _username = _signed_in(open_page, live_server, "auditor")
+    auditor.get_by_role("link", name="監査ログ").first.click()
+    auditor.get_by_role("link", name="要確認").click()
+    expect(auditor.locator("h1")).to_have_text("要確認")
+    refusals = auditor.locator("[data-testid=list-refusals]")
+    row = refusals.locator("tr", has_text=refused)
+    expect(row).to_contain_text("ケースへのアクセスを拒否")
+    shoot(auditor, "audit-reviews")
+    row.locator("[data-testid=review-link]").click()
+    expect(auditor.locator("[data-testid=event]")).to_contain_text(number)
+    auditor.get_by_role("button", name="確認済みにする").click()  # no comment: the error is shown at the form
+    expect(auditor.locator("[data-testid=error-summary]")).to_contain_text("確認した内容を書いてください")
+    auditor.get_by_label("コメント").fill("番号の打ち間違い。本人の上司に確認済み")
+    auditor.get_by_role("button", name="確認済みにする").click()
+    expect(auditor.locator("[data-testid=review-comment]")).to_have_text("番号の打ち間違い。本人の上司に確認済み")
+    shoot(auditor, "audit-event-reviewed")
+    auditor.get_by_role("link", name="要確認").click()
+    expect(auditor.locator("[data-testid=list-refusals]").locator("tr", has_text=refused)
+           .locator("[data-testid=reviewed]")).to_be_visible()
+
+    auditor.get_by_role("link", name="異常検知").click()
+    expect(auditor.locator("[data-testid=explanation]")).to_have_count(5)
+    expect(auditor.locator("[data-testid=rule-refusals]")).to_contain_text("拒否の繰り返し")
+    shoot(auditor, "audit-anomalies")
+
+    auditor.get_by_role("link", name="サンプリング").click()
+    auditor.fill("[name=case]", number)
+    auditor.get_by_role("button", name="抽出する").click()
+    summary = auditor.locator("[data-testid=sample-summary]")
+    expect(summary).to_contain_text("シード")
+    seed = auditor.locator("#seed").input_value()
+    drawn = auditor.locator("[data-testid=sample] tbody tr")
+    expect(drawn.first).to_contain_text(number)
+    first = drawn.all_inner_texts()
+    auditor.reload()
+    assert auditor.locator("#seed").input_value() == seed and drawn.all_inner_texts() == first
+    expect(auditor.locator("main")).not_to_contain_text(SUBJECT)
+    shoot(auditor, "audit-sample")

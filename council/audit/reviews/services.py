@@ -25,6 +25,9 @@ from council.database import db
 _SOURCE = re.compile(r"^(list:[a-z_]{1,30}|anomaly:[a-z_]{1,30}|sample:[0-9]{1,12}|event)$")
 
 
+_LARGEST_SEQ = 2**63 - 1
+
+
 class ReviewRefused(Exception):
     """The review cannot be recorded (already reviewed, an empty comment); the message says why, translated."""
 
@@ -42,6 +45,8 @@ class Review:
 
 def council_event(*, council_id: int, seq: int) -> AuditEvent | None:
     """The event ``seq`` if it belongs to ``council_id``; None for another council's, a council-less one or none."""
+    if not 0 < seq <= _LARGEST_SEQ:  # a URL may hold any number of digits; the column holds 63 bits
+        return None
     event = db.session.get(AuditEvent, seq)
     return event if event is not None and event.council_id == council_id else None
 

@@ -126,7 +126,8 @@ def test_closed_days_are_weekends_holidays_and_the_year_end(day, closed):
 
 # -- many cases in a short time
 
-def test_burst_trips_on_many_different_cases_in_minutes_not_spread_out_or_one_case(app, people, today, week):
+def test_burst_trips_on_many_different_cases_in_minutes_not_spread_out_or_one_case(app, people, make_user, today,
+                                                                                  week):
     app.config.update(AUDIT_BURST_CASES=5, AUDIT_BURST_MINUTES=10, AUDIT_OFFICE_HOURS=(0, 24))
     day = today - dt.timedelta(days=1)
     for n in range(6):
@@ -135,9 +136,13 @@ def test_burst_trips_on_many_different_cases_in_minutes_not_spread_out_or_one_ca
         access(app, people.b, at + dt.timedelta(minutes=1), case_n=1, times=2)  # one case again and again: fine
     for n in range(5):
         access(app, people.a, japan(day, 10, n), case_n=10 + n)             # 5 cases in 4 minutes: trips
+    late = make_user("caseworker", institution=people.home, username="d")
+    for n in range(5):
+        access(app, late, japan(day, 11, 27) + dt.timedelta(minutes=n), case_n=20 + n)  # across 11:30: trips
     findings = found(app, "burst", week)
-    assert [(f.user_id, f.count) for f in findings] == [(people.a.id, 5)]
+    assert [(f.user_id, f.count) for f in findings] == [(people.a.id, 5), (late.id, 5)]
     assert "10:00" in findings[0].detail and "10:04" in findings[0].detail
+    assert "11:27" in findings[1].detail and "11:31" in findings[1].detail
 
 
 # -- a basis no longer held
