@@ -108,7 +108,7 @@ def volume(council_id: int, log_filter: LogFilter) -> list[Finding]:
     settings = _settings()
     history_days = settings["history"]
     wide = LogFilter(since=log_filter.since - dt.timedelta(days=history_days), until=log_filter.until)
-    counts = _per_user_day(council_id, wide, is_access())
+    counts = _counts_by_day(council_id, wide)
     found = []
     for (user_id, day), (count, seq) in sorted(counts.items()):
         if day < log_filter.since or count <= settings["minimum"]:
@@ -122,6 +122,18 @@ def volume(council_id: int, log_filter: LogFilter) -> list[Finding]:
                 "threshold %(threshold).1f", count=count, days=history_days, mean=mean, spread=spread,
                 threshold=threshold), seq))
     return found
+
+
+def _counts_by_day(council_id: int, log_filter: LogFilter) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """(user, Japan day) -> (accesses, latest seq): one query per day, each between that day's seq bounds and
+    grouped by user only — no date function evaluated per row (the costly part on SQLite at a million events)."""
+    counts = {}
+    for day in days_of(log_filter):
+        query = filtered(council_id, LogFilter(since=day, until=day)).where(is_access()).subquery()
+        rows = db.session.execute(select(query.c.actor_user_id, func.count(), func.max(query.c.seq))
+                                  .group_by(query.c.actor_user_id))
+        counts.update({(user_id, day): (count, seq) for user_id, count, seq in rows})
+    return counts
 
 
 # -- outside office hours
