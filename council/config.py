@@ -39,6 +39,19 @@ DEFAULTS = {
     # 見直しの周期: months from a review to the next one, per risk level (the default next review date a meeting
     # proposes, and the ledger's "due for review").
     "REVIEW_CADENCE_MONTHS": {"high": 3, "medium": 3, "low": 3},
+    # The auditor's anomaly rules (council.audit.reviews.anomalies; each is explained on its page with these values).
+    # More accesses than usual: above the user's mean + AUDIT_VOLUME_SIGMAS standard deviations of their previous
+    # AUDIT_VOLUME_HISTORY_DAYS Japan days, and never at AUDIT_VOLUME_MINIMUM or fewer.
+    "AUDIT_VOLUME_SIGMAS": 3,
+    "AUDIT_VOLUME_HISTORY_DAYS": 30,
+    "AUDIT_VOLUME_MINIMUM": 30,
+    # Office hours in Japan time, [opens, closes) in whole hours; weekends, holidays and 12/29–1/3 are closed days.
+    "AUDIT_OFFICE_HOURS": (8, 20),
+    # Many different cases in a short time: AUDIT_BURST_CASES different cases within AUDIT_BURST_MINUTES minutes.
+    "AUDIT_BURST_CASES": 15,
+    "AUDIT_BURST_MINUTES": 10,
+    # Repeated refusals: this many refused case requests by one user on one Japan day.
+    "AUDIT_REFUSALS_PER_DAY": 3,
 }
 
 INIT_HINT = "council init"

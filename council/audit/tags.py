@@ -46,6 +46,15 @@ class AuditTag(StrEnum):
     AUDIT_LOG_EXPORTED = "audit:log:exported"
     #: The auditor's list of break-glass uses (the side table names the cases it showed).
     BREAK_GLASS_LISTED = "audit:break_glass:listed"
+    #: An auditor marked an event reviewed (target audit_event:<seq>; the case columns are the event's; the reason
+    #: names where it was reviewed from — the comment stays in audit_review, out of the chain).
+    AUDIT_EVENT_REVIEWED = "audit:event:reviewed"
+    #: The review lists were read (the reason names the Japan-date range).
+    AUDIT_REVIEWS_LISTED = "audit:reviews:listed"
+    #: The anomaly rules were run (the reason names the Japan-date range and how many findings each rule made).
+    AUDIT_ANOMALIES_LISTED = "audit:anomalies:listed"
+    #: A sample of access events was drawn (the reason names the seed, N, the filter and the seqs drawn).
+    AUDIT_SAMPLE_DRAWN = "audit:sample:drawn"
     # -- one case (the event's case columns say which)
     CASE_CREATED = "case:file:created"
     CASE_IMPORTED = "case:file:imported"

@@ -1,0 +1,39 @@
+"""An auditor's review of one audit event, kept beside the append-only log (never in it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from council.core.db import UTCDateTime, utcnow
+from council.database import Base
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class AuditReview(Base):
+    """One event reviewed by one auditor, with their comment. An event is reviewed once: a second auditor sees
+    the first one's review instead of a form. The review itself is an audit event too (``audit:event:reviewed``)."""
+
+    __tablename__ = "audit_review"
+    __table_args__ = (
+        # The workspace's lists ask "which of these events are reviewed" for a page of seqs.
+        Index("ix_audit_review_council_event", "council_id", "event_seq", unique=True),
+    )
+    #: The review's number.
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    #: The auditor's council (the reviewed event's council): auditors read their own council's reviews only.
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    #: The reviewed event (audit_event.seq).
+    event_seq: Mapped[int] = mapped_column(BigInteger, ForeignKey("audit_event.seq"))
+    #: Which auditor reviewed it.
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: Where it was reviewed from: a review list (``list:refusals``), an anomaly rule (``anomaly:volume``) or a
+    #: sample (``sample:<seed>``). A code, never free text.
+    source: Mapped[str] = mapped_column(String(60))
+    #: The auditor's comment, plaintext: what was checked and what follows, never the person's details.
+    comment: Mapped[str] = mapped_column(String(500))
+    #: When (UTC).
+    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
