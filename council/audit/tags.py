@@ -110,6 +110,9 @@ class AuditTag(StrEnum):
     MEETING_CHANGED = "meeting:meeting:changed"
     MEETING_RESCHEDULED = "meeting:meeting:rescheduled"
     MEETING_CANCELLED = "meeting:meeting:cancelled"
+    #: A request for a meeting (its page, record or minutes) was refused (404); the reason names the action asked
+    #: for, the target the meeting. A refused request about a case of a meeting is a case:access:denied event.
+    MEETING_ACCESS_DENIED = "meeting:access:denied"
     #: A grant's window moved with its meeting (rescheduling); the reason names the grant and the new window.
     GRANT_MOVED = "case:grant:moved"
     BRIEF_PREPARED = "case:brief:prepared"

@@ -12,7 +12,6 @@ from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.policy import Action
-from council.audit.events import record_denial
 from council.auth.models import Institution
 from council.cases.errors import CaseError, StaleCase
 from council.core.clock import utcnow
@@ -21,6 +20,7 @@ from council.database import db
 from council.meetings.minutes import reach, services
 from council.meetings.minutes.forms import TASK_ROWS, ApproveForm, AttendanceForm, ItemForm, MinutesForm
 from council.meetings.models import Meeting, MeetingItem, MeetingState
+from council.meetings.refusals import refuse
 from council.meetings.reviews import default_next_review
 from council.meetings.tasks.services import TaskInput
 from council.security.totp import qr_svg
@@ -68,7 +68,7 @@ def _case_numbers(meeting: Meeting) -> dict[int, str]:
 # -- one agenda case -------------------------------------------------------------------------------------------
 
 
-@case_gate(Action.RECORD_DECISION, item=MeetingItem)
+@case_gate(Action.RECORD_DECISION, target=("meeting_item", "item_id"), item=MeetingItem)
 def record_item(case, access, item):
     """What the meeting decided on one agenda case: read by the reach of the case for this meeting only."""
     meeting = db.session.get(Meeting, item.meeting_id)
@@ -77,8 +77,8 @@ def record_item(case, access, item):
             raise NotFound()
         access = reach.for_meeting(current_user, case, meeting, Action.RECORD_DECISION)
     except NotFound:
-        record_denial(actor=current_user, case_id=case.id, action=Action.RECORD_DECISION)
-        raise
+        refuse(actor=current_user._get_current_object(), action=Action.RECORD_DECISION, meeting_id=meeting.id,
+               case_id=case.id)
     form = ItemForm()
     _choices(form, meeting)
     if form.validate_on_submit():
