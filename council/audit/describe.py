@@ -49,6 +49,7 @@ TAG_LABELS = {
     AuditTag.INCIDENT_VIEWED: _l("Incident viewed"),
     AuditTag.INCIDENT_PRINTED: _l("Incident report printed"),
     AuditTag.INCIDENT_KEYS_REWRAPPED: _l("Incident keys re-wrapped with a new key version"),
+    AuditTag.MEETING_KEYS_REWRAPPED: _l("Meeting keys (minutes' summaries) re-wrapped with a new key version"),
     AuditTag.COUNCIL_CREATED: _l("Council created"),
     AuditTag.INSTITUTION_CREATED: _l("Institution created"),
     AuditTag.INSTITUTION_CHANGED: _l("Institution changed"),

@@ -162,6 +162,8 @@ class AuditTag(StrEnum):
     INCIDENT_PRINTED = "incident:report:printed"
     #: ``council keys rotate`` re-wrapped incidents' data keys (the reason names the version and the incidents).
     INCIDENT_KEYS_REWRAPPED = "keys:incident_key:rewrapped"
+    #: Meetings' data keys (their sealed 議事概要, council.meetings.sealing) re-wrapped; the reason names the meetings.
+    MEETING_KEYS_REWRAPPED = "keys:meeting_key:rewrapped"
 
 
 #: Everything the council's chain may record.

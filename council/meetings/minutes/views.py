@@ -148,7 +148,7 @@ def view(meeting_id: int):
 def _minutes_page(meeting: Meeting, form: MinutesForm, approve: ApproveForm, typed: dict | None = None):
     minutes = services.read_minutes(actor=current_user, meeting=meeting)
     if not form.is_submitted():
-        form.summary.data, form.version.data = meeting.summary or "", meeting.version
+        form.summary.data, form.version.data = minutes.summary, meeting.version
     if not approve.is_submitted():
         approve.version.data = meeting.version
     refused = form.errors or form.form_errors or approve.errors or approve.form_errors
