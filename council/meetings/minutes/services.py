@@ -31,7 +31,7 @@ from council.cases.vault import vault
 from council.core.clock import japan_date, utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
 from council.database import db
-from council.meetings import sealing
+from council.meetings import agenda, sealing
 from council.meetings.minutes import reach
 from council.meetings.minutes.text import TaskLine, item_minutes
 from council.meetings.models import Meeting, MeetingItem, MeetingState, MeetingTask
@@ -98,6 +98,15 @@ def record_attendance(*, actor: User, meeting: Meeting, attended: dict[int, bool
            reason=f"{sum(1 for p in meeting.participants if p.attended)} of {len(meeting.participants)} attended")
     reach.open_drafting(actor=actor, meeting=meeting)
     db.session.commit()
+
+
+def agenda_numbers(*, actor: User, meeting: Meeting) -> dict[int, str]:
+    """Case id → number of ``meeting``'s agenda cases, for the record page; the list is recorded as shown (one
+    event naming each case in the side table, as every list of cases is). Commits."""
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(
+        [item.case_id for item in meeting.items if item.case_id])).order_by(Case.id)))
+    agenda.record_shown(actor, cases, reason=f"meeting {meeting.id} record")
+    return {case.id: case.number for case in cases}
 
 
 def _held(meeting: Meeting) -> None:

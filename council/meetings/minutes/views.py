@@ -54,15 +54,9 @@ def record(meeting_id: int):
     if not form.is_submitted():
         form.version.data = meeting.version
     return render_template("minutes/record.html", meeting=meeting, form=form,
-                           names=reach.participant_names(meeting), cases=_case_numbers(meeting)), \
+                           names=reach.participant_names(meeting),
+                           cases=services.agenda_numbers(actor=current_user, meeting=meeting)), \
         (400 if form.errors or form.form_errors else 200)
-
-
-def _case_numbers(meeting: Meeting) -> dict[int, str]:
-    from council.cases.models import Case
-
-    ids = [item.case_id for item in meeting.items if item.case_id]
-    return dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(ids))).all()) if ids else {}
 
 
 # -- one agenda case -------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from council.access.scopes import Action
 from council.audit.events import AuditTag
 from council.meetings.refusals import MeetingAction
-from council.access.scopes import Action
 from tests.functional.meetings.meetings_world import (  # noqa: F401  (world_fixture: the fixture ``world``)
     brief_url,
     client_of,
@@ -96,3 +96,26 @@ def test_the_auditor_reads_what_a_meeting_refusal_asked_for(app, world, make_use
     auditor = make_user("auditor", institution=make_institution("監査室"))
     page = client_of(app, auditor).get(f"/audit/users/{world.users['unrelated'].id}").get_data(as_text=True)
     assert "Access to a meeting refused" in page and "read a meeting&#39;s minutes" in page
+
+
+# -- lists name the cases they show -----------------------------------------------------------------------------
+
+
+def _listed(app, tag, actor_id) -> list[list[int]]:
+    from sqlalchemy import select
+
+    from council.audit.models import AuditEvent, AuditEventCase
+    from council.database import db
+
+    with app.app_context():
+        seqs = db.session.scalars(select(AuditEvent.seq).where(AuditEvent.tag == str(tag),
+                                                               AuditEvent.actor_user_id == actor_id)).all()
+        return [sorted(db.session.scalars(select(AuditEventCase.case_id).where(AuditEventCase.event_seq == seq)))
+                for seq in seqs]
+
+
+def test_the_record_page_records_the_agenda_cases_it_shows(app, world):
+    meeting_id = schedule(app, world, starts_at=None)
+    page = client_of(app, world.users["coordinator"]).get(f"/meetings/{meeting_id}/record")
+    assert page.status_code == 200 and world.case.number in page.get_data(as_text=True)
+    assert [world.case.id] in _listed(app, AuditTag.CASE_LISTED, world.users["coordinator"].id)
