@@ -35,6 +35,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     install_login(app, db)
     _register_blueprints(app)
     _check_case_keys(app)
+    _seal_plaintext_summaries(app)
     install_gate(app, _check_permission)
     _register_key_errors(app)
     _remove_upload_leftovers(app)
@@ -123,6 +124,21 @@ def _check_case_keys(app: Flask) -> None:
             check_key_versions()
         except (KeyUnavailable, DecryptionFailed) as error:
             raise config.ConfigError(str(error)) from None
+
+
+def _seal_plaintext_summaries(app: Flask) -> None:
+    """Minutes' summaries (議事概要) saved before they were sealed: none may stay in plaintext (meetings.sealing).
+    Runs once the keys are known to be right, before the first request."""
+    from council.crypto.errors import KeyUnavailable
+    from council.meetings.sealing import seal_plaintext_summaries
+
+    with app.app_context():
+        try:
+            sealed = seal_plaintext_summaries()
+        except KeyUnavailable as error:
+            raise config.ConfigError(str(error)) from None
+        if sealed:
+            app.logger.warning("sealed %d meeting summary(ies) stored in plaintext by an earlier version", sealed)
 
 
 def _register_key_errors(app: Flask) -> None:

@@ -8,7 +8,8 @@ A keyword names a row of the case the route carries (``record`` for ``<record_id
 belong to the case and not be removed (``removed=True`` lets a removed row through, e.g. for the history of a
 deleted record). Anything that fails — no such case, no reach, a reach whose scope or the user's role does not
 allow the action, a row of another case — answers 404, and the refusal is recorded (``record_denial``: who,
-which case id, which action) in a transaction of its own. A role that never works on cases (an administrator, an
+which case id, which action; ``target`` names the URL's row the request was for, e.g. ``("meeting", "meeting_id")``,
+else the case is the target) in a transaction of its own. A role that never works on cases (an administrator, an
 auditor) is refused the same way by the app's permission check, with the action of the route (``refuse_by_role``).
 """
 
@@ -28,9 +29,11 @@ from council.cases.models import Case
 from council.database import db
 
 _ACTION = "_case_action"
+_TARGET = "_case_refusal_target"
 
 
-def case_gate(action: Action, *, removed: bool = False, **rows: type) -> Callable:
+def case_gate(action: Action, *, removed: bool = False, target: tuple[str, str] | None = None,
+              **rows: type) -> Callable:
     """Gate a view of a route ``/<case_id>/…``: it is called as ``view(case, access, **rows)``."""
     action = Action(action)
 
@@ -44,11 +47,12 @@ def case_gate(action: Action, *, removed: bool = False, **rows: type) -> Callabl
                 loaded = {name: _row_of(case, model, ids[f"{name}_id"], removed=removed)
                           for name, model in rows.items()}
             except NotFound:
-                record_denial(actor=actor, case_id=case_id, action=action)
+                record_denial(actor=actor, case_id=case_id, action=action, **_target_of(target, ids))
                 raise
             return view(case, access, **loaded)
 
         setattr(gated, _ACTION, action)
+        setattr(gated, _TARGET, target)
         return gated
 
     return decorate
@@ -63,11 +67,21 @@ def refuse_by_role() -> None:
     """For the app's permission check, when the user's role may not open the current route at all: on a case route
     the refusal is a case refusal like any other (404, recorded with the route's action); elsewhere nothing
     happens here and the caller answers 403."""
-    action = gated_action(current_app.view_functions[request.endpoint])
-    case_id = (request.view_args or {}).get("case_id")
+    view = current_app.view_functions[request.endpoint]
+    action, args = gated_action(view), request.view_args or {}
+    case_id = args.get("case_id")
     if action is not None and case_id is not None:
-        record_denial(actor=current_user._get_current_object(), case_id=case_id, action=action)
+        record_denial(actor=current_user._get_current_object(), case_id=case_id, action=action,
+                      **_target_of(getattr(view, _TARGET, None), args))
         raise NotFound()
+
+
+def _target_of(target: tuple[str, str] | None, ids: dict) -> dict:
+    """``record_denial``'s target keywords for a gate's ``target`` (table, URL id) and the URL's ids."""
+    if target is None:
+        return {}
+    table, key = target
+    return {"target_type": table, "target_id": ids.get(key)}
 
 
 def _row_of(case: Case, model: type, row_id: int, *, removed: bool):

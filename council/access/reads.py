@@ -64,12 +64,13 @@ class Receipt:
 
 
 def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None, reached: Iterable[Access] = (),
-                only: Collection[tuple[str, str]] | None = None, target=None, reason: str | None = None,
-                council_id: int | None = None) -> None:
+                listed: Iterable[int] = (), only: Collection[tuple[str, str]] | None = None, target=None,
+                reason: str | None = None, council_id: int | None = None) -> None:
     """Record that ``actor`` reads one ``case`` by ``access`` (``target``: the row read, e.g. a record, else the
     case), or the cases of ``reached`` (a list, a search, a batch: one event naming each in the side table); commit
     the event, then give the request a receipt per case, for the columns of its access's scope (and of ``only``,
-    when given).
+    when given). ``listed`` are ids of cases a list names (their number) without a reach to open anything of
+    them: in the side table too, with no receipt. A case reached several ways is named once.
 
     The event's basis is the access's (one case) or the kinds of basis of the list (``own_institution,referral``:
     a page of fifty shares would not fit every grant's). Raises ValueError for an access to another case than
@@ -84,8 +85,9 @@ def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None,
     else:
         accesses = list(reached)
         kinds = sorted({a.basis.split(":", 1)[0] for a in accesses})
-        record(tag=tag, actor=actor, target_type="case_file", cases=[a.case_id for a in accesses],
-               basis=",".join(kinds) or None, reason=reason, council_id=council_id)
+        named = list(dict.fromkeys([*(a.case_id for a in accesses), *listed]))
+        record(tag=tag, actor=actor, target_type="case_file", cases=named, basis=",".join(kinds) or None,
+               reason=reason, council_id=council_id)
     db.session.commit()
     receipts = _receipts()
     for each in accesses:

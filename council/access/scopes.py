@@ -151,7 +151,9 @@ BRIEF_PERSONAL_COLUMNS = frozenset({("meeting_brief", "personal")})
 MEETING_COLUMNS = frozenset({*(("meeting_item", column) for column in ("situation", "plan", "key_person", "minutes")),
                              ("meeting_task", "what")})
 #: 役割分担 (council.meetings.tasks): what a task says. The institution given a task reaches the case by a summary
-#: grant resting on the meeting while it has open tasks there, and reads its tasks' wording with the plan's summary.
+#: grant resting on the meeting (``meeting:<id>``) while it has open tasks there, and reads the wording of that
+#: meeting's tasks with the plan's summary — no other summary share reads any task (ROW_BOUND: a task is named by its
+#: meeting, and only a basis ``meeting:<id>`` names one).
 TASK_COLUMNS = frozenset({("meeting_task", "what")})
 
 #: Every encrypted column of a case, as (table, column) — the associated data each value is sealed with.
@@ -173,8 +175,7 @@ FULL_COLUMNS = frozenset({
 
 #: DESIGN §5's summary: case number, categories and risk (plaintext, nothing to open), the plan's summary (the
 #: 支援方針 itself, not the assessment or goals) and the contact person. No name, address, phone, record body or file.
-#: The plan's roles (役割分担: the wording of the tasks meetings gave) belong to the plan's summary.
-SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")}) | TASK_COLUMNS
+SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "plan")})
 
 
 #: What each scope may decrypt. A brief opens nothing of the case file, only the brief meetings seal for it; an
@@ -182,7 +183,9 @@ SUMMARY_COLUMNS = frozenset({("case_file", "contact_person"), ("case_plan", "pla
 SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     Scope.FULL: FULL_COLUMNS,
     Scope.READ: FULL_COLUMNS,
-    Scope.SUMMARY: SUMMARY_COLUMNS | HANDOFF_COLUMNS,
+    # The plan's roles (役割分担) too, of the meeting a task grant rests on only (ROW_BOUND): a handoff's or a
+    # consent's summary share names no meeting and reads no task.
+    Scope.SUMMARY: SUMMARY_COLUMNS | HANDOFF_COLUMNS | TASK_COLUMNS,
     # The question of the request the reach rests on, and its answer (which reaches whoever asked a case's holder
     # from a duplicate-check hit): of that one request only (ROW_BOUND), never another's.
     Scope.REQUEST: SUMMARY_COLUMNS | HANDOFF_COLUMNS | {("information_request", "question"),
@@ -210,11 +213,21 @@ ROW_BOUND: dict[str, frozenset[str]] = {"information_request": frozenset({"reque
                                         # 会議資料 (council.meetings): a brief reach resting on ``meeting:5`` opens
                                         # meeting 5's brief of the case only, never the brief another meeting had.
                                         # Its row is named by the brief's meeting (ROW_KEYS), not its own id.
-                                        "meeting_brief": frozenset({"meeting"})}
+                                        "meeting_brief": frozenset({"meeting"}),
+                                        # What a meeting decided on the case and the tasks it gave: a brief grant
+                                        # of meeting 1 reads meeting 1's items, never meeting 2's of the same case;
+                                        # a task's summary grant (``meeting:<id>``) that meeting's tasks only.
+                                        "meeting_item": frozenset({"meeting"}),
+                                        "meeting_task": frozenset({"meeting"})}
 
-#: Row-bound tables whose rows a basis names by another column than their id: a brief is named by its meeting
-#: (``meeting:<meeting_id>``). The vault passes that column's value as the row to ``may_touch_row``.
-ROW_KEYS: dict[str, str] = {"meeting_brief": "meeting_id"}
+#: Row-bound tables whose rows a basis names by another column than their id: a brief, an agenda item and a task
+#: are named by their meeting (``meeting:<meeting_id>``). The vault passes that column's value as the row to
+#: ``may_touch_row``.
+ROW_KEYS: dict[str, str] = {"meeting_brief": "meeting_id", "meeting_item": "meeting_id", "meeting_task": "meeting_id"}
+
+#: Row-bound tables a read-only reach (a transfer's former lead, closing out) reads whole, like a full one: what the
+#: meetings decided on the case it led. Its handoffs and requests stay bound to the basis (the transfer).
+READ_WHOLE: frozenset[str] = frozenset({"meeting_item", "meeting_task"})
 
 
 def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> bool:
@@ -222,9 +235,10 @@ def may_touch_row(scope: Scope, basis: str, table: str, row_id: int | None) -> b
     besides ``may_open`` / ``may_seal``): False only for a narrower reach than full and a row-bound table's row
     its basis does not name."""
     kinds = ROW_BOUND.get(table)
-    if kinds is None or scope == Scope.FULL:
+    if kinds is None or scope == Scope.FULL or (scope == Scope.READ and table in READ_WHOLE):
         return True
     return row_id is not None and basis in {f"{kind}:{row_id}" for kind in kinds}
+
 
 
 #: The action that writes each table's encrypted columns: records and files are casework, an information request's

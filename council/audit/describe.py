@@ -23,6 +23,7 @@ TAG_LABELS = {
     AuditTag.MEETING_CHANGED: _l("Meeting changed"),
     AuditTag.MEETING_RESCHEDULED: _l("Meeting rescheduled"),
     AuditTag.MEETING_CANCELLED: _l("Meeting cancelled"),
+    AuditTag.MEETING_ACCESS_DENIED: _l("Access to a meeting refused"),
     AuditTag.GRANT_MOVED: _l("Share's period moved with its meeting"),
     AuditTag.BRIEF_PREPARED: _l("Meeting brief prepared"),
     AuditTag.BRIEF_READ: _l("Meeting brief read"),
@@ -48,6 +49,7 @@ TAG_LABELS = {
     AuditTag.INCIDENT_VIEWED: _l("Incident viewed"),
     AuditTag.INCIDENT_PRINTED: _l("Incident report printed"),
     AuditTag.INCIDENT_KEYS_REWRAPPED: _l("Incident keys re-wrapped with a new key version"),
+    AuditTag.MEETING_KEYS_REWRAPPED: _l("Meeting keys (minutes' summaries) re-wrapped with a new key version"),
     AuditTag.COUNCIL_CREATED: _l("Council created"),
     AuditTag.INSTITUTION_CREATED: _l("Institution created"),
     AuditTag.INSTITUTION_CHANGED: _l("Institution changed"),
@@ -219,6 +221,11 @@ ACTION_LABELS = {
     "case:brief:prepare": _l("prepare a meeting brief"),
     "case:brief:reveal": _l("open a meeting brief's hidden field"),
     "case:disclosure:generate": _l("generate a disclosure report (開示請求)"),
+    "case:task:complete": _l("complete a task of a meeting"),
+    "meeting:meeting:view": _l("open a meeting"),
+    "meeting:meeting:manage": _l("change or cancel a meeting"),
+    "meeting:minutes:read": _l("read a meeting's minutes"),
+    "meeting:minutes:manage": _l("record a meeting or edit its minutes"),
 }
 
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.
@@ -247,7 +254,7 @@ def outcome_label(outcome: str) -> str:
 def reason_words(tag: str, reason: str | None) -> str:
     """An event's reason as the auditor reads it: a refusal names what was asked for; other reasons are codes and
     ids, shown as recorded."""
-    if tag == AuditTag.CASE_ACCESS_DENIED and reason in ACTION_LABELS:
+    if tag in (AuditTag.CASE_ACCESS_DENIED, AuditTag.MEETING_ACCESS_DENIED) and reason in ACTION_LABELS:
         return _("Asked to %(action)s", action=ACTION_LABELS[reason])
     return reason or ""
 

@@ -47,13 +47,16 @@ def record(*, tag: StrEnum, actor=None, target=None, case=None, cases: Iterable 
         case_id=case.id if case is not None else None, case_number=case.number if case is not None else None)
 
 
-def record_denial(*, actor, case_id: int, action: str) -> None:
+def record_denial(*, actor, case_id: int | None, action: str, tag: StrEnum = AuditTag.CASE_ACCESS_DENIED,
+                  target_type: str | None = None, target_id: int | None = None) -> None:
     """Record that ``actor`` was refused ``action`` on the case with id ``case_id`` (the user is answered 404).
 
     Runs in its own transaction: whatever the request did so far is rolled back first (it is answering 404
     and would not commit), then the event is committed. The case's number is recorded only when the case is
     of the actor's council; a case of another council (or no case at all) is recorded by the requested id
     alone, in the actor's council, so this council's log never learns anything about another council's case.
+    The target is the case unless ``target_type``/``target_id`` name the row the request was for (a meeting, a
+    task); ``case_id`` None is a refusal that involves no case (a meeting page), recorded under ``tag``.
     Fails closed the other way round: if the event cannot be written, the error is logged (type and request
     id only) and the caller's 404 stands.
     """
@@ -61,11 +64,13 @@ def record_denial(*, actor, case_id: int, action: str) -> None:
 
     db.session.rollback()
     try:
-        council_id, case_id = actor.council_id, case_id if 0 < case_id <= _LARGEST_ID else None
+        council_id, case_id = actor.council_id, _fitting(case_id)
         case = db.session.get(Case, case_id) if case_id is not None else None
         number = case.number if case is not None and case.council_id == council_id else None
-        recorder.record(tag=AuditTag.CASE_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED,
-                        target_type="case_file", target_id=case_id, reason=str(action), council_id=council_id,
+        if target_type is None:
+            target_type, target_id = "case_file", case_id
+        recorder.record(tag=tag, actor=actor, outcome=Outcome.DENIED, target_type=target_type,
+                        target_id=_fitting(target_id), reason=str(action), council_id=council_id,
                         actor_institution_id=actor.institution_id, case_id=case_id, case_number=number)
         db.session.commit()
     except Exception as error:  # noqa: BLE001  (the refusal must stand whatever went wrong here)
@@ -73,6 +78,11 @@ def record_denial(*, actor, case_id: int, action: str) -> None:
         request_id = g.get("request_id") if has_request_context() else "cli"
         current_app.logger.error("a refused case request could not be audited: %s (request %s)",
                                  type(error).__name__, request_id)
+
+
+def _fitting(row_id: int | None) -> int | None:
+    """``row_id`` when it fits an id column (a URL may hold any number of digits), else None."""
+    return row_id if row_id is not None and 0 < row_id <= _LARGEST_ID else None
 
 
 def _case_of(target):

@@ -121,6 +121,9 @@ class AuditTag(StrEnum):
     MEETING_CHANGED = "meeting:meeting:changed"
     MEETING_RESCHEDULED = "meeting:meeting:rescheduled"
     MEETING_CANCELLED = "meeting:meeting:cancelled"
+    #: A request for a meeting (its page, record or minutes) was refused (404); the reason names the action asked
+    #: for, the target the meeting. A refused request about a case of a meeting is a case:access:denied event.
+    MEETING_ACCESS_DENIED = "meeting:access:denied"
     #: A grant's window moved with its meeting (rescheduling); the reason names the grant and the new window.
     GRANT_MOVED = "case:grant:moved"
     BRIEF_PREPARED = "case:brief:prepared"
@@ -170,6 +173,8 @@ class AuditTag(StrEnum):
     INCIDENT_PRINTED = "incident:report:printed"
     #: ``council keys rotate`` re-wrapped incidents' data keys (the reason names the version and the incidents).
     INCIDENT_KEYS_REWRAPPED = "keys:incident_key:rewrapped"
+    #: Meetings' data keys (their sealed 議事概要, council.meetings.sealing) re-wrapped; the reason names the meetings.
+    MEETING_KEYS_REWRAPPED = "keys:meeting_key:rewrapped"
 
 
 #: Everything the council's chain may record.

@@ -62,6 +62,16 @@ class CaseVault:
             failure.case_id = case_id  # the error page records it against the case
             raise
 
+    def opens(self, row, column: str) -> bool:
+        """Whether ``open`` would open ``row``'s ``column`` in this request (its case's read recorded, by a scope
+        and a reach that cover the column and the row): a list shows a value only where it may, rather than fail."""
+        _table, row_id, case_id = _binding(row)
+        try:
+            reads.check_open(case_id=case_id, table=row.__tablename__, column=column, row_id=_row_key(row, row_id))
+        except reads.ReadNotRecorded:
+            return False
+        return True
+
     def text(self, row, column: str) -> str:
         """``open`` for a text column, with "" for an empty one."""
         return self.open(row, column) or ""

@@ -4,8 +4,9 @@ An incident is not one case: a lost USB stick may concern twenty cases, or peopl
 under one of those cases' keys would make it unreadable when that case is purged (crypto-shred) and readable to
 whoever reaches that case; sealing it under no key would leave descriptions of people in plaintext. So each
 incident gets its own random data key, wrapped by the council's KEK exactly as a case's is, but under its own label
-(``council/incident-dek``) so that incident 7's wrapped key can never pass for case 7's. Values are bound to
-(``incident``, column, id, key version) by the field cipher, like a case's. ``council keys rotate`` re-wraps these
+(``council/incident-dek``) so that incident 7's wrapped key can never pass for case 7's (``council.crypto.owned``,
+shared with the meetings' minutes). Values are bound to (``incident``, column, id, key version) by the field
+cipher, like a case's. ``council keys rotate`` re-wraps these
 keys with the case keys (``rewrap``, registered as a key holder in the blueprint), and ``council keys retire``
 counts them before deleting an old KEK (``usage``), so that a rotation can never orphan an incident.
 
@@ -16,11 +17,10 @@ incident's council reach it (auditors and the coordinator), and every change is 
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import func, select
 
 from council.audit.events import AuditTag, record
 from council.cases.vault import vault
-from council.crypto.envelope import FieldCipher, new_data_key
+from council.crypto.owned import RowKeys
 from council.database import db
 from council.incidents.models import Incident
 
@@ -30,46 +30,6 @@ WRAP_LABEL = b"council/incident-dek"
 SEALED = ("summary", "cause", "secondary_harm", "notices", "publication", "prevention")
 
 
-def new_key(incident: Incident) -> None:
-    """Give a new (flushed) incident its own data key, wrapped by the current KEK. Raises KeyUnavailable."""
-    data_key = new_data_key()
-    incident.wrapped_key, incident.key_version = vault().keyring.wrap_for(data_key, label=WRAP_LABEL,
-                                                                          owner_id=incident.id)
-    _cache()[incident.id] = FieldCipher(data_key)
-
-
-def seal(incident: Incident, column: str, value: str | None) -> None:
-    """Encrypt ``value`` into ``incident``'s sealed ``column`` ("" and None store NULL)."""
-    if column not in SEALED:
-        raise ValueError(f"incident.{column} is not a sealed column")
-    value = (value or "").strip()
-    setattr(incident, f"{column}_enc", _cipher(incident).encrypt(value, table=Incident.__tablename__, column=column,
-                                                                 row_id=incident.id) if value else None)
-
-
-def open_text(incident: Incident, column: str) -> str:
-    """The plaintext of ``incident``'s sealed ``column`` ("" when empty). Raises KeyUnavailable, DecryptionFailed."""
-    if column not in SEALED:
-        raise ValueError(f"incident.{column} is not a sealed column")
-    blob = getattr(incident, f"{column}_enc")
-    if blob is None:
-        return ""
-    return _cipher(incident).decrypt(blob, table=Incident.__tablename__, column=column, row_id=incident.id)
-
-
-def texts(incident: Incident) -> dict[str, str]:
-    """Every sealed column of ``incident``, opened."""
-    return {column: open_text(incident, column) for column in SEALED}
-
-
-def _cipher(incident: Incident) -> FieldCipher:
-    cache = _cache()
-    if incident.id not in cache:
-        cache[incident.id] = FieldCipher(vault().keyring.unwrap_for(
-            incident.wrapped_key, label=WRAP_LABEL, owner_id=incident.id, version=incident.key_version))
-    return cache[incident.id]
-
-
 def _cache() -> dict:
     """Unwrapped incident keys live for one request (or one CLI command) only."""
     if "incident_ciphers" not in g:
@@ -77,28 +37,41 @@ def _cache() -> dict:
     return g.incident_ciphers
 
 
+KEYS = RowKeys(model=Incident, label=WRAP_LABEL, columns=SEALED, keyring=lambda: vault().keyring, cache=_cache)
+
+
+def new_key(incident: Incident) -> None:
+    """Give a new (flushed) incident its own data key, wrapped by the current KEK. Raises KeyUnavailable."""
+    KEYS.new_key(incident)
+
+
+def seal(incident: Incident, column: str, value: str | None) -> None:
+    """Encrypt ``value`` into ``incident``'s sealed ``column`` ("" and None store NULL)."""
+    KEYS.seal(incident, column, value)
+
+
+def open_text(incident: Incident, column: str) -> str:
+    """The plaintext of ``incident``'s sealed ``column`` ("" when empty). Raises KeyUnavailable, DecryptionFailed."""
+    return KEYS.open_text(incident, column)
+
+
+def texts(incident: Incident) -> dict[str, str]:
+    """Every sealed column of ``incident``, opened."""
+    return {column: open_text(incident, column) for column in SEALED}
+
+
 # -- key rotation (council.cases.keys calls these through its key holders) ------------------------------------------
 
 
 def usage() -> dict[int, int]:
     """KEK version → number of incident data keys it wraps."""
-    rows = db.session.execute(select(Incident.key_version, func.count()).where(Incident.wrapped_key.is_not(None))
-                              .group_by(Incident.key_version))
-    return dict(rows.all())
+    return KEYS.usage(db.session)
 
 
 def rewrap(version: int) -> int:
     """Re-wrap every incident data key not yet under KEK ``version`` with the current KEK; one audit event per
     council. Commits; returns how many keys were re-wrapped. The sealed text itself is untouched."""
-    keyring = vault().keyring
-    incidents = list(db.session.scalars(select(Incident).where(Incident.wrapped_key.is_not(None),
-                                                                Incident.key_version != version)
-                                        .order_by(Incident.id)))
-    for incident in incidents:
-        data_key = keyring.unwrap_for(incident.wrapped_key, label=WRAP_LABEL, owner_id=incident.id,
-                                      version=incident.key_version)
-        incident.wrapped_key, incident.key_version = keyring.wrap_for(data_key, label=WRAP_LABEL,
-                                                                      owner_id=incident.id)
+    incidents = KEYS.rewrap(db.session, version)
     for council_id in sorted({incident.council_id for incident in incidents}):
         ids = [str(incident.id) for incident in incidents if incident.council_id == council_id]
         record(tag=AuditTag.INCIDENT_KEYS_REWRAPPED, council_id=council_id,

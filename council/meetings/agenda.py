@@ -58,7 +58,10 @@ def describe(cases: Iterable[Case]) -> list[AgendaCase]:
 
 
 def record_shown(actor: User, cases: Iterable[Case], *, reason: str) -> None:
-    """Record that ``actor`` was shown these cases' metadata (one event, the side table names each). Commits."""
-    reached = accesses(actor, [c.id for c in cases])
-    if reached:
-        record_read(tag=AuditTag.CASE_LISTED, actor=actor, reached=list(reached.values()), only=(), reason=reason)
+    """Record that ``actor`` was shown these cases' metadata (one event, the side table names each — those it no
+    longer reaches too, by their number on the page). Commits."""
+    ids = [c.id for c in cases]
+    reached = accesses(actor, ids)
+    if ids:
+        record_read(tag=AuditTag.CASE_LISTED, actor=actor, reached=list(reached.values()),
+                    listed=[i for i in ids if i not in reached], only=(), reason=reason)

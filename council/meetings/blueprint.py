@@ -4,10 +4,11 @@ page's panel and the inbox's provider."""
 from flask import Blueprint
 
 from council.access.permissions import Permission
+from council.cases.keys import KeyHolder, key_holder
 from council.cases.panels import case_panel
 from council.core.permissions import route
 from council.inbox.registry import inbox_provider
-from council.meetings import brief_views, inbox, panel, views
+from council.meetings import brief_views, inbox, panel, sealing, views
 
 bp = Blueprint("meetings", __name__, template_folder="templates")
 
@@ -42,3 +43,5 @@ route(bp, f"{BRIEF}/edit", brief_views.edit, permission=Permission.CASES_WORK, e
 case_panel(bp, name="meetings", order=45, build=panel.build)
 inbox_provider(bp, name="meetings.briefs_to_prepare", order=30, permission=Permission.CASES_WORK,
                provide=inbox.briefs_to_prepare)
+# The meetings' own data keys (their sealed 議事概要): rotated, counted and backed up with the cases'.
+key_holder(bp, KeyHolder(name="meeting", usage=sealing.usage, rewrap=sealing.rewrap))

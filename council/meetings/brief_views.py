@@ -11,7 +11,6 @@ from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.policy import Action, authorize_row
-from council.audit.events import record_denial
 from council.auth.models import Institution
 from council.cases.errors import CaseError
 from council.core.clock import utcnow
@@ -21,6 +20,10 @@ from council.meetings import briefs
 from council.meetings.forms import BriefForm, ConfirmForm
 from council.meetings.models import Meeting, MeetingItem
 from council.meetings.queries import BRIEF_TABLE
+from council.meetings.refusals import refuse
+
+#: A refused request names the meeting of the URL as its target (the case is in its own column).
+MEETING = ("meeting", "meeting_id")
 
 
 def _agenda_item(case, action: Action) -> tuple[Meeting, MeetingItem]:
@@ -33,8 +36,8 @@ def _agenda_item(case, action: Action) -> tuple[Meeting, MeetingItem]:
 
 
 def _refuse(case, action: Action):
-    record_denial(actor=current_user._get_current_object(), case_id=case.id, action=action)
-    abort(404)
+    refuse(actor=current_user._get_current_object(), action=action, meeting_id=request.view_args["meeting_id"],
+           case_id=case.id)
 
 
 def _meeting_access(case, meeting: Meeting, action: Action):
@@ -51,7 +54,7 @@ def _brief_page(case, meeting, item, access, *, body, revealed: bool, status: in
                            revealed=revealed, access=access, confirm_form=ConfirmForm()), status
 
 
-@case_gate(Action.READ_BRIEF)
+@case_gate(Action.READ_BRIEF, target=MEETING)
 def brief(case, access):
     meeting, item = _agenda_item(case, Action.READ_BRIEF)
     access = _meeting_access(case, meeting, Action.READ_BRIEF)
@@ -60,7 +63,7 @@ def brief(case, access):
     return _brief_page(case, meeting, item, access, body=body, revealed=False)
 
 
-@case_gate(Action.REVEAL_BRIEF)
+@case_gate(Action.REVEAL_BRIEF, target=MEETING)
 def reveal(case, access):
     """Open the brief's personal details: a POST (a deliberate act, not a link), recorded as its own event."""
     meeting, item = _agenda_item(case, Action.REVEAL_BRIEF)
@@ -69,26 +72,26 @@ def reveal(case, access):
         abort(400)
     row = briefs.brief_of(item)
     if row is None:
-        abort(404)
+        _refuse(case, Action.REVEAL_BRIEF)
     body = briefs.reveal_brief(actor=current_user, case=case, access=access, brief=row)
     return _brief_page(case, meeting, item, access, body=body, revealed=True)
 
 
-@case_gate(Action.READ_BRIEF)
+@case_gate(Action.READ_BRIEF, target=MEETING)
 def print_brief(case, access):
     """The print layout: a watermark with the viewer, their institution and the Japan time on every page."""
     meeting, item = _agenda_item(case, Action.READ_BRIEF)
     access = _meeting_access(case, meeting, Action.READ_BRIEF)
     row = briefs.brief_of(item)
     if row is None:
-        abort(404)
+        _refuse(case, Action.READ_BRIEF)
     body = briefs.read_brief(actor=current_user, case=case, access=access, brief=row, printing=True)
     institution = db.session.get(Institution, current_user.institution_id)
     return render_template("meetings/brief_print.html", case=case, meeting=meeting, body=body,
                            institution=institution, now=utcnow(), nonce=g.get("csp_nonce"))
 
 
-@case_gate(Action.PREPARE_BRIEF)
+@case_gate(Action.PREPARE_BRIEF, target=MEETING)
 def edit(case, access):
     """The lead prepares (or changes) the brief; the header starts from the case."""
     meeting, item = _agenda_item(case, Action.PREPARE_BRIEF)

@@ -89,8 +89,16 @@ class Meeting(Base):
     online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: 議事概要: the minutes' general part (not about any case). Cases' parts are in MeetingItem.minutes_enc.
-    summary: Mapped[str | None] = mapped_column(Text)
+    #: 議事概要: the minutes' general part (not about any one case, but it may name people), sealed under the
+    #: meeting's own data key (meetings.sealing). Cases' parts are in MeetingItem.minutes_enc.
+    summary_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The meeting's data key for ``summary_enc``, wrapped by the KEK of ``key_version``; None until a summary is
+    #: saved. Re-wrapped by ``council keys rotate``.
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_version: Mapped[int | None] = mapped_column(Integer)
+    #: A 議事概要 saved in plaintext before it was sealed (migration 0018 kept the old column): sealed into
+    #: ``summary_enc`` and emptied at start-up (meetings.sealing.seal_plaintext_summaries). Never written otherwise.
+    legacy_summary: Mapped[str | None] = mapped_column("summary", Text)
     #: Who approved the minutes, and when; from then on the minutes are read-only.
     minutes_approved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     minutes_approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -23,6 +23,7 @@ from council.core.clock import utcnow
 from council.database import db
 from council.meetings import agenda, window
 from council.meetings.models import Meeting, MeetingBrief, MeetingItem, MeetingParticipant, MeetingState
+from council.meetings.refusals import MeetingAction, refuse
 from council.meetings.services import may_manage
 
 BRIEF_TABLE = "meeting_brief"
@@ -52,11 +53,11 @@ def meetings_for(user: User) -> tuple[list[Meeting], list[Meeting]]:
     return [m for m in rows if m.ends_at >= now], [m for m in reversed(rows) if m.ends_at < now]
 
 
-def visible_meeting(user: User, meeting_id: int) -> Meeting:
-    """The meeting, if ``user`` may see it; NotFound otherwise."""
+def visible_meeting(user: User, meeting_id: int, *, action: str = MeetingAction.VIEW) -> Meeting:
+    """The meeting, if ``user`` may see it; NotFound otherwise, the refusal recorded with ``action``."""
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id, visible_where(user)))
     if meeting is None:
-        raise NotFound()
+        refuse(actor=user, action=action, meeting_id=meeting_id)
     return meeting
 
 

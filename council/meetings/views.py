@@ -18,6 +18,7 @@ from council.database import db
 from council.meetings import agenda, queries, services
 from council.meetings.forms import ConfirmForm, MeetingForm
 from council.meetings.models import Meeting, MeetingKind
+from council.meetings.refusals import MeetingAction
 from council.meetings.services import PARTICIPANT_ROLES, MeetingInput, may_manage
 
 
@@ -48,7 +49,7 @@ def new():
 
 def edit(meeting_id: int):
     _managers_only()
-    meeting = queries.visible_meeting(current_user, meeting_id)
+    meeting = queries.visible_meeting(current_user, meeting_id, action=MeetingAction.MANAGE)
     form = MeetingForm()
     eligible = _fill_choices(form)
     if request.method == "GET":
@@ -58,7 +59,7 @@ def edit(meeting_id: int):
 
 def cancel(meeting_id: int):
     _managers_only()
-    meeting = queries.visible_meeting(current_user, meeting_id)
+    meeting = queries.visible_meeting(current_user, meeting_id, action=MeetingAction.MANAGE)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

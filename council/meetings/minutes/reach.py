@@ -38,6 +38,7 @@ from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
 from council.meetings.models import Meeting
+from council.meetings.refusals import MeetingAction, refuse
 from council.meetings.window import window_of
 
 #: Why the drafting grants end.
@@ -61,12 +62,13 @@ def takes_part(user: User, meeting: Meeting) -> bool:
 
 
 def meeting_for(user: User, meeting_id: int, *, manage: bool = False) -> Meeting:
-    """The meeting ``user`` may open (``manage``: run). Raises NotFound otherwise, whatever the reason."""
+    """The meeting ``user`` may open (``manage``: run). Raises NotFound otherwise, whatever the reason; the refusal
+    is recorded (``refusals.refuse``)."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.council_id != user.council_id:
-        raise NotFound()
-    if not (manages(user, meeting) or (not manage and takes_part(user, meeting))):
-        raise NotFound()
+    if meeting is None or meeting.council_id != user.council_id \
+            or not (manages(user, meeting) or (not manage and takes_part(user, meeting))):
+        refuse(actor=user, action=MeetingAction.MANAGE_MINUTES if manage else MeetingAction.READ_MINUTES,
+               meeting_id=meeting_id)
     return meeting
 
 

@@ -31,6 +31,7 @@ from council.cases.vault import vault
 from council.core.clock import japan_date, utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
 from council.database import db
+from council.meetings import agenda, sealing
 from council.meetings.minutes import reach
 from council.meetings.minutes.text import TaskLine, item_minutes
 from council.meetings.models import Meeting, MeetingItem, MeetingState, MeetingTask
@@ -97,6 +98,15 @@ def record_attendance(*, actor: User, meeting: Meeting, attended: dict[int, bool
            reason=f"{sum(1 for p in meeting.participants if p.attended)} of {len(meeting.participants)} attended")
     reach.open_drafting(actor=actor, meeting=meeting)
     db.session.commit()
+
+
+def agenda_numbers(*, actor: User, meeting: Meeting) -> dict[int, str]:
+    """Case id → number of ``meeting``'s agenda cases, for the record page; the list is recorded as shown (one
+    event naming each case in the side table, as every list of cases is). Commits."""
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(
+        [item.case_id for item in meeting.items if item.case_id])).order_by(Case.id)))
+    agenda.record_shown(actor, cases, reason=f"meeting {meeting.id} record")
+    return {case.id: case.number for case in cases}
 
 
 def _held(meeting: Meeting) -> None:
@@ -225,6 +235,8 @@ class MinutesView:
     attendance: list[tuple[str, bool | None]]
     parts: list[PartView]
     manages: bool
+    #: 議事概要, opened (sealed at rest under the meeting's key).
+    summary: str = ""
     #: The checkpoint of the approval as one line of audit-checkpoints.jsonl (empty until approved).
     checkpoint: str = ""
     approved_by: str = ""
@@ -254,7 +266,8 @@ def read_minutes(*, actor: User, meeting: Meeting, printing: bool = False) -> Mi
     names = reach.participant_names(meeting)
     approver = db.session.get(User, meeting.minutes_approved_by) if meeting.minutes_approved_by else None
     return MinutesView(meeting=meeting, attendance=[(names[p.id], p.attended) for p in meeting.participants],
-                       parts=parts, manages=manages, checkpoint=stored_checkpoint(meeting),
+                       parts=parts, manages=manages, summary=sealing.summary_of(meeting),
+                       checkpoint=stored_checkpoint(meeting),
                        approved_by=approver.display_name if approver else "")
 
 
@@ -286,7 +299,7 @@ def save_minutes(*, actor: User, meeting: Meeting, summary: str, parts: dict[int
     lock_for_edit(meeting, version, stale=StaleCase, message=_(
         "The minutes changed after you opened them (someone recorded an agenda case or saved them). What is stored "
         "now is shown; your text is kept."))
-    meeting.summary = summary.strip() or None
+    sealing.seal_summary(meeting, summary)
     for item_id, text in parts.items():
         vault().seal(items[item_id], "minutes", text.strip(), access=accesses[item_id])
     record(tag=AuditTag.MINUTES_EDITED, actor=actor, target=meeting, basis=reach.basis_of(meeting),

@@ -12,7 +12,6 @@ from werkzeug.exceptions import NotFound
 
 from council.access.gate import case_gate
 from council.access.policy import Action
-from council.audit.events import record_denial
 from council.auth.models import Institution
 from council.cases.errors import CaseError, StaleCase
 from council.core.clock import utcnow
@@ -21,6 +20,7 @@ from council.database import db
 from council.meetings.minutes import reach, services
 from council.meetings.minutes.forms import TASK_ROWS, ApproveForm, AttendanceForm, ItemForm, MinutesForm
 from council.meetings.models import Meeting, MeetingItem, MeetingState
+from council.meetings.refusals import refuse
 from council.meetings.reviews import default_next_review
 from council.meetings.tasks.services import TaskInput
 from council.security.totp import qr_svg
@@ -54,21 +54,15 @@ def record(meeting_id: int):
     if not form.is_submitted():
         form.version.data = meeting.version
     return render_template("minutes/record.html", meeting=meeting, form=form,
-                           names=reach.participant_names(meeting), cases=_case_numbers(meeting)), \
+                           names=reach.participant_names(meeting),
+                           cases=services.agenda_numbers(actor=current_user, meeting=meeting)), \
         (400 if form.errors or form.form_errors else 200)
-
-
-def _case_numbers(meeting: Meeting) -> dict[int, str]:
-    from council.cases.models import Case
-
-    ids = [item.case_id for item in meeting.items if item.case_id]
-    return dict(db.session.execute(select(Case.id, Case.number).where(Case.id.in_(ids))).all()) if ids else {}
 
 
 # -- one agenda case -------------------------------------------------------------------------------------------
 
 
-@case_gate(Action.RECORD_DECISION, item=MeetingItem)
+@case_gate(Action.RECORD_DECISION, target=("meeting_item", "item_id"), item=MeetingItem)
 def record_item(case, access, item):
     """What the meeting decided on one agenda case: read by the reach of the case for this meeting only."""
     meeting = db.session.get(Meeting, item.meeting_id)
@@ -77,8 +71,8 @@ def record_item(case, access, item):
             raise NotFound()
         access = reach.for_meeting(current_user, case, meeting, Action.RECORD_DECISION)
     except NotFound:
-        record_denial(actor=current_user, case_id=case.id, action=Action.RECORD_DECISION)
-        raise
+        refuse(actor=current_user._get_current_object(), action=Action.RECORD_DECISION, meeting_id=meeting.id,
+               case_id=case.id)
     form = ItemForm()
     _choices(form, meeting)
     if form.validate_on_submit():
@@ -148,7 +142,7 @@ def view(meeting_id: int):
 def _minutes_page(meeting: Meeting, form: MinutesForm, approve: ApproveForm, typed: dict | None = None):
     minutes = services.read_minutes(actor=current_user, meeting=meeting)
     if not form.is_submitted():
-        form.summary.data, form.version.data = meeting.summary or "", meeting.version
+        form.summary.data, form.version.data = minutes.summary, meeting.version
     if not approve.is_submitted():
         approve.version.data = meeting.version
     refused = form.errors or form.form_errors or approve.errors or approve.form_errors

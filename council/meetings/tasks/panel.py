@@ -19,7 +19,7 @@ def build(case: Case, access: Access, *, form=None) -> Panel | None:
     """The panel, or None when the case has no task (or the reach shows no case page)."""
     if access.scope not in (Scope.FULL, Scope.READ, Scope.SUMMARY, Scope.REQUEST):
         return None
-    tasks = tasks_of_case(case=case, access=access)
+    tasks = tasks_of_case(case=case)
     if not tasks:
         return None
     return Panel(name="tasks", title=_("Roles (役割分担)"), template="tasks/panel.html", context={"tasks": tasks})

@@ -22,7 +22,7 @@ from werkzeug.exceptions import NotFound
 
 from council.access import grants
 from council.access.models import CaseGrant, LegalBasis
-from council.access.policy import Access, accesses
+from council.access.policy import Access, reaches_of
 from council.access.reads import record_read
 from council.access.scopes import TASK_COLUMNS, Scope, may_open
 from council.audit.events import AuditTag, record, record_denial
@@ -34,6 +34,7 @@ from council.core.clock import japan_to_utc, japan_today, utcnow
 from council.core.editing import lock_for_edit
 from council.database import db
 from council.meetings.models import Meeting, MeetingItem, MeetingTask
+from council.meetings.refusals import MeetingAction
 
 #: Why a task grant ends: the institution did its last open task; a re-recording left it none.
 TASKS_DONE = "tasks_done"
@@ -166,8 +167,10 @@ def complete_task(*, actor: User, task_id: int, version) -> MeetingTask:
     case = db.session.get(Case, task.case_id) if task is not None else None
     if task is None or case is None or case.purged_at is not None or task.institution_id != actor.institution_id \
             or case.council_id != actor.council_id:
-        if case is not None:
-            record_denial(actor=actor, case_id=case.id, action="task:complete")
+        # the task is the target; its case is named only when it is of the actor's council
+        case_id = case.id if case is not None and case.council_id == actor.council_id else None
+        record_denial(actor=actor, case_id=case_id, action=MeetingAction.COMPLETE_TASK, target_type="meeting_task",
+                      target_id=task_id, tag=AuditTag.CASE_ACCESS_DENIED if case_id else AuditTag.MEETING_ACCESS_DENIED)
         raise NotFound()
     lock_for_edit(task, version, stale=StaleCase, message=_(
         "Someone changed this task after you opened the list. Look at it again."))
@@ -202,33 +205,46 @@ def tasks_of_institution(*, actor: User) -> list[TaskView]:
     return _views(actor, rows, tag=AuditTag.TASKS_LISTED)
 
 
-def tasks_of_case(*, case: Case, access: Access) -> list[TaskView]:
+def tasks_of_case(*, case: Case) -> list[TaskView]:
     """The tasks meetings gave on ``case`` (the case page's panel, which recorded its read), wording where the
-    page's reach opens it."""
+    page's reach opens it: a full reach every task's, a summary share resting on a meeting that meeting's only."""
     rows = list(db.session.execute(
         select(MeetingTask, Case, Meeting).join(Case, Case.id == MeetingTask.case_id)
         .join(Meeting, Meeting.id == MeetingTask.meeting_id).where(MeetingTask.case_id == case.id)
         .order_by(MeetingTask.completed_at.is_not(None), MeetingTask.due_date, MeetingTask.id)))
-    opens = may_open(access.scope, "meeting_task", "what")
-    return [_view(task, case, meeting, opens) for task, case, meeting in rows]
+    return [_view(task, case, meeting) for task, case, meeting in rows]
 
 
 def _views(actor: User, rows: list, *, tag: AuditTag) -> list[TaskView]:
-    """Record the read of the rows' cases by the reader's widest reach of each (only the tasks' wording opens),
-    then the views; a case the reader no longer reaches is listed without its wording."""
-    reached = accesses(actor, {case.id for _task, case, _meeting in rows})
-    if reached:
-        record_read(tag=tag, actor=actor, reached=list(reached.values()), only=TASK_COLUMNS,
+    """Record the read of the rows' cases (one event naming every case listed; only the tasks' wording opens, by
+    the reaches that open it), then the views; a task no reach of its reader opens is listed without its wording."""
+    cases = {case.id: case for _task, case, _meeting in rows}
+    reaches = {case_id: _task_reaches(actor, case, {t.meeting_id for t, c, _m in rows if c.id == case_id})
+               for case_id, case in cases.items()}
+    if rows:
+        record_read(tag=tag, actor=actor, reached=[a for each in reaches.values() for a in each],
+                    listed=[case_id for case_id, each in reaches.items() if not each], only=TASK_COLUMNS,
                     reason=f"{len(rows)} tasks")
-    return [_view(task, case, meeting, case.id in reached and may_open(reached[case.id].scope, "meeting_task", "what"))
-            for task, case, meeting in rows]
+    return [_view(task, case, meeting) for task, case, meeting in rows]
 
 
-def _view(task: MeetingTask, case: Case, meeting: Meeting, opens: bool) -> TaskView:
+def _task_reaches(actor: User, case: Case, meeting_ids: set[int]) -> list[Access]:
+    """The reaches by which ``actor`` reads the wording of tasks of ``meeting_ids`` on ``case``: one reaching the
+    whole case (full, read-only), else those resting on one of the meetings (a task's summary grant). Another share
+    of the case (a referral's summary) opens no task, and is not used to read them."""
+    bases = {_basis(meeting_id) for meeting_id in meeting_ids}
+    useful = [a for a in reaches_of(actor, case) if may_open(a.scope, "meeting_task", "what")
+              and (a.scope in (Scope.FULL, Scope.READ) or a.basis in bases)]
+    whole = [a for a in useful if a.scope in (Scope.FULL, Scope.READ)]
+    # one scope per case: the request's read receipt of a case holds one scope (and the bases read in it)
+    return whole[:1] or [a for a in useful if a.scope == useful[0].scope]
+
+
+def _view(task: MeetingTask, case: Case, meeting: Meeting) -> TaskView:
     institution = db.session.get(Institution, task.institution_id)
     done_by = db.session.get(User, task.completed_by) if task.completed_by else None
     return TaskView(task=task, case_number=case.number, meeting_title=meeting.title, institution=institution.name,
-                    what=vault().text(task, "what") if opens else "",
+                    what=vault().text(task, "what") if vault().opens(task, "what") else "",
                     overdue=task.completed_at is None and task.due_date < japan_today(),
                     completed_by=done_by.display_name if done_by else "")
 

@@ -119,7 +119,7 @@ def test_after_approval_every_write_path_refuses(app, world):
     refused = member.post(item_path(world), data=decisions(world, version=2, plan="承認後の書き換え"))
     assert refused.status_code == 400 and "are approved" in refused.get_data(as_text=True)
     after = fresh(app, Meeting, meeting.id)
-    assert (after.version, after.summary, after.state) == (meeting.version, meeting.summary, "approved")
+    assert (after.version, after.summary_enc, after.state) == (meeting.version, meeting.summary_enc, "approved")
     assert all(p.attended for p in fresh_meeting(app, world).participants)
     with app.test_request_context():
         actor, stored = db_get(app, User, world.users["coordinator"].id), db_get(app, Meeting, meeting.id)

@@ -115,3 +115,32 @@ def test_a_task_due_today_in_japan_is_not_overdue(app, world):
     _given(app, world, **{"tasks-0-due_date": japan_today().isoformat()})
     home = client_of(app, world.users["partner"]).get("/").get_data(as_text=True)
     assert "a task from a meeting was due" not in home
+
+
+def test_the_tasks_page_records_every_case_it_names_even_once_its_grant_ended(app, world):
+    """A done task stays on the list with its case number after the task's grant ended: the list still names the
+    case in its event (the auditor's per-case history finds it), though the wording no longer opens."""
+    task = _given(app, world)
+    partner = client_of(app, world.users["partner"])
+    assert partner.post(f"/tasks/{task.id}/complete", data={"version": "1"}).status_code == 302
+    with app.test_request_context():  # the material window's grant ends too: 社協 no longer reaches the case
+        from council.access import grants
+        from council.auth.models import User
+        from tests.conftest import db_get
+
+        actor = db_get(app, User, world.users["coordinator"].id)
+        for row in db.session.scalars(select(CaseGrant).where(
+                CaseGrant.case_id == world.case.id, CaseGrant.institution_id == world.institutions["shakyo"],
+                CaseGrant.ended_at.is_(None))):
+            grants.end(actor=actor, grant=row, reason="test")
+        db.session.commit()
+    page = partner.get("/tasks").get_data(as_text=True)
+    assert world.case.number in page and TASK not in page
+    with app.app_context():
+        from council.audit.models import AuditEventCase
+
+        listed = db.session.scalars(select(AuditEvent.seq).where(
+            AuditEvent.tag == AuditTag.TASKS_LISTED, AuditEvent.actor_user_id == world.users["partner"].id)
+            .order_by(AuditEvent.seq.desc())).first()
+        named = db.session.scalars(select(AuditEventCase.case_id).where(AuditEventCase.event_seq == listed)).all()
+    assert named == [world.case.id]

@@ -10,7 +10,9 @@ register_all()  # every table on the metadata: a feature's encrypted column must
 
 #: Tables whose encrypted columns are sealed under a key that is not a case's, so no case scope opens them.
 NOT_UNDER_A_CASE_KEY = {"incident": "an incident's own data key (council.incidents.sealing); auditors and the "
-                                    "coordinator reach it by permission, never through a case"}
+                                    "coordinator reach it by permission, never through a case",
+                        "meeting": "a meeting's own data key (council.meetings.sealing): its 議事概要, read by its "
+                                   "participants and coordinator (meetings.minutes.reach), never through a case"}
 
 
 def test_full_scope_names_every_encrypted_column_of_the_schema():
@@ -33,12 +35,15 @@ def test_a_summary_opens_the_contact_person_and_the_plan_and_nothing_else():
     """... and what a handoff to its reader says (the message, why it was declined or ended): the panel shows each
     party only its own handoffs."""
     handoff = {("handoff", c) for c in ("message", "emergency_reason", "decline_reason", "end_reason")}
-    # The plan's roles too: what the tasks meetings gave say (役割分担, council.meetings.tasks).
+    # The plan's roles too: what the tasks meetings gave say (役割分担, council.meetings.tasks) — of the meeting the
+    # summary share rests on only (scopes.ROW_BOUND), so a handoff's summary share reads none.
     tasks = {("meeting_task", "what")}
-    assert SCOPE_COLUMNS[Scope.SUMMARY] == {("case_file", "contact_person"), ("case_plan", "plan")} | handoff | tasks
-    # ... and a request reach, besides, its own request's question and answer (scopes.ROW_BOUND: that row only).
-    assert SCOPE_COLUMNS[Scope.REQUEST] == SCOPE_COLUMNS[Scope.SUMMARY] | {("information_request", "question"),
-                                                                         ("information_request", "answer")}
+    summary = {("case_file", "contact_person"), ("case_plan", "plan")}
+    assert SCOPE_COLUMNS[Scope.SUMMARY] == summary | handoff | tasks
+    # ... and a request reach, besides, its own request's question and answer (scopes.ROW_BOUND: that row only),
+    # but no task: a request never rests on a meeting.
+    assert SCOPE_COLUMNS[Scope.REQUEST] == summary | handoff | {("information_request", "question"),
+                                                               ("information_request", "answer")}
     assert may_open(Scope.FULL, "person", "address")
 
 

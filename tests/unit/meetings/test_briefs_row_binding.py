@@ -22,6 +22,18 @@ def test_a_brief_reach_names_its_own_meeting_only():
     assert may_touch_row(Scope.FULL, "own_institution", "meeting_brief", 6)
 
 
+@pytest.mark.parametrize("table", ["meeting_item", "meeting_task"])
+def test_what_a_meeting_decided_and_the_tasks_it_gave_are_bound_to_that_meeting(table):
+    assert ROW_KEYS[table] == "meeting_id"
+    assert may_touch_row(Scope.BRIEF, "meeting:5", table, 5) and may_touch_row(Scope.SUMMARY, "meeting:5", table, 5)
+    assert not may_touch_row(Scope.BRIEF, "meeting:5", table, 6)
+    assert not may_touch_row(Scope.SUMMARY, "referral:5", table, 5)  # a handoff's summary share: no task, no item
+    assert not may_touch_row(Scope.REQUEST, "request:5", table, 5)
+    # The whole case's reaches read every meeting's: the lead's own, and a former lead closing out (read only).
+    assert may_touch_row(Scope.FULL, "own_institution", table, 6)
+    assert may_touch_row(Scope.READ, "transfer:9", table, 6)
+
+
 def test_the_vault_binds_a_brief_by_its_meeting_not_its_own_id():
     brief = SimpleNamespace(__tablename__="meeting_brief", id=41, meeting_id=5, case_id=3)
     record = SimpleNamespace(__tablename__="support_record", id=41, case_id=3)
