@@ -28,10 +28,11 @@ class Scope(StrEnum):
     # lead institution, categories, dates), which is plaintext. It is never granted; the policy derives it from
     # the role, and no content list or case page accepts it.
     LEDGER = "ledger"
-    # 会議録の保管: a case's part of a meeting's approved minutes, and nothing else (no brief, no case page, no list).
-    # Approving the minutes gives it, resting on the meeting, to the coordinator institution (the council keeps its
-    # minutes) and to whoever attended (each files its copy): the part outlives the material window, the brief
-    # does not. council.meetings.minutes.reach.keep_minutes.
+    # 会議録の保管: a case's part of a meeting's approved minutes and the wording of the tasks it gave (which the
+    # part states anyway), nothing else (no brief, no case page, no list). Approving the minutes gives it, resting on
+    # the meeting, to the coordinator institution (the council keeps its minutes), to whoever attended (each files
+    # its copy) and to the institutions given a task (a task done stays readable on their task list): the part
+    # outlives the material window, the brief does not. council.meetings.minutes.reach.keep_minutes.
     MINUTES = "minutes"
 
     @property
@@ -196,8 +197,8 @@ SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     # A meeting's brief, and what that meeting decided and minuted on the case (council.meetings.minutes reads an
     # item only by the reach resting on the item's own meeting, ``meeting:<id>``).
     Scope.BRIEF: BRIEF_COLUMNS | BRIEF_PERSONAL_COLUMNS | MEETING_COLUMNS,
-    # The item's minuted part only: not the brief, not the tasks' wording, not what the item form holds.
-    Scope.MINUTES: frozenset({("meeting_item", "minutes")}),
+    # The item's minuted part and the tasks' wording it states: not the brief, not what the item form holds.
+    Scope.MINUTES: frozenset({("meeting_item", "minutes")}) | TASK_COLUMNS,
     Scope.LEDGER: frozenset(),
 }
 

@@ -15,10 +15,12 @@ each case's key, and are read or written only by a reach of that case that cover
 
 **The approved minutes** are the council's record: approving them gives a ``minutes`` grant of each agenda case
 (``keep_minutes``: basis ``meeting:<id>``, legal basis 協議会内の情報共有, no expiry) to the coordinator institution,
-which keeps the council's minutes, and to each participant that attended (an invited user by name, an invited
-institution), which files its copy. It opens that case's part of these minutes and nothing else — not the brief,
-not the case page, not a case list — so the part stays readable after the material window while the brief does
-not. An invitee that did not attend reads the general part only once its window has closed.
+which keeps the council's minutes, to each participant that attended (an invited user by name, an invited
+institution), which files its copy, and to each institution the meeting gave a task on the case. It opens that
+case's part of these minutes and the tasks' wording (which the part states) and nothing else — not the brief, not
+the case page, not a case list — so the part stays readable after the material window while the brief does not,
+and a task done stays readable on its institution's task list after its summary grant ended. An invitee that did
+not attend reads the general part only once its window has closed.
 
 **The coordinator's drafting grant.** The coordinator drafts the minutes after the window has closed. Recording the
 attendance gives the coordinator (by name) a ``brief`` grant of every agenda case, basis ``meeting:<id>``, legal
@@ -44,7 +46,7 @@ from council.access.scopes import Scope, allows
 from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
-from council.meetings.models import Meeting
+from council.meetings.models import Meeting, MeetingTask
 from council.meetings.window import window_of
 
 #: Why the drafting grants end.
@@ -134,10 +136,10 @@ def end_drafting(*, actor: User, meeting: Meeting) -> None:
 
 
 def keep_minutes(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
-    """Give the keepers of ``meeting``'s approved minutes — ``actor``'s institution (the coordinator's) and every
-    participant that attended — a ``minutes`` grant of each agenda case (see the module's docstring), inside the
-    caller's transaction (grants.grant records each). A case's lead institution reaches it already and gets none.
-    Returns the grants made."""
+    """Give the keepers of ``meeting``'s approved minutes — ``actor``'s institution (the coordinator's), every
+    participant that attended and, per case, every institution given a task on it — a ``minutes`` grant of each
+    agenda case (see the module's docstring), inside the caller's transaction (grants.grant records each). A case's
+    lead institution reaches it already and gets none. Returns the grants made."""
     keepers: dict[tuple[str, int], Institution | User] = {("institution", actor.institution_id): actor.institution}
     for participant in meeting.participants:
         if participant.attended and participant.user_id is not None:
@@ -150,7 +152,12 @@ def keep_minutes(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
         case = db.session.get(Case, item.case_id) if item.case_id else None
         if case is None or case.purged_at is not None:
             continue
-        for (kind, _id), keeper in keepers.items():
+        tasked = db.session.scalars(select(MeetingTask.institution_id).where(
+            MeetingTask.meeting_id == meeting.id, MeetingTask.case_id == case.id).distinct())
+        case_keepers = dict(keepers)
+        for institution_id in tasked:
+            case_keepers.setdefault(("institution", institution_id), db.session.get(Institution, institution_id))
+        for (kind, _id), keeper in case_keepers.items():
             institution_id = keeper.id if kind == "institution" else keeper.institution_id
             if institution_id == case.lead_institution_id:
                 continue
