@@ -13,14 +13,37 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Date, and_, case, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from council.access.models import CaseGrant, GrantBasis
 from council.auth.models import Institution
 from council.cases.models import Case, CaseCategory, CaseStatus, Consent, ConsentState, Risk
 from council.core.clock import utcnow
 from council.meetings.models import MeetingTask
+
+
+class unindexed(FunctionElement):  # noqa: N801 - a SQL function, named like one
+    """A date column's value, hidden from SQLite's choice of index (``+column``: the same value). SQLite plans without
+    statistics and takes a range on an indexed column as selective: "review overdue" (most cases of a large council)
+    would read the review-date index and sort every match, instead of walking the sort's own index and stopping at
+    the page (0.8 s → 3.7 s at 100,000 cases). PostgreSQL has statistics and gets the column."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
+@compiles(unindexed, "postgresql")
+def _unindexed_postgresql(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
 
 # -- what the columns are made of ------------------------------------------------------------------------------
 
@@ -162,7 +185,9 @@ def conditions(ledger_filter: LedgerFilter, *, today: dt.date) -> list[ColumnEle
         kept.append(Case.council_case_at.is_(None))
     if ledger_filter.review_overdue:
         # reviews.is_overdue: an open case (not closed) due before today in Japan.
-        kept += [Case.closed_on.is_(None), Case.next_review_due < today]
+        # Sorted by the review date, the range reads that index in order; sorted otherwise, the sort's index serves.
+        due = Case.next_review_due if ledger_filter.sort == "next_review" else unindexed(Case.next_review_due)
+        kept += [Case.closed_on.is_(None), due < today]
     if ledger_filter.consent:
         kept.append(consent_is(ledger_filter.consent))
     if ledger_filter.open_tasks:
