@@ -213,6 +213,7 @@ ACTION_LABELS = {
     "case:council:register": _l("register it as a council case"),
     "case:brief:prepare": _l("prepare a meeting brief"),
     "case:brief:reveal": _l("open a meeting brief's hidden field"),
+    "case:minutes:read": _l("read its part of a meeting's minutes"),
 }
 
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.
