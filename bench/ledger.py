@@ -10,7 +10,7 @@ coordinator institution through the real forms and times the real routes with Fl
 routing, session, permission gate, queries, the audit event and its commit, template):
 
 - GET /cases/ledger                                  (newest intake first, page 1)
-- GET /cases/ledger?sort=next_review&direction=asc   (the next review computed in SQL for every case)
+- GET /cases/ledger?sort=next_review&direction=asc   (the stored next review date, in index order)
 - GET /cases/ledger?overdue=y&registered=yes&page=3 (two filters, a later page)
 - GET /cases/ledger/export.csv?sort=lead             (the same page as a CSV, audited)
 
@@ -40,6 +40,7 @@ from council.auth.models import PledgeAcceptance, User  # noqa: E402
 from council.auth.pledge import CURRENT_VERSION  # noqa: E402
 from council.auth.services import accounts  # noqa: E402
 from council.cases.models import Case, Consent  # noqa: E402
+from council.cases.reviews import refresh_stored  # noqa: E402
 from council.core.clock import japan_today  # noqa: E402
 from council.core.db import utcnow  # noqa: E402
 from council.database import db  # noqa: E402
@@ -88,6 +89,8 @@ def add_ledger_sources(app, people: dict) -> int:
             {"case_id": i, "meeting_id": meeting.id, "item_id": items[i], "institution_id": institution,
              "due_date": today + dt.timedelta(days=days), "created_by": coordinator.id, "created_at": utcnow(),
              "version": 1} for i in tasked for days in (-7, 14)])
+        # Bulk inserts and updates pass no ORM event: store the next review dates as the app's start does.
+        refresh_stored(db.session)
         db.session.commit()
         return coordinator.id
 

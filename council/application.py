@@ -36,6 +36,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _check_case_keys(app)
     _seal_plaintext_summaries(app)
+    _refresh_review_dates(app)
     install_gate(app, _check_permission)
     _register_key_errors(app)
     _remove_upload_leftovers(app)
@@ -139,6 +140,15 @@ def _seal_plaintext_summaries(app: Flask) -> None:
             raise config.ConfigError(str(error)) from None
         if sealed:
             app.logger.warning("sealed %d meeting summary(ies) stored in plaintext by an earlier version", sealed)
+def _refresh_review_dates(app: Flask) -> None:
+    """Bring every case's stored next-review date in line with this start's REVIEW_CADENCE_MONTHS (a changed setting,
+    or rows written in bulk): the ledger sorts and filters by the stored date. Nothing to change costs one read."""
+    from council.cases.reviews import refresh_stored
+
+    with app.app_context():
+        if changed := refresh_stored(db.session):
+            app.logger.warning("next review dates recomputed for %d case(s) (review cadence or bulk write)", changed)
+        db.session.commit()
 
 
 def _register_key_errors(app: Flask) -> None:

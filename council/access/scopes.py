@@ -28,6 +28,12 @@ class Scope(StrEnum):
     # lead institution, categories, dates), which is plaintext. It is never granted; the policy derives it from
     # the role, and no content list or case page accepts it.
     LEDGER = "ledger"
+    # 会議録の保管: a case's part of a meeting's approved minutes and the wording of the tasks it gave (which the
+    # part states anyway), nothing else (no brief, no case page, no list). Approving the minutes gives it, resting on
+    # the meeting, to the coordinator institution (the council keeps its minutes), to whoever attended (each files
+    # its copy) and to the institutions given a task (a task done stays readable on their task list): the part
+    # outlives the material window, the brief does not. council.meetings.minutes.reach.keep_minutes.
+    MINUTES = "minutes"
 
     @property
     def label(self):
@@ -42,13 +48,15 @@ SCOPE_LABELS = {
     Scope.REQUEST: _l("Information request"),
     Scope.READ: _l("Read only"),
     Scope.LEDGER: _l("Progress ledger (metadata)"),
+    Scope.MINUTES: _l("Approved minutes"),
 }
 
 #: Widest first: when a user reaches a case in several ways, the first scope here that allows the action is used.
-SCOPE_ORDER = (Scope.FULL, Scope.READ, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.LEDGER)
+SCOPE_ORDER = (Scope.FULL, Scope.READ, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.MINUTES, Scope.LEDGER)
 
-#: The scopes of content lists (the case list): every reach that shows something of the case beyond the ledger.
-CONTENT_SCOPES = frozenset(SCOPE_ORDER) - {Scope.LEDGER}
+#: The scopes of content lists (the case list): every reach that shows something of the case beyond the ledger and
+#: beyond a filed copy of minutes (which puts no case among the reader's cases).
+CONTENT_SCOPES = frozenset(SCOPE_ORDER) - {Scope.LEDGER, Scope.MINUTES}
 #: Every scope: the progress ledger lists cases however they are reached.
 ALL_SCOPES = frozenset(Scope)
 
@@ -85,17 +93,20 @@ class Action(StrEnum):
     # 開示請求: the report of a person's case data and its access history for a data-subject request
     # (council.disclosure) — a supervisor of the lead institution, by its own reach (DESIGN §5).
     DISCLOSE = "case:disclosure:generate"
+    # Read a case's part of a meeting's minutes (council.meetings.minutes).
+    READ_MINUTES = "case:minutes:read"
 
 
 _READ_ALL = {Action.READ_FULL, Action.READ_SUMMARY, Action.READ_BRIEF, Action.READ_LEDGER, Action.REVEAL,
-             Action.READ_ATTACHMENT, Action.REVEAL_BRIEF}
+             Action.READ_ATTACHMENT, Action.REVEAL_BRIEF, Action.READ_MINUTES}
 
 #: What each scope allows. A summary share reads the summary and nothing else, whatever a template shows.
 SCOPE_ACTIONS: dict[Scope, frozenset[Action]] = {
     Scope.FULL: frozenset(Action),
     Scope.READ: frozenset(_READ_ALL | {Action.ANSWER_HANDOFF}),
     Scope.SUMMARY: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_HANDOFF}),
-    Scope.BRIEF: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION}),
+    Scope.BRIEF: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION, Action.READ_MINUTES}),
+    Scope.MINUTES: frozenset({Action.READ_MINUTES}),
     Scope.REQUEST: frozenset({Action.READ_SUMMARY, Action.READ_LEDGER, Action.ANSWER_REQUEST, Action.ANSWER_HANDOFF}),
     Scope.LEDGER: frozenset({Action.READ_LEDGER, Action.REGISTER_COUNCIL_CASE}),
 }
@@ -121,7 +132,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset(_CASEWORK | {Action.TRANSFER, Action.DISCLOSE}),
     # Registering a 協議会ケース is the coordinator's (council.cases.council_cases also asks for the 調整機関).
     Role.COORDINATOR: frozenset(_CASEWORK | {Action.RECORD_DECISION, Action.REGISTER_COUNCIL_CASE}),
-    Role.MEMBER: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION}),
+    Role.MEMBER: frozenset({Action.READ_BRIEF, Action.REVEAL_BRIEF, Action.RECORD_DECISION, Action.READ_MINUTES}),
     Role.AUDITOR: frozenset(),
     Role.ADMIN: frozenset(),
 }
@@ -193,6 +204,8 @@ SCOPE_COLUMNS: dict[Scope, frozenset[tuple[str, str]]] = {
     # A meeting's brief, and what that meeting decided and minuted on the case (council.meetings.minutes reads an
     # item only by the reach resting on the item's own meeting, ``meeting:<id>``).
     Scope.BRIEF: BRIEF_COLUMNS | BRIEF_PERSONAL_COLUMNS | MEETING_COLUMNS,
+    # The item's minuted part and the tasks' wording it states: not the brief, not what the item form holds.
+    Scope.MINUTES: frozenset({("meeting_item", "minutes")}) | TASK_COLUMNS,
     Scope.LEDGER: frozenset(),
 }
 

@@ -226,6 +226,7 @@ ACTION_LABELS = {
     "meeting:meeting:manage": _l("change or cancel a meeting"),
     "meeting:minutes:read": _l("read a meeting's minutes"),
     "meeting:minutes:manage": _l("record a meeting or edit its minutes"),
+    "case:minutes:read": _l("read its part of a meeting's minutes"),
 }
 
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.

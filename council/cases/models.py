@@ -133,6 +133,9 @@ class Case(Base):
         # (16 ms -> 0.2 ms for an institution with 10,000 cases).
         Index("ix_case_file_institution_intake", "lead_institution_id", "intake_date", "id"),
         Index("ix_case_file_council_intake", "council_id", "intake_date", "id"),
+        # The ledger sorted by the next review (and its "review overdue" filter) walks this index: 50 rows read,
+        # not 100,000 dates computed and sorted (cases.reviews).
+        Index("ix_case_file_council_review_due", "council_id", "next_review_due", "id"),
     )
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
@@ -145,7 +148,11 @@ class Case(Base):
     #: One of Risk.
     risk: Mapped[str] = mapped_column(String(10))
     intake_date: Mapped[dt.date] = mapped_column(Date)
+    #: The next review date its lead or a meeting set (a Japan date); NULL: the cadence of its risk decides.
     next_review_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    #: When the case is next due for review, by the rule of ``cases.reviews`` (its own date, else its risk's cadence
+    #: from its last review, registration or intake): kept on every write of the row, for the ledger's index.
+    next_review_due: Mapped[dt.date | None] = mapped_column(Date)
     #: Japan date of the newest support record that is not deleted (never before the intake date); kept by
     #: cases.records in the transaction of every record added, edited or deleted.
     last_contact_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -545,3 +552,7 @@ class Attachment(Base):
     deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: Why it was removed, encrypted (it may name the person).
     delete_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+# The mapper events that keep Case.next_review_due: wherever a Case is written, they are installed.
+from council.cases import reviews as _reviews  # noqa: E402,F401  (registers its listeners on Case)

@@ -21,6 +21,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
 )
 from flask_babel import Babel
@@ -68,6 +69,16 @@ def change_language():
 
 
 route(core, "/language", change_language, permission=PUBLIC, endpoint="language", methods=("POST",))
+
+
+def favicon():
+    """The site's icon where browsers and tools look for it by default (pages also link it): served from our own
+    static files, so no request for it answers 404 or leaves the closed network."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
+
+
+route(core, "/favicon.ico", favicon, permission=PUBLIC, endpoint="favicon")
 
 
 def is_local_path(target: str | None) -> bool:
@@ -209,7 +220,7 @@ def _security_headers(response):
         response.headers["X-Request-ID"] = g.request_id
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.endpoint != "static":
+    if request.endpoint not in ("static", "core.favicon"):
         # Pages may show personal data or account details: no browser or proxy may keep a copy.
         response.headers["Cache-Control"] = "no-store"
     return response

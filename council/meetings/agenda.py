@@ -20,7 +20,6 @@ from council.audit.events import AuditTag
 from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
-from council.meetings.reviews import next_review_of
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,11 @@ def eligible(council_id: int) -> list[Case]:
 
 
 def due_for_review(council_id: int, on: dt.date) -> list[Case]:
-    """実務者会議's generated agenda: the eligible cases whose next review (``reviews.next_review_of``) is on or
-    before ``on`` (the meeting's Japan date)."""
-    return [case for case in eligible(council_id) if next_review_of(case) <= on]
+    """実務者会議's generated agenda: the eligible cases whose next review (``Case.next_review_due``, kept by
+    ``cases.reviews``) is on or before ``on`` (the meeting's Japan date), by number."""
+    return list(db.session.scalars(select(Case).where(
+        Case.council_id == council_id, Case.council_case_at.is_not(None), Case.closed_on.is_(None),
+        Case.purged_at.is_(None), Case.next_review_due <= on).order_by(Case.number)))
 
 
 def describe(cases: Iterable[Case]) -> list[AgendaCase]:
@@ -54,7 +55,7 @@ def describe(cases: Iterable[Case]) -> list[AgendaCase]:
     names = dict(db.session.execute(select(Institution.id, Institution.name).where(
         Institution.id.in_({c.lead_institution_id for c in cases}))).all()) if cases else {}
     return [AgendaCase(id=c.id, number=c.number, lead_institution=names.get(c.lead_institution_id, ""),
-                       categories=c.categories, risk=c.risk, next_review=next_review_of(c)) for c in cases]
+                       categories=c.categories, risk=c.risk, next_review=c.next_review_due) for c in cases]
 
 
 def record_shown(actor: User, cases: Iterable[Case], *, reason: str) -> None:

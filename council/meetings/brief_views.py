@@ -4,7 +4,7 @@ meeting of the URL must have the case on its agenda, and a participant reads it 
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -24,6 +24,10 @@ from council.meetings.refusals import refuse
 
 #: A refused request names the meeting of the URL as its target (the case is in its own column).
 MEETING = ("meeting", "meeting_id")
+
+#: The session's note that the viewer asked (POST) to see a brief's personal details: the brief's id, read once by the
+#: page the POST redirects to. Only an id, never a detail, so nothing personal is in a URL, the history or the cookie.
+_REVEAL = "brief_reveal"
 
 
 def _agenda_item(case, action: Action) -> tuple[Meeting, MeetingItem]:
@@ -59,22 +63,29 @@ def brief(case, access):
     meeting, item = _agenda_item(case, Action.READ_BRIEF)
     access = _meeting_access(case, meeting, Action.READ_BRIEF)
     row = briefs.brief_of(item)
-    body = briefs.read_brief(actor=current_user, case=case, access=access, brief=row) if row else None
-    return _brief_page(case, meeting, item, access, body=body, revealed=False)
+    revealing = row is not None and session.pop(_REVEAL, None) == row.id
+    if revealing:
+        access = _meeting_access(case, meeting, Action.REVEAL_BRIEF)
+        body = briefs.reveal_brief(actor=current_user, case=case, access=access, brief=row)
+    else:
+        body = briefs.read_brief(actor=current_user, case=case, access=access, brief=row) if row else None
+    return _brief_page(case, meeting, item, access, body=body, revealed=revealing)
 
 
 @case_gate(Action.REVEAL_BRIEF, target=MEETING)
 def reveal(case, access):
-    """Open the brief's personal details: a POST (a deliberate act, not a link), recorded as its own event."""
+    """Ask for the brief's personal details: a POST (a deliberate act, not a link), then back to the brief's own URL
+    (Post/Redirect/Get: a reload or the back button never re-sends the form), which opens them once and records the
+    reveal as its own event. A reach of a reveal is checked here and again there."""
     meeting, item = _agenda_item(case, Action.REVEAL_BRIEF)
-    access = _meeting_access(case, meeting, Action.REVEAL_BRIEF)
+    _meeting_access(case, meeting, Action.REVEAL_BRIEF)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     row = briefs.brief_of(item)
     if row is None:
         _refuse(case, Action.REVEAL_BRIEF)
-    body = briefs.reveal_brief(actor=current_user, case=case, access=access, brief=row)
-    return _brief_page(case, meeting, item, access, body=body, revealed=True)
+    session[_REVEAL] = row.id
+    return redirect(url_for("meetings.brief", meeting_id=meeting.id, case_id=case.id))
 
 
 @case_gate(Action.READ_BRIEF, target=MEETING)

@@ -9,6 +9,7 @@ write-only mode and with every value a string, so nothing in it is ever a formul
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from openpyxl import Workbook
@@ -39,3 +40,10 @@ def as_xlsx(headings: list[str], rows: list[list[str]], *, sheet: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def file_name(*, day: dt.date, page: int | None) -> str:
+    """The export's file name without extension: what it holds and the Japan date it was taken, so that the page
+    on screen and every filtered row never overwrite each other in a downloads folder (``ledger-2026-12-01-page-2``,
+    ``ledger-2026-12-01-all``)."""
+    return f"ledger-{day.isoformat()}-" + ("all" if page is None else f"page-{page}")

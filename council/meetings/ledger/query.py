@@ -2,9 +2,10 @@
 
 The ledger reaches every case of the council (100k of them in a large prefecture), so filtering, sorting and
 paging happen in the database; only the 50 cases of the page are loaded. Every sortable column has one SQL
-expression here (a whitelist: the URL names a key, never a column). The next review date is computed in SQL by the
-rule of ``council.meetings.reviews`` (own date, else the cadence per risk from the last review, the registration's
-Japan date or the intake), so that sorting and the "review overdue" filter agree with the date each row shows.
+expression here (a whitelist: the URL names a key, never a column). The next review date is the one stored on the
+case by the rule of ``council.cases.reviews`` (own date, else the cadence per risk from the last review, the
+registration's Japan date or the intake), indexed with the council: sorting and the "review overdue" filter read it
+in index order and agree with the date each row shows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Date, and_, case, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -22,56 +23,26 @@ from council.auth.models import Institution
 from council.cases.models import Case, CaseCategory, CaseStatus, Consent, ConsentState, Risk
 from council.core.clock import utcnow
 from council.meetings.models import MeetingTask
-from council.meetings.reviews import cadence_months
-
-# -- Japan dates and month arithmetic, on both databases -------------------------------------------------------
 
 
-class japan_day(FunctionElement):  # noqa: N801 - a SQL function, named like one
-    """The Japan date of a stored UTC timestamp."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(japan_day, "sqlite")
-def _japan_day_sqlite(element, compiler, **kw):
-    # Stored naive in UTC (core.db.UTCDateTime); Japan has no daylight saving: nine hours on.
-    return f"date({compiler.process(element.clauses, **kw)}, '+9 hours')"
-
-
-@compiles(japan_day, "postgresql")
-def _japan_day_postgresql(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Tokyo' AS DATE)"
-
-
-class plus_months(FunctionElement):  # noqa: N801 - a SQL function, named like one
-    """A date moved N calendar months on, the 31st of a shorter month becoming its last day (reviews.add_months)."""
+class unindexed(FunctionElement):  # noqa: N801 - a SQL function, named like one
+    """A date column's value, hidden from SQLite's choice of index (``+column``: the same value). SQLite plans without
+    statistics and takes a range on an indexed column as selective: "review overdue" (most cases of a large council)
+    would read the review-date index and sort every match, instead of walking the sort's own index and stopping at
+    the page (0.8 s → 3.7 s at 100,000 cases). PostgreSQL has statistics and gets the column."""
 
     type = Date()
     inherit_cache = True
 
 
-@compiles(plus_months, "sqlite")
-def _plus_months_sqlite(element, compiler, **kw):
-    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
-    # SQLite rolls 31 Jan + 1 month over to 3 March; the last day of the target month caps it as Python does.
-    return (f"min(date({day}, '+' || ({months}) || ' months'), "
-            f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))")
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return f"+{compiler.process(element.clauses, **kw)}"
 
 
-@compiles(plus_months, "postgresql")
-def _plus_months_postgresql(element, compiler, **kw):
-    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"CAST(({day}) + make_interval(months => CAST(({months}) AS INTEGER)) AS DATE)"
-
-
-def next_review_sql() -> ColumnElement:
-    """``reviews.next_review_of`` as an SQL expression on Case."""
-    since = func.coalesce(Case.last_review_on, japan_day(Case.council_case_at), Case.intake_date)
-    by_risk = case(*((Case.risk == risk.value, plus_months(since, literal(cadence_months(risk.value))))
-                     for risk in Risk), else_=plus_months(since, literal(cadence_months(None))))
-    return func.coalesce(Case.next_review_date, by_risk)
+@compiles(unindexed, "postgresql")
+def _unindexed_postgresql(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
 
 
 # -- what the columns are made of ------------------------------------------------------------------------------
@@ -163,7 +134,7 @@ def sort_expressions(now: dt.datetime) -> dict[str, ColumnElement]:
         "last_contact": Case.last_contact_date,
         "days": Case.last_contact_date,
         "last_review": Case.last_review_on,
-        "next_review": next_review_sql(),
+        "next_review": Case.next_review_due,
         "tasks": _count(MeetingTask.id, _open_tasks()),
         "requests": _count(CaseGrant.id, involved, open_request_grant()),
         "intake": Case.intake_date,
@@ -172,6 +143,9 @@ def sort_expressions(now: dt.datetime) -> dict[str, ColumnElement]:
 
 #: Sorted the other way round from its expression: more days since the last contact is an earlier contact.
 REVERSED = frozenset({"days"})
+#: Never NULL (every case has an intake, so a due date): ordered without a NULLS clause, which PostgreSQL could only
+#: serve by sorting, so that the page walks ``ix_case_file_council_review_due`` on both databases.
+NEVER_NULL = frozenset({"next_review"})
 
 
 @dataclass
@@ -211,7 +185,9 @@ def conditions(ledger_filter: LedgerFilter, *, today: dt.date) -> list[ColumnEle
         kept.append(Case.council_case_at.is_(None))
     if ledger_filter.review_overdue:
         # reviews.is_overdue: an open case (not closed) due before today in Japan.
-        kept += [Case.closed_on.is_(None), next_review_sql() < today]
+        # Sorted by the review date, the range reads that index in order; sorted otherwise, the sort's index serves.
+        due = Case.next_review_due if ledger_filter.sort == "next_review" else unindexed(Case.next_review_due)
+        kept += [Case.closed_on.is_(None), due < today]
     if ledger_filter.consent:
         kept.append(consent_is(ledger_filter.consent))
     if ledger_filter.open_tasks:
@@ -223,6 +199,7 @@ def order_by(ledger_filter: LedgerFilter, *, now: dt.datetime | None = None) -> 
     """The ORDER BY of ``ledger_filter``'s sort (a key of SORT_KEYS; anything else sorts by intake), ties broken by
     the case's id in the same direction so that pages never overlap."""
     expression = sort_expressions(now or utcnow()).get(ledger_filter.sort, Case.intake_date)
+    plain = ledger_filter.sort in NEVER_NULL
     if (ledger_filter.direction == "asc") != (ledger_filter.sort in REVERSED):
-        return [expression.asc().nulls_first(), Case.id.asc()]
-    return [expression.desc().nulls_last(), Case.id.desc()]
+        return [expression.asc() if plain else expression.asc().nulls_first(), Case.id.asc()]
+    return [expression.desc() if plain else expression.desc().nulls_last(), Case.id.desc()]

@@ -16,10 +16,10 @@ from sqlalchemy import case, func, select
 from council.access.models import CaseGrant
 from council.auth.models import Institution, User
 from council.cases.models import Case, Consent
+from council.cases.reviews import is_overdue
 from council.database import db
 from council.meetings.ledger.query import ConsentSummary, grants_in_force, open_request_grant
 from council.meetings.models import MeetingTask
-from council.meetings.reviews import is_overdue, next_review_of
 
 
 @dataclass
@@ -53,7 +53,7 @@ def build_rows(cases: list[Case], *, now: dt.datetime, today: dt.date) -> list[L
         others = sorted(names.get(i, "") for i in involved.get(c.id, set()) - {c.lead_institution_id})
         open_tasks, overdue_tasks = tasks.get(c.id, (0, 0))
         rows.append(LedgerRow(case=c, lead_institution=names.get(c.lead_institution_id, ""), involved=others,
-                              consent=ConsentSummary.of(consents.get(c.id, set())), next_review=next_review_of(c),
+                              consent=ConsentSummary.of(consents.get(c.id, set())), next_review=c.next_review_due,
                               review_overdue=is_overdue(c, today), open_tasks=open_tasks, overdue_tasks=overdue_tasks,
                               open_requests=requests.get(c.id, 0)))
     return rows

@@ -57,7 +57,7 @@ def export_file(kind: str):
         flash(str(error), "error")
         return redirect(url_for("ledger.page", **_shown_args()))
     table = columns.table(rows)
-    name = f"ledger-{japan_today().isoformat()}"
+    name = export.file_name(day=japan_today(), page=None if every_row else ledger_filter.page)
     if kind == "csv":
         body, mimetype = export.as_csv(columns.headings(), table), "text/csv; charset=utf-8"
     else:

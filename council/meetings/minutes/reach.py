@@ -13,6 +13,15 @@ each case's key, and are read or written only by a reach of that case that cover
   below. A brief grant of *another* meeting of the same case opens nothing here, although the vault's column rule
   alone would let it: the minutes are read and written only by the reach ``for_meeting`` picks.
 
+**The approved minutes** are the council's record: approving them gives a ``minutes`` grant of each agenda case
+(``keep_minutes``: basis ``meeting:<id>``, legal basis 協議会内の情報共有, no expiry) to the coordinator institution,
+which keeps the council's minutes, to each participant that attended (an invited user by name, an invited
+institution), which files its copy, and to each institution the meeting gave a task on the case. It opens that
+case's part of these minutes and the tasks' wording (which the part states) and nothing else — not the brief, not
+the case page, not a case list — so the part stays readable after the material window while the brief does not,
+and a task done stays readable on its institution's task list after its summary grant ended. An invitee that did
+not attend reads the general part only once its window has closed.
+
 **The coordinator's drafting grant.** The coordinator drafts the minutes after the window has closed. Recording the
 attendance gives the coordinator (by name) a ``brief`` grant of every agenda case, basis ``meeting:<id>``, legal
 basis 協議会内の情報共有, until ``MINUTES_DRAFTING_DAYS`` days after the meeting ends, where it holds no reach for the
@@ -37,7 +46,7 @@ from council.access.scopes import Scope, allows
 from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.database import db
-from council.meetings.models import Meeting
+from council.meetings.models import Meeting, MeetingTask
 from council.meetings.refusals import MeetingAction, refuse
 from council.meetings.window import window_of
 
@@ -77,7 +86,8 @@ def for_meeting(user: User, case: Case, meeting: Meeting, action: Action) -> Acc
     share), else a brief grant resting on this meeting. Raises NotFound when there is none."""
     basis, role = basis_of(meeting), Role(user.role)
     for access in reaches_of(user, case):
-        covers = access.scope in (Scope.FULL, Scope.READ) or (access.scope == Scope.BRIEF and access.basis == basis)
+        covers = access.scope in (Scope.FULL, Scope.READ) or (
+            access.scope in (Scope.BRIEF, Scope.MINUTES) and access.basis == basis)
         if covers and allows(scope=access.scope, role=role, action=action, by_grant=access.by_grant):
             return access
     raise NotFound()
@@ -125,6 +135,37 @@ def end_drafting(*, actor: User, meeting: Meeting) -> None:
     """End the drafting grants of ``meeting`` (its minutes are approved), inside the caller's transaction."""
     for row in drafting_grants(meeting):
         grants.end(actor=actor, grant=row, reason=MINUTES_APPROVED)
+
+
+def keep_minutes(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
+    """Give the keepers of ``meeting``'s approved minutes — ``actor``'s institution (the coordinator's), every
+    participant that attended and, per case, every institution given a task on it — a ``minutes`` grant of each
+    agenda case (see the module's docstring), inside the caller's transaction (grants.grant records each). A case's
+    lead institution reaches it already and gets none. Returns the grants made."""
+    keepers: dict[tuple[str, int], Institution | User] = {("institution", actor.institution_id): actor.institution}
+    for participant in meeting.participants:
+        if participant.attended and participant.user_id is not None:
+            keepers.setdefault(("user", participant.user_id), db.session.get(User, participant.user_id))
+        elif participant.attended:
+            keepers.setdefault(("institution", participant.institution_id),
+                               db.session.get(Institution, participant.institution_id))
+    made = []
+    for item in meeting.items:
+        case = db.session.get(Case, item.case_id) if item.case_id else None
+        if case is None or case.purged_at is not None:
+            continue
+        tasked = db.session.scalars(select(MeetingTask.institution_id).where(
+            MeetingTask.meeting_id == meeting.id, MeetingTask.case_id == case.id).distinct())
+        case_keepers = dict(keepers)
+        for institution_id in tasked:
+            case_keepers.setdefault(("institution", institution_id), db.session.get(Institution, institution_id))
+        for (kind, _id), keeper in case_keepers.items():
+            institution_id = keeper.id if kind == "institution" else keeper.institution_id
+            if institution_id == case.lead_institution_id:
+                continue
+            made.append(grants.grant(actor=actor, case=case, scope=Scope.MINUTES, basis=basis_of(meeting),
+                                     legal_basis=LegalBasis.COUNCIL_SHARING, **{kind: keeper}))
+    return made
 
 
 def participant_names(meeting: Meeting) -> dict[int, str]:

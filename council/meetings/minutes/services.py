@@ -252,7 +252,7 @@ def read_minutes(*, actor: User, meeting: Meeting, printing: bool = False) -> Mi
     if not (reach.manages(actor, meeting) or reach.takes_part(actor, meeting)):
         raise NotFound()
     cases = {item.id: db.session.get(Case, item.case_id) for item in meeting.items if item.case_id}
-    reached = {item_id: reach.maybe_for_meeting(actor, case, meeting, Action.READ_BRIEF)
+    reached = {item_id: reach.maybe_for_meeting(actor, case, meeting, Action.READ_MINUTES)
                for item_id, case in cases.items() if case.purged_at is None}
     shown = [access for access in reached.values() if access is not None]
     record_read(tag=AuditTag.MINUTES_PRINTED if printing else AuditTag.MINUTES_VIEWED, actor=actor, reached=shown,
@@ -309,7 +309,8 @@ def save_minutes(*, actor: User, meeting: Meeting, summary: str, parts: dict[int
 
 def approve_minutes(*, actor: User, meeting: Meeting, version) -> dict:
     """Approve the minutes of ``meeting``: from now on read-only. In one transaction: the approval's event, the end
-    of the coordinator's drafting grants, and a signed checkpoint of the audit chain's head (which includes them),
+    of the coordinator's drafting grants, the keepers' ``minutes`` grants (``reach.keep_minutes``), and a signed
+    checkpoint of the audit chain's head (which includes them),
     stored on the meeting for its pages and prints. Commits; returns the checkpoint.
 
     Raises NotFound unless ``actor`` runs the meeting; MinutesApproved when approved already; CaseError before
@@ -326,6 +327,7 @@ def approve_minutes(*, actor: User, meeting: Meeting, version) -> dict:
     record(tag=AuditTag.MINUTES_APPROVED, actor=actor, target=meeting, basis=reach.basis_of(meeting),
            cases=[item.case_id for item in meeting.items if item.case_id], reason=f"meeting {meeting.id}")
     reach.end_drafting(actor=actor, meeting=meeting)
+    reach.keep_minutes(actor=actor, meeting=meeting)
     body = sign_head(council_id=meeting.council_id)
     meeting.checkpoint_seq, meeting.checkpoint_hash = body["seq"], body["hash"]
     meeting.checkpoint_signed_at, meeting.checkpoint_signature = body["signed_at"], body["signature"]

@@ -14,6 +14,7 @@ from council.access.gate import case_gate
 from council.access.policy import Action
 from council.auth.models import Institution
 from council.cases.errors import CaseError, StaleCase
+from council.cases.reviews import default_next_review
 from council.core.clock import utcnow
 from council.core.editing import show_stale
 from council.database import db
@@ -21,7 +22,6 @@ from council.meetings.minutes import reach, services
 from council.meetings.minutes.forms import TASK_ROWS, ApproveForm, AttendanceForm, ItemForm, MinutesForm
 from council.meetings.models import Meeting, MeetingItem, MeetingState
 from council.meetings.refusals import refuse
-from council.meetings.reviews import default_next_review
 from council.meetings.tasks.services import TaskInput
 from council.security.totp import qr_svg
 

@@ -37,18 +37,20 @@ class _Table(HTMLParser):
         self._col: str | None = None
         self._skip = 0
         self._in_head = False
+        self._thead = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if self._skip:
             self._skip += tag not in ("input", "br")
             return
+        self._thead = self._thead or tag == "thead"
         if "data-extra" in attrs:
             self._skip = 1
         elif tag == "tr" and attrs.get("data-testid") == "ledger-row":
             self.rows.append({})
         elif tag in ("td", "th") and "data-col" in attrs:
-            self._col, self._in_head = attrs["data-col"], tag == "th"
+            self._col, self._in_head = attrs["data-col"], self._thead  # a row's case number is its <th>
             if self._in_head:
                 self.headings.append("")
             else:
@@ -60,6 +62,7 @@ class _Table(HTMLParser):
             return
         if tag in ("td", "th"):
             self._col = None
+        self._thead = self._thead and tag != "thead"
 
     def handle_data(self, data):
         if self._col is None or self._skip:

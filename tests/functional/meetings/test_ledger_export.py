@@ -43,16 +43,21 @@ def test_the_exports_equal_the_screen(app, ledger_world):
     assert csv_rows(csv_response.data) == [headings, *table]
     assert xlsx_rows(xlsx_response.data) == [headings, *table]
     day = japan_today().isoformat()
-    assert csv_response.headers["Content-Disposition"] == f'attachment; filename="ledger-{day}.csv"'
-    assert xlsx_response.headers["Content-Disposition"] == f'attachment; filename="ledger-{day}.xlsx"'
+    assert csv_response.headers["Content-Disposition"] == f'attachment; filename="ledger-{day}-page-2.csv"'
+    assert xlsx_response.headers["Content-Disposition"] == f'attachment; filename="ledger-{day}-page-2.xlsx"'
 
 
 def test_every_filtered_row_in_one_file(app, ledger_world):
     world = ledger_world
     add_bare_cases(app, world.houkatsu, 60)
     client = english(client_of(app, world.coordinator))
-    rows = csv_rows(client.get("/cases/ledger/export.csv?registered=no&rows=all").data)
-    assert len(rows) == 1 + 61
+    response = client.get("/cases/ledger/export.csv?registered=no&rows=all")
+    assert len(csv_rows(response.data)) == 1 + 61
+    # Named by its scope and Japan's date: it never overwrites the page's file in a downloads folder.
+    day = japan_today().isoformat()
+    assert response.headers["Content-Disposition"] == f'attachment; filename="ledger-{day}-all.csv"'
+    first = client.get("/cases/ledger/export.xlsx?registered=no")
+    assert first.headers["Content-Disposition"] == f'attachment; filename="ledger-{day}-page-1.xlsx"'
 
 
 def test_no_key_person_name_in_an_export_or_the_print_even_where_the_page_shows_it(app, ledger_world):

@@ -173,12 +173,12 @@ def test_pages_of_fifty(app, ledger_world):
     assert 'data-testid="next-page"' in first and 'data-testid="next-page"' not in second
 
 
-def test_next_review_in_sql_agrees_with_the_rule(app, ledger_world):
-    """Sorting and the overdue filter compute the next review in SQL: the same dates as reviews.next_review_of,
-    from a registration's Japan date (registered at 23:30 UTC: already the next day in Japan) and the month's end."""
+def test_the_stored_next_review_agrees_with_the_rule_in_python_and_in_sql(app, ledger_world):
+    """The ledger sorts and filters by the date stored on the case (kept on every write of the row): the same dates
+    as reviews.next_review_of and as the rule in SQL that refreshes them, from a registration's Japan date
+    (registered at 23:30 UTC: already the next day in Japan) and the month's end."""
     from council.cases.models import Case
-    from council.meetings.ledger.query import next_review_sql
-    from council.meetings.reviews import next_review_of
+    from council.cases.reviews import next_review_of, next_review_sql
 
     world = ledger_world
     ids = add_bare_cases(app, world.houkatsu, 4)
@@ -190,10 +190,12 @@ def test_next_review_in_sql_agrees_with_the_rule(app, ledger_world):
         cases[3].risk = "high"
         db.session.commit()
         computed = dict(db.session.execute(select(Case.id, next_review_sql()).where(Case.id.in_(ids))).all())
+        stored = dict(db.session.execute(select(Case.id, Case.next_review_due).where(Case.id.in_(ids))).all())
         for case in cases:
             value = computed[case.id]
             value = dt.date.fromisoformat(value) if isinstance(value, str) else value
-            assert value == next_review_of(case), case.number
+            assert value == next_review_of(case) == stored[case.id], case.number
+        assert stored[cases[2].id] == dt.date(2026, 9, 1)  # 1 June in Japan, plus three months
 
 
 def test_a_coordinator_outside_the_coordinator_institution_sees_its_own_cases(app, ledger_world, make_user):

@@ -112,8 +112,13 @@ def test_the_personal_details_open_only_on_a_reveal_which_is_its_own_event(app, 
         member = client_of(app, world.users["member"])
         assert PERSONAL not in member.get(brief_url(meeting_id, world.case.id)).get_data(as_text=True)
         assert events(app, AuditTag.BRIEF_REVEALED) == []
-        revealed = member.post(brief_url(meeting_id, world.case.id, "/reveal"))
+        posted = member.post(brief_url(meeting_id, world.case.id, "/reveal"))
+        # Post/Redirect/Get: the details open on the brief's own URL (nothing personal in it), once.
+        assert posted.status_code == 302 and posted.headers["Location"].endswith(brief_url(meeting_id, world.case.id))
+        revealed = member.get(posted.headers["Location"])
+        again = member.get(posted.headers["Location"])
     assert revealed.status_code == 200 and PERSONAL in revealed.get_data(as_text=True)
+    assert PERSONAL not in again.get_data(as_text=True)
     (event,) = events(app, AuditTag.BRIEF_REVEALED)
     assert (event.actor_user_id, event.case_id, event.basis) == (world.users["member"].id, world.case.id,
                                                                  f"meeting:{meeting_id}")

@@ -72,8 +72,9 @@ def test_the_coordinator_edits_the_generated_minutes_then_approves_them(app, wor
     page = _approve(app, coordinator, world)
     assert SUMMARY in page and 'data-testid="checkpoint-line"' in page
     assert 'name="summary"' not in page  # read-only now
-    # The coordinator's drafting grant ended with the approval; the participants read the approved parts.
-    assert "修正した記録。" not in page and "you do not reach this case for this meeting" in page
+    # The council keeps its minutes: the coordinator reads the approved part (its drafting grant ended, its
+    # institution's copy — a ``minutes`` grant — remains), and so do the participants.
+    assert "修正した記録。" in page and "you do not reach this case for this meeting" not in page
     assert "修正した記録。" in client_of(app, world.users["member"]).get(_minutes(world)).get_data(as_text=True)
     meeting = fresh(app, Meeting, world.meeting.id)
     assert (meeting.state, meeting.minutes_approved_by) == ("approved", world.users["coordinator"].id)
@@ -240,9 +241,40 @@ def test_participants_read_the_cases_parts_inside_their_window_only(app, world):
         page = client.get(_minutes(world)).get_data(as_text=True)
         assert PLAN in page and 'data-testid="checkpoint-line"' in page
         assert SUBJECT not in page
+
+
+def _recorded_with_only_the_member_attending(app, world):
+    coordinator = client_of(app, world.users["coordinator"])
+    meeting = fresh_meeting(app, world)
+    member_id = world.users["member"].id
+    attended = {f"attended-{p.id}": "yes" if p.user_id == member_id else "" for p in meeting.participants}
+    assert coordinator.post(f"/meetings/{meeting.id}/record",
+                            data={"version": str(meeting.version), **attended}).status_code == 302
+    # No task: an institution given one keeps the minutes too (test_tasks_institution).
+    assert coordinator.post(item_path(world), data=decisions(world, **NO_TASKS)).status_code == 302
+    return coordinator
+
+
+def test_after_the_window_the_council_and_the_attendees_keep_the_approved_parts_and_nothing_more(app, world):
+    """A council keeps its minutes: the coordinator institution and whoever attended read the approved case parts
+    after the material window (a ``minutes`` grant per keeper and case, no expiry); an invited institution that did
+    not attend reads the general part only. The kept copy opens no brief and no case page."""
+    _approve(app, _recorded_with_only_the_member_attending(app, world), world)
+    with app.app_context():
+        kept = {(g.user_id, g.institution_id) for g in db.session.scalars(select(CaseGrant).where(
+            CaseGrant.basis == f"meeting:{world.meeting.id}", CaseGrant.scope == "minutes"))}
+    assert kept == {(None, world.institutions["coordination"]), (world.users["member"].id, None)}
     after_window = world.meeting.ends_at + dt.timedelta(hours=24, seconds=1)
     with clock.moved_to(after_window):
-        page = client_of(app, world.users["member"]).get(_minutes(world)).get_data(as_text=True)
+        for who in ("coordinator", "member"):
+            client = client_of(app, world.users[who])
+            page = client.get(_minutes(world)).get_data(as_text=True)
+            assert PLAN in page and "you do not reach this case for this meeting" not in page, who
+            assert PLAN in client.get(f"{_minutes(world)}/print").get_data(as_text=True), who
+        member = client_of(app, world.users["member"])
+        assert member.get(f"/meetings/{world.meeting.id}/cases/{world.case.id}/brief").status_code == 404
+        assert member.get(f"/cases/{world.case.id}").status_code == 404
+        page = client_of(app, world.users["partner"]).get(_minutes(world)).get_data(as_text=True)
         assert PLAN not in page and "you do not reach this case for this meeting" in page
         assert 'data-testid="checkpoint-line"' in page  # the general part and the checkpoint stay
 

@@ -144,3 +144,19 @@ def test_the_tasks_page_records_every_case_it_names_even_once_its_grant_ended(ap
             .order_by(AuditEvent.seq.desc())).first()
         named = db.session.scalars(select(AuditEventCase.case_id).where(AuditEventCase.event_seq == listed)).all()
     assert named == [world.case.id]
+def test_a_done_task_keeps_its_wording_on_the_list_by_the_kept_minutes(app, world):
+    """Its summary grant ends with the task; the approved minutes' copy the institution keeps (a ``minutes`` grant)
+    still opens the task's wording, after the material window too — and nothing of the case page."""
+    task = _given(app, world)
+    coordinator = client_of(app, world.users["coordinator"])
+    version = fresh(app, type(world.meeting), world.meeting.id).version
+    assert coordinator.post(f"/meetings/{world.meeting.id}/minutes/approve",
+                            data={"approve-version": str(version), "approve-confirm": "y"}).status_code == 302
+    partner = client_of(app, world.users["partner"])
+    assert partner.post(f"/tasks/{task.id}/complete", data={"version": "1"}).status_code == 302
+    with clock.moved_to(world.meeting.ends_at + dt.timedelta(days=3)):
+        partner = client_of(app, world.users["partner"])
+        listed = partner.get("/tasks").get_data(as_text=True)
+        row = re.search(rf'<tr id="task-{task.id}".*?</tr>', listed, re.S).group(0)
+        assert TASK in row and 'data-testid="task-done"' in row and "not shown" not in row
+        assert partner.get(f"/cases/{world.case.id}").status_code == 404

@@ -30,11 +30,14 @@ SCOPE_ALLOWS = {
     "full": set(Action),
     # 閲覧のみ (a transfer's close-out): everything read, nothing written; the parties answer their handoff.
     "read": {A.READ_FULL, A.READ_SUMMARY, A.READ_BRIEF, A.READ_LEDGER, A.REVEAL, A.READ_ATTACHMENT, A.REVEAL_BRIEF,
-             A.ANSWER_HANDOFF},
+             A.READ_MINUTES, A.ANSWER_HANDOFF},
     "summary": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_HANDOFF},
     "request": {A.READ_SUMMARY, A.READ_LEDGER, A.ANSWER_REQUEST, A.ANSWER_HANDOFF},
-    # a meeting's participant reads the brief, opens its personal details on purpose, and records decisions
-    "brief": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION},
+    # a meeting's participant reads the brief, opens its personal details on purpose, records decisions and reads
+    # the minutes' part of the case
+    "brief": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION, A.READ_MINUTES},
+    # the kept copy of approved minutes: that part only
+    "minutes": {A.READ_MINUTES},
     # the coordinator registers 協議会ケース from the ledger
     "ledger": {A.READ_LEDGER, A.REGISTER_COUNCIL_CASE},
 }
@@ -45,7 +48,7 @@ ROLE_ALLOWS = {
     "caseworker": _CASEWORK,
     "supervisor": _CASEWORK | {A.TRANSFER, A.DISCLOSE},
     "coordinator": _CASEWORK | {A.RECORD_DECISION, A.REGISTER_COUNCIL_CASE},
-    "member": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION},
+    "member": {A.READ_BRIEF, A.REVEAL_BRIEF, A.RECORD_DECISION, A.READ_MINUTES},
     "auditor": set(),
     "admin": set(),
 }

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from council.cases.models import Case
-from council.meetings.reviews import add_months, is_overdue, next_review_of
+from council.cases.reviews import add_months, is_overdue, next_review_of
 
 
 def test_months_are_calendar_months_and_a_month_end_stays_in_its_month():
