@@ -52,7 +52,8 @@ SCOPE_LABELS = {
 }
 
 #: Widest first: when a user reaches a case in several ways, the first scope here that allows the action is used.
-SCOPE_ORDER = (Scope.FULL, Scope.READ, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.MINUTES, Scope.LEDGER)
+#: A kept copy of minutes comes last: the coordinator's ledger reads must keep their own basis after minutes approved.
+SCOPE_ORDER = (Scope.FULL, Scope.READ, Scope.REQUEST, Scope.SUMMARY, Scope.BRIEF, Scope.LEDGER, Scope.MINUTES)
 
 #: The scopes of content lists (the case list): every reach that shows something of the case beyond the ledger and
 #: beyond a filed copy of minutes (which puts no case among the reader's cases).

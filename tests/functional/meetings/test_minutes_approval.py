@@ -331,3 +331,15 @@ def test_the_auditor_verifies_the_chain_with_lines_pasted_from_minutes(app, worl
         db.session.commit()
     page = auditor.post("/audit/verify", data={"checkpoints": line}).get_data(as_text=True)
     assert 'data-testid="checkpoint-bad"' in page and f"first bad event {seq}" in page
+
+
+def test_the_coordinators_ledger_keeps_its_own_basis_after_the_minutes_are_kept(app, world):
+    """The coordinator institution keeps the approved minutes (a ``minutes`` grant): its ledger reads are still
+    recorded on the ledger's basis, not on the kept copy's (the auditor reads why the coordinator looked)."""
+    _approve(app, _recorded(app, world), world)
+    client_of(app, world.users["coordinator"]).get("/cases/ledger")
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.tag == AuditTag.CASE_LISTED, AuditEvent.actor_user_id == world.users["coordinator"].id)
+            .order_by(AuditEvent.seq.desc())).first()
+    assert event.basis == "coordinator_ledger"
