@@ -24,6 +24,7 @@ TAG_LABELS = {
     AuditTag.MEETING_RESCHEDULED: _l("Meeting rescheduled"),
     AuditTag.MEETING_CANCELLED: _l("Meeting cancelled"),
     AuditTag.MEETING_ACCESS_DENIED: _l("Access to a meeting refused"),
+    AuditTag.AUDIT_EVENT_DENIED: _l("An event of another council asked for (refused)"),
     AuditTag.GRANT_MOVED: _l("Share's period moved with its meeting"),
     AuditTag.BRIEF_PREPARED: _l("Meeting brief prepared"),
     AuditTag.BRIEF_READ: _l("Meeting brief read"),
@@ -226,6 +227,7 @@ ACTION_LABELS = {
     "meeting:meeting:manage": _l("change or cancel a meeting"),
     "meeting:minutes:read": _l("read a meeting's minutes"),
     "meeting:minutes:manage": _l("record a meeting or edit its minutes"),
+    "audit:event:review": _l("open an event to review it"),
     "case:minutes:read": _l("read its part of a meeting's minutes"),
 }
 
@@ -255,7 +257,8 @@ def outcome_label(outcome: str) -> str:
 def reason_words(tag: str, reason: str | None) -> str:
     """An event's reason as the auditor reads it: a refusal names what was asked for; other reasons are codes and
     ids, shown as recorded."""
-    if tag in (AuditTag.CASE_ACCESS_DENIED, AuditTag.MEETING_ACCESS_DENIED) and reason in ACTION_LABELS:
+    if tag in (AuditTag.CASE_ACCESS_DENIED, AuditTag.MEETING_ACCESS_DENIED, AuditTag.AUDIT_EVENT_DENIED) \
+            and reason in ACTION_LABELS:
         return _("Asked to %(action)s", action=ACTION_LABELS[reason])
     return reason or ""
 

@@ -55,6 +55,8 @@ class AuditTag(StrEnum):
     AUDIT_ANOMALIES_LISTED = "audit:anomalies:listed"
     #: A sample of access events was drawn (the reason names the seed, N, the filter and the seqs drawn).
     AUDIT_SAMPLE_DRAWN = "audit:sample:drawn"
+    #: An auditor asked for an event that is not of their council (404); the target is the sequence number asked for.
+    AUDIT_EVENT_DENIED = "audit:event:denied"
     # -- one case (the event's case columns say which)
     CASE_CREATED = "case:file:created"
     CASE_IMPORTED = "case:file:imported"

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from council.audit import services as log_services
+from council.audit.events import record_denial
 from council.audit.filters import LogFilter
 from council.audit.reviews import anomalies, lists, sampling, services
 from council.audit.reviews.forms import ReviewForm
@@ -73,6 +74,8 @@ def sample():
 def event_review(seq: int):
     event = services.council_event(council_id=current_user.council_id, seq=seq)
     if event is None:
+        record_denial(actor=current_user, case_id=None, action="audit:event:review", tag=AuditTag.AUDIT_EVENT_DENIED,
+                      target_type="audit_event", target_id=seq)
         abort(404)
     form, status = ReviewForm(), 200
     if request.method == "GET":

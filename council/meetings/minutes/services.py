@@ -292,8 +292,8 @@ def save_minutes(*, actor: User, meeting: Meeting, summary: str, parts: dict[int
     if meeting.state != MeetingState.HELD:
         raise CaseError(_("Record the meeting (attendance or an agenda case) before writing its minutes."))
     items = {item.id: item for item in meeting.items if item.case_id}
-    if set(parts) - set(items):
-        raise NotFound()
+    if set(parts) - set(items):  # another meeting's item, or none: refused on the record like every meeting route
+        reach.refuse(actor=actor, action=reach.MeetingAction.MANAGE_MINUTES, meeting_id=meeting.id)
     accesses = {item_id: reach.for_meeting(actor, db.session.get(Case, items[item_id].case_id), meeting,
                                            Action.RECORD_DECISION) for item_id in parts}
     lock_for_edit(meeting, version, stale=StaleCase, message=_(

@@ -126,7 +126,10 @@ def test_another_council_s_event_is_not_found(app, client, login, make_user, mak
     refused = events(app, tag=AuditTag.CASE_ACCESS_DENIED)[0]
     assert client.get(f"/audit/events/{refused.seq}").status_code == 404
     assert client.post(f"/audit/events/{refused.seq}", data={"comment": "x"}).status_code == 404
-    assert seqs(client.get("/audit/reviews").get_data(as_text=True), "list-refusals") == []
+    asked = [e for e in events(app, tag=AuditTag.AUDIT_EVENT_DENIED) if e.actor_user_id == outsider.id]
+    assert [(e.target_id, e.council_id) for e in asked] == [(str(refused.seq), outsider.council_id)] * 2  # both recorded
+    # The refusals list shows this council's refused events only: the two just recorded, not the other council's.
+    assert sorted(seqs(client.get("/audit/reviews").get_data(as_text=True), "list-refusals")) == [e.seq for e in asked]
 
 
 def test_the_anomalies_page_explains_each_rule_in_japanese_and_lists_findings(app, client, login, story, auditor):

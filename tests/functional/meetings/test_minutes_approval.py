@@ -9,6 +9,7 @@ import re
 
 import pytest
 from sqlalchemy import select, text
+from werkzeug.exceptions import NotFound
 
 from council.access.models import CaseGrant
 from council.audit.events import AuditTag, record
@@ -343,3 +344,18 @@ def test_the_coordinators_ledger_keeps_its_own_basis_after_the_minutes_are_kept(
             AuditEvent.tag == AuditTag.CASE_LISTED, AuditEvent.actor_user_id == world.users["coordinator"].id)
             .order_by(AuditEvent.seq.desc())).first()
     assert event.basis == "coordinator_ledger"
+
+
+
+def test_minutes_sent_with_a_part_of_another_meeting_are_refused_on_the_record(app, world):
+    """The page sends this meeting's parts only; the service refuses any other (another meeting's item, a made-up
+    id) with a 404 the auditor reads, like every refused meeting route."""
+    _recorded(app, world)
+    with app.test_request_context():
+        actor, meeting = db_get(app, User, world.users["coordinator"].id), db.session.get(Meeting, world.meeting.id)
+        with pytest.raises(NotFound):
+            services.save_minutes(actor=actor, meeting=meeting, summary=SUMMARY, parts={999999: "x"},
+                                  version=meeting.version)
+        refused = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == AuditTag.MEETING_ACCESS_DENIED)).all()
+        assert [(e.target_type, e.target_id, e.reason) for e in refused] == [
+            ("meeting", str(world.meeting.id), "meeting:minutes:manage")]
