@@ -127,7 +127,7 @@ def test_another_council_s_event_is_not_found(app, client, login, make_user, mak
     assert client.get(f"/audit/events/{refused.seq}").status_code == 404
     assert client.post(f"/audit/events/{refused.seq}", data={"comment": "x"}).status_code == 404
     asked = [e for e in events(app, tag=AuditTag.AUDIT_EVENT_DENIED) if e.actor_user_id == outsider.id]
-    assert [(e.target_id, e.council_id) for e in asked] == [(str(refused.seq), outsider.council_id)] * 2  # both recorded
+    assert [(e.target_id, e.council_id) for e in asked] == [(str(refused.seq), outsider.council_id)] * 2
     # The refusals list shows this council's refused events only: the two just recorded, not the other council's.
     assert sorted(seqs(client.get("/audit/reviews").get_data(as_text=True), "list-refusals")) == [e.seq for e in asked]
 

@@ -103,7 +103,7 @@ def test_checkpoints_held_are_listed_and_a_missing_daily_one_is_warned_about(app
     login(auditor)
     page = client.get("/audit/checkpoints").get_data(as_text=True)
     assert 'data-testid="checkpoint-stale"' in page and "まだチェックポイントファイルがありません" in page
-    assert "サーバーの外に保管した写し" in page  # what checkpoints on the server itself cannot show, said where they are
+    assert "サーバーの外に保管した写し" in page  # what checkpoints on the server cannot show
     with clock.moved_to(clock.utcnow() - dt.timedelta(days=2)):
         assert council(app, "audit", "checkpoint").exit_code == 0
     page = client.get("/audit/checkpoints").get_data(as_text=True)
