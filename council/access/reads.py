@@ -20,11 +20,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask import g
+from flask import g, has_request_context, request
 
 from council.access.policy import Access
 from council.access.scopes import SCOPE_COLUMNS, Scope, may_seal, may_touch_row
 from council.audit.events import record
+from council.core.db import reads_only
 from council.database import db
 
 #: The basis of the operator's commands on the server (the statistics export): no user, no grant.
@@ -87,6 +88,8 @@ def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None,
         record(tag=tag, actor=actor, target_type="case_file", cases=[a.case_id for a in accesses],
                basis=",".join(kinds) or None, reason=reason, council_id=council_id)
     db.session.commit()
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        reads_only()  # a page's read is committed: rendering it need not hold SQLite's write lock
     receipts = _receipts()
     for each in accesses:
         columns = SCOPE_COLUMNS[each.scope] if only is None else SCOPE_COLUMNS[each.scope] & frozenset(only)
