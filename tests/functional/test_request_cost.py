@@ -1,0 +1,90 @@
+"""What one request costs in SQL (issue 13): a case page with 10 records runs at most a fixed number of statements,
+the session, its user and the pledge come in one query, and on SQLite the page renders outside the write lock.
+
+A statement more is a regression to notice (bench/http_throughput.py measures what it costs over HTTP); raise the
+limit only with the reason in the commit."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event
+
+from council.database import db
+
+#: Statements of the case page of a caseworker assigned to it, 10 records, nothing else on the case (22 on SQLite,
+#: 23 on PostgreSQL with the audit chain's advisory lock; 24 on SQLite before issue 13).
+CASE_PAGE_STATEMENTS = 23
+
+
+def _statements(app, client, path: str, **kwargs) -> tuple[int, str, list[str]]:
+    engine = db.engine_of(app)
+    seen: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        response = client.post(path, **kwargs) if "data" in kwargs else client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return response.status_code, response.get_data(as_text=True), seen
+
+
+def _case_with_records(client, login, make_user, make_case, records: int = 10):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    for number in range(records - 1):  # the case opens with the intake's record
+        assert client.post(f"/cases/{case.id}/records", data={
+            "occurred_at": f"2026-04-{number + 1:02d}T10:00", "kind": "phone", "body": f"電話 {number}"},
+        ).status_code == 302
+    return case
+
+
+def test_a_case_page_with_ten_records_runs_a_bounded_number_of_statements(app, client, login, make_user, make_case,
+                                                                          backend):
+    case = _case_with_records(client, login, make_user, make_case)
+    client.get(f"/cases/{case.id}")  # the session's minute touch, if due, is not the page's cost
+    status, page, statements = _statements(app, client, f"/cases/{case.id}")
+    assert status == 200 and page.count('data-testid="record"') == 10
+    counted = [s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
+    assert len(counted) <= CASE_PAGE_STATEMENTS, "\n".join(counted)
+    # The session, its user and the pledge: one query, not one each.
+    assert len([s for s in counted if re.search(r"\bFROM user_session\b", s)]) == 1
+    assert not [s for s in counted if re.search(r"^SELECT pledge_acceptance\.", s)]
+    # The page's read is still recorded and committed before anything is shown.
+    assert len([s for s in counted if s.startswith("INSERT INTO audit_event ")]) == 1
+
+
+def test_on_sqlite_the_page_renders_after_its_event_without_the_write_lock(app, client, login, make_user, make_case,
+                                                                          backend):
+    case = _case_with_records(client, login, make_user, make_case, records=1)
+    client.get(f"/cases/{case.id}")
+    _status, _page, statements = _statements(app, client, f"/cases/{case.id}")
+    if backend != "sqlite":
+        return
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    audit = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO audit_event "))
+    # Up to the audit event every transaction takes the write lock first; after it, reads begin deferred.
+    assert all(s == "BEGIN IMMEDIATE" for s in begins if statements.index(s) < audit)
+    assert [s for s in statements[audit:] if s.startswith("BEGIN")] == ["BEGIN"]
+    # A write request still takes the write lock up front.
+    _status, _page, statements = _statements(app, client, f"/cases/{case.id}/records", data={
+        "occurred_at": "2026-04-20T10:00", "kind": "phone", "body": "電話"})
+    assert [s for s in statements if s.startswith("BEGIN")] and \
+        all(s == "BEGIN IMMEDIATE" for s in statements if s.startswith("BEGIN"))
+
+
+def test_a_due_pledge_read_with_the_session_still_stops_the_page(app, client, login, make_user, make_case):
+    from council.auth.models import PledgeAcceptance
+
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    with app.app_context():
+        db.session.query(PledgeAcceptance).filter_by(user_id=worker.id).delete()
+        db.session.commit()
+    response = client.get(f"/cases/{case.id}")
+    assert response.status_code == 302 and "/pledge" in response.headers["Location"]
