@@ -26,8 +26,7 @@ from council.cases.forms import (
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord
 from council.cases.page import read_case_page
 from council.core import clock
-from council.core.db import reads_only
-from council.core.web import query_int
+from council.core.web import changes_nothing, query_int
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -82,6 +81,7 @@ def case_new():
     return render_template("cases/new.html", form=form, duplicates=duplicates), (400 if form.errors else 200)
 
 
+@changes_nothing  # a search changes nothing: the header's inbox count is not counted again
 def case_search():
     form = SearchForm()
     results = None
@@ -89,7 +89,6 @@ def case_search():
         terms = search.SearchTerms(name=form.name.data or "", kana=form.kana.data or "",
                                    birth_date=form.birth_date.date, phone=form.phone.data or "")
         results = search.search(actor=current_user, terms=terms)
-        reads_only()  # the search and its audit event are committed; the results page only reads
     return render_template("cases/search.html", form=form, results=results)
 
 

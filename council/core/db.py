@@ -99,6 +99,18 @@ def reads_only() -> None:
         setattr(g, _READS_ONLY, True)
 
 
+@contextlib.contextmanager
+def reading():
+    """Transactions begun inside the block only read: on SQLite they begin deferred (see :func:`reads_only`)."""
+    before = _reading_only()
+    reads_only()
+    try:
+        yield
+    finally:
+        if has_request_context():
+            setattr(g, _READS_ONLY, before)
+
+
 def _reading_only() -> bool:
     return has_request_context() and getattr(g, _READS_ONLY, False)
 

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from council.core.db import lock_for_update, utcnow
+from council.core.db import lock_for_update, reading, utcnow
 from council.security import totp
 from council.security.accounts import SessionRegistry
 from council.security.auditchain import Outcome
@@ -236,13 +236,17 @@ class AccountService:
     def load_session(self, db: Session, token: str):
         """The user of a live session token (with ``current_session`` set), or None. Commits touches.
 
-        One query: the session, its user and the side's ``session_extras`` (e.g. the council's pledge)."""
+        One query, in a read transaction (on SQLite it does not take the write lock): the session, its user and the
+        side's ``session_extras`` (e.g. the council's pledge). The minute's touch or the end of a session that is
+        no longer live is then written in a short transaction of its own."""
         session_model, user_model = self.models.session, self.models.user
-        row = db.execute(
-            select(session_model, user_model, *(column for column, _receive in self.session_extras))
-            .join(user_model, user_model.id == session_model.user_id)
-            .where(session_model.token_hash == token_hash(token))
-        ).first()
+        with reading():
+            row = db.execute(
+                select(session_model, user_model, *(column for column, _receive in self.session_extras))
+                .join(user_model, user_model.id == session_model.user_id)
+                .where(session_model.token_hash == token_hash(token))
+            ).first()
+            db.commit()
         record = self.registry.check(row[0] if row else None)
         user = row[1] if record else None
         if user is not None and not user.is_active:
