@@ -11,7 +11,8 @@ For each backend (a temporary SQLite file, and a throw-away PostgreSQL database)
    household members and exactly 10 support records, assigned to one caseworker) and a second case of the same
    caseworker that the "add a record" scenario writes into (so the measured case page keeps its 10 records);
 2. signs that caseworker in once through the real forms (Flask's test client), and reads a CSRF token from the
-   served search page with that session cookie;
+   served search page with that session cookie — again before every council run, keeping the cookie the page sets,
+   as a browser does (the cookie carries the header's inbox count, counted at most once a minute);
 3. for each worker count (2 and 4 sync workers), starts two gunicorn servers on 127.0.0.1 — a hello-world Flask
    app (one route answering "Hello, World!") and council (``council:create_app()``, the instance above) — and
    runs the load generator against them **alternately**, hello-world then council, ``--rounds`` times per
@@ -291,6 +292,10 @@ def run_backend(name: str, url: str, folder: Path, work: Path, args) -> list[dic
                 measured = {"hello": [], "council": []}
                 for _ in range(args.rounds):
                     measured["hello"].append(run_wrk(hello.base + "/", hello_spec, args, work))
+                    # A browser keeps the cookie each page sets (with the header's inbox count, counted once a
+                    # minute); wrk sends the same cookie throughout, so each run starts with a fresh one.
+                    token, cookie = csrf_token(council.base, cookie)
+                    spec = requests_for(facts, cookie, token)[scenario]
                     measured["council"].append(run_wrk(council.base + spec["path"], spec, args, work))
                 floor, own = summarise(measured["hello"]), summarise(measured["council"])
                 row = {"backend": name, "workers": workers, "scenario": scenario, "hello": floor, "council": own,
