@@ -111,6 +111,22 @@ def reading():
             setattr(g, _READS_ONLY, before)
 
 
+@contextlib.contextmanager
+def writing():
+    """Transactions begun inside the block may write: on SQLite they take the write lock first, even in a request
+    that declared it only reads (a page that records a second read appends a second event). Yields whether the
+    request was reading only: the caller then commits the read transaction still open before it writes, so that the
+    write does not run on that transaction's snapshot."""
+    before = _reading_only()
+    if has_request_context():
+        setattr(g, _READS_ONLY, False)
+    try:
+        yield before
+    finally:
+        if has_request_context():
+            setattr(g, _READS_ONLY, before)
+
+
 def _reading_only() -> bool:
     return has_request_context() and getattr(g, _READS_ONLY, False)
 

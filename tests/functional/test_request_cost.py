@@ -105,3 +105,33 @@ def test_a_search_changes_nothing_so_the_inbox_count_is_not_counted_again(app, c
         "occurred_at": "2026-04-20T10:00", "kind": "phone", "body": "電話"}).status_code == 302
     _status, _page, statements = _statements(app, client, f"/cases/{case.id}")
     assert [s for s in statements if re.search(r"\bcount\(", s)]
+
+
+def test_a_second_read_recorded_by_a_page_appends_under_the_write_lock(app, make_case, backend):
+    """A page may record more than one read (a panel reached by a grant): the later appends must not run in the
+    deferred transaction of the page's reads, where SQLite could refuse them under load."""
+    from sqlalchemy import func, select
+
+    from council.access.reads import operator_access, record_read
+    from council.audit.events import AuditTag
+    from council.cases.models import Case
+
+    case = make_case()
+    engine = db.engine_of(app)
+    seen: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    with app.test_request_context(f"/cases/{case.id}", method="GET"):
+        event.listen(engine, "before_cursor_execute", remember)
+        try:
+            row = db.session.get(Case, case.id)
+            record_read(tag=AuditTag.CASE_VIEWED, actor=None, case=row, access=operator_access(row.id))
+            assert db.session.scalar(select(func.count()).select_from(Case)) >= 1  # the page reads on
+            record_read(tag=AuditTag.CASE_VIEWED, actor=None, case=row, access=operator_access(row.id), reason="2")
+        finally:
+            event.remove(engine, "before_cursor_execute", remember)
+    assert len([s for s in seen if s.startswith("INSERT INTO audit_event ")]) == 2
+    if backend == "sqlite":
+        assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE"]
