@@ -20,11 +20,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask import g
+from flask import g, has_request_context, request
 
 from council.access.policy import Access
 from council.access.scopes import SCOPE_COLUMNS, Scope, may_seal, may_touch_row
 from council.audit.events import record
+from council.core.db import reads_only, writing
 from council.database import db
 
 #: The basis of the operator's commands on the server (the statistics export): no user, no grant.
@@ -76,19 +77,24 @@ def record_read(*, tag: StrEnum, actor, case=None, access: Access | None = None,
     a page of fifty shares would not fit every grant's). Raises ValueError for an access to another case than
     ``case``; whatever the audit trail raises (nothing is then opened).
     """
-    if case is not None:
-        if access is None or access.case_id != case.id:
-            raise ValueError("a read of one case is recorded with the access to that case")
-        accesses = [access]
-        record(tag=tag, actor=actor, target=target if target is not None else case, case=case, basis=access.basis,
-               reason=reason, council_id=council_id)
-    else:
-        accesses = list(reached)
-        kinds = sorted({a.basis.split(":", 1)[0] for a in accesses})
-        named = list(dict.fromkeys([*(a.case_id for a in accesses), *listed]))
-        record(tag=tag, actor=actor, target_type="case_file", cases=named, basis=",".join(kinds) or None,
-               reason=reason, council_id=council_id)
-    db.session.commit()
+    if case is not None and (access is None or access.case_id != case.id):
+        raise ValueError("a read of one case is recorded with the access to that case")
+    with writing() as was_reading:
+        if was_reading:
+            db.session.commit()  # a second read of the page: its reads so far end, the append takes the write lock
+        if case is not None:
+            accesses = [access]
+            record(tag=tag, actor=actor, target=target if target is not None else case, case=case,
+                   basis=access.basis, reason=reason, council_id=council_id)
+        else:
+            accesses = list(reached)
+            kinds = sorted({a.basis.split(":", 1)[0] for a in accesses})
+            named = list(dict.fromkeys([*(a.case_id for a in accesses), *listed]))
+            record(tag=tag, actor=actor, target_type="case_file", cases=named, basis=",".join(kinds) or None,
+                   reason=reason, council_id=council_id)
+        db.session.commit()
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        reads_only()  # a page's read is committed: rendering it need not hold SQLite's write lock
     receipts = _receipts()
     for each in accesses:
         columns = SCOPE_COLUMNS[each.scope] if only is None else SCOPE_COLUMNS[each.scope] & frozenset(only)

@@ -12,6 +12,7 @@ from council.audit.models import AuditEvent
 from council.audit.rows import Actor, actor
 from council.auth.models import Institution, User
 from council.cases.models import Case
+from council.core.db import reads_only
 from council.database import db
 
 __all__ = ["PAGE_SIZE", "LogFilter", "Page", "events_for", "resolve_user"]
@@ -99,6 +100,7 @@ def record_log_viewed(*, actor, case_number: str = "", user: User | None = None)
     case = council_case(council_id=actor.council_id, number=case_number)
     record(tag=AuditTag.AUDIT_LOG_VIEWED, actor=actor, case=case, target=user)
     db.session.commit()
+    reads_only()  # the auditor's pages (GET) only read once their event is committed
 
 
 def chain_length() -> int:

@@ -44,7 +44,9 @@ class AdminError(Exception):
 
 
 def build_account_service(config) -> AccountService:
-    return signin.build_account_service(config, models=MODELS, record=record)
+    # The pledge the gate asks about on every page is read with the session and the user, in one query.
+    return signin.build_account_service(config, models=MODELS, record=record,
+                                        session_extras=((_latest_pledge(User.id), _remember_pledge),))
 
 
 def accounts() -> AccountService:
@@ -66,15 +68,23 @@ def username_problem(username: str) -> str | None:
 def pledge_due(user: User) -> bool:
     """True when the user has not accepted the current pledge version within the configured period.
 
-    Asked by the gate and again by the page layout: answered once per request (after the page's audit event
-    has been committed, a second query would open one more transaction just for this)."""
+    Asked by the gate and again by the page layout: answered once per request, from the query that loaded the
+    session (``_remember_pledge``) or else by a query of its own."""
     if has_request_context() and g.get("pledge_due_for", (None,))[0] == user.id:
         return g.pledge_due_for[1]
-    latest = db.session.scalar(
-        select(PledgeAcceptance).where(PledgeAcceptance.user_id == user.id, PledgeAcceptance.version == CURRENT_VERSION)
-        .order_by(PledgeAcceptance.accepted_at.desc()).limit(1)
-    )
-    due = latest is None or utcnow() - latest.accepted_at > current_app.config["PLEDGE_VALID_FOR"]
+    latest = db.session.scalar(select(_latest_pledge(user.id)))
+    return _remember_pledge(user, latest)
+
+
+def _latest_pledge(user_id):
+    """When the user last accepted the current pledge version (None if never), as a scalar subquery."""
+    return (select(func.max(PledgeAcceptance.accepted_at))
+            .where(PledgeAcceptance.user_id == user_id, PledgeAcceptance.version == CURRENT_VERSION)
+            .scalar_subquery())
+
+
+def _remember_pledge(user: User, latest: dt.datetime | None) -> bool:
+    due = latest is None or utcnow() - latest > current_app.config["PLEDGE_VALID_FOR"]
     if has_request_context():
         g.pledge_due_for = (user.id, due)
     return due

@@ -22,6 +22,7 @@ from council.cases.duplicates import HitRefused, issue_hit_token, read_hit_token
 from council.cases.models import Case, Person
 from council.cases.services import ListedCase, subject_birth_date, subject_name
 from council.cases.vault import vault
+from council.core.db import reads_only
 from council.database import db
 
 
@@ -75,6 +76,7 @@ def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
     reached = accesses(actor, [c.id for c in cases])
     record_read(tag=AuditTag.CASE_SEARCHED, actor=actor, reached=[reached[c.id] for c in cases], only=RESULT_COLUMNS,
                 reason=f"by {terms.kinds()}: {len(cases)} found")
+    reads_only()  # the event is committed; the names are read and the page rendered outside SQLite's write lock
     # The date of birth (with the age) tells apart two people of the same name.
     return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
             for case in cases]

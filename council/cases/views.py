@@ -26,7 +26,7 @@ from council.cases.forms import (
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord
 from council.cases.page import read_case_page
 from council.core import clock
-from council.core.web import query_int
+from council.core.web import changes_nothing, query_int
 from council.database import db
 from council.security.forms import ConfirmForm
 
@@ -81,6 +81,7 @@ def case_new():
     return render_template("cases/new.html", form=form, duplicates=duplicates), (400 if form.errors else 200)
 
 
+@changes_nothing  # a search changes nothing: the header's inbox count is not counted again
 def case_search():
     form = SearchForm()
     results = None

@@ -8,7 +8,7 @@ import importlib
 import os
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import DateTime, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -57,6 +57,11 @@ def make_engine(url: str) -> Engine:
     On SQLite every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
     transaction that reads the audit chain head and then appends can never interleave with another
     writer (deferred transactions would both read the same head). busy_timeout makes writers queue.
+    The one exception is the rest of a request that has declared it only reads from now on
+    (:func:`reads_only`, e.g. rendering a page after its audit event was committed): its transactions begin
+    deferred, so other workers' requests are not held up by the rendering. A write in such a transaction still
+    runs serialisably (SQLite upgrades the snapshot only when no other writer committed since it began, and
+    otherwise refuses with "database is locked", never writing on a stale read).
     hide_parameters keeps submitted values out of exception messages and so out of logs.
     """
     if url.startswith("sqlite"):
@@ -77,10 +82,53 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+_READS_ONLY = "council_db_reads_only"
+
+
+def reads_only() -> None:
+    """Declare that the current request only reads from here on (its writes, above all its audit event, are
+    committed): on SQLite its next transactions begin deferred instead of taking the write lock for as long as
+    the page renders. No effect outside a request, on PostgreSQL, or on the transaction already open."""
+    if has_request_context():
+        setattr(g, _READS_ONLY, True)
+
+
+@contextlib.contextmanager
+def reading():
+    """Transactions begun inside the block only read: on SQLite they begin deferred (see :func:`reads_only`)."""
+    before = _reading_only()
+    reads_only()
+    try:
+        yield
+    finally:
+        if has_request_context():
+            setattr(g, _READS_ONLY, before)
+
+
+@contextlib.contextmanager
+def writing():
+    """Transactions begun inside the block may write: on SQLite they take the write lock first, even in a request
+    that declared it only reads (a page that records a second read appends a second event). Yields whether the
+    request was reading only: the caller then commits the read transaction still open before it writes, so that the
+    write does not run on that transaction's snapshot."""
+    before = _reading_only()
+    if has_request_context():
+        setattr(g, _READS_ONLY, False)
+    try:
+        yield before
+    finally:
+        if has_request_context():
+            setattr(g, _READS_ONLY, before)
+
+
+def _reading_only() -> bool:
+    return has_request_context() and getattr(g, _READS_ONLY, False)
 
 
 def sqlite_file(url: str) -> Path | None:

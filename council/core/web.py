@@ -156,6 +156,21 @@ class BoundedIntConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def changes_nothing(view):
+    """Mark a view whose POST only reads (a search form): what the header remembers for the user (the inbox count)
+    stays as it was, as after a GET."""
+    view.changes_nothing = True
+    return view
+
+
+def request_may_change() -> bool:
+    """Whether the current request may change something: any method but GET, HEAD and OPTIONS, unless its view is
+    marked :func:`changes_nothing`."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    return not getattr(current_app.view_functions.get(request.endpoint), "changes_nothing", False)
+
+
 def query_int(value: str) -> int:
     """``type=`` for ``request.args.get``: a number within the id range, else ValueError (the default is used).
 

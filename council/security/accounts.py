@@ -152,7 +152,10 @@ class SessionRegistry:
 
     def resolve(self, db: Session, token: str):
         """The live session for ``token``, touched; None when unknown, ended, idle or too old."""
-        record = db.scalar(select(self.model).where(self.model.token_hash == token_hash(token)))
+        return self.check(db.scalar(select(self.model).where(self.model.token_hash == token_hash(token))))
+
+    def check(self, record):
+        """``record`` if it is live (touched, at most once a minute); None when missing, ended, idle or too old."""
         if record is None or record.ended_at is not None:
             return None
         now = utcnow()

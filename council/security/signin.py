@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from council.core.db import lock_for_update, utcnow
+from council.core.db import lock_for_update, reading, utcnow
 from council.security import totp
 from council.security.accounts import SessionRegistry
 from council.security.auditchain import Outcome
@@ -63,6 +63,11 @@ ACCOUNT_DEFAULTS = {
 }
 
 
+#: A column read with every request's session and user (a scalar subquery correlated with the user table), and what
+#: receives its value for the signed-in user: ``(column, receive(user, value))``.
+SessionExtra = tuple[object, Callable[[object, object], None]]
+
+
 @dataclass(frozen=True)
 class AccountModels:
     user: type
@@ -100,9 +105,11 @@ class AccountService:
     def __init__(
         self, *, models: AccountModels, hasher: PasswordHasher, registry: SessionRegistry,
         policy: ThrottlePolicy, record: Recorder, setup_link_lifetime: dt.timedelta,
+        session_extras: tuple[SessionExtra, ...] = (),
     ):
         self.models, self.hasher, self.registry = models, hasher, registry
         self.policy, self.record, self.setup_link_lifetime = policy, record, setup_link_lifetime
+        self.session_extras = session_extras
 
     # -- first factor -------------------------------------------------------------------------------
 
@@ -227,15 +234,29 @@ class AccountService:
         return token
 
     def load_session(self, db: Session, token: str):
-        """The user of a live session token (with ``current_session`` set), or None. Commits touches."""
-        record = self.registry.resolve(db, token)
-        user = db.get(self.models.user, record.user_id) if record else None
+        """The user of a live session token (with ``current_session`` set), or None. Commits touches.
+
+        One query, in a read transaction (on SQLite it does not take the write lock): the session, its user and the
+        side's ``session_extras`` (e.g. the council's pledge). The minute's touch or the end of a session that is
+        no longer live is then written in a short transaction of its own."""
+        session_model, user_model = self.models.session, self.models.user
+        with reading():
+            row = db.execute(
+                select(session_model, user_model, *(column for column, _receive in self.session_extras))
+                .join(user_model, user_model.id == session_model.user_id)
+                .where(session_model.token_hash == token_hash(token))
+            ).first()
+            db.commit()
+        record = self.registry.check(row[0] if row else None)
+        user = row[1] if record else None
         if user is not None and not user.is_active:
             self.registry.end(record, "disabled")
             user = None
         db.commit()
         if user is not None:
             user.session_token, user.current_session = token, record
+            for (_column, receive), value in zip(self.session_extras, row[2:], strict=True):
+                receive(user, value)
         return user
 
     def logout(self, db: Session, *, user) -> None:
@@ -399,8 +420,10 @@ def _code_problem() -> str:
     return gettext("The six-digit code from the authenticator app is not correct. Check the phone's clock.")
 
 
-def build_account_service(config, *, models: AccountModels, record: Recorder) -> AccountService:
-    """An AccountService configured from an app's config (SESSION_*, LOGIN_*, PASSWORD_HASH …)."""
+def build_account_service(config, *, models: AccountModels, record: Recorder,
+                          session_extras: tuple[SessionExtra, ...] = ()) -> AccountService:
+    """An AccountService configured from an app's config (SESSION_*, LOGIN_*, PASSWORD_HASH …); ``session_extras``
+    are read with each request's session and user, in the same query."""
     return AccountService(
         models=models,
         hasher=PasswordHasher(config["PASSWORD_HASH"]),
@@ -412,4 +435,5 @@ def build_account_service(config, *, models: AccountModels, record: Recorder) ->
         ),
         record=record,
         setup_link_lifetime=config["SETUP_LINK_LIFETIME"],
+        session_extras=session_extras,
     )

@@ -1,0 +1,137 @@
+"""What one request costs in SQL (issue 13): a case page with 10 records runs at most a fixed number of statements,
+the session, its user and the pledge come in one query, and on SQLite the page renders outside the write lock.
+
+A statement more is a regression to notice (bench/http_throughput.py measures what it costs over HTTP); raise the
+limit only with the reason in the commit."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event
+
+from council.database import db
+
+#: Statements of the case page of a caseworker assigned to it, 10 records, nothing else on the case (22 on SQLite,
+#: 23 on PostgreSQL with the audit chain's advisory lock; 24 on SQLite before issue 13).
+CASE_PAGE_STATEMENTS = 23
+
+
+def _statements(app, client, path: str, **kwargs) -> tuple[int, str, list[str]]:
+    engine = db.engine_of(app)
+    seen: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        response = client.post(path, **kwargs) if "data" in kwargs else client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return response.status_code, response.get_data(as_text=True), seen
+
+
+def _case_with_records(client, login, make_user, make_case, records: int = 10):
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    for number in range(records - 1):  # the case opens with the intake's record
+        assert client.post(f"/cases/{case.id}/records", data={
+            "occurred_at": f"2026-04-{number + 1:02d}T10:00", "kind": "phone", "body": f"電話 {number}"},
+        ).status_code == 302
+    return case
+
+
+def test_a_case_page_with_ten_records_runs_a_bounded_number_of_statements(app, client, login, make_user, make_case,
+                                                                          backend):
+    case = _case_with_records(client, login, make_user, make_case)
+    client.get(f"/cases/{case.id}")  # the session's minute touch, if due, is not the page's cost
+    status, page, statements = _statements(app, client, f"/cases/{case.id}")
+    assert status == 200 and page.count('data-testid="record"') == 10
+    counted = [s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
+    assert len(counted) <= CASE_PAGE_STATEMENTS, "\n".join(counted)
+    # The session, its user and the pledge: one query, not one each.
+    assert len([s for s in counted if re.search(r"\bFROM user_session\b", s)]) == 1
+    assert not [s for s in counted if re.search(r"^SELECT pledge_acceptance\.", s)]
+    # The page's read is still recorded and committed before anything is shown.
+    assert len([s for s in counted if s.startswith("INSERT INTO audit_event ")]) == 1
+
+
+def test_on_sqlite_only_the_audited_part_of_a_page_holds_the_write_lock(app, client, login, make_user, make_case,
+                                                                          backend):
+    case = _case_with_records(client, login, make_user, make_case, records=1)
+    client.get(f"/cases/{case.id}")
+    _status, _page, statements = _statements(app, client, f"/cases/{case.id}")
+    if backend != "sqlite":
+        return
+    # The session is read without the write lock; the gate's transaction, which appends the audit event, takes it
+    # up front; the page's reads after the event begin deferred.
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
+    audit = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO audit_event "))
+    gate = statements.index("BEGIN IMMEDIATE")
+    assert gate < audit < statements.index("BEGIN", gate)
+    # A write request takes the write lock up front, for the transaction that writes (its session was read apart).
+    _status, _page, statements = _statements(app, client, f"/cases/{case.id}/records", data={
+        "occurred_at": "2026-04-20T10:00", "kind": "phone", "body": "電話"})
+    write = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO support_record "))
+    assert [s for s in statements[:write] if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+def test_a_due_pledge_read_with_the_session_still_stops_the_page(app, client, login, make_user, make_case):
+    from council.auth.models import PledgeAcceptance
+
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    with app.app_context():
+        db.session.query(PledgeAcceptance).filter_by(user_id=worker.id).delete()
+        db.session.commit()
+    response = client.get(f"/cases/{case.id}")
+    assert response.status_code == 302 and "/pledge" in response.headers["Location"]
+
+
+def test_a_search_changes_nothing_so_the_inbox_count_is_not_counted_again(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    make_case(worker, kana="ヤマダ タロウ")
+    login(worker)
+    client.get("/cases/search")  # counts the header's inbox once, and remembers it for a minute
+    status, page, statements = _statements(app, client, "/cases/search", data={"kana": "ヤマダ タロウ"})
+    assert status == 200 and "山田 太郎" in page
+    assert not [s for s in statements if re.search(r"\bcount\(", s)], statements
+    # A POST that changes something still counts afresh on the page after it.
+    case = make_case(worker, name="鈴木 花子", kana="スズキ ハナコ")
+    assert client.post(f"/cases/{case.id}/records", data={
+        "occurred_at": "2026-04-20T10:00", "kind": "phone", "body": "電話"}).status_code == 302
+    _status, _page, statements = _statements(app, client, f"/cases/{case.id}")
+    assert [s for s in statements if re.search(r"\bcount\(", s)]
+
+
+def test_a_second_read_recorded_by_a_page_appends_under_the_write_lock(app, make_case, backend):
+    """A page may record more than one read (a panel reached by a grant): the later appends must not run in the
+    deferred transaction of the page's reads, where SQLite could refuse them under load."""
+    from sqlalchemy import func, select
+
+    from council.access.reads import operator_access, record_read
+    from council.audit.events import AuditTag
+    from council.cases.models import Case
+
+    case = make_case()
+    engine = db.engine_of(app)
+    seen: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    with app.test_request_context(f"/cases/{case.id}", method="GET"):
+        event.listen(engine, "before_cursor_execute", remember)
+        try:
+            row = db.session.get(Case, case.id)
+            record_read(tag=AuditTag.CASE_VIEWED, actor=None, case=row, access=operator_access(row.id))
+            assert db.session.scalar(select(func.count()).select_from(Case)) >= 1  # the page reads on
+            record_read(tag=AuditTag.CASE_VIEWED, actor=None, case=row, access=operator_access(row.id), reason="2")
+        finally:
+            event.remove(engine, "before_cursor_execute", remember)
+    assert len([s for s in seen if s.startswith("INSERT INTO audit_event ")]) == 2
+    if backend == "sqlite":
+        assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE"]
