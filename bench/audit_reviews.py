@@ -22,15 +22,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import audit_workspace  # noqa: E402  (bench/audit_workspace.py, beside this file: users, events, side table)
 from cases import COOKIE, DEFAULT_PG, create_people, make_app, sign_in  # noqa: E402
+from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.audit.filters import LogFilter  # noqa: E402
 from council.audit.reviews import anomalies  # noqa: E402
@@ -133,19 +131,11 @@ def report(name: str, figures: dict, args) -> None:
 
 
 def measure_postgres(folder: Path, args) -> None:
-    name = f"council_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-    except psycopg.OperationalError:
+    if not reachable(args.postgres):
         print("PostgreSQL not reachable; skipped", file=sys.stderr)
         return
-    try:
-        url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    with postgres_database(args.postgres) as url:
         report("PostgreSQL", measure(url, folder, args), args)
-    finally:
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def main() -> None:

@@ -47,10 +47,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
-
-import psycopg
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -58,6 +55,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))  # this checkout's council, not an installed one
 
 from cases import COOKIE, DEFAULT_PG, Builder, create_people, make_app, sign_in  # noqa: E402
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.cases.models import Case  # noqa: E402
 from council.core.clock import JAPAN, japan_today, utcnow  # noqa: E402
@@ -359,17 +357,10 @@ def main() -> None:
             create_keys(folder)
             rows += run_backend("SQLite", f"sqlite:///{folder}/council.db", folder, work, args)
         if args.backend in ("postgresql", "both"):
-            name = f"council_http_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {name}")
-            try:
+            with postgres_database(args.postgres, prefix="council_http") as url:
                 folder = work / "postgresql"
                 create_keys(folder)
-                url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
                 rows += run_backend("PostgreSQL", url, folder, work, args)
-            finally:
-                with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         report(rows, args)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))

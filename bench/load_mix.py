@@ -43,7 +43,6 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 import pyotp
 from sqlalchemy import create_engine, func, select
 
@@ -54,6 +53,7 @@ sys.path.insert(1, str(ROOT))  # this checkout's council, not an installed one
 
 from cases import DEFAULT_PG, PASSWORD, Builder, create_people, make_app, sign_in  # noqa: E402
 from http_throughput import Server, csrf_token, fetch, record_form  # noqa: E402
+from scratch import postgres_database  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.audit.events import AuditTag  # noqa: E402
 from council.audit.models import AuditEvent  # noqa: E402
@@ -311,17 +311,10 @@ def main() -> None:
             create_keys(folder)
             ok &= run("SQLite", f"sqlite:///{folder}/council.db", folder, work, args)
         if args.backend in ("postgresql", "both"):
-            name = f"council_load_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {name}")
-            try:
+            with postgres_database(args.postgres, prefix="council_load") as url:
                 folder = work / "postgresql"
                 create_keys(folder)
-                url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
                 ok &= run("PostgreSQL", url, folder, work, args)
-            finally:
-                with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(0 if ok else 1)
