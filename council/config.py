@@ -36,6 +36,9 @@ DEFAULTS = {
     "TASK_GRANT_GRACE_DAYS": 14,
     # Days after a meeting ends that the coordinator's drafting grants (the minutes) last unless approved earlier.
     "MINUTES_DRAFTING_DAYS": 30,
+    # Days after approval that attendees and tasked institutions read a case's part of approved minutes on screen (their
+    # ``minutes`` grant); each files its printed copy. The coordinator institution keeps the council's minutes for good.
+    "MINUTES_KEPT_DAYS": 90,
     # 見直しの周期: months from a review to the next one, per risk level (the default next review date a meeting
     # proposes, and the ledger's "due for review").
     "REVIEW_CADENCE_MONTHS": {"high": 3, "medium": 3, "low": 3},

@@ -14,9 +14,11 @@ each case's key, and are read or written only by a reach of that case that cover
   alone would let it: the minutes are read and written only by the reach ``for_meeting`` picks.
 
 **The approved minutes** are the council's record: approving them gives a ``minutes`` grant of each agenda case
-(``keep_minutes``: basis ``meeting:<id>``, legal basis 協議会内の情報共有, no expiry) to the coordinator institution,
-which keeps the council's minutes, to each participant that attended (an invited user by name, an invited
-institution), which files its copy, and to each institution the meeting gave a task on the case. It opens that
+(``keep_minutes``: basis ``meeting:<id>``, legal basis 協議会内の情報共有) to the coordinator institution, which
+keeps the council's minutes (no expiry), and — for ``MINUTES_KEPT_DAYS`` after approval, time to act on them and file
+a printed copy — to each participant that attended (an invited user by name, an invited institution) and to each
+institution the meeting gave a task on the case. Staff who join such an institution later therefore do not read
+the minutes for ever. It opens that
 case's part of these minutes and the tasks' wording (which the part states) and nothing else — not the brief, not
 the case page, not a case list — so the part stays readable after the material window while the brief does not,
 and a task done stays readable on its institution's task list after its summary grant ended. An invitee that did
@@ -45,6 +47,7 @@ from council.access.policy import Access, Action, reaches_of
 from council.access.scopes import Scope, allows
 from council.auth.models import Institution, User
 from council.cases.models import Case
+from council.core.clock import utcnow
 from council.database import db
 from council.meetings.models import Meeting, MeetingTask
 from council.meetings.refusals import MeetingAction, refuse
@@ -149,6 +152,7 @@ def keep_minutes(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
         elif participant.attended:
             keepers.setdefault(("institution", participant.institution_id),
                                db.session.get(Institution, participant.institution_id))
+    kept_until = utcnow() + dt.timedelta(days=int(current_app.config["MINUTES_KEPT_DAYS"]))
     made = []
     for item in meeting.items:
         case = db.session.get(Case, item.case_id) if item.case_id else None
@@ -163,8 +167,10 @@ def keep_minutes(*, actor: User, meeting: Meeting) -> list[CaseGrant]:
             institution_id = keeper.id if kind == "institution" else keeper.institution_id
             if institution_id == case.lead_institution_id:
                 continue
+            council_copy = (kind, institution_id) == ("institution", actor.institution_id)
             made.append(grants.grant(actor=actor, case=case, scope=Scope.MINUTES, basis=basis_of(meeting),
-                                     legal_basis=LegalBasis.COUNCIL_SHARING, **{kind: keeper}))
+                                     legal_basis=LegalBasis.COUNCIL_SHARING, **{kind: keeper},
+                                     expires_at=None if council_copy else kept_until))
     return made
 
 

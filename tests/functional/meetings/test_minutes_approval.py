@@ -359,3 +359,21 @@ def test_minutes_sent_with_a_part_of_another_meeting_are_refused_on_the_record(a
         refused = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == AuditTag.MEETING_ACCESS_DENIED)).all()
         assert [(e.target_type, e.target_id, e.reason) for e in refused] == [
             ("meeting", str(world.meeting.id), "meeting:minutes:manage")]
+
+
+def test_attendees_read_the_kept_part_for_the_kept_days_the_council_for_good(app, world):
+    """The attendees' copies on screen last MINUTES_KEPT_DAYS after approval (each institution files its print);
+    the coordinator institution keeps the council's minutes with no end."""
+    _approve(app, _recorded_with_only_the_member_attending(app, world), world)
+    with app.app_context():
+        kept = {(g.user_id, g.institution_id): g.expires_at for g in db.session.scalars(select(CaseGrant).where(
+            CaseGrant.basis == f"meeting:{world.meeting.id}", CaseGrant.scope == "minutes"))}
+        days = app.config["MINUTES_KEPT_DAYS"]
+    assert kept[(None, world.institutions["coordination"])] is None
+    member_until = kept[(world.users["member"].id, None)]
+    assert member_until is not None
+    assert abs(member_until.replace(tzinfo=dt.UTC) - clock.utcnow() - dt.timedelta(days=days)) < dt.timedelta(hours=1)
+    with clock.moved_to(clock.utcnow() + dt.timedelta(days=days, hours=2)):
+        member = client_of(app, world.users["member"]).get(_minutes(world)).get_data(as_text=True)
+        assert PLAN not in member and "you do not reach this case for this meeting" in member
+        assert PLAN in client_of(app, world.users["coordinator"]).get(_minutes(world)).get_data(as_text=True)
