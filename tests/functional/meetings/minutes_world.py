@@ -18,7 +18,7 @@ from council.auth.models import Institution, User
 from council.cases import documents
 from council.cases.council_cases import register_council_case
 from council.cases.models import Case
-from council.core.clock import utcnow
+from council.core.clock import japan_to_utc, japan_today, utcnow
 from council.database import db
 from council.meetings.models import Meeting, MeetingItem
 from tests.conftest import db_get, english, fresh, sign_in
@@ -93,13 +93,28 @@ def item_path(world: World) -> str:
     return f"/cases/{world.case.id}/meeting-items/{world.item.id}/record"
 
 
+def task_due() -> dt.date:
+    """The task's due date the item form gives: today in Japan (dates relative to the run, never a fixed day)."""
+    return japan_today()
+
+
+def next_review() -> dt.date:
+    """The next review date the item form gives: 45 days from today in Japan."""
+    return japan_today() + dt.timedelta(days=45)
+
+
+def task_grant_end(app) -> dt.datetime:
+    """When the task institution's summary grant ends: the end of the due date's Japan day, plus the grace days."""
+    return japan_to_utc(task_due() + dt.timedelta(days=1)) + dt.timedelta(days=app.config["TASK_GRANT_GRACE_DAYS"])
+
+
 def decisions(world: World, *, version: int = 1, **changes) -> dict:
     """The item form as the coordinator fills it in: high risk, a new plan, a task for 社協, the 社協 as lead."""
     data = {"situation": SITUATION, "risk": "high", "urgency": "medium", "plan": PLAN,
             "lead_institution": str(world.case.lead_institution_id), "key_person_role": "family",
-            "key_person": KEY_PERSON, "next_review_date": "2027-01-15", "version": str(version),
+            "key_person": KEY_PERSON, "next_review_date": next_review().isoformat(), "version": str(version),
             "tasks-0-institution": str(world.institutions["shakyo"]), "tasks-0-what": TASK,
-            "tasks-0-due_date": "2026-12-01",
+            "tasks-0-due_date": task_due().isoformat(),
             "tasks-1-institution": "0", "tasks-1-what": "", "tasks-1-due_date": "",
             "tasks-2-institution": "0", "tasks-2-what": "", "tasks-2-due_date": ""}
     data.update(changes)

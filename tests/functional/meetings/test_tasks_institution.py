@@ -24,6 +24,8 @@ from tests.functional.meetings.minutes_world import (  # noqa: F401  (world_fixt
     decisions,
     item_path,
     record_attendance,
+    task_due,
+    task_grant_end,
     world_fixture,
 )
 
@@ -50,12 +52,12 @@ def _task_grant(app, world) -> CaseGrant:
 def test_the_institution_given_a_task_reads_it_and_completes_it_then_its_reach_ends(app, world):
     task = _given(app, world)
     grant = _task_grant(app, world)
-    # Until the end of the due date's Japan day (2026-12-01) plus TASK_GRANT_GRACE_DAYS (14).
-    assert (grant.basis, grant.legal_basis, grant.expires_at) == (
-        f"meeting:{world.meeting.id}", "council_sharing", dt.datetime(2026, 12, 15, 15, 0, tzinfo=dt.UTC))
+    # Until the end of the due date's Japan day plus TASK_GRANT_GRACE_DAYS (14).
+    assert (grant.basis, grant.legal_basis, grant.expires_at.replace(tzinfo=dt.UTC)) == (
+        f"meeting:{world.meeting.id}", "council_sharing", task_grant_end(app))
     partner = client_of(app, world.users["partner"])
     page = partner.get("/tasks").get_data(as_text=True)
-    assert TASK in page and world.case.number in page and "2026-12-01" in page and SUBJECT not in page
+    assert TASK in page and world.case.number in page and task_due().isoformat() in page and SUBJECT not in page
     summary = partner.get(f"/cases/{world.case.id}").get_data(as_text=True)
     assert TASK in summary and SUBJECT not in summary  # the summary, with its tasks
     done = partner.post(f"/tasks/{task.id}/complete", data={"version": "1"})
