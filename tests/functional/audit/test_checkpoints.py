@@ -5,7 +5,6 @@ checks every line of it. Tampering by UPDATE, DELETE, INSERT, a cut-off tail and
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from sqlalchemy import func, select, text
@@ -16,18 +15,7 @@ from council.audit.models import AuditEvent
 from council.cli import cli
 from council.database import db
 from council.security import auditchain
-
-
-@pytest.fixture
-def app(app_config, tmp_path):
-    """The council app with an instance folder of its own: the checkpoint file starts absent."""
-    from council import create_app
-
-    folder = tmp_path / "instance"
-    shutil.copytree(app_config["INSTANCE_PATH"], folder)
-    application = create_app({**app_config, "INSTANCE_PATH": folder})
-    yield application
-    db.dispose(application)
+from tests.functional.audit.own_instance import app_with_own_instance  # noqa: F401  (the fixture ``app``)
 
 
 def council(app, *args):

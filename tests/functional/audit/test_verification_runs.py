@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pytest
 from sqlalchemy import select, text
@@ -17,18 +16,7 @@ from council.cli import cli
 from council.core import clock
 from council.database import db
 from council.meetings.models import Meeting
-
-
-@pytest.fixture
-def app(app_config, tmp_path):
-    """The council app with an instance folder of its own: no checkpoint file to begin with."""
-    from council import create_app
-
-    folder = tmp_path / "instance"
-    shutil.copytree(app_config["INSTANCE_PATH"], folder)
-    application = create_app({**app_config, "INSTANCE_PATH": folder})
-    yield application
-    db.dispose(application)
+from tests.functional.audit.own_instance import app_with_own_instance  # noqa: F401  (the fixture ``app``)
 
 
 @pytest.fixture
