@@ -25,7 +25,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cases import DEFAULT_PG, make_app  # noqa: E402  (bench/cases.py, beside this file)
-from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
+from scratch import run_on_postgres  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.audit import services  # noqa: E402
 from council.database import db  # noqa: E402
@@ -101,14 +101,6 @@ def report(name: str, figures: dict, args) -> None:
           f"(filled in {figures['filled']:.0f} s)", flush=True)
 
 
-def measure_postgres(folder: Path, args) -> None:
-    if not reachable(args.postgres):
-        print("PostgreSQL not reachable; skipped", file=sys.stderr)
-        return
-    with postgres_database(args.postgres) as url:
-        report("PostgreSQL", measure(url, folder, args), args)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -124,7 +116,8 @@ def main() -> None:
         if args.backend in ("sqlite", "both"):
             report("SQLite", measure(f"sqlite:///{work / 'history.db'}", work / "sqlite", args), args)
         if args.backend in ("postgresql", "both"):
-            measure_postgres(work / "postgresql", args)
+            run_on_postgres(args.postgres,
+                            lambda url: report("PostgreSQL", measure(url, work / "postgresql", args), args))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import audit_workspace  # noqa: E402  (bench/audit_workspace.py, beside this file: users, events, side table)
 from cases import COOKIE, DEFAULT_PG, create_people, make_app, sign_in  # noqa: E402
-from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
+from scratch import run_on_postgres  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.audit.filters import LogFilter  # noqa: E402
 from council.audit.reviews import anomalies  # noqa: E402
@@ -130,14 +130,6 @@ def report(name: str, figures: dict, args) -> None:
         print(f"| {what} | {figures['found'][what]} | {median:.0f} ms | {p90:.0f} ms |", flush=True)
 
 
-def measure_postgres(folder: Path, args) -> None:
-    if not reachable(args.postgres):
-        print("PostgreSQL not reachable; skipped", file=sys.stderr)
-        return
-    with postgres_database(args.postgres) as url:
-        report("PostgreSQL", measure(url, folder, args), args)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -150,7 +142,8 @@ def main() -> None:
         if args.backend in ("sqlite", "both"):
             report("SQLite", measure(f"sqlite:///{work / 'reviews.db'}", work / "sqlite", args), args)
         if args.backend in ("postgresql", "both"):
-            measure_postgres(work / "postgresql", args)
+            run_on_postgres(args.postgres,
+                            lambda url: report("PostgreSQL", measure(url, work / "postgresql", args), args))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

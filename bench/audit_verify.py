@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 
-from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
+from scratch import run_on_postgres  # noqa: E402  (bench/scratch.py, beside this file)
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -96,11 +96,8 @@ def main() -> None:
     rows, links = build_rows(args.events, format_version=args.format_version, shown=args.shown)
     with tempfile.TemporaryDirectory() as folder:
         report("SQLite", measure(f"sqlite:///{folder}/bench.db", rows, links, args.runs), args.events, len(links))
-    if not reachable(args.postgres):
-        print("PostgreSQL not reachable; skipped")
-        return
-    with postgres_database(args.postgres) as url:
-        report("PostgreSQL", measure(url, rows, links, args.runs), args.events, len(links))
+    run_on_postgres(args.postgres, lambda url: report("PostgreSQL", measure(url, rows, links, args.runs), args.events,
+                                                      len(links)))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from audit_history import series  # noqa: E402  (bench/audit_history.py, beside this file)
 from cases import COOKIE, DEFAULT_PG, create_people, make_app, sign_in  # noqa: E402
-from scratch import postgres_database, reachable  # noqa: E402  (bench/scratch.py, beside this file)
+from scratch import run_on_postgres  # noqa: E402  (bench/scratch.py, beside this file)
 
 from council.auth.models import PledgeAcceptance, User  # noqa: E402
 from council.auth.pledge import CURRENT_VERSION  # noqa: E402
@@ -173,14 +173,6 @@ def report(name: str, figures: dict, args) -> None:
         print(f"| {page} | {figures['found'][page]} | {median:.1f} ms | {p90:.1f} ms |", flush=True)
 
 
-def measure_postgres(folder: Path, args) -> None:
-    if not reachable(args.postgres):
-        print("PostgreSQL not reachable; skipped", file=sys.stderr)
-        return
-    with postgres_database(args.postgres) as url:
-        report("PostgreSQL", measure(url, folder, args), args)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -193,7 +185,8 @@ def main() -> None:
         if args.backend in ("sqlite", "both"):
             report("SQLite", measure(f"sqlite:///{work / 'workspace.db'}", work / "sqlite", args), args)
         if args.backend in ("postgresql", "both"):
-            measure_postgres(work / "postgresql", args)
+            run_on_postgres(args.postgres,
+                            lambda url: report("PostgreSQL", measure(url, work / "postgresql", args), args))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -5,8 +5,9 @@ on ``sys.path`` when a bench runs as a script)."""
 
 from __future__ import annotations
 
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -32,3 +33,13 @@ def postgres_database(admin_dsn: str, prefix: str = "council_bench") -> Iterator
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def run_on_postgres(admin_dsn: str, run: Callable[[str], None]) -> None:
+    """``run(url)`` on a scratch database (:func:`postgres_database`), or a note on stderr that PostgreSQL is not
+    reachable at ``admin_dsn`` and the bench's PostgreSQL half is skipped."""
+    if not reachable(admin_dsn):
+        print("PostgreSQL not reachable; skipped", file=sys.stderr)
+        return
+    with postgres_database(admin_dsn) as url:
+        run(url)
