@@ -333,11 +333,12 @@ def keys_group():
 @keys_group.command("status")
 @with_appcontext
 def keys_status_command():
-    """Which key-encryption key versions exist and how many case keys each wraps."""
-    from council.cases.keys import key_usage
+    """Which key-encryption key versions exist and how many data keys (of cases, incidents, meetings) each wraps."""
+    from council.cases.keys import key_usage_by_kind
 
-    for version, count in key_usage().items():
-        click.echo(f"  version {version}: {count} case keys")
+    for version, kinds in key_usage_by_kind().items():
+        parts = ", ".join(f"{kind} {count}" for kind, count in kinds.items() if count)
+        click.echo(f"  version {version}: {sum(kinds.values())} data keys" + (f" ({parts})" if parts else ""))
 
 
 @keys_group.command("rotate")

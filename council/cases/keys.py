@@ -62,14 +62,19 @@ def key_holders() -> list[KeyHolder]:
 def key_usage() -> dict[int, int]:
     """KEK version → number of data keys it wraps, the cases' and the key holders' (0 for versions present but
     unused)."""
-    usage = {version: 0 for version in vault().keyring.provider.versions()}
+    return {version: sum(kinds.values()) for version, kinds in key_usage_by_kind().items()}
+
+
+def key_usage_by_kind() -> dict[int, dict[str, int]]:
+    """KEK version → {"case": n, and each key holder's name ("incident", "meeting"): n} — the data keys it wraps."""
+    usage = {version: {"case": 0} for version in vault().keyring.provider.versions()}
     rows = db.session.execute(select(Case.key_version, func.count()).where(Case.wrapped_key.is_not(None))
                               .group_by(Case.key_version))
     for version, count in rows:
-        usage[version] = count
+        usage.setdefault(version, {"case": 0})["case"] = count
     for holder in key_holders():
         for version, count in holder.usage().items():
-            usage[version] = usage.get(version, 0) + count
+            usage.setdefault(version, {"case": 0})[holder.name] = count
     return usage
 
 

@@ -127,7 +127,7 @@ def test_cli_rotate_and_purge(app, make_case, tmp_path):
     result = runner.invoke(cli, ["keys", "rotate"], obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0 and "now wraps 1 case keys" in result.output
     result = runner.invoke(cli, ["keys", "status"], obj=ScriptInfo(create_app=lambda: app))
-    assert "version 2: 1 case keys" in result.output
+    assert "version 2: 1 data keys (case 1)" in result.output
     result = runner.invoke(cli, ["purge-expired"], obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0 and "Purged 0" in result.output
 

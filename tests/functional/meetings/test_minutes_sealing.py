@@ -107,7 +107,7 @@ def test_rotation_rewraps_meeting_keys_and_status_and_backups_count_them(app, wo
         assert rewrapped.reason == f"version {version}, meetings {world.meeting.id}"
         (keys / "kek-0001.key").unlink()
     result = app.test_cli_runner().invoke(cli, ["keys", "status"])
-    assert f"version {version}: {before[1]} case keys" in result.output
+    assert f"version {version}: {before[1]} data keys (case " in result.output and "meeting 1)" in result.output
     with app.test_request_context():
         vault().keyring = Keyring(FileKeyProvider(keys))  # a fresh process: only the new key exists
         assert sealing.summary_of(db.session.get(Meeting, world.meeting.id)) == SUMMARY
