@@ -76,7 +76,7 @@ def fill(app, events: int, first_user: int) -> None:
             connection.execute(text(
                 "INSERT INTO audit_event (seq, format_version, occurred_at, tag, actor_user_id, target_type, "
                 "target_id, outcome, basis, reason, request_id, client_ip, prev_hash, hash, council_id, "
-                "actor_institution_id, case_id, case_number) "
+                "actor_institution_id, case_id, case_number, flagged, break_glass) "
                 f"SELECT x, 2, {_time(dialect)}, "
                 "CASE WHEN x % 20 = 0 THEN 'case:list:viewed' WHEN x % 997 = 0 THEN 'case:access:denied' "
                 "WHEN x % 50 = 1 THEN 'account:login:succeeded' WHEN x % 7 = 2 THEN 'case:record:created' "
@@ -88,7 +88,9 @@ def fill(app, events: int, first_user: int) -> None:
                 "NULL, 'r', '10.0.0.1', 'p' || CAST(x AS TEXT), 'h' || CAST(x AS TEXT), "
                 "1 + CAST((x % 3 = 0) AS INTEGER), u.institution_id, "
                 f"CASE WHEN x % 20 = 0 OR x % 50 = 1 THEN NULL ELSE 1 + x % {CASES} END, "
-                f"CASE WHEN x % 20 = 0 OR x % 50 = 1 THEN NULL ELSE {_number(dialect, f'1 + x % {CASES}')} END "
+                f"CASE WHEN x % 20 = 0 OR x % 50 = 1 THEN NULL ELSE {_number(dialect, f'1 + x % {CASES}')} END, "
+                # The marks council.audit.marks derives: the refusals are flagged; the emergency bases marked.
+                "x % 997 = 0 AND x % 20 <> 0, x % 5003 = 0 AND x % 20 <> 0 AND x % 50 <> 1 AND x % 997 <> 0 "
                 f"FROM {series(dialect, 'x', 1, events)} "
                 f"JOIN user_account u ON u.id = {first_user} + x % {USERS}"))
             connection.execute(text(

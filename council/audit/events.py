@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from flask import current_app, g, has_request_context
 
+from council.audit.marks import marks
 from council.audit.models import AuditEvent
 from council.audit.tags import AuditTag
 from council.database import db
@@ -44,7 +45,8 @@ def record(*, tag: StrEnum, actor=None, target=None, case=None, cases: Iterable 
         tag=tag, actor=actor, target=target, target_type=target_type, target_id=target_id, outcome=outcome,
         basis=basis, reason=reason, linked_ids=[getattr(c, "id", c) for c in cases], council_id=council_id,
         actor_institution_id=getattr(actor, "institution_id", None),
-        case_id=case.id if case is not None else None, case_number=case.number if case is not None else None)
+        case_id=case.id if case is not None else None, case_number=case.number if case is not None else None,
+        **marks(tag=tag, outcome=outcome, reason=reason, basis=basis))
 
 
 def record_denial(*, actor, case_id: int | None, action: str, tag: StrEnum = AuditTag.CASE_ACCESS_DENIED,
@@ -71,7 +73,8 @@ def record_denial(*, actor, case_id: int | None, action: str, tag: StrEnum = Aud
             target_type, target_id = "case_file", case_id
         recorder.record(tag=tag, actor=actor, outcome=Outcome.DENIED, target_type=target_type,
                         target_id=_fitting(target_id), reason=str(action), council_id=council_id,
-                        actor_institution_id=actor.institution_id, case_id=case_id, case_number=number)
+                        actor_institution_id=actor.institution_id, case_id=case_id, case_number=number,
+                        **marks(tag=tag, outcome=Outcome.DENIED, reason=str(action), basis=None))
         db.session.commit()
     except Exception as error:  # noqa: BLE001  (the refusal must stand whatever went wrong here)
         db.session.rollback()

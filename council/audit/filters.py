@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import Select, func, select, union
 
 from council.audit.describe import BASIS_KINDS, KINDS_BY_KEY
+from council.audit.marks import BREAK_GLASS, basis_sql, flagged, kind_tags, under_break_glass
 from council.audit.models import AuditEvent, AuditEventCase
-from council.audit.tags import COUNCIL_TAGS, AuditTag
 from council.cases.models import Case
 from council.core.clock import day_bounds
 from council.core.web import query_int
 from council.database import db
 from council.security.auditchain import Outcome
+
+__all__ = ["CLOCK_SLACK", "LogFilter", "basis_is", "case_event_seqs", "conditions", "filtered", "flagged", "kind_tags",
+           "seq_range"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def _known(value: str, known) -> str:
 
 #: How far an event's time may run behind the event before it in the chain: a request takes its time, then waits
 #: for the chain's lock. Date bounds become seq bounds widened by this much; the times themselves are still tested.
-_CLOCK_SLACK = dt.timedelta(hours=1)
+CLOCK_SLACK = dt.timedelta(hours=1)
 
 
 def filtered(council_id: int, log_filter: LogFilter) -> Select:
@@ -128,42 +131,26 @@ def conditions(log_filter: LogFilter) -> list:
 
 
 def basis_is(kind: str):
-    """Events whose basis is of ``kind``: the code itself, ``kind:<id>``, or one of a list's comma-joined kinds."""
-    column = AuditEvent.basis
-    return or_(column == kind, column.startswith(f"{kind}:", autoescape=True),
-               column.startswith(f"{kind},", autoescape=True), column.endswith(f",{kind}", autoescape=True),
-               column.contains(f",{kind},", autoescape=True))
-
-
-def kind_tags(kind: str) -> list[str]:
-    """The catalogue's tags of a kind of event: an IN list the (council, tag, seq) index answers, where a prefix
-    match (LIKE) would walk the chain."""
-    prefixes = KINDS_BY_KEY[kind].prefixes
-    return sorted(str(tag) for tag in COUNCIL_TAGS if tag.startswith(prefixes))
-
-
-#: Emergency access (緊急アクセス) opened, refused, ended, acknowledged, reviewed; and shares, which may rest on 緊急.
-_FLAGGED_TAGS = sorted({*kind_tags("break_glass"), AuditTag.GRANT_CREATED} - {AuditTag.BREAK_GLASS_LISTED})
-
-
-def flagged():
-    """What an auditor reviews first: refused or failed requests, every step of an emergency access (緊急アクセス),
-    and shares made on the emergency legal basis (緊急). The reads done under an emergency access are found by
-    the basis filter (緊急アクセス). Each part is one index's equality, so the page stays an index walk."""
-    return or_(AuditEvent.outcome.in_((Outcome.DENIED, Outcome.ERROR)),
-               and_(AuditEvent.tag.in_(_FLAGGED_TAGS),
-                    or_(AuditEvent.tag != AuditTag.GRANT_CREATED, AuditEvent.reason.contains("; emergency;"))))
+    """Events whose basis is of ``kind``: the code itself, ``kind:<id>``, or one of a list's comma-joined kinds. The
+    basis 緊急アクセス has a column and an index of its own (``marks``): it is rare, and a LIKE would walk the chain."""
+    return under_break_glass() if kind == BREAK_GLASS else basis_sql(kind)
 
 
 def _date_seqs(log_filter: LogFilter) -> list:
-    """Date bounds as seq bounds (the chain is in time order, give or take _CLOCK_SLACK): the page walks only the
+    """Date bounds as seq bounds (the chain is in time order, give or take CLOCK_SLACK): the page walks only the
     days asked for instead of the whole chain to reach them."""
     where = []
     if log_filter.since:
-        where.append(AuditEvent.seq >= _first_seq_at(day_bounds(log_filter.since)[0] - _CLOCK_SLACK))
+        where.append(AuditEvent.seq >= _first_seq_at(day_bounds(log_filter.since)[0] - CLOCK_SLACK))
     if log_filter.until:
-        where.append(AuditEvent.seq < _first_seq_at(day_bounds(log_filter.until)[1] + _CLOCK_SLACK))
+        where.append(AuditEvent.seq < _first_seq_at(day_bounds(log_filter.until)[1] + CLOCK_SLACK))
     return where
+
+
+def seq_range(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
+    """The seqs ``[low, high)`` that hold every event whose time is in ``[start, end)`` (and a few around it: the
+    times themselves must still be tested)."""
+    return _first_seq_at(start - CLOCK_SLACK), _first_seq_at(end + CLOCK_SLACK)
 
 
 def _first_seq_at(instant: dt.datetime) -> int:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.core.db import UTCDateTime
@@ -48,6 +48,12 @@ class AuditEvent(AuditEventMixin, Base):
         Index("ix_audit_event_council_actor_seq", "council_id", "actor_user_id", "seq"),
         Index("ix_audit_event_council_outcome_seq", "council_id", "outcome", "seq"),
         Index("ix_audit_event_council_tag_seq", "council_id", "tag", "seq"),
+        # 「要確認のみ」 and the basis 緊急アクセス (migration 0022): partial indexes of the few marked events, so that
+        # a page of them walks those only (council.audit.marks; the queries say ``= true`` as the index does).
+        Index("ix_audit_event_council_flagged_seq", "council_id", "seq",
+              sqlite_where=text("flagged = 1"), postgresql_where=text("flagged")),
+        Index("ix_audit_event_council_break_glass_seq", "council_id", "seq",
+              sqlite_where=text("break_glass = 1"), postgresql_where=text("break_glass")),
     )
     __audit_formats__ = COUNCIL_FORMATS
     __audit_links__ = LinkTable(model=AuditEventCase, id_column="case_id", hashed_as="case_ids")
@@ -62,6 +68,11 @@ class AuditEvent(AuditEventMixin, Base):
     #: The case's number (e.g. 2026-0042) at the time of the event, in its own column rather than in ``reason``;
     #: empty for a refused request for a case that is not of the actor's council (or does not exist).
     case_number: Mapped[str | None] = mapped_column(String(20))
+    #: Derived marks (council.audit.marks), set when the event is appended and never hashed: what 「要確認のみ」
+    #: shows (refusals, errors, emergency access, shares on 緊急), and whether the basis is an emergency access's.
+    #: The hashed fields they come from are what the chain protects; verification checks the marks agree.
+    flagged: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    break_glass: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
 
 class AuditVerification(Base):

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from council.audit.checkpoints import (
     FORMAT,
@@ -24,7 +24,8 @@ from council.audit.checkpoints import (
     read_checkpoints,
 )
 from council.audit.events import AuditTag, record, recorder
-from council.audit.models import AuditVerification
+from council.audit.marks import mismatched
+from council.audit.models import AuditEvent, AuditVerification
 from council.core.clock import utcnow
 from council.database import db
 from council.security.auditchain import Outcome, Verification
@@ -102,6 +103,8 @@ def verify_chain(*, actor=None, source: str = "cli", checkpoints: Sequence[tuple
     """
     started_at, started = utcnow(), time.perf_counter()
     chain = recorder.verify(progress=progress)
+    if chain.intact:
+        chain = _check_marks(chain)
     results = [result for name, text in checkpoints for result in check_checkpoint_text(text, source=name)]
     run = VerificationRun(chain=chain, checkpoints=results, seconds=time.perf_counter() - started)
     db.session.rollback()
@@ -117,6 +120,13 @@ def verify_chain(*, actor=None, source: str = "cli", checkpoints: Sequence[tuple
         checkpoints_failed=sum(not c.present for c in results), event_seq=event.seq))
     db.session.commit()
     return run
+
+
+def _check_marks(chain: Verification) -> Verification:
+    """The walk found every hash right; the marks the log's filters walk (``marks``: not hashed, derived from hashed
+    fields) must agree with those fields too: one query over the table for the first that does not."""
+    bad = db.session.scalar(select(func.min(AuditEvent.seq)).where(mismatched()))
+    return chain if bad is None else Verification(chain.checked, bad, "marks")
 
 
 def recent_runs(*, council_id: int, limit: int = 10) -> list[AuditVerification]:

@@ -27,7 +27,8 @@ class Verification:
     checked: int
     first_bad_seq: int | None = None
     #: ``missing`` (a gap), ``link`` (previous hash differs: moved or inserted), ``content`` (altered),
-    #: ``format`` (a format version the code does not know).
+    #: ``format`` (a format version the code does not know), ``marks`` (a side's derived, unhashed columns disagree
+    #: with the hashed ones: council.audit.marks).
     problem: str | None = None
 
     @property
@@ -44,6 +45,7 @@ PROBLEMS = {
     "link": "the link to the previous event is broken (an event was moved or inserted)",
     "content": "the event's content does not match its hash (altered)",
     "format": "the event names a format version this program does not know (altered, or written by a newer version)",
+    "marks": "the event's marks for the auditor's filters do not match its content (altered)",
 }
 
 

@@ -3,9 +3,9 @@ bounds, ``filters.filtered``), is explained on the page in words (``Rule.explana
 the settings (``council.config``: AUDIT_*). A finding names a user, a Japan date, what tripped the rule, and one of
 its events (the latest), which the auditor reviews with the one review mechanism (``reviews.services``).
 
-What counts as an access: a case page or print viewed, an attachment downloaded, a brief read, revealed or printed,
-a support record or the case written — allowed, by a signed-in user. Lists and searches are not accesses here
-(they name many cases at once and are counted in the log itself).
+What counts as an access is ``daily.is_access``: a case page or print viewed, an attachment downloaded, a brief
+read, revealed or printed, a support record or the case written — allowed, by a signed-in user. Lists and searches
+are not accesses here (they name many cases at once and are counted in the log itself).
 """
 
 from __future__ import annotations
@@ -24,18 +24,15 @@ from sqlalchemy import BigInteger, and_, cast, exists, false, func, or_, select
 
 from council.access.models import CaseGrant
 from council.audit.describe import basis_words
-from council.audit.filters import LogFilter, filtered, kind_tags
+from council.audit.filters import LogFilter, filtered, seq_range
 from council.audit.models import AuditEvent
+from council.audit.reviews.daily import access_counts, is_access
 from council.audit.reviews.period import days_of
 from council.audit.tags import AuditTag
 from council.auth.models import User
 from council.core.clock import day_bounds, in_japan, japan_to_utc
 from council.database import db
-from council.security.auditchain import Outcome
 
-#: The tags that are an access to one case (see the module's docstring).
-ACCESS_TAGS = sorted({*kind_tags("case_read"), *kind_tags("records"), *kind_tags("case_writes"),
-                      AuditTag.BRIEF_READ, AuditTag.BRIEF_REVEALED, AuditTag.BRIEF_PRINTED})
 #: Bases that rest on a grant (case_grant.basis).
 _GRANT_BASES = ("referral", "transfer", "consent", "request", "meeting", "break_glass")
 #: Findings per rule at most (a rule that trips more often needs a narrower range or another threshold).
@@ -85,12 +82,6 @@ def japan_day(column):
     return func.strftime("%Y-%m-%d", column, "+9 hours")
 
 
-def is_access():
-    """An access to one case (the module's docstring), by a signed-in user, allowed."""
-    return and_(AuditEvent.tag.in_(ACCESS_TAGS), AuditEvent.actor_user_id.is_not(None),
-                AuditEvent.outcome == Outcome.ALLOWED)
-
-
 def _per_user_day(council_id: int, log_filter: LogFilter, *where, distinct_cases: bool = False):
     """(user, Japan day) -> (count, latest seq) of the range's events matching ``where``: one grouped query."""
     events = filtered(council_id, log_filter).where(*where).subquery()
@@ -104,11 +95,12 @@ def _per_user_day(council_id: int, log_filter: LogFilter, *where, distinct_cases
 # -- volume per user per day against their own history
 
 def volume(council_id: int, log_filter: LogFilter) -> list[Finding]:
-    """A user's accesses on a day above max(minimum, mean + σ·k) of their previous days (zero-filled)."""
+    """A user's accesses on a day above max(minimum, mean + σ·k) of their previous days (zero-filled). The counts of
+    closed days are kept once counted (``daily``): only today's accesses are read from the log each time."""
     settings = _settings()
     history_days = settings["history"]
     wide = LogFilter(since=log_filter.since - dt.timedelta(days=history_days), until=log_filter.until)
-    counts = _counts_by_day(council_id, wide)
+    counts = access_counts(council_id, days_of(wide))
     found = []
     for (user_id, day), (count, seq) in sorted(counts.items()):
         if day < log_filter.since or count <= settings["minimum"]:
@@ -122,18 +114,6 @@ def volume(council_id: int, log_filter: LogFilter) -> list[Finding]:
                 "threshold %(threshold).1f", count=count, days=history_days, mean=mean, spread=spread,
                 threshold=threshold), seq))
     return found
-
-
-def _counts_by_day(council_id: int, log_filter: LogFilter) -> dict[tuple[int, dt.date], tuple[int, int]]:
-    """(user, Japan day) -> (accesses, latest seq): one query per day, each between that day's seq bounds and
-    grouped by user only — no date function evaluated per row (the costly part on SQLite at a million events)."""
-    counts = {}
-    for day in days_of(log_filter):
-        query = filtered(council_id, LogFilter(since=day, until=day)).where(is_access()).subquery()
-        rows = db.session.execute(select(query.c.actor_user_id, func.count(), func.max(query.c.seq))
-                                  .group_by(query.c.actor_user_id))
-        counts.update({(user_id, day): (count, seq) for user_id, count, seq in rows})
-    return counts
 
 
 # -- outside office hours
@@ -155,10 +135,22 @@ def off_hours(day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
 
 
 def outside_hours(council_id: int, log_filter: LogFilter) -> list[Finding]:
-    """Accesses at a time the office is closed (Japan time, weekends and holidays included)."""
-    intervals = [i for day in days_of(log_filter) for i in off_hours(day) if i[0] < i[1]]
-    outside = or_(*(and_(AuditEvent.occurred_at >= start, AuditEvent.occurred_at < end) for start, end in intervals))
-    counts = _per_user_day(council_id, log_filter, is_access(), outside)
+    """Accesses at a time the office is closed (Japan time, weekends and holidays included). Each closed stretch of
+    a day is read between its own seq bounds, so office hours are never read at all."""
+    counts: dict[tuple[int, dt.date], tuple[int, int]] = {}
+    undated = replace(log_filter, since=None, until=None)  # each stretch lies within the range: its bounds suffice
+    for day in days_of(log_filter):
+        for start, end in off_hours(day):
+            if start >= end:
+                continue
+            low, high = seq_range(start, end)
+            events = filtered(council_id, undated).where(
+                is_access(), AuditEvent.seq >= low, AuditEvent.seq < high, AuditEvent.occurred_at >= start,
+                AuditEvent.occurred_at < end).subquery()
+            for user_id, count, seq in db.session.execute(select(
+                    events.c.actor_user_id, func.count(), func.max(events.c.seq)).group_by(events.c.actor_user_id)):
+                before, latest = counts.get((user_id, day), (0, 0))
+                counts[(user_id, day)] = (before + count, max(latest, seq))
     return [Finding("outside_hours", user_id, day, count,
                     (_("%(count)d accesses on a closed day (weekend, holiday or year-end)", count=count)
                      if closed_day(day) else _("%(count)d accesses outside office hours", count=count)), seq)

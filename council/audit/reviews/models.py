@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.core.db import UTCDateTime, utcnow
@@ -37,3 +37,28 @@ class AuditReview(Base):
     comment: Mapped[str] = mapped_column(String(500))
     #: When (UTC).
     reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditAccessDay(Base):
+    """A closed Japan day of a council whose accesses per user are counted in ``audit_access_count`` (issue 12, the
+    volume rule at 10 million events). Derived from the log, which it never changes; ``reviews.daily`` explains."""
+
+    __tablename__ = "audit_access_day"
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    #: When it was counted (UTC), and the last seq of the council's log then: enough to recount it by hand.
+    counted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    head_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditAccessCount(Base):
+    """How many accesses (``reviews.daily.is_access``) one user made on one counted day, and the latest of them."""
+
+    __tablename__ = "audit_access_count"
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    #: The acting user (no foreign key: the trail outlives accounts).
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    accesses: Mapped[int] = mapped_column(Integer)
+    #: The user's latest access that day (audit_event.seq): the event a volume finding is reviewed by.
+    last_seq: Mapped[int] = mapped_column(BigInteger)
