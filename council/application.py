@@ -204,8 +204,9 @@ def _check_permission(permission: str):
         from council.access.gate import refuse_by_role
 
         # A case URL refused by role (an administrator or auditor opening /cases/<id>) is a refused case request
-        # like any other: 404, and the auditor's history of that case shows it.
-        refuse_by_role()
+        # like any other: 404, and the auditor's history of that case shows it. Any other page is a 403, recorded
+        # too (page:access:denied): who tried the auditor's workspace or an administrator's page is the auditor's.
+        refuse_by_role(permission)
         raise Forbidden()
     return None
 

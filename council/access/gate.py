@@ -10,7 +10,8 @@ deleted record). Anything that fails — no such case, no reach, a reach whose s
 allow the action, a row of another case — answers 404, and the refusal is recorded (``record_denial``: who,
 which case id, which action; ``target`` names the URL's row the request was for, e.g. ``("meeting", "meeting_id")``,
 else the case is the target) in a transaction of its own. A role that never works on cases (an administrator, an
-auditor) is refused the same way by the app's permission check, with the action of the route (``refuse_by_role``).
+auditor) is refused the same way by the app's permission check, with the action of the route (``refuse_by_role``);
+any other page a role may not open is answered 403 and recorded as a refused page.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from werkzeug.exceptions import NotFound
 
 from council.access.policy import authorize
 from council.access.scopes import Action
-from council.audit.events import record_denial
+from council.audit.events import record_denial, record_page_denial
 from council.cases.models import Case
 from council.database import db
 
@@ -63,17 +64,19 @@ def gated_action(view: Callable) -> Action | None:
     return getattr(view, _ACTION, None)
 
 
-def refuse_by_role() -> None:
-    """For the app's permission check, when the user's role may not open the current route at all: on a case route
-    the refusal is a case refusal like any other (404, recorded with the route's action); elsewhere nothing
-    happens here and the caller answers 403."""
+def refuse_by_role(permission: str) -> None:
+    """For the app's permission check, when the user's role may not open the current route at all (it needs
+    ``permission``): on a case route the refusal is a case refusal like any other (404, recorded with the route's
+    action); elsewhere — the auditor's workspace, an administrator's or the coordinator's pages — it is recorded as a
+    refused page (its endpoint, never its URL) and the caller answers 403."""
     view = current_app.view_functions[request.endpoint]
     action, args = gated_action(view), request.view_args or {}
     case_id = args.get("case_id")
+    actor = current_user._get_current_object()
     if action is not None and case_id is not None:
-        record_denial(actor=current_user._get_current_object(), case_id=case_id, action=action,
-                      **_target_of(getattr(view, _TARGET, None), args))
+        record_denial(actor=actor, case_id=case_id, action=action, **_target_of(getattr(view, _TARGET, None), args))
         raise NotFound()
+    record_page_denial(actor=actor, endpoint=request.endpoint, permission=permission)
 
 
 def _target_of(target: tuple[str, str] | None, ids: dict) -> dict:

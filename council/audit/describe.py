@@ -25,6 +25,7 @@ TAG_LABELS = {
     AuditTag.MEETING_CANCELLED: _l("Meeting cancelled"),
     AuditTag.MEETING_ACCESS_DENIED: _l("Access to a meeting refused"),
     AuditTag.AUDIT_EVENT_DENIED: _l("An event of another council asked for (refused)"),
+    AuditTag.PAGE_ACCESS_DENIED: _l("Page refused: the role may not open it"),
     AuditTag.GRANT_MOVED: _l("Share's period moved with its meeting"),
     AuditTag.BRIEF_PREPARED: _l("Meeting brief prepared"),
     AuditTag.BRIEF_READ: _l("Meeting brief read"),
@@ -163,6 +164,7 @@ KINDS = (
     Kind("lists", _l("Case lists, searches and duplicate checks"),
          ("case:list:", "case:search:", "case:duplicates:")),
     Kind("refused", _l("Refused case requests"), ("case:access:denied", "case:break_glass:refused")),
+    Kind("pages_refused", _l("Pages refused by role"), ("page:access:denied",)),
     Kind("case_writes", _l("Cases opened and changed"),
          ("case:file:created", "case:file:imported", "case:file:purged", "case:details:", "case:status:",
           "case:person:", "case:plan:", "case:attachment:added", "case:attachment:removed", "case:lead:",
@@ -230,6 +232,23 @@ ACTION_LABELS = {
     "audit:event:review": _l("open an event to review it"),
     "case:minutes:read": _l("read its part of a meeting's minutes"),
 }
+#: What a page refused by role needed (``page:access:denied`` records the permission and the page's endpoint).
+PERMISSION_LABELS = {
+    "council:home:view": _l("open the home page"),
+    "account:self:manage": _l("manage their own account"),
+    "admin:institutions:manage": _l("manage institutions (administrators)"),
+    "admin:users:manage": _l("manage accounts (administrators)"),
+    "audit:log:view": _l("open the auditor's workspace"),
+    "cases:case:work": _l("work on cases"),
+    "cases:ledger:view": _l("open the progress ledger (coordinator)"),
+    "cases:ledger:import": _l("import a case ledger"),
+    "cases:case:break_glass": _l("use emergency access (緊急アクセス)"),
+    "meetings:meeting:view": _l("open meetings"),
+    "meetings:meeting:manage": _l("schedule and record meetings (coordinator)"),
+    "meetings:task:view": _l("open the tasks of meetings"),
+    "meetings:notice:view": _l("open the council's public notice (公示)"),
+    "incidents:incident:manage": _l("open the incident register (漏えい等報告)"),
+}
 
 #: Bases that rest on a grant: ``<kind>:<id>``, described with the grant's recipient and scope.
 _GRANT_KINDS = {"referral", "transfer", "consent", "request"}
@@ -260,6 +279,10 @@ def reason_words(tag: str, reason: str | None) -> str:
     if tag in (AuditTag.CASE_ACCESS_DENIED, AuditTag.MEETING_ACCESS_DENIED, AuditTag.AUDIT_EVENT_DENIED) \
             and reason in ACTION_LABELS:
         return _("Asked to %(action)s", action=ACTION_LABELS[reason])
+    if tag == AuditTag.PAGE_ACCESS_DENIED:
+        permission, _space, endpoint = (reason or "").partition(" ")
+        if permission in PERMISSION_LABELS:
+            return _("Asked to %(action)s (page %(page)s)", action=PERMISSION_LABELS[permission], page=endpoint)
     return reason or ""
 
 

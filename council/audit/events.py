@@ -17,7 +17,7 @@ from council.audit.tags import AuditTag
 from council.database import db
 from council.security.auditchain import AuditRecorder, Outcome
 
-__all__ = ["AuditTag", "record", "record_denial"]
+__all__ = ["AuditTag", "record", "record_denial", "record_page_denial"]
 
 #: The one recorder (council.security.auditchain), on the council's table and session.
 recorder = AuditRecorder(AuditEvent, session=lambda: db.session)
@@ -53,19 +53,16 @@ def record_denial(*, actor, case_id: int | None, action: str, tag: StrEnum = Aud
                   target_type: str | None = None, target_id: int | None = None) -> None:
     """Record that ``actor`` was refused ``action`` on the case with id ``case_id`` (the user is answered 404).
 
-    Runs in its own transaction: whatever the request did so far is rolled back first (it is answering 404
-    and would not commit), then the event is committed. The case's number is recorded only when the case is
+    Runs in its own transaction (``_alone``). The case's number is recorded only when the case is
     of the actor's council; a case of another council (or no case at all) is recorded by the requested id
     alone, in the actor's council, so this council's log never learns anything about another council's case.
     The target is the case unless ``target_type``/``target_id`` name the row the request was for (a meeting, a
     task); ``case_id`` None is a refusal that involves no case (a meeting page), recorded under ``tag``.
-    Fails closed the other way round: if the event cannot be written, the error is logged (type and request
-    id only) and the caller's 404 stands.
     """
     from council.cases.models import Case  # the audit package sits below cases
 
-    db.session.rollback()
-    try:
+    def write() -> None:
+        nonlocal case_id, target_type, target_id
         council_id, case_id = actor.council_id, _fitting(case_id)
         case = db.session.get(Case, case_id) if case_id is not None else None
         number = case.number if case is not None and case.council_id == council_id else None
@@ -75,12 +72,39 @@ def record_denial(*, actor, case_id: int | None, action: str, tag: StrEnum = Aud
                         target_id=_fitting(target_id), reason=str(action), council_id=council_id,
                         actor_institution_id=actor.institution_id, case_id=case_id, case_number=number,
                         **marks(tag=tag, outcome=Outcome.DENIED, reason=str(action), basis=None))
+
+    _alone(write, "a refused case request")
+
+
+def record_page_denial(*, actor, endpoint: str, permission: str) -> None:
+    """Record that ``actor``'s role may not open the page of ``endpoint`` (the Flask endpoint, e.g. ``audit.log``:
+    never the URL, whose query string may hold anything), which needs ``permission``; the user is answered 403.
+    One event per refused request, in its own transaction (``_alone``). The reason reads
+    ``<permission> <endpoint>`` (``audit.describe.reason_words`` puts it in words); the target is the page."""
+
+    def write() -> None:
+        recorder.record(tag=AuditTag.PAGE_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED, target_type="page",
+                        target_id=endpoint[:64], reason=f"{permission} {endpoint}", council_id=actor.council_id,
+                        actor_institution_id=actor.institution_id,
+                        **marks(tag=AuditTag.PAGE_ACCESS_DENIED, outcome=Outcome.DENIED,
+                                reason=f"{permission} {endpoint}", basis=None))
+
+    _alone(write, "a refused page")
+
+
+def _alone(write, what: str) -> None:
+    """Write a refusal's event in a transaction of its own: whatever the request did so far is rolled back first
+    (it is answering 404 or 403 and would not commit), then the event is committed. Fails closed the other way
+    round: if the event cannot be written, the error is logged (type and request id only) and the refusal stands."""
+    db.session.rollback()
+    try:
+        write()
         db.session.commit()
     except Exception as error:  # noqa: BLE001  (the refusal must stand whatever went wrong here)
         db.session.rollback()
         request_id = g.get("request_id") if has_request_context() else "cli"
-        current_app.logger.error("a refused case request could not be audited: %s (request %s)",
-                                 type(error).__name__, request_id)
+        current_app.logger.error("%s could not be audited: %s (request %s)", what, type(error).__name__,
+                                 request_id)
 
 
 def _fitting(row_id: int | None) -> int | None:

@@ -74,14 +74,20 @@ def _grouped(events, *keys):
 
 
 def _bases(events, *keys) -> dict[tuple, list[str]]:
-    """The distinct bases of each group, in words (a list's kinds; a grant's kind, recipient and scope)."""
+    """The distinct bases of each group, in words (a list's kinds; a grant's kind, recipient and scope). A grant's
+    recipient and scope are those of the grant the user held when they acted (``rows.GrantsNamed``): a transfer's
+    receiver and its former lead act on the same basis under two grants."""
     found: dict[tuple, list[str]] = {}
-    rows = db.session.execute(select(*keys, events.c.case_id, events.c.basis)
-                              .where(events.c.basis.is_not(None)).distinct()).all()
-    grants = grant_facts({(row[-2], row[-1]) for row in rows})
+    actor_columns = (events.c.actor_user_id, events.c.actor_institution_id, events.c.case_id, events.c.basis)
+    rows = db.session.execute(select(*keys, *actor_columns, func.min(events.c.occurred_at),
+                                     func.max(events.c.occurred_at))
+                              .where(events.c.basis.is_not(None)).group_by(*keys, *actor_columns)).all()
+    grants = grant_facts({(row[-4], row[-3]) for row in rows})
     for row in rows:
-        words = basis_words(row[-1], grants.get((row[-2], row[-1])))
-        group = found.setdefault(tuple(row[:-2]), [])
+        user_id, institution_id, case_id, basis, first, last = row[-6:]
+        words = basis_words(basis, grants.get(case_id, basis, user_id=user_id, institution_id=institution_id,
+                                              since=first, until=last))
+        group = found.setdefault(tuple(row[:-6]), [])
         if words not in group:
             group.append(words)
     return found

@@ -8,6 +8,7 @@ its length). Nothing here opens a case: an auditor sees case numbers, never case
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,12 +62,12 @@ class EventRow:
 def describe(events: list[AuditEvent]) -> list[EventRow]:
     """The page's events in words (one query per kind of thing looked up, not per event)."""
     actors = _actors(events)
-    grants = _grants(events)
+    grants = grant_facts({(e.case_id, e.basis) for e in events})
     shown = cases_concerned(events)
     return [EventRow(seq=e.seq, occurred_at=e.occurred_at, tag=e.tag, what=tag_label(e.tag),
                      actor=actors.get((e.actor_user_id, e.actor_institution_id)) if e.actor_user_id else None,
                      case_number=e.case_number, case_id=e.case_id, cases_shown=shown.get(e.seq, 0),
-                     basis=basis_words(e.basis, grants.get((e.case_id, e.basis))), basis_code=e.basis or "",
+                     basis=basis_words(e.basis, grants.of_event(e)), basis_code=e.basis or "",
                      outcome=e.outcome, outcome_label=outcome_label(e.outcome), reason=reason_words(e.tag, e.reason),
                      client_ip=e.client_ip or "") for e in events]
 
@@ -138,23 +139,78 @@ def _role_then(changes: list[tuple[int, str]], seq: int) -> str | None:
     return next((before for changed_at, before in changes if changed_at > seq), None)
 
 
-def _grants(events: Iterable[AuditEvent]) -> dict[tuple[int, str], GrantFacts]:
-    """The grants the page's bases name (``referral:17`` on case 5): to whom, in which scope."""
-    return grant_facts({(e.case_id, e.basis) for e in events})
+#: A grant's own events (made, ended, moved) carry the grant's basis and name the grant first in their reason.
+_GRANT_TAGS = (AuditTag.GRANT_CREATED, AuditTag.GRANT_ENDED, AuditTag.GRANT_MOVED)
+_NAMED_GRANT = re.compile(r"^grant ([0-9]+):")
 
 
-def grant_facts(pairs: set[tuple[int | None, str | None]]) -> dict[tuple[int, str], GrantFacts]:
+@dataclass(frozen=True)
+class _Grant:
+    id: int
+    user_id: int | None
+    institution_id: int | None
+    starts_at: dt.datetime
+    #: When it stopped counting (ended or expired, the earlier); None while it lasts.
+    until: dt.datetime | None
+    facts: GrantFacts
+
+    def held_by(self, user_id: int | None, institution_id: int | None) -> bool:
+        return (self.user_id is not None and self.user_id == user_id) or \
+            (self.institution_id is not None and self.institution_id == institution_id)
+
+    def in_force_between(self, since: dt.datetime, until: dt.datetime) -> bool:
+        return self.starts_at <= until and (self.until is None or self.until > since)
+
+
+class GrantsNamed:
+    """The grants some (case, basis) pairs name, and which of them an event rests on.
+
+    Several grants may share a basis: a transfer's pending view for the receiver and the former lead's close-out
+    (both ``transfer:7``), a referral's pending view and its accepted share (both ``referral:3``, in two scopes).
+    An event rests on the one its actor held — by name or through their institution at the time — when it was
+    recorded; a grant's own events (made, ended, moved) on the grant they name. None when nothing says which."""
+
+    def __init__(self, grants: dict[tuple[int, str], list[_Grant]]):
+        self._grants = grants
+
+    def get(self, case_id: int | None, basis: str | None, *, user_id: int | None = None,
+            institution_id: int | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
+            grant_id: int | None = None) -> GrantFacts | None:
+        """What the grant says that an event (or a user's events between ``since`` and ``until``) rested on."""
+        candidates = self._grants.get((case_id, basis), [])
+        named = [g for g in candidates if g.id == grant_id]
+        if named:
+            return named[0].facts
+        held = [g for g in candidates if g.held_by(user_id, institution_id)]
+        if since is not None and until is not None:
+            held = [g for g in held if g.in_force_between(since, until)] or held
+        if held:  # a grant to them by name before their institution's, then the newest
+            return max(held, key=lambda g: (g.user_id is not None, g.id)).facts
+        return candidates[0].facts if len(candidates) == 1 else None
+
+    def of_event(self, event: AuditEvent) -> GrantFacts | None:
+        named = _NAMED_GRANT.match(event.reason or "") if event.tag in _GRANT_TAGS else None
+        return self.get(event.case_id, event.basis, user_id=event.actor_user_id,
+                        institution_id=event.actor_institution_id, since=event.occurred_at, until=event.occurred_at,
+                        grant_id=int(named.group(1)) if named else None)
+
+
+def grant_facts(pairs: set[tuple[int | None, str | None]]) -> GrantsNamed:
     """The grants (case id, basis) pairs name (``referral:17`` on case 5): to whom, in which scope. Pairs of no
     grant's basis (``assigned``, a list's kinds, no case) are skipped."""
     pairs = {(case_id, basis) for case_id, basis in pairs
              if case_id and basis and "," not in basis and basis_kind(basis) in _GRANT_KINDS}
     if not pairs:
-        return {}
-    rows = db.session.scalars(select(CaseGrant).where(tuple_(CaseGrant.case_id, CaseGrant.basis).in_(pairs)))
-    found = {}
+        return GrantsNamed({})
+    rows = db.session.scalars(select(CaseGrant).where(tuple_(CaseGrant.case_id, CaseGrant.basis).in_(pairs))
+                              .order_by(CaseGrant.id))
+    found: dict[tuple[int, str], list[_Grant]] = {}
     for grant in rows:
         recipient = db.session.get(Institution, grant.institution_id) if grant.institution_id else \
             db.session.get(User, grant.user_id)
         name = recipient.name if isinstance(recipient, Institution) else getattr(recipient, "display_name", "")
-        found[(grant.case_id, grant.basis)] = GrantFacts(recipient=name, scope=Scope(grant.scope).label)
-    return found
+        stops = [at for at in (grant.ended_at, grant.expires_at) if at is not None]
+        found.setdefault((grant.case_id, grant.basis), []).append(_Grant(
+            id=grant.id, user_id=grant.user_id, institution_id=grant.institution_id, starts_at=grant.starts_at,
+            until=min(stops) if stops else None, facts=GrantFacts(recipient=name, scope=Scope(grant.scope).label)))
+    return GrantsNamed(found)

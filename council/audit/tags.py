@@ -57,6 +57,11 @@ class AuditTag(StrEnum):
     AUDIT_SAMPLE_DRAWN = "audit:sample:drawn"
     #: An auditor asked for an event that is not of their council (404); the target is the sequence number asked for.
     AUDIT_EVENT_DENIED = "audit:event:denied"
+    # -- pages a role may not open (the app's permission gate)
+    #: A signed-in user's role may not open a page (403: the auditor's workspace, an administrator's or the
+    #: coordinator's pages …). The target is the page's endpoint; the reason reads ``<permission> <endpoint>``.
+    #: Never the URL (its query string may hold anything). A case route refused by role is a case:access:denied.
+    PAGE_ACCESS_DENIED = "page:access:denied"
     # -- one case (the event's case columns say which)
     CASE_CREATED = "case:file:created"
     CASE_IMPORTED = "case:file:imported"

@@ -76,6 +76,12 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
     A transfer also takes back what the former lead left open (``_drop_former_leads_open``): sharing is the
     lead's, and a referral or request the new lead did not send and cannot cancel must not outlive the transfer.
 
+    The pending view (the receiver's ``request`` grant on the handoff's basis) ends last, once the acceptance is
+    recorded: every event the receiver's acceptance records — the lead's change, what the former lead left open,
+    the acceptance itself — rests on a grant they hold at that moment, as the auditor's "basis no longer held" rule
+    asks (``audit.reviews.anomalies.lapsed_basis``). Ended first, the lead's change would carry a basis that had
+    just ended.
+
     Raises HandoffError for anyone but the receiver, a handoff no longer waiting, one whose sender no longer leads
     the case, or a share the law no longer allows (a consent withdrawn meanwhile: ``access.grants`` refuses it)."""
     if HandoffKind(handoff.kind).is_request or not is_receiver(actor, handoff):
@@ -85,7 +91,6 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
         raise HandoffError(_("The institution that sent this no longer leads the case: it can no longer be "
                              "accepted."))
     lock_for_edit(handoff, version, stale=StaleHandoff)
-    end_pending(actor, handoff, reason="handoff_accepted")
     basis = f"{handoff.kind}:{handoff.id}"
     if handoff.kind == HandoffKind.REFERRAL:
         row = grants.grant(actor=actor, case=case, scope=handoff.scope, basis=basis, **grant_terms(handoff))
@@ -100,6 +105,7 @@ def accept(*, actor: User, case: Case, handoff: Handoff, version) -> None:
     handoff.state, handoff.decided_by, handoff.decided_at = HandoffState.ACCEPTED.value, actor.id, utcnow()
     record(tag=AuditTag.HANDOFF_ACCEPTED, actor=actor, target=case, basis=basis,
            reason=f"handoff {handoff.id}: {handoff.kind}; grant {row.id}")
+    end_pending(actor, handoff, reason="handoff_accepted")
     db.session.commit()
 
 

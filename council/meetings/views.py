@@ -9,6 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
+from council.access.permissions import Permission
+from council.audit.events import record_page_denial
 from council.auth.models import Institution, User
 from council.cases.errors import CaseError
 from council.cases.models import Risk
@@ -77,8 +79,11 @@ def cancel(meeting_id: int):
 
 
 def _managers_only() -> None:
-    """The scheduling pages are the 調整機関's coordinator's (the role alone is not enough)."""
+    """The scheduling pages are the 調整機関's coordinator's (the role alone is not enough): anyone else is answered
+    403, and the refusal is recorded as the permission gate records one (``record_page_denial``)."""
     if not may_manage(current_user):
+        record_page_denial(actor=current_user._get_current_object(), endpoint=request.endpoint,
+                           permission=Permission.MEETINGS_MANAGE)
         abort(403)
 
 

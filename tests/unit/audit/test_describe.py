@@ -3,14 +3,17 @@
 import pytest
 from flask_babel import force_locale
 
+from council.access.permissions import Permission
 from council.audit.describe import (
     BASIS_KINDS,
     KINDS,
+    PERMISSION_LABELS,
     TAG_LABELS,
     GrantFacts,
     basis_kind,
     basis_words,
     outcome_label,
+    reason_words,
     tag_label,
 )
 from council.audit.tags import COUNCIL_TAGS
@@ -85,3 +88,14 @@ def test_a_refusal_says_what_was_asked(japanese):
 
     assert reason_words("case:access:denied", "case:summary:read") == "求めた操作：概要の閲覧"
     assert reason_words("case:grant:ended", "grant 4: summary") == "grant 4: summary"
+
+
+def test_every_permission_a_refused_page_may_need_has_words():
+    """A page refused by role (``page:access:denied``) is described by the permission it needs."""
+    assert [str(p) for p in Permission if p not in PERMISSION_LABELS] == []
+
+
+def test_a_refused_page_reads_in_japanese(japanese):
+    assert reason_words("page:access:denied", "admin:users:manage auth.users") == \
+        "求めた操作：アカウントの管理（システム管理者）（画面 auth.users）"
+    assert reason_words("page:access:denied", "some:old:permission x.y") == "some:old:permission x.y"
