@@ -81,7 +81,7 @@ def test_every_action_a_refusal_may_name_has_words():
 
 
 def test_a_refusal_says_what_was_asked(japanese):
-    from council.audit.describe import reason_words
+    from council.audit.reasons import reason_words
 
     assert reason_words("case:access:denied", "case:summary:read") == "求めた操作：概要の閲覧"
-    assert reason_words("case:grant:ended", "grant 4: summary") == "grant 4: summary"
+    assert reason_words("case:grant:ended", "grant 4: summary") == "共有 4：summary"  # a code it has no words for
