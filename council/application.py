@@ -35,7 +35,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     install_login(app, db)
     _register_blueprints(app)
     _check_case_keys(app)
-    _seal_plaintext_summaries(app)
+    _seal_plaintext_texts(app)
     _refresh_review_dates(app)
     install_gate(app, _check_permission)
     _register_key_errors(app)
@@ -127,19 +127,23 @@ def _check_case_keys(app: Flask) -> None:
             raise config.ConfigError(str(error)) from None
 
 
-def _seal_plaintext_summaries(app: Flask) -> None:
-    """Minutes' summaries (議事概要) saved before they were sealed: none may stay in plaintext (meetings.sealing).
-    Runs once the keys are known to be right, before the first request."""
+def _seal_plaintext_texts(app: Flask) -> None:
+    """Minutes' summaries (議事概要, meetings.sealing) and auditors' review comments (audit.reviews.sealing) saved
+    before they were sealed: none may stay in plaintext. Runs once the keys are known to be right, before the first
+    request."""
+    from council.audit.reviews.sealing import seal_plaintext_comments
     from council.crypto.errors import KeyUnavailable
     from council.meetings.sealing import seal_plaintext_summaries
 
     with app.app_context():
-        try:
-            sealed = seal_plaintext_summaries()
-        except KeyUnavailable as error:
-            raise config.ConfigError(str(error)) from None
-        if sealed:
-            app.logger.warning("sealed %d meeting summary(ies) stored in plaintext by an earlier version", sealed)
+        for what, seal in (("meeting summary(ies)", seal_plaintext_summaries),
+                           ("review comment(s)", seal_plaintext_comments)):
+            try:
+                sealed = seal()
+            except KeyUnavailable as error:
+                raise config.ConfigError(str(error)) from None
+            if sealed:
+                app.logger.warning("sealed %d %s stored in plaintext by an earlier version", sealed, what)
 def _refresh_review_dates(app: Flask) -> None:
     """Bring every case's stored next-review date in line with this start's REVIEW_CADENCE_MONTHS (a changed setting,
     or rows written in bulk): the ledger sorts and filters by the stored date. Nothing to change costs one read."""

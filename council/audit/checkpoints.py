@@ -34,9 +34,11 @@ CHECKPOINT_FILE = "audit-checkpoints.jsonl"
 class CheckpointError(Exception):
     """The checkpoint file is unreadable, forged, or does not match the chain; the message says which."""
 
-    def __init__(self, message: str, first_bad_seq: int | None = None):
+    def __init__(self, message: str, first_bad_seq: int | None = None, *, line: int | None = None):
         super().__init__(message)
         self.first_bad_seq = first_bad_seq
+        #: The line of the text that is not a checkpoint (reading a text), if one is to blame.
+        self.line = line
 
 
 def _signing_key() -> Ed25519PrivateKey:
@@ -111,9 +113,9 @@ def read_checkpoints(text: str) -> list[dict]:
         try:
             body = json.loads(line)
         except ValueError:
-            raise CheckpointError(f"Line {number} is not a checkpoint.") from None
+            raise CheckpointError(f"Line {number} is not a checkpoint.", line=number) from None
         if not isinstance(body, dict):
-            raise CheckpointError(f"Line {number} is not a checkpoint.")
+            raise CheckpointError(f"Line {number} is not a checkpoint.", line=number)
         bodies.append(body)
     if not bodies:
         raise CheckpointError("Not an audit checkpoint file.")

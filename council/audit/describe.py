@@ -73,6 +73,8 @@ TAG_LABELS = {
     AuditTag.AUDIT_LOG_EXPORTED: _l("Audit log exported (CSV)"),
     AuditTag.BREAK_GLASS_LISTED: _l("List of emergency accesses read"),
     AuditTag.AUDIT_EVENT_REVIEWED: _l("Audit event reviewed by an auditor"),
+    AuditTag.AUDIT_REVIEW_EDITED: _l("An auditor's review comment corrected"),
+    AuditTag.REVIEW_KEYS_REWRAPPED: _l("Review keys (auditors' comments) re-wrapped with a new key version"),
     AuditTag.AUDIT_REVIEWS_LISTED: _l("Auditor's review lists read"),
     AuditTag.AUDIT_ANOMALIES_LISTED: _l("Anomaly rules run over the log"),
     AuditTag.AUDIT_SAMPLE_DRAWN: _l("Sample of access events drawn for review"),
@@ -271,19 +273,6 @@ def tag_label(tag: str) -> str:
 def outcome_label(outcome: str) -> str:
     label = OUTCOME_LABELS.get(outcome)
     return str(label) if label is not None else outcome
-
-
-def reason_words(tag: str, reason: str | None) -> str:
-    """An event's reason as the auditor reads it: a refusal names what was asked for; other reasons are codes and
-    ids, shown as recorded."""
-    if tag in (AuditTag.CASE_ACCESS_DENIED, AuditTag.MEETING_ACCESS_DENIED, AuditTag.AUDIT_EVENT_DENIED) \
-            and reason in ACTION_LABELS:
-        return _("Asked to %(action)s", action=ACTION_LABELS[reason])
-    if tag == AuditTag.PAGE_ACCESS_DENIED:
-        permission, _space, endpoint = (reason or "").partition(" ")
-        if permission in PERMISSION_LABELS:
-            return _("Asked to %(action)s (page %(page)s)", action=PERMISSION_LABELS[permission], page=endpoint)
-    return reason or ""
 
 
 def basis_kind(basis: str) -> str:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, false, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.core.db import UTCDateTime
@@ -99,8 +99,12 @@ class AuditVerification(Base):
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: How long the walk and the checkpoint checks took, in milliseconds.
     duration_ms: Mapped[int] = mapped_column(Integer)
-    #: Events walked: the whole chain, every council's.
+    #: Events walked: the whole chain, every council's (the operator's figure: never shown to a council's auditors
+    #: in a joint deployment, where it would tell them the other councils' volume).
     events_checked: Mapped[int] = mapped_column(BigInteger)
+    #: Of those, the events of ``council_id`` (before the run's own event): what that council's auditors are shown.
+    #: Empty for a deployment-wide run (command line, restore).
+    council_events: Mapped[int | None] = mapped_column(BigInteger)
     #: Whether the chain was intact and every checkpoint checked was still held.
     intact: Mapped[bool] = mapped_column(Boolean)
     #: The first bad sequence number found (the chain's, else the earliest a checkpoint found cut or changed).
@@ -108,5 +112,9 @@ class AuditVerification(Base):
     #: Checkpoints checked with the walk, and how many of them failed.
     checkpoints_checked: Mapped[int] = mapped_column(Integer, default=0)
     checkpoints_failed: Mapped[int] = mapped_column(Integer, default=0)
+    #: What the run found, as JSON: {"problem": the chain's problem code or null, "checkpoints": [{"source", "seq",
+    #: "signed_at", "present", "problem", "first_bad_seq"}]} — sequence numbers, times and codes only, so that the
+    #: result page (a GET after the POST: reloading it verifies nothing again) shows them.
+    findings: Mapped[str | None] = mapped_column(Text)
     #: The ``audit:chain:verified`` event this run appended (audit_event.seq; no foreign key, like the trail).
     event_seq: Mapped[int | None] = mapped_column(BigInteger)

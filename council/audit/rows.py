@@ -17,8 +17,9 @@ from sqlalchemy import func, select, tuple_
 from council.access.models import CaseGrant
 from council.access.permissions import Role
 from council.access.scopes import Scope
-from council.audit.describe import GrantFacts, basis_kind, basis_words, outcome_label, reason_words, tag_label
+from council.audit.describe import GrantFacts, basis_kind, basis_words, outcome_label, tag_label
 from council.audit.models import AuditEvent, AuditEventCase
+from council.audit.reasons import reason_words
 from council.audit.tags import AuditTag
 from council.auth.models import Institution, User
 from council.database import db

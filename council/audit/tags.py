@@ -49,6 +49,9 @@ class AuditTag(StrEnum):
     #: An auditor marked an event reviewed (target audit_event:<seq>; the case columns are the event's; the reason
     #: names where it was reviewed from — the comment stays in audit_review, out of the chain).
     AUDIT_EVENT_REVIEWED = "audit:event:reviewed"
+    #: An auditor of the council corrected a review's comment (target audit_event:<seq>; the reason names the
+    #: review and its new version — the comment, old or new, stays sealed in audit_review, out of the chain).
+    AUDIT_REVIEW_EDITED = "audit:review:edited"
     #: The review lists were read (the reason names the Japan-date range).
     AUDIT_REVIEWS_LISTED = "audit:reviews:listed"
     #: The anomaly rules were run (the reason names the Japan-date range and how many findings each rule made).
@@ -182,6 +185,8 @@ class AuditTag(StrEnum):
     INCIDENT_KEYS_REWRAPPED = "keys:incident_key:rewrapped"
     #: Meetings' data keys (their sealed 議事概要, council.meetings.sealing) re-wrapped; the reason names the meetings.
     MEETING_KEYS_REWRAPPED = "keys:meeting_key:rewrapped"
+    #: Auditors' reviews' data keys (their sealed comments, council.audit.reviews.sealing) re-wrapped.
+    REVIEW_KEYS_REWRAPPED = "keys:review_key:rewrapped"
 
 
 #: Everything the council's chain may record.

@@ -11,9 +11,9 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from council.audit.checkpoints import (
     FORMAT,
@@ -26,6 +26,7 @@ from council.audit.checkpoints import (
 from council.audit.events import AuditTag, record, recorder
 from council.audit.marks import mismatched
 from council.audit.models import AuditEvent, AuditVerification
+from council.audit.services import council_event_count
 from council.core.clock import utcnow
 from council.database import db
 from council.security.auditchain import Outcome, Verification
@@ -46,6 +47,11 @@ class CheckpointResult:
     problem: str = ""
     first_bad_seq: int | None = None
 
+    @property
+    def signed_time(self) -> dt.datetime | None:
+        """When it was signed, as an instant (the page shows it in Japan time)."""
+        return _signed_at(self.signed_at)
+
 
 @dataclass(frozen=True)
 class VerificationRun:
@@ -55,6 +61,8 @@ class VerificationRun:
     checkpoints: list[CheckpointResult] = field(default_factory=list)
     #: Wall-clock seconds the walk and the checks took.
     seconds: float = 0.0
+    #: The stored run (audit_verification.id): the result page's address.
+    record_id: int | None = None
 
     @property
     def checked(self) -> int:
@@ -108,18 +116,58 @@ def verify_chain(*, actor=None, source: str = "cli", checkpoints: Sequence[tuple
     results = [result for name, text in checkpoints for result in check_checkpoint_text(text, source=name)]
     run = VerificationRun(chain=chain, checkpoints=results, seconds=time.perf_counter() - started)
     db.session.rollback()
+    # What an auditor of a joint deployment may know of the walk: their own council's events, never the others'.
+    council_events = council_event_count(council_id=actor.council_id) if actor is not None else None
     intact = f"{run.checked} intact" if actor is None else "intact"
     event = record(tag=AuditTag.AUDIT_VERIFIED, actor=actor, outcome=Outcome.ALLOWED if run.intact else Outcome.ERROR,
                    reason=intact if run.intact else f"first bad seq {run.first_bad_seq}")
     db.session.flush()
-    db.session.add(AuditVerification(
+    stored = AuditVerification(
         council_id=actor.council_id if actor is not None else None,
         actor_user_id=actor.id if actor is not None else None, source=source, started_at=started_at,
-        duration_ms=round(run.seconds * 1000), events_checked=run.checked, intact=run.intact,
-        first_bad_seq=run.first_bad_seq, checkpoints_checked=len(results),
-        checkpoints_failed=sum(not c.present for c in results), event_seq=event.seq))
+        duration_ms=round(run.seconds * 1000), events_checked=run.checked, council_events=council_events,
+        intact=run.intact, first_bad_seq=run.first_bad_seq, checkpoints_checked=len(results),
+        checkpoints_failed=sum(not c.present for c in results), event_seq=event.seq,
+        findings=json.dumps({"problem": chain.problem, "checkpoints": [asdict(c) for c in results]}))
+    db.session.add(stored)
     db.session.commit()
-    return run
+    return replace(run, record_id=stored.id)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a stored run found, for its result page: the chain's problem code (None when intact) and each
+    checkpoint's result."""
+
+    problem: str | None
+    checkpoints: list[CheckpointResult]
+
+
+def findings_of(run: AuditVerification) -> Findings:
+    """The findings stored with ``run`` (a run stored before they were, or by an older version: none)."""
+    stored = json.loads(run.findings or "{}")
+    return Findings(problem=stored.get("problem"),
+                    checkpoints=[CheckpointResult(**c) for c in stored.get("checkpoints", [])])
+
+
+def council_run(*, council_id: int, run_id: int) -> AuditVerification | None:
+    """The run ``run_id`` if one of ``council_id``'s auditors ran it; None otherwise (another council's, the
+    command line's, none)."""
+    run = db.session.get(AuditVerification, run_id) if 0 < run_id < 2**63 else None
+    return run if run is not None and run.council_id == council_id else None
+
+
+def council_counts(*, council_id: int, runs: Sequence[AuditVerification]) -> dict[int, int]:
+    """Run id → how many of ``council_id``'s events each run walked (those before its own event): stored for the
+    council's own runs; for the deployment-wide ones (command line, restore), counted here in one pass."""
+    counts = {run.id: run.council_events for run in runs if run.council_events is not None}
+    missing = [run for run in runs if run.council_events is None and run.event_seq]
+    if missing:
+        row = db.session.execute(select(*(func.count(case((AuditEvent.seq < run.event_seq, 1))) for run in missing))
+                                 .where(AuditEvent.council_id == council_id,
+                                        AuditEvent.seq < max(run.event_seq for run in missing))).one()
+        counts.update({run.id: count for run, count in zip(missing, row, strict=True)})
+    return counts
 
 
 def _check_marks(chain: Verification) -> Verification:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from council.audit import describe, history, services, verification
 from council.audit.export import EXPORT_LIMIT, export_csv
 from council.audit.filters import LogFilter
+from council.audit.forms import CheckpointForm
 from council.audit.rows import actor
 from council.audit.rows import describe as describe_rows
 from council.core.clock import japan_now, utcnow
-from council.security.forms import ConfirmForm
 
 
 def log():
@@ -29,7 +29,7 @@ def log():
                            match=match, unknown_case=unknown_case, users=services.council_users(council_id=council_id),
                            institutions=services.council_institutions(council_id=council_id), kinds=describe.KINDS,
                            outcomes=describe.OUTCOME_LABELS, bases=describe.BASIS_KINDS, export_limit=EXPORT_LIMIT,
-                           form=ConfirmForm())
+                           form=CheckpointForm())
 
 
 def export():
@@ -67,34 +67,47 @@ def user_history(user_id: int):
                            page=page, rows=describe_rows(page.events), log_filter=log_filter)
 
 
-#: The most checkpoint text an auditor may paste (a few hundred minutes' lines).
-CHECKPOINT_TEXT_LIMIT = 100_000
 #: The workspace warns when the newest checkpoint held is older than this: cron takes one a day.
 CHECKPOINT_STALE_AFTER = dt.timedelta(hours=26)
 
 
 def verify():
-    if not ConfirmForm().validate_on_submit():
-        return render_template("audit/verify.html", run=None)
+    """Post/Redirect/Get: the walk runs on the POST, its result is a GET of the stored run (reloading it verifies
+    nothing again). A text that holds no checkpoint is refused on the form, the text kept, before any walk."""
+    form = CheckpointForm()
+    if not form.validate_on_submit():
+        return _checkpoints_page(form), 400
     council_id = current_user.council_id
-    # Checkpoints pasted from approved minutes (or a checkpoint file): each must still be held by the chain. With
-    # "held" (in the query string), also every checkpoint this server holds (its audit-checkpoints.jsonl, the
-    # council's minutes).
-    pasted = request.form.get("checkpoints", "")[:CHECKPOINT_TEXT_LIMIT]
-    texts = [("", pasted)] if pasted.strip() else []
+    # Checkpoints pasted from copies kept elsewhere (approved minutes, another institution's copy of the file): each
+    # must still be held by the chain. With "held" (in the query string), also every checkpoint this server holds
+    # (its audit-checkpoints.jsonl, the council's minutes).
+    texts = [("", form.text)] if form.text.strip() else []
     if request.args.get("held"):
         texts += verification.held_checkpoints(council_id=council_id).all_lines()
     run = verification.verify_chain(actor=current_user, source="page", checkpoints=texts)
-    # The walk covers every council's events; the page counts only the auditor's own council's.
-    return render_template("audit/verify.html", run=run, total=services.council_event_count(council_id=council_id))
+    return redirect(url_for("audit.verification_result", run_id=run.record_id))
+
+
+def verification_result(run_id: int):
+    run = verification.council_run(council_id=current_user.council_id, run_id=run_id)
+    if run is None:
+        abort(404)
+    services.record_log_viewed(actor=current_user)
+    return render_template("audit/verify.html", run=run, findings=verification.findings_of(run),
+                           people=services.run_actors([run]))
 
 
 def checkpoints():
+    return _checkpoints_page(CheckpointForm())
+
+
+def _checkpoints_page(form: CheckpointForm):
     council_id = current_user.council_id
     runs = verification.recent_runs(council_id=council_id)
     held = verification.held_checkpoints(council_id=council_id)
     newest = max((c.signed_at for c in (*held.file_lines, *held.minutes) if c.signed_at), default=None)
     services.record_log_viewed(actor=current_user)
     return render_template("audit/checkpoints.html", runs=runs, held=held, newest=newest,
+                           counts=verification.council_counts(council_id=council_id, runs=runs),
                            stale=newest is None or utcnow() - newest > CHECKPOINT_STALE_AFTER,
-                           people=services.run_actors(runs), form=ConfirmForm())
+                           people=services.run_actors(runs), form=form)

@@ -76,15 +76,17 @@ class CasePage:
 
 
 def read_case_page(*, actor: User, case: Case, access: Access, printing: bool = False,
-                   panel_forms: Mapping[str, object] | None = None, tag: AuditTag | None = None) -> CasePage:
+                   panel_forms: Mapping[str, object] | None = None, tag: AuditTag | None = None,
+                   reason: str | None = None) -> CasePage:
     """Record that ``actor`` reads ``case`` by ``access`` (``case:file:printed`` when ``printing``; ``tag`` when a
-    feature reads it for a purpose of its own, e.g. a disclosure report), then decrypt the sections its scope covers.
-    Commits the event first: if it cannot be written, nothing is shown (fail closed).
+    feature reads it for a purpose of its own; ``reason``: a code saying which, e.g. a disclosure report's print),
+    then decrypt the sections its scope covers. Commits the event first: if it cannot be written, nothing is shown
+    (fail closed).
 
     ``panel_forms`` maps a panel's name to its refused form (shown again with what was typed). A print has no
     panels."""
     record_read(tag=tag or (AuditTag.CASE_PRINTED if printing else AuditTag.CASE_VIEWED), actor=actor, case=case,
-                access=access)
+                access=access, reason=reason)
     scope = access.scope
     page = CasePage(case=case, access=access, full=may_open(scope, "person", "name"),
                     writes=may_seal(scope, "person", "name"),

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from council.crypto.envelope import FieldCipher, new_data_key
 from council.crypto.keyring import Keyring
@@ -82,6 +83,25 @@ class RowKeys:
                                           version=row.key_version)
             row.wrapped_key, row.key_version = keyring.wrap_for(data_key, label=self.label, owner_id=row.id)
         return list(rows)
+
+    def seal_legacy(self, session, legacy, column: str) -> int:
+        """Seal every row's text still in the old plaintext column ``legacy`` (a model attribute) into ``column`` and
+        empty ``legacy``; return how many rows changed. Idempotent, and safe when several workers start at once: a
+        row is changed only while it still holds the plaintext that was read and has no data key. The caller
+        commits."""
+        count = 0
+        for row_id, text in session.execute(select(self.model.id, legacy).where(legacy.is_not(None))).all():
+            # sealed on a stand-in, so that the row itself changes only by the guarded UPDATE below
+            probe = SimpleNamespace(id=row_id, wrapped_key=None, key_version=None, **{f"{column}_enc": None})
+            self.seal(probe, column, text)
+            changed = session.execute(update(self.model).where(
+                self.model.id == row_id, legacy == text, self.model.wrapped_key.is_(None)).values(
+                {getattr(self.model, f"{column}_enc"): getattr(probe, f"{column}_enc"),
+                 self.model.wrapped_key: probe.wrapped_key, self.model.key_version: probe.key_version,
+                 legacy: None}).execution_options(synchronize_session=False))
+            count += changed.rowcount
+            self.cache().pop(row_id, None)
+        return count
 
     def _check(self, column: str) -> None:
         if column not in self.columns:

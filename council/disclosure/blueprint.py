@@ -11,7 +11,8 @@ from council.core.permissions import route
 from council.disclosure import views
 
 bp = Blueprint("disclosure", __name__, template_folder="templates", url_prefix="/cases")
-route(bp, "/<int:case_id>/disclosure", views.report, permission=Permission.CASES_WORK, endpoint="report")
+route(bp, "/<int:case_id>/disclosure", views.generate, permission=Permission.CASES_WORK, methods=("GET", "POST"))
+route(bp, "/<int:case_id>/disclosure/<int:event_id>", views.report, permission=Permission.CASES_WORK)
 
 
 @bp.context_processor

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
 
 from council.access.policy import Access
-from council.audit.events import AuditTag
+from council.audit.events import AuditTag, record
 from council.audit.filters import LogFilter, filtered
 from council.audit.models import AuditEvent
 from council.audit.rows import EventRow, describe
@@ -25,6 +28,31 @@ from council.database import db
 
 #: The most access events one report lists (the newest); a case with more says so, and the auditors hold the rest.
 HISTORY_LIMIT = 5000
+#: How long a generated report can be shown again (reloaded, printed) from its address; then it is generated anew.
+REPORT_REACHABLE_FOR = dt.timedelta(minutes=30)
+
+
+class Watermark(StrEnum):
+    """What the print's watermark names."""
+
+    #: The supervisor who generated it, their institution, the time: the copy kept inside the institution.
+    PERSON = "person"
+    #: The institution and the time only: the copy handed over to the person, who has no use for a staff name.
+    INSTITUTION = "institution"
+
+    @property
+    def label(self):
+        return WATERMARK_LABELS[self]
+
+
+WATERMARK_LABELS = {
+    Watermark.PERSON: _l("My name, my institution and the time (a copy kept in the institution)"),
+    Watermark.INSTITUTION: _l("The institution and the time only (the copy handed over to the person)"),
+}
+
+
+class ReportGone(Exception):
+    """The report's address is older than REPORT_REACHABLE_FOR: it must be generated again (and recorded again)."""
 
 
 @dataclass(frozen=True)
@@ -52,18 +80,42 @@ class DisclosureReport:
     generated_by: User
     institution: Institution
     generated_at: dt.datetime
+    #: Whether the watermark names the supervisor or the institution only.
+    watermark: Watermark
 
 
-def disclosure_report(*, actor: User, case: Case, access: Access) -> DisclosureReport:
-    """Record ``case:disclosure:generated`` (committed first: if it cannot be written nothing is shown), then read
-    the case's sections and its access history, oldest first — the report's own generation included.
+def generate(*, actor: User, case: Case, access: Access, watermark: Watermark) -> int:
+    """Record ``case:disclosure:generated`` (the reason names the watermark's kind) and commit it; return its
+    sequence number, by which the report is shown (``disclosure_report``). Nothing of the case is read here.
 
     ``access`` must be the case gate's for ``Action.DISCLOSE`` (a supervisor of the lead institution). Raises
     whatever the audit trail raises."""
-    page = read_case_page(actor=actor, case=case, access=access, printing=True, tag=AuditTag.CASE_DISCLOSED)
+    event = record(tag=AuditTag.CASE_DISCLOSED, actor=actor, target=case, case=case, basis=access.basis,
+                   reason=f"watermark {Watermark(watermark)}")
+    db.session.commit()
+    return event.seq
+
+
+def is_generation(*, actor: User, case: Case, event: AuditEvent) -> bool:
+    """Whether ``event`` is a generation of ``case``'s report by ``actor`` (another supervisor's is not theirs to
+    show: its watermark names its generator)."""
+    return (event.tag, event.case_id, event.actor_user_id) == (AuditTag.CASE_DISCLOSED, case.id, actor.id)
+
+
+def disclosure_report(*, actor: User, case: Case, access: Access, event: AuditEvent) -> DisclosureReport:
+    """The report ``event`` (``is_generation``) recorded: the case's sections read now — the read recorded as a print
+    of the report (``case:file:printed``, reason ``disclosure <seq>``), committed first: if it cannot be written
+    nothing is shown — and the access history, oldest first, its own generation included.
+
+    Raises ReportGone when the generation is older than REPORT_REACHABLE_FOR; whatever the audit trail raises."""
+    if utcnow() - event.occurred_at > REPORT_REACHABLE_FOR:
+        raise ReportGone
+    page = read_case_page(actor=actor, case=case, access=access, printing=True, reason=f"disclosure {event.seq}")
     history, truncated = access_history(case)
+    watermark = Watermark.INSTITUTION if event.reason == f"watermark {Watermark.INSTITUTION}" else Watermark.PERSON
     return DisclosureReport(page=page, history=history, truncated=truncated, generated_by=actor,
-                            institution=db.session.get(Institution, actor.institution_id), generated_at=utcnow())
+                            institution=db.session.get(Institution, event.actor_institution_id),
+                            generated_at=event.occurred_at, watermark=watermark)
 
 
 def access_history(case: Case) -> tuple[list[AccessLine], bool]:

@@ -14,10 +14,7 @@ plaintext emptied at start-up (``seal_plaintext_summaries``), before the first r
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from flask import g
-from sqlalchemy import select, update
 
 from council.audit.events import AuditTag, record
 from council.cases.vault import vault
@@ -54,19 +51,7 @@ def seal_plaintext_summaries() -> int:
     """Seal every 議事概要 still in the plaintext column (saved before 0018) and empty that column; return how many.
     Idempotent, and safe when several workers start at once: a row is changed only while it still holds the
     plaintext that was read and has no data key. Commits."""
-    count = 0
-    rows = db.session.execute(select(Meeting.id, Meeting.legacy_summary).where(
-        Meeting.legacy_summary.is_not(None))).all()
-    for meeting_id, text in rows:
-        # sealed on a stand-in, so that the row itself changes only by the guarded UPDATE below
-        probe = SimpleNamespace(id=meeting_id, wrapped_key=None, key_version=None, summary_enc=None)
-        seal_summary(probe, text)
-        changed = db.session.execute(update(Meeting).where(
-            Meeting.id == meeting_id, Meeting.legacy_summary == text, Meeting.wrapped_key.is_(None)).values(
-            summary_enc=probe.summary_enc, wrapped_key=probe.wrapped_key, key_version=probe.key_version,
-            legacy_summary=None).execution_options(synchronize_session=False))
-        count += changed.rowcount
-        _cache().pop(meeting_id, None)
+    count = KEYS.seal_legacy(db.session, Meeting.legacy_summary, "summary")
     db.session.commit()
     return count
 

@@ -4,6 +4,7 @@ included, without a word of the case's content; the same events downloaded as CS
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -78,8 +79,17 @@ def test_an_auditor_finds_who_looked_at_a_case_and_who_was_refused(open_page, li
     with auditor.expect_navigation():
         auditor.locator("[data-testid=verify-held] button").click()
     expect(auditor.locator("[data-testid=verify-result]")).to_have_class("status-ok")
+    expect(auditor).to_have_url(re.compile(r"/audit/verifications/\d+$"))  # a GET: reloading verifies nothing again
     auditor.goto("/audit/checkpoints")
     expect(auditor.locator("[data-testid=last-result]")).to_have_text("改ざんなし")
+    # A pasted text that holds no checkpoint: only the error, where the form is, and the text still there.
+    auditor.locator("#checkpoints").fill("チェックポイントではない行")
+    with auditor.expect_navigation():
+        auditor.locator("[data-testid=verify-checkpoints]").click()
+    expect(auditor.locator("[data-testid=error-summary]")).to_be_focused()
+    expect(auditor.locator("[data-testid=error-summary]")).to_contain_text("1行目はチェックポイントではありません")
+    expect(auditor.locator("#checkpoints")).to_have_value("チェックポイントではない行")
+    expect(auditor.locator("[data-testid=verify-result]")).to_have_count(0)
     shoot(auditor, "audit-verification-and-checkpoints")
 
 def test_an_auditor_reviews_a_flagged_access_and_draws_a_sample(open_page, live_server, shoot):
@@ -105,6 +115,11 @@ def test_an_auditor_reviews_a_flagged_access_and_draws_a_sample(open_page, live_
     auditor.get_by_role("button", name="確認済みにする").click()
     expect(auditor.locator("[data-testid=review-comment]")).to_have_text("番号の打ち間違い。本人の上司に確認済み")
     shoot(auditor, "audit-event-reviewed")
+    auditor.get_by_text("コメントを訂正する").click()  # the reviewer (or another auditor) corrects it
+    auditor.locator("#edit-form textarea").fill("番号の打ち間違い。上司と本人に確認済み")
+    auditor.get_by_role("button", name="訂正したコメントを保存").click()
+    expect(auditor.locator("[data-testid=review-comment]")).to_have_text("番号の打ち間違い。上司と本人に確認済み")
+    expect(auditor.locator("[data-testid=review-edited]")).to_be_visible()
     auditor.get_by_role("link", name="要確認").click()
     expect(auditor.locator("[data-testid=list-refusals]").locator("tr", has_text=refused)
            .locator("[data-testid=reviewed]")).to_be_visible()

@@ -50,13 +50,17 @@ def test_a_supervisor_prints_the_disclosure_report_of_a_case(open_page, live_ser
     page.goto(f"{live_server.url}/cases/{world['case_id']}")
     with page.expect_navigation():
         page.locator("[data-testid=disclosure-link]").click()
-    expect(page).to_have_url(re.compile(rf"/cases/{world['case_id']}/disclosure$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{world['case_id']}/disclosure$"))  # the confirmation: nothing yet
+    expect(page.locator("[data-testid=generate]")).to_be_visible()
+    with page.expect_navigation():
+        page.locator("[data-testid=generate]").click()
+    expect(page).to_have_url(re.compile(rf"/cases/{world['case_id']}/disclosure/\d+$"))  # the report's own address
     expect(page.locator("[data-testid=persons]")).to_contain_text(SUBJECT)
     history = page.locator("[data-testid=access-history] tbody tr")
     expect(history).not_to_have_count(0)
     expect(page.locator("[data-testid=access-history]")).to_contain_text(world["institution"])
     expect(page.locator("[data-testid=access-history]")).not_to_contain_text(WORKER)  # roles, not staff names
-    expect(history.last).to_contain_text("開示報告書を作成")
+    expect(history.nth(-2)).to_contain_text("開示報告書を作成")  # then this showing of it, recorded as a print
     expect(page.locator("[data-testid=watermark]")).to_contain_text("主任 一郎")
     shoot(page, "disclosure-report")
     page.emulate_media(media="print")

@@ -115,6 +115,7 @@ def world(app, make_user, make_institution, make_case) -> World:
     case = make_case(owner, name=SUBJECT)
     ids = _populate(app, case, owner, partner)
     ids["lead_supervisor_id"] = make_user("supervisor", institution=home).id
+    ids["disclosure_seq"] = _disclosed(app, ids["lead_supervisor_id"], case.id)
     users = {
         "lead caseworker": owner,
         "caseworker of another institution": make_user("caseworker", institution=make_institution("ほかの機関")),
@@ -396,11 +397,29 @@ SAMPLES |= {
 
 
 # -- the disclosure report (council.disclosure): a supervisor of the lead institution only (its caseworker is
-# refused: tests/functional/disclosure).
+# refused: tests/functional/disclosure). The GET confirms, the POST generates and redirects to the report's own address
+# (the generation's event), which is its generator's only: the matrix's supervisor of the institution reaches the one
+# generated for them (``disclosure_seq``).
+
+
+def _disclosed(app, supervisor_id: int, case_id: int) -> int:
+    """What the report's POST records for ``supervisor_id`` on ``case_id``: the generation's event (its seq)."""
+    from council.disclosure.services import Watermark, generate
+
+    with app.test_request_context():
+        supervisor, case = db_get(app, User, supervisor_id), db_get(app, Case, case_id)
+        return generate(actor=supervisor, case=case, access=authorize(supervisor, Action.DISCLOSE, case),
+                        watermark=Watermark.PERSON)
+
+
+_LEAD_SUPERVISOR = {"signed_in_as": "lead_supervisor_id", "also": frozenset({"supervisor of the institution"})}
 SAMPLES |= {
-    ("disclosure.report", "GET"): Sample("/cases/{case_id}/disclosure", check=shows(SUBJECT, BODY, "Who accessed"),
-                                         signed_in_as="lead_supervisor_id",
-                                         also=frozenset({"supervisor of the institution"})),
+    ("disclosure.generate", "GET"): Sample("/cases/{case_id}/disclosure", check=shows("Watermark of the print"),
+                                           **_LEAD_SUPERVISOR),
+    ("disclosure.generate", "POST"): Sample("/cases/{case_id}/disclosure", {"watermark": "institution"},
+                                            check=shows(SUBJECT, BODY, "Who accessed"), **_LEAD_SUPERVISOR),
+    ("disclosure.report", "GET"): Sample("/cases/{case_id}/disclosure/{disclosure_seq}",
+                                         check=shows(SUBJECT, BODY, "Who accessed"), **_LEAD_SUPERVISOR),
 }
 
 
@@ -569,6 +588,9 @@ def everyone(app, make_user, make_institution, make_case):
     cases = {who: case for who in users}
     cases["colleague caseworker, institution lets all see"] = opened = make_case(opener)
     ids = {case.id: _populate(app, case, owner, other), opened.id: _populate(app, opened, opener, other)}
+    seq = _disclosed(app, users["supervisor of the institution"].id, case.id)  # the report's sample, theirs
+    for reached in ids.values():
+        reached["disclosure_seq"] = seq  # on the opt-in institution's case: an event of another case (404)
     return users, cases, ids, {case.id: owner, opened.id: opener}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.core.db import UTCDateTime, utcnow
@@ -15,7 +15,9 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 
 class AuditReview(Base):
     """One event reviewed by one auditor, with their comment. An event is reviewed once: a second auditor sees
-    the first one's review instead of a form. The review itself is an audit event too (``audit:event:reviewed``)."""
+    the first one's review instead of a form, and may correct its comment (``audit:review:edited``). The review
+    itself is an audit event too (``audit:event:reviewed``). The comment is sealed under the review's own data key
+    (``council.audit.reviews.sealing``): an auditor's note on an event may name a person."""
 
     __tablename__ = "audit_review"
     __table_args__ = (
@@ -33,10 +35,21 @@ class AuditReview(Base):
     #: Where it was reviewed from: a review list (``list:refusals``), an anomaly rule (``anomaly:volume``) or a
     #: sample (``sample:<seed>``). A code, never free text.
     source: Mapped[str] = mapped_column(String(60))
-    #: The auditor's comment, plaintext: what was checked and what follows, never the person's details.
-    comment: Mapped[str] = mapped_column(String(500))
+    #: The auditor's comment (what was checked and what follows), sealed: AES-GCM under the review's data key.
+    comment_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The review's data key, wrapped by the KEK of ``key_version`` (council.crypto.owned, label council/review-dek).
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_version: Mapped[int | None] = mapped_column(Integer)
+    #: Comments saved in plaintext before 0023: sealed into ``comment_enc`` and emptied at start-up
+    #: (reviews.sealing.seal_plaintext_comments). Never written otherwise.
+    legacy_comment: Mapped[str | None] = mapped_column("comment", String(500))
     #: When (UTC).
     reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Who last corrected the comment (an auditor of the same council) and when (UTC); empty until corrected.
+    edited_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    edited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Bumped by each correction: of two auditors correcting at once, the second is told (core.editing).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AuditAccessDay(Base):

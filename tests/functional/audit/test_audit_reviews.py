@@ -168,3 +168,22 @@ def test_other_roles_are_refused_the_review_pages(client, login, make_user, role
     paths = ["/audit/reviews", "/audit/anomalies", "/audit/sample", "/audit/events/1"]
     assert [client.get(path).status_code for path in paths] == [403] * len(paths)
     assert client.post("/audit/events/1", data={"comment": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(("query", "field", "typed", "message"), [
+    ("seed=12ab&n=2", "seed", "12ab", "シードは9桁以内の整数です"),
+    ("seed=1234567890&n=2", "seed", "1234567890", "シードは9桁以内の整数です"),
+    ("seed=42&n=999", "n", "999", "1から200までの整数を入力してください"),
+    ("seed=42&n=0", "n", "0", "1から200までの整数を入力してください"),
+    ("draw=1&n=-3", "n", "-3", "1から200までの整数を入力してください"),
+])
+def test_a_bad_seed_or_size_is_an_error_on_its_field_with_the_typed_value_kept(app, client, login, story, auditor,
+                                                                                 query, field, typed, message):
+    login(auditor)
+    response = client.get(f"/audit/sample?{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'data-testid="error-summary"' in page and message in page
+    assert f'href="#{field}"' in page  # the summary links to the field
+    assert f'id="{field}" inputmode="numeric" name="{field}" type="text" value="{typed}"' in page
+    assert 'data-testid="sample"' not in page  # nothing drawn in place of what was asked
+    assert events(app, tag=AuditTag.AUDIT_SAMPLE_DRAWN) == []

@@ -221,3 +221,17 @@ ROUTES = ["/audit/", "/audit/export.csv", "/audit/cases/2026-0001", "/audit/user
 def test_other_roles_are_refused_every_page_of_the_workspace(client, login, make_user, role):
     login(make_user(role))
     assert [client.get(path).status_code for path in ROUTES] == [403] * len(ROUTES)
+
+
+def test_the_details_column_reads_in_japanese_with_japan_times(app, client, login, auditor, looked_at):
+    """A share's reason is recorded in English with UTC times; the auditor reads it in Japanese, in Japan time."""
+    [share] = events(app, tag=AuditTag.GRANT_CREATED)
+    recorded = re.search(r"from (\S+) until", share.reason).group(1)
+    japan = clock.in_japan(dt.datetime.fromisoformat(recorded)).strftime("%Y-%m-%d %H:%M")
+    login(auditor)
+    page = client.get(f"/audit/cases/{looked_at['case'].number}").get_data(as_text=True)
+    details = rows(page).split(f'data-seq="{share.seq}"', 1)[1].split("</tr>", 1)[0]
+    assert f"共有 {share.reason.split()[1].rstrip(':')}：" in details and "概要" in details and japan in details
+    assert recorded not in details and " to institution" not in details and "+00:00" not in details
+    listed = rows(page).split(f'data-seq="{events(app, tag=AuditTag.CASE_LISTED)[0].seq}"', 1)[1].split("</tr>")[0]
+    assert "件のケースを表示" in listed and " shown" not in listed

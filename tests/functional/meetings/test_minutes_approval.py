@@ -316,13 +316,15 @@ def test_the_auditor_verifies_the_chain_with_lines_pasted_from_minutes(app, worl
     coordinator = _recorded(app, world)
     line = _checkpoint_line(_approve(app, coordinator, world))
     auditor = client_of(app, make_user("auditor", institution=make_institution("監査室")))
-    assert 'id="checkpoint-form"' in auditor.get("/audit/").get_data(as_text=True)
-    page = auditor.post("/audit/verify", data={"checkpoints": f"{line}\n"}).get_data(as_text=True)
+    assert 'id="checkpoint-form"' in auditor.get("/audit/checkpoints").get_data(as_text=True)
+    page = auditor.post("/audit/verify", data={"checkpoints": f"{line}\n"}, follow_redirects=True).get_data(
+        as_text=True)
     assert "status-ok" in page and 'data-testid="checkpoint-ok"' in page
     forged = re.sub(r'"seq":\d+', '"seq":1', line)
-    page = auditor.post("/audit/verify", data={"checkpoints": f"{forged}\nnot a line"}).get_data(as_text=True)
-    assert 'data-testid="checkpoint-ok"' not in page and "holds no checkpoint" in page
-    page = auditor.post("/audit/verify", data={"checkpoints": forged}).get_data(as_text=True)
+    refused = auditor.post("/audit/verify", data={"checkpoints": f"{forged}\nnot a line"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'data-testid="checkpoint-ok"' not in page and "Line 2" in page
+    page = auditor.post("/audit/verify", data={"checkpoints": forged}, follow_redirects=True).get_data(as_text=True)
     assert 'data-testid="checkpoint-bad"' in page and "signature is not valid" in page
     seq = fresh(app, Meeting, world.meeting.id).checkpoint_seq
     with app.app_context():
@@ -330,7 +332,7 @@ def test_the_auditor_verifies_the_chain_with_lines_pasted_from_minutes(app, worl
         db.session.execute(text("DELETE FROM audit_event_case WHERE event_seq >= :s"), {"s": seq})
         db.session.execute(text("DELETE FROM audit_event WHERE seq >= :s"), {"s": seq})
         db.session.commit()
-    page = auditor.post("/audit/verify", data={"checkpoints": line}).get_data(as_text=True)
+    page = auditor.post("/audit/verify", data={"checkpoints": line}, follow_redirects=True).get_data(as_text=True)
     assert 'data-testid="checkpoint-bad"' in page and f"first bad event {seq}" in page
 
 

@@ -84,10 +84,10 @@ def test_every_action_a_refusal_may_name_has_words():
 
 
 def test_a_refusal_says_what_was_asked(japanese):
-    from council.audit.describe import reason_words
+    from council.audit.reasons import reason_words
 
     assert reason_words("case:access:denied", "case:summary:read") == "求めた操作：概要の閲覧"
-    assert reason_words("case:grant:ended", "grant 4: summary") == "grant 4: summary"
+    assert reason_words("case:grant:ended", "grant 4: summary") == "共有 4：summary"  # a code it has no words for
 
 
 def test_every_permission_a_refused_page_may_need_has_words():
@@ -96,6 +96,8 @@ def test_every_permission_a_refused_page_may_need_has_words():
 
 
 def test_a_refused_page_reads_in_japanese(japanese):
+    from council.audit.reasons import reason_words
+
     assert reason_words("page:access:denied", "admin:users:manage auth.users") == \
         "求めた操作：アカウントの管理（システム管理者）（画面 auth.users）"
     assert reason_words("page:access:denied", "some:old:permission x.y") == "some:old:permission x.y"
