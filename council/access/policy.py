@@ -14,15 +14,16 @@ every way ``user`` reaches a case at ``now`` —
 
 Always within the user's council, never a purged case. Each of the three ways is written once (``_own``,
 ``_grants_held``, ``_ledger``); ``reach`` yields them as rows, ``visible_parts`` as WHERE clauses for lists.
-``visible_cases`` and ``newest_visible`` filter lists by it, ``authorize`` asks it about one case and returns an
-``Access``. A case the user may not reach, or not for the action asked, does not exist for them: NotFound (404),
-never 403.
+``visible_cases`` and ``newest_visible`` filter lists by it, ``newest_reached`` finds a search's cases with their
+reach in one statement, ``authorize`` asks it about one case and returns an ``Access``. A case the user may not
+reach, or not for the action asked, does not exist for them: NotFound (404), never 403.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+import functools
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,6 +34,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     cast,
     exists,
     false,
@@ -108,44 +110,89 @@ class Access:
 _STAFF = (Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR)
 
 
-def _assigned(user) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Reader:
+    """What the form of the rule depends on for a user — their role and two facts of their institution — never who
+    they are. The statements a request runs again and again (``authorize``, ``accesses``, ``newest_reached``) are
+    built once per Reader with the user's ids as bind parameters, and run with each user's values: building the
+    rule's SQL took longer than running it (docs/performance.md, issue 13)."""
+
+    role: Role
+    #: A caseworker whose institution lets every caseworker see its cases.
+    sees_all: bool = False
+    #: The coordinator of the council's 調整機関, who reads every case of the council in the progress ledger.
+    reads_ledger: bool = False
+
+    @classmethod
+    def of(cls, user) -> Reader:
+        role = Role(user.role)
+        return cls(role=role, sees_all=role == Role.CASEWORKER and user.institution.caseworkers_see_all,
+                   reads_ledger=role == Role.COORDINATOR and user.institution.is_coordinator)
+
+
+@dataclass(frozen=True)
+class _Values:
+    """What the rule compares with: a user's ids and the moment asked about — values, for a clause a caller puts in
+    a statement of its own, or bind parameters (``_BOUND``), for a statement built once per Reader."""
+
+    user_id: object
+    institution_id: object
+    council_id: object
+    now: object
+
+    @classmethod
+    def of(cls, user, now: dt.datetime | None) -> _Values:
+        return cls(user_id=user.id, institution_id=user.institution_id, council_id=user.council_id,
+                   now=now or utcnow())
+
+
+# Required bind parameters (no value): a statement run without a user's values fails, it never reads someone else's.
+_BOUND = _Values(user_id=bindparam("reach_user_id", type_=_ID),
+                 institution_id=bindparam("reach_institution_id", type_=_ID),
+                 council_id=bindparam("reach_council_id", type_=_ID), now=bindparam("reach_now", type_=UTCDateTime()))
+
+
+def _bound(user, now: dt.datetime | None) -> dict:
+    """The values of ``_BOUND``'s parameters for ``user`` at ``now``."""
+    values = _Values.of(user, now)
+    return {"reach_user_id": values.user_id, "reach_institution_id": values.institution_id,
+            "reach_council_id": values.council_id, "reach_now": values.now}
+
+
+def _assigned(who: _Values) -> ColumnElement[bool]:
     return exists(select(CaseAssignment.id).where(CaseAssignment.case_id == Case.id,
-                                                  CaseAssignment.user_id == user.id))
+                                                  CaseAssignment.user_id == who.user_id))
 
 
-def _in_council(user) -> ColumnElement[bool]:
-    return and_(Case.council_id == user.council_id, Case.purged_at.is_(None))
+def _in_council(who: _Values) -> ColumnElement[bool]:
+    return and_(Case.council_id == who.council_id, Case.purged_at.is_(None))
 
 
-def _own(user) -> list[tuple[Basis, ColumnElement[bool]]]:
+def _own(reader: Reader, who: _Values) -> list[tuple[Basis, ColumnElement[bool]]]:
     """The user's own institution's cases they reach (in full scope), by basis, as WHERE clauses on Case."""
-    role = Role(user.role)
-    own = and_(_in_council(user), Case.lead_institution_id == user.institution_id)
-    if role in (Role.SUPERVISOR, Role.COORDINATOR):
+    own = and_(_in_council(who), Case.lead_institution_id == who.institution_id)
+    if reader.role in (Role.SUPERVISOR, Role.COORDINATOR):
         return [(Basis.OWN_INSTITUTION, own)]
-    if role == Role.CASEWORKER:
-        assigned = [(Basis.ASSIGNED, and_(own, _assigned(user)))]
-        return assigned + [(Basis.OWN_INSTITUTION, own)] if user.institution.caseworkers_see_all else assigned
+    if reader.role == Role.CASEWORKER:
+        assigned = [(Basis.ASSIGNED, and_(own, _assigned(who)))]
+        return assigned + [(Basis.OWN_INSTITUTION, own)] if reader.sees_all else assigned
     return []
 
 
-def _grants_held(user, now: dt.datetime) -> ColumnElement[bool] | None:
-    """Grants in force at ``now`` that ``user`` holds, as a WHERE clause on CaseGrant; None when they hold none."""
-    role = Role(user.role)
-    if role in (Role.AUDITOR, Role.ADMIN):
+def _grants_held(reader: Reader, who: _Values) -> ColumnElement[bool] | None:
+    """Grants in force at ``who.now`` that the user holds, as a WHERE clause on CaseGrant; None when they hold none."""
+    if reader.role in (Role.AUDITOR, Role.ADMIN):
         return None  # never case content, whatever a grant says (grants.grant refuses to make one)
-    principals = [CaseGrant.user_id == user.id]
-    if role in _STAFF:
-        principals.append(CaseGrant.institution_id == user.institution_id)
-    return and_(or_(*principals), CaseGrant.starts_at <= now, CaseGrant.ended_at.is_(None),
-                or_(CaseGrant.expires_at.is_(None), CaseGrant.expires_at > now))
+    principals = [CaseGrant.user_id == who.user_id]
+    if reader.role in _STAFF:
+        principals.append(CaseGrant.institution_id == who.institution_id)
+    return and_(or_(*principals), CaseGrant.starts_at <= who.now, CaseGrant.ended_at.is_(None),
+                or_(CaseGrant.expires_at.is_(None), CaseGrant.expires_at > who.now))
 
 
-def _ledger(user) -> ColumnElement[bool] | None:
+def _ledger(reader: Reader, who: _Values) -> ColumnElement[bool] | None:
     """Every case of the council, for the coordinator of its coordinator institution; else None."""
-    if Role(user.role) == Role.COORDINATOR and user.institution.is_coordinator:
-        return _in_council(user)
-    return None
+    return _in_council(who) if reader.reads_ledger else None
 
 
 # -- the rule, as one selectable ----------------------------------------------------------------------------
@@ -166,18 +213,20 @@ def reach(user, *, now: dt.datetime | None = None, case_ids: ColumnElement[bool]
     A case may appear several times (assigned and shared, say). ``case_ids`` narrows every part to some cases (a
     WHERE clause on Case, e.g. ``Case.id == 42``) so that asking about one case reads one case's rows.
     """
-    now = now or utcnow()
-    narrow = case_ids if case_ids is not None else true()
+    return _reach(Reader.of(user), _Values.of(user, now), case_ids if case_ids is not None else true())
+
+
+def _reach(reader: Reader, who: _Values, narrow: ColumnElement[bool]) -> Select:
     # Typed NULLs: PostgreSQL takes an untyped NULL in the first part of a UNION for text.
     no_grant, no_expiry = cast(null(), _ID), cast(null(), UTCDateTime())
     parts = [select(*_row(Case.id, _constant(basis), _constant(Scope.FULL), no_grant, no_expiry)).where(where, narrow)
-             for basis, where in _own(user)]
-    held = _grants_held(user, now)
+             for basis, where in _own(reader, who)]
+    held = _grants_held(reader, who)
     if held is not None:
         parts.append(select(*_row(CaseGrant.case_id, CaseGrant.basis, CaseGrant.scope, CaseGrant.id,
                                   CaseGrant.expires_at))
-                     .join(Case, Case.id == CaseGrant.case_id).where(held, _in_council(user), narrow))
-    ledger = _ledger(user)
+                     .join(Case, Case.id == CaseGrant.case_id).where(held, _in_council(who), narrow))
+    ledger = _ledger(reader, who)
     if ledger is not None:
         parts.append(select(*_row(Case.id, _constant(Basis.COORDINATOR_LEDGER), _constant(Scope.LEDGER), no_grant,
                                   no_expiry)).where(ledger, narrow))
@@ -193,21 +242,23 @@ def visible_parts(user, *, scopes: Collection[Scope] = CONTENT_SCOPES,
     Each clause alone can be read in an index's order (a list page reads the newest cases of each and merges them);
     ``visible_cases`` is their OR. Same parts as ``reach``: own cases are full scope, the ledger is ledger scope.
     """
-    now = now or utcnow()
-    own = _own(user)
+    return _visible_parts(Reader.of(user), _Values.of(user, now), scopes)
+
+
+def _visible_parts(reader: Reader, who: _Values, scopes: Collection[Scope]) -> list[ColumnElement[bool]]:
     # A caseworker who sees all of the institution's cases needs no separate "assigned" part.
-    parts = [where for _, where in own[-1:]] if Scope.FULL in scopes else []
-    held = _grants_held(user, now)
+    parts = [where for _, where in _own(reader, who)[-1:]] if Scope.FULL in scopes else []
+    held = _grants_held(reader, who)
     if held is not None:
         # The council and purge checks sit inside, on the granted case itself: with no condition on case_file's own
         # columns outside, the database starts from the user's few grants instead of reading the council's cases
         # in date order until enough of them turn out to be granted (SQLite: 6.5 ms → 1.5 ms at 100k cases).
         granted_case = aliased(Case)
         granted = (select(CaseGrant.case_id).join(granted_case, granted_case.id == CaseGrant.case_id)
-                   .where(held, CaseGrant.scope.in_([str(s) for s in scopes]),
-                          granted_case.council_id == user.council_id, granted_case.purged_at.is_(None)))
+                   .where(held, CaseGrant.scope.in_(sorted(str(s) for s in scopes)),
+                          granted_case.council_id == who.council_id, granted_case.purged_at.is_(None)))
         parts.append(Case.id.in_(granted))
-    ledger = _ledger(user)
+    ledger = _ledger(reader, who)
     if ledger is not None and Scope.LEDGER in scopes:
         parts = [ledger]  # every case of the council: the other parts add nothing
     return parts
@@ -242,6 +293,32 @@ def newest_visible(user, *, scopes: Collection[Scope] = CONTENT_SCOPES, conditio
              .subquery() for part in parts]
     merged = union(*(select(page.c.id, page.c.intake_date) for page in pages)).subquery()
     return select(Case).join(merged, merged.c.id == Case.id).order_by(*newest).offset(offset).limit(limit)
+
+
+def newest_reached(user, *, among: Select, values: Mapping[str, object], scopes: Collection[Scope], limit: int,
+                   now: dt.datetime | None = None) -> list[tuple[Case, Access]]:
+    """The ``limit`` newest cases (by intake) of ``among`` that ``user`` reaches in ``scopes`` at ``now``, each with
+    its widest reach in them: the visibility check and ``accesses`` in one statement (a search).
+
+    ``among`` selects case ids with bind parameters (``values``); the caller builds it once per form, so that the
+    whole statement is built once per Reader, scopes and form of ``among`` and only run after that."""
+    statement = _newest_reached(Reader.of(user), frozenset(scopes), among, limit)
+    rows = db.session.execute(statement, {**_bound(user, now), **values}).all()
+    found: dict[int, tuple[Case, list]] = {}
+    for row in rows:
+        found.setdefault(row.case_id, (row.Case, []))[1].append(row)
+    return [(case, _access(min(reaches, key=_preference))) for case, reaches in found.values()]
+
+
+@functools.lru_cache(maxsize=256)  # keyed by ``among`` itself: a caller building it per request only misses
+def _newest_reached(reader: Reader, scopes: frozenset[Scope], among: Select, limit: int) -> Select:
+    parts = _visible_parts(reader, _BOUND, scopes)
+    newest = (select(Case.id).where(or_(*parts) if parts else false(), Case.id.in_(among))
+              .order_by(Case.intake_date.desc(), Case.id.desc()).limit(limit).correlate(None))
+    reached = _reach(reader, _BOUND, Case.id.in_(newest)).subquery()
+    return (select(Case, reached.c.case_id, reached.c.basis, reached.c.scope, reached.c.grant_id, reached.c.expires_at)
+            .join(reached, reached.c.case_id == Case.id).where(reached.c.scope.in_(sorted(str(s) for s in scopes)))
+            .order_by(Case.intake_date.desc(), Case.id.desc()))
 
 
 # -- one case ----------------------------------------------------------------------------------------------
@@ -325,10 +402,10 @@ def list_reach(user, *, ledger: bool = False) -> Reach:
     """What the own-institution part of ``reach`` covers for ``user`` (the whole council with ``ledger``, for the
     coordinator); kept beside it so that the wording of a list page changes with the rule. Shared cases come on
     top of it, each marked in the list."""
-    role = Role(user.role)
-    if ledger and _ledger(user) is not None:
+    reader = Reader.of(user)
+    if ledger and reader.reads_ledger:
         return Reach.COUNCIL
-    if role == Role.CASEWORKER and not user.institution.caseworkers_see_all:
+    if reader.role == Role.CASEWORKER and not reader.sees_all:
         return Reach.ASSIGNED
     return Reach.INSTITUTION
 
@@ -341,6 +418,6 @@ def import_scope(user) -> int | None:
     any other, so the coordinator sees them in the ledger (metadata only) and their content only where their
     own institution leads.
     """
-    if _ledger(user) is not None:
+    if Reader.of(user).reads_ledger:
         return None
     return user.institution_id

@@ -7,13 +7,14 @@ kinds of index were used and how many cases were found — not the terms.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.exceptions import NotFound
 
-from council.access.policy import Action, accesses, authorize, visible_cases
+from council.access.policy import Action, authorize, newest_reached, visible_cases
 from council.access.reads import record_read
 from council.access.scopes import Scope
 from council.audit.events import AuditTag, record
@@ -33,21 +34,19 @@ class SearchTerms:
     birth_date: dt.date | None = None
     phone: str = ""
 
-    def conditions(self) -> list:
-        """WHERE clauses for the given terms (any match); empty when nothing searchable was given."""
+    def index_values(self) -> dict[str, str]:
+        """The blind index values to look for (any may match), by Person column; empty when nothing searchable was
+        given."""
         indexes = vault().person_indexes(name=self.name, kana=self.kana,
                                          birth_iso=self.birth_date.isoformat() if self.birth_date else "",
                                          phone=self.phone)
-        clauses = []
-        if self.name and indexes["name_kanji_index"]:
-            clauses.append(Person.name_kanji_index == indexes["name_kanji_index"])
-        if self.kana and indexes["name_kana_index"]:
-            clauses.append(Person.name_kana_index == indexes["name_kana_index"])
-        if self.kana and self.birth_date and indexes["surname_kana_birth_index"]:
-            clauses.append(Person.surname_kana_birth_index == indexes["surname_kana_birth_index"])
-        if self.phone and indexes["phone_index"]:
-            clauses.append(Person.phone_index == indexes["phone_index"])
-        return clauses
+        given = {"name_kanji_index": self.name, "name_kana_index": self.kana,
+                 "surname_kana_birth_index": self.kana and self.birth_date, "phone_index": self.phone}
+        return {column: indexes[column] for column, asked in given.items() if asked and indexes[column]}
+
+    def conditions(self) -> list:
+        """WHERE clauses for the given terms (any match); empty when nothing searchable was given."""
+        return [getattr(Person, column) == value for column, value in self.index_values().items()]
 
     def kinds(self) -> str:
         return ",".join(k for k, v in (("name", self.name), ("kana", self.kana), ("birth", self.birth_date),
@@ -64,22 +63,27 @@ def cases_holding(conditions: list, *extra):
 RESULT_COLUMNS = frozenset({("person", "name"), ("person", "birth_date")})
 
 
+@functools.cache
+def _holding(columns: tuple[str, ...]):
+    """``cases_holding`` for these index columns, their values as bind parameters named after them: built once per
+    kind of search, so that the policy builds the search's statement once too (``newest_reached``)."""
+    return cases_holding([getattr(Person, column) == bindparam(column) for column in columns])
+
+
 def search(*, actor: User, terms: SearchTerms) -> list[ListedCase]:
     """Cases ``actor`` may read in full that hold a person matching any given term, with the subject's name.
 
     Only a full reach counts: a name found in a case shared in summary would tell the searcher what the share
     withholds. Commits the audit event (which cases were found) before any name is decrypted."""
-    conditions = terms.conditions()
-    cases = [] if not conditions else list(db.session.scalars(
-        select(Case).where(visible_cases(actor, scopes={Scope.FULL}), Case.id.in_(cases_holding(conditions)))
-        .order_by(Case.intake_date.desc()).limit(100)))
-    reached = accesses(actor, [c.id for c in cases])
-    record_read(tag=AuditTag.CASE_SEARCHED, actor=actor, reached=[reached[c.id] for c in cases], only=RESULT_COLUMNS,
-                reason=f"by {terms.kinds()}: {len(cases)} found")
+    values = terms.index_values()
+    found = [] if not values else newest_reached(actor, among=_holding(tuple(values)), values=values,
+                                                 scopes={Scope.FULL}, limit=100)
+    record_read(tag=AuditTag.CASE_SEARCHED, actor=actor, reached=[access for _, access in found],
+                only=RESULT_COLUMNS, reason=f"by {terms.kinds()}: {len(found)} found")
     reads_only()  # the event is committed; the names are read and the page rendered outside SQLite's write lock
     # The date of birth (with the age) tells apart two people of the same name.
     return [ListedCase(case=case, subject_name=subject_name(case), subject_birth_date=subject_birth_date(case))
-            for case in cases]
+            for case, _ in found]
 
 
 def disclosable(actor: User | None) -> ColumnElement[bool]:

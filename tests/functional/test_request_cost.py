@@ -1,5 +1,6 @@
 """What one request costs in SQL (issue 13): a case page with 10 records runs at most a fixed number of statements,
-the session, its user and the pledge come in one query, and on SQLite the page renders outside the write lock.
+the session, its user and the pledge come in one query, on SQLite the page renders outside the write lock, and a
+search reads the cases it finds and their reach in one statement.
 
 A statement more is a regression to notice (bench/http_throughput.py measures what it costs over HTTP); raise the
 limit only with the reason in the commit."""
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from council.audit.models import AuditEvent
 from council.database import db
+from tests.conftest import sign_in
 
 #: Statements of the case page of a caseworker assigned to it, 10 records, nothing else on the case (22 on SQLite,
 #: 23 on PostgreSQL with the audit chain's advisory lock; 24 on SQLite before issue 13).
@@ -105,6 +108,39 @@ def test_a_search_changes_nothing_so_the_inbox_count_is_not_counted_again(app, c
         "occurred_at": "2026-04-20T10:00", "kind": "phone", "body": "電話"}).status_code == 302
     _status, _page, statements = _statements(app, client, f"/cases/{case.id}")
     assert [s for s in statements if re.search(r"\bcount\(", s)]
+
+
+def test_a_search_reads_its_cases_and_their_reach_in_one_statement(app, client, login, make_user, make_case):
+    worker = make_user("caseworker")
+    names = ["検索 一郎", "検索 二郎", "検索 三郎"]
+    cases = [make_case(worker, name=name, kana="ケンサク タロウ") for name in names]
+    login(worker)
+    client.post("/cases/search", data={"kana": "ケンサク タロウ"})  # the session's minute touch is not the search's
+    status, page, statements = _statements(app, client, "/cases/search", data={"kana": "ケンサク タロウ"})
+    assert status == 200 and all(name in page for name in names)
+    assert all(f"/cases/{case.id}\"" in page for case in cases)
+    reached = [s for s in statements if re.search(r"\bFROM case_grant\b", s)]
+    assert len(reached) == 1 and re.search(r"\bFROM person\b", reached[0]), statements  # visibility and reach at once
+    with app.app_context():
+        searched = db.session.scalars(select(AuditEvent).where(AuditEvent.tag == "case:search:performed")
+                                      .order_by(AuditEvent.seq.desc())).first()
+        assert searched.basis == "assigned" and searched.reason == "by kana: 3 found"
+
+
+def test_two_caseworkers_searching_alike_each_find_only_their_own_case(app, make_user, make_case, make_institution):
+    """The search's statement is built once for every caseworker of the same kind and run with each one's ids."""
+    first, second = make_user("caseworker"), make_user("caseworker", institution=make_institution())
+    mine = make_case(first, name="同名 花子", kana="ドウメイ ハナコ")
+    theirs = make_case(second, name="同名 花子", kana="ドウメイ ハナコ")
+    clients = {}
+    for worker in (first, second):
+        clients[worker.id] = app.test_client()
+        sign_in(app, clients[worker.id], worker)
+    for worker, found, hidden in ((first, mine, theirs), (second, theirs, mine), (first, mine, theirs)):
+        status, page, _statements_run = _statements(app, clients[worker.id], "/cases/search",
+                                                    data={"kana": "ドウメイ ハナコ"})
+        assert status == 200 and f"/cases/{found.id}\"" in page and f"/cases/{hidden.id}\"" not in page
+        assert found.number in page and hidden.number not in page
 
 
 def test_a_second_read_recorded_by_a_page_appends_under_the_write_lock(app, make_case, backend):

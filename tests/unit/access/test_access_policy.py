@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.exceptions import NotFound
 
 from council.access import grants
 from council.access.models import CaseGrant
-from council.access.policy import Access, accesses, authorize, newest_visible, visible_cases
+from council.access.policy import Access, accesses, authorize, newest_reached, newest_visible, visible_cases
 from council.access.scopes import ALL_SCOPES, Action, Scope
 from council.auth.models import Institution, User
 from council.cases import documents
@@ -284,3 +284,43 @@ def test_a_list_page_merges_own_and_shared_cases_newest_first_each_once(app, mak
         only_open = [c.id for c in db.session.scalars(newest_visible(user, conditions=[Case.intake_date >= dt.date(
             2026, 4, 6)], limit=10))]
         assert only_open == [theirs[3].id, own[3].id, theirs[2].id]
+
+
+def test_a_search_finds_the_newest_cases_reached_in_full_each_with_its_widest_reach(app, make_institution, make_user,
+                                                                                     make_case):
+    """``newest_reached`` (the search's one statement) keeps what ``visible_cases`` and ``accesses`` said apart: only
+    full reaches, each case once with the reach ``authorize`` would pick, the newest ``limit`` cases first."""
+    owner = make_user("caseworker")
+    partner = make_institution("つなぎ先")
+    reader = make_user("supervisor", institution=partner)
+    stranger = make_user("supervisor", institution=make_institution("よその機関"))  # the same form of the rule
+    own = [make_case(reader, assigned=[]) for _ in range(2)]
+    theirs = [make_case(owner) for _ in range(4)]
+    with app.app_context():
+        for case, day in zip(own + theirs, (9, 2, 8, 7, 6, 5), strict=True):
+            db_get(app, Case, case.id).intake_date = dt.date(2026, 4, day)
+        actor, user = db_get(app, User, owner.id), db_get(app, User, reader.id)
+        institution = db_get(app, Institution, partner.id)
+        for case, scope, basis in ((theirs[0], "full", "referral:1"), (theirs[1], "summary", "referral:2"),
+                                   (theirs[2], "summary", "referral:3")):
+            grants.grant(actor=actor, case=db_get(app, Case, case.id), scope=scope, basis=basis,
+                         legal_basis="council_sharing", institution=institution)
+        for case, basis in ((theirs[2], "break_glass:4"), (own[0], "break_glass:5")):
+            grants.grant(actor=actor if case is theirs[2] else user, case=db_get(app, Case, case.id), scope="full",
+                         basis=basis, legal_basis="emergency", user=user)
+        db.session.commit()
+        among = select(Case.id).where(Case.id.in_(bindparam("ids", expanding=True)))
+        values = {"ids": [c.id for c in own + theirs]}
+
+        def found(who, limit: int) -> list[tuple[int, str, str]]:
+            return [(case.id, access.basis, access.scope) for case, access in newest_reached(
+                db_get(app, User, who.id), among=among, values=values, scopes={Scope.FULL}, limit=limit)]
+
+        everything = [(own[0].id, "own_institution", "full"), (theirs[0].id, "referral:1", "full"),
+                      (theirs[2].id, "break_glass:4", "full"), (own[1].id, "own_institution", "full")]
+        assert found(reader, 100) == everything  # not theirs[1] (summary only), nor theirs[3] (not shared)
+        assert found(reader, 2) == everything[:2]  # two cases, though the newest is reached two ways
+        assert found(stranger, 100) == []  # the statement built for the reader, run with the stranger's ids
+        expected = {case_id: accesses(user, [case_id])[case_id] for case_id, _, _ in everything}
+        assert {case.id: access for case, access in newest_reached(
+            user, among=among, values=values, scopes={Scope.FULL}, limit=100)} == expected
