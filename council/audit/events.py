@@ -80,7 +80,7 @@ def record_page_denial(*, actor, endpoint: str, permission: str) -> None:
     """Record that ``actor``'s role may not open the page of ``endpoint`` (the Flask endpoint, e.g. ``audit.log``:
     never the URL, whose query string may hold anything), which needs ``permission``; the user is answered 403.
     One event per refused request, in its own transaction (``_alone``). The reason reads
-    ``<permission> <endpoint>`` (``audit.describe.reason_words`` puts it in words); the target is the page."""
+    ``<permission> <endpoint>`` (``audit.reasons.reason_words`` puts it in words); the target is the page."""
 
     def write() -> None:
         recorder.record(tag=AuditTag.PAGE_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED, target_type="page",

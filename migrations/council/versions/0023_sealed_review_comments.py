@@ -9,7 +9,7 @@ read), and who last corrected a comment and when. A verification run keeps the c
 result: sequence numbers, times, codes).
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-11-30 16:00:00
 """
 import sqlalchemy as sa

@@ -10,10 +10,11 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from council.audit.describe import reason_words, tag_label
+from council.audit.describe import tag_label
 from council.audit.events import AuditTag
 from council.audit.filters import LogFilter
 from council.audit.models import AuditEvent
+from council.audit.reasons import reason_words
 from council.audit.reviews import anomalies
 from council.core import clock
 from council.database import db

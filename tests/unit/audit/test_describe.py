@@ -13,7 +13,6 @@ from council.audit.describe import (
     basis_kind,
     basis_words,
     outcome_label,
-    reason_words,
     tag_label,
 )
 from council.audit.tags import COUNCIL_TAGS
