@@ -296,13 +296,14 @@ def newest_visible(user, *, scopes: Collection[Scope] = CONTENT_SCOPES, conditio
 
 
 def newest_reached(user, *, among: Select, values: Mapping[str, object], scopes: Collection[Scope], limit: int,
-                   now: dt.datetime | None = None) -> list[tuple[Case, Access]]:
+                   load: tuple = (), now: dt.datetime | None = None) -> list[tuple[Case, Access]]:
     """The ``limit`` newest cases (by intake) of ``among`` that ``user`` reaches in ``scopes`` at ``now``, each with
     its widest reach in them: the visibility check and ``accesses`` in one statement (a search).
 
-    ``among`` selects case ids with bind parameters (``values``); the caller builds it once per form, so that the
-    whole statement is built once per Reader, scopes and form of ``among`` and only run after that."""
-    statement = _newest_reached(Reader.of(user), frozenset(scopes), among, limit)
+    ``among`` selects case ids with bind parameters (``values``); ``load`` are loader options for the cases (e.g.
+    their people, for the names a search shows). The caller builds both once, so that the whole statement is built
+    once per Reader, scopes, ``among`` and ``load``, and only run after that."""
+    statement = _newest_reached(Reader.of(user), frozenset(scopes), among, limit, load)
     rows = db.session.execute(statement, {**_bound(user, now), **values}).all()
     found: dict[int, tuple[Case, list]] = {}
     for row in rows:
@@ -310,15 +311,15 @@ def newest_reached(user, *, among: Select, values: Mapping[str, object], scopes:
     return [(case, _access(min(reaches, key=_preference))) for case, reaches in found.values()]
 
 
-@functools.lru_cache(maxsize=256)  # keyed by ``among`` itself: a caller building it per request only misses
-def _newest_reached(reader: Reader, scopes: frozenset[Scope], among: Select, limit: int) -> Select:
+@functools.lru_cache(maxsize=256)  # keyed by ``among`` and ``load`` themselves: built per request, they only miss
+def _newest_reached(reader: Reader, scopes: frozenset[Scope], among: Select, limit: int, load: tuple) -> Select:
     parts = _visible_parts(reader, _BOUND, scopes)
     newest = (select(Case.id).where(or_(*parts) if parts else false(), Case.id.in_(among))
               .order_by(Case.intake_date.desc(), Case.id.desc()).limit(limit).correlate(None))
     reached = _reach(reader, _BOUND, Case.id.in_(newest)).subquery()
     return (select(Case, reached.c.case_id, reached.c.basis, reached.c.scope, reached.c.grant_id, reached.c.expires_at)
             .join(reached, reached.c.case_id == Case.id).where(reached.c.scope.in_(sorted(str(s) for s in scopes)))
-            .order_by(Case.intake_date.desc(), Case.id.desc()))
+            .order_by(Case.intake_date.desc(), Case.id.desc()).options(*load))
 
 
 # -- one case ----------------------------------------------------------------------------------------------

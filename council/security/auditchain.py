@@ -13,6 +13,7 @@ adds its council and case columns), and its ``record()`` is the only way events 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -110,7 +111,8 @@ def _lock_chain(session: Session, model) -> None:
 
 
 def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[int] = (), **fields):
-    """Add one event (and its side-table rows) to the chain inside the caller's transaction and return it.
+    """Add one event (and its side-table rows) to the chain inside the caller's transaction and return it (not
+    added to the session: it is in the table already).
 
     The event is written in the model's current format version. The caller commits; if the transaction
     rolls back, the event and whatever it recorded vanish together, which is how "fail closed" is achieved.
@@ -120,20 +122,30 @@ def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[in
     ids = sorted({int(i) for i in linked_ids})
     if ids and (links is None or links.hashed_as not in chain_format.fields):
         raise ValueError(f"{model.__tablename__} format {version} does not hash linked ids")
+    heading, inserting, linking = _statements(model)
     _lock_chain(session, model)
     session.flush()
-    head = session.execute(select(model.seq, model.hash).order_by(model.seq.desc()).limit(1)).first()
+    head = session.execute(heading).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
-    event = model(seq=seq, format_version=version, occurred_at=now, prev_hash=prev_hash, **fields)
+    row = {"seq": seq, "format_version": version, "occurred_at": now, "prev_hash": prev_hash, **fields}
+    event = model(**row)
     values = {name: canonical_ids(ids) if links and name == links.hashed_as else getattr(event, name)
               for name in chain_format.fields}
     values["occurred_at"] = now
-    event.hash = event_hash(prev_hash, values, chain_format)
-    session.add(event)
-    session.flush()
+    event.hash = row["hash"] = event_hash(prev_hash, values, chain_format)
+    # A plain INSERT, not the session's unit of work: the event is written once and never changed (append-only).
+    session.execute(inserting, [row])
     if ids:
-        session.execute(insert(links.model), [{"event_seq": seq, links.id_column: i} for i in ids])
+        session.execute(linking, [{"event_seq": seq, links.id_column: i} for i in ids])
     return event
+
+
+@functools.cache
+def _statements(model) -> tuple:
+    """The head lookup and the inserts of ``model``'s chain, built once: every audited request runs them."""
+    links = model.__audit_links__
+    return (select(model.seq, model.hash).order_by(model.seq.desc()).limit(1), insert(model.__table__),
+            insert(links.model.__table__) if links is not None else None)
 
 
 def count(session: Session, model) -> int:
