@@ -161,3 +161,35 @@ def test_a_second_read_recorded_by_a_page_appends_under_the_write_lock(app, make
     if backend == "sqlite":
         assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE"]
 
+
+def test_the_audit_log_page_costs_the_same_with_two_users_or_sixty(app, client, login, make_user, make_institution):
+    """The user filter no longer lists every user of the council: its suggestions come from one bounded query for
+    what was typed (audit.services.user_suggestions), so neither the page's statements nor its list grow with the
+    council's users."""
+    from council.audit.services import SUGGESTION_LIMIT
+
+    login(make_user("auditor", institution=make_institution("監査室")))
+    client.get("/audit/")
+
+    def cost(path: str) -> tuple[list[str], str]:
+        status, page, statements = _statements(app, client, path)
+        assert status == 200
+        return [s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))], page
+
+    few, _page = cost("/audit/")
+    few_typed, _page = cost("/audit/?user=sato")
+    home = make_institution("みどり市福祉課")
+    for number in range(SUGGESTION_LIMIT * 3):  # half in thirty institutions of their own: no query per institution
+        make_user("caseworker", institution=make_institution() if number % 2 else home, username=f"sato{number:02d}",
+                  enrolled=False)
+    many, page = cost("/audit/")
+    many_typed, typed_page = cost("/audit/?user=sato")
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many_typed) == len(few_typed), "\n".join(many_typed)
+
+    def suggested(html: str) -> list[str]:
+        listed = html.split('<datalist id="council-users">', 1)[1].split("</datalist>", 1)[0]
+        return re.findall(r'<option value="([^"]+)"', listed)
+
+    assert suggested(page) == []  # nothing typed, nothing listed: the field asks as the auditor types
+    assert suggested(typed_page) == [f"sato{number:02d}" for number in range(SUGGESTION_LIMIT)]

@@ -67,7 +67,7 @@ def sample():
     council_id = current_user.council_id
     return render_template("audit/reviews/sample.html", period=log_filter, match=match, drawn=drawn, rows=rows,
                            reviews=reviews, size=size or sampling.DEFAULT_SIZE, max_size=sampling.MAX_SIZE,
-                           users=log_services.council_users(council_id=council_id),
+                           suggestions=log_services.user_suggestions(council_id=council_id, typed=log_filter.user),
                            institutions=log_services.council_institutions(council_id=council_id))
 
 
