@@ -12,6 +12,7 @@ from council.core.permissions import route
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/audit")
 route(bp, "/", views.log, permission=Permission.AUDIT_LOG_VIEW, endpoint="log")
 route(bp, "/export.csv", views.export, permission=Permission.AUDIT_LOG_VIEW)
+route(bp, "/user-suggestions", views.user_suggestions, permission=Permission.AUDIT_LOG_VIEW)
 route(bp, "/cases/<string(maxlength=20):number>", views.case_history, permission=Permission.AUDIT_LOG_VIEW)
 route(bp, "/users/<int:user_id>", views.user_history, permission=Permission.AUDIT_LOG_VIEW)
 route(bp, "/checkpoints", views.checkpoints, permission=Permission.AUDIT_LOG_VIEW)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import case, func, or_, select
 
 from council.audit.events import AuditTag, record, recorder
 from council.audit.filters import LogFilter, filtered
@@ -18,6 +19,8 @@ from council.database import db
 __all__ = ["PAGE_SIZE", "LogFilter", "Page", "events_for", "resolve_user"]
 
 PAGE_SIZE = 100
+#: At most this many users are suggested for what the auditor typed: a council's users are never all listed.
+SUGGESTION_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,33 @@ def resolve_user(*, council_id: int, log_filter: LogFilter) -> UserMatch:
     return UserMatch(filter=replace(log_filter, actor_ids=tuple(u.id for u in users)), users=users)
 
 
-def council_users(*, council_id: int) -> list[User]:
-    """Every account of the council, former ones included: the filter's suggestions."""
-    return list(db.session.scalars(select(User).join(Institution, User.institution_id == Institution.id).where(
-        Institution.council_id == council_id).order_by(User.username)))
+@dataclass(frozen=True)
+class Suggestion:
+    """A user suggested for the user filter: what the field takes (the username) and how the list shows it."""
+
+    username: str
+    #: The display name, the institution and, for a disabled account, that it is a former user.
+    label: str
+
+
+def user_suggestions(*, council_id: int, typed: str, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
+    """The council's users (former ones included) whose username or display name contains ``typed`` — those that
+    begin with it first, then by username — at most ``limit``, in one query with their institution. None for
+    nothing typed: the page never loads every user of the council (issue 13)."""
+    typed = typed.strip()[:100]
+    if not typed:
+        return []
+    begins = or_(User.username.startswith(typed, autoescape=True),
+                 User.display_name.startswith(typed, autoescape=True))
+    rows = db.session.execute(
+        select(User.username, User.display_name, User.disabled_at, Institution.name)
+        .join(Institution, User.institution_id == Institution.id)
+        .where(Institution.council_id == council_id, or_(User.username.contains(typed, autoescape=True),
+                                                         User.display_name.contains(typed, autoescape=True)))
+        .order_by(case((begins, 0), else_=1), User.username).limit(limit))
+    return [Suggestion(username=username, label=f"{name} · {institution}"
+                       + (f" ({_('former user')})" if disabled_at is not None else ""))
+            for username, name, disabled_at, institution in rows]
 
 
 def council_institutions(*, council_id: int) -> list[Institution]:

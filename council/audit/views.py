@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from council.audit import describe, history, services, verification
@@ -15,6 +15,7 @@ from council.audit.forms import CheckpointForm
 from council.audit.rows import actor
 from council.audit.rows import describe as describe_rows
 from council.core.clock import japan_now, utcnow
+from council.core.db import reads_only
 
 
 def log():
@@ -26,10 +27,20 @@ def log():
     unknown_case = bool(log_filter.case) and services.council_case(council_id=council_id,
                                                                    number=log_filter.case) is None
     return render_template("audit/log.html", page=page, rows=describe_rows(page.events), log_filter=log_filter,
-                           match=match, unknown_case=unknown_case, users=services.council_users(council_id=council_id),
+                           match=match, unknown_case=unknown_case,
+                           suggestions=services.user_suggestions(council_id=council_id, typed=log_filter.user),
                            institutions=services.council_institutions(council_id=council_id), kinds=describe.KINDS,
                            outcomes=describe.OUTCOME_LABELS, bases=describe.BASIS_KINDS, export_limit=EXPORT_LIMIT,
                            form=CheckpointForm())
+
+
+def user_suggestions():
+    """The user filter's suggestions for what the auditor has typed so far (``q``), as JSON for the field's list:
+    a bounded query, where the page once listed every user of the council. Names of staff only, no case: not an
+    audited read of its own (the page it serves is)."""
+    reads_only()  # it writes nothing: on SQLite, no write lock for a question asked at every pause in typing
+    found = services.user_suggestions(council_id=current_user.council_id, typed=request.args.get("q", ""))
+    return jsonify(users=[{"value": s.username, "label": s.label} for s in found])
 
 
 def export():

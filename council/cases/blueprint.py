@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from council.access.permissions import Permission
-from council.cases import attention, document_views, household_views, person_views, views
+from council.cases import attention, document_views, documents, household_views, links, person_views, views
 from council.cases.panels import case_panel
 from council.core.permissions import route
 from council.inbox.registry import inbox_provider
@@ -99,7 +99,8 @@ route(bp, "/<int:case_id>/links/end", household_views.link_end,
       permission=Permission.CASES_WORK, endpoint="link_end", methods=("POST",))
 
 # What the case page and the home page show of this feature beyond its own pages.
-case_panel(bp, name="attachments", order=50, build=document_views.attachments_panel)
-case_panel(bp, name="links", order=60, build=household_views.links_panel)
+case_panel(bp, name="attachments", order=50, build=document_views.attachments_panel,
+           any_rows=documents.any_attachment)
+case_panel(bp, name="links", order=60, build=household_views.links_panel, any_rows=links.any_link)
 inbox_provider(bp, name="cases.attention", order=10, permission=Permission.CASES_WORK,
                provide=attention.attention_items)

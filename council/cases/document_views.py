@@ -113,14 +113,16 @@ def attachment_add(case, access):
     return render_case(case, access, panel_forms={"attachments": form}, status=400)
 
 
-def attachments_panel(case, access, *, form: AttachmentForm | None = None) -> Panel | None:
+def attachments_panel(case, access, *, form: AttachmentForm | None = None, has_rows: bool = True) -> Panel | None:
     """The case page's files: each with its download and remove links, and the upload form (with its problems
     after a refused upload). Built after the page recorded its read: the file names are decrypted. None for a
-    reach that does not read files (a summary share)."""
+    reach that does not read files (a summary share). ``has_rows`` False (``documents.any_attachment``): no file
+    to look for."""
     if not may_open(access.scope, "attachment", "filename"):
         return None
     return Panel(name="attachments", title=_("Attachments"), template="cases/panels/attachments.html",
-                 context={"attachments": documents.attachments(case), "form": form or AttachmentForm(),
+                 context={"attachments": documents.attachments(case) if has_rows else [],
+                          "form": form or AttachmentForm(),
                           # a read-only reach (a transfer's close-out) downloads, but neither uploads nor removes
                           "writes": may_seal(access.scope, "attachment", "content")})
 

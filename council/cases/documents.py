@@ -242,6 +242,11 @@ class AttachmentInfo:
     uploaded_at: dt.datetime
 
 
+def any_attachment(case_id: int):
+    """Whether the case has a file that was not removed (the case page asks before listing them)."""
+    return select(Attachment.id).where(Attachment.case_id == case_id, Attachment.deleted_at.is_(None)).exists()
+
+
 def attachments(case: Case) -> list[AttachmentInfo]:
     """The case's files that were not removed, with their names decrypted (the caller has recorded the read)."""
     rows = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id, Attachment.deleted_at.is_(None))

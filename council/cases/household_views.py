@@ -93,14 +93,14 @@ def link_end(case, access):
     return render_case(case, access, panel_forms={"links": form}, status=400)
 
 
-def links_panel(case, access, *, form: LinkForm | UnlinkForm | None = None) -> Panel | None:
+def links_panel(case, access, *, form: LinkForm | UnlinkForm | None = None, has_rows: bool = True) -> Panel | None:
     """The case page's linked cases, as far as the reader may know them, with the forms to link and unlink (a
     refused one with what was chosen and its problems). Only for a full reach: a summary share learns nothing of
-    other cases."""
+    other cases. ``has_rows`` False (``links.any_link``): no link in force to look for."""
     if not may_open(access.scope, "person", "name"):
         return None
     refused_unlink = form if isinstance(form, UnlinkForm) else None
     return Panel(name="links", title=_("Linked cases (same household)"), template="cases/panels/links.html",
-                 context={"linked": links.linked_cases(actor=current_user, case=case),
+                 context={"linked": links.linked_cases(actor=current_user, case=case) if has_rows else [],
                           "form": form if isinstance(form, LinkForm) else LinkForm(),
                           "unlink_form": UnlinkForm(formdata=None), "unlink_refused": refused_unlink})

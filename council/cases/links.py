@@ -115,6 +115,11 @@ class LinkedCase:
     case: Case | None
 
 
+def any_link(case_id: int):
+    """Whether the case has a link in force (the case page asks before listing them)."""
+    return select(CaseLink.id).where(_standing(case_id)).exists()
+
+
 def linked_cases(*, actor: User, case: Case) -> list[LinkedCase]:
     """The links in force of ``case`` that ``actor`` may know of, oldest first: every one whose other case they may
     open, and the others by institution only — except a 要配慮 case they do not reach, which is left out."""

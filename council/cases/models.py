@@ -68,7 +68,11 @@ class Risk(StrEnum):
     @property
     def label(self):
         """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
-        return {Risk.HIGH: _l("High"), Risk.MEDIUM: _l("Medium"), Risk.LOW: _l("Low")}[self]
+        return RISK_LABELS[self]
+
+
+#: Built once: a label is read on every case page and list row (issue 13: not a new dict of lazy strings each time).
+RISK_LABELS = {Risk.HIGH: _l("High"), Risk.MEDIUM: _l("Medium"), Risk.LOW: _l("Low")}
 
 
 #: The default 困りごと categories; a deployment sets its own list with CASE_CATEGORIES in instance/config.py.
@@ -379,16 +383,20 @@ class RecordKind(StrEnum):
     @property
     def label(self):
         """Translated when rendered (a lazy string), so form choices built at import follow the page's language."""
-        return {RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
-                    RecordKind.OFFICE: _l("Office visit"), RecordKind.ACCOMPANY: _l("Accompanying"),
-                    RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other"),
-                    RecordKind.LEDGER: _l("Imported from the ledger"),
-                    RecordKind.INFORMATION_ANSWER: _l("Information provided (情報提供)")}[self]
+        return RECORD_KIND_LABELS[self]
 
     @classmethod
     def written(cls) -> list[RecordKind]:
         """The kinds a user may choose for a record they write (every kind but the ledger's and an answer's)."""
         return [kind for kind in cls if kind not in (cls.LEDGER, cls.INFORMATION_ANSWER)]
+
+
+#: Built once: every record on a case page reads its kind's label (issue 13: not a new dict of 8 lazy strings each).
+RECORD_KIND_LABELS = {RecordKind.VISIT: _l("Home visit"), RecordKind.PHONE: _l("Phone call"),
+                      RecordKind.OFFICE: _l("Office visit"), RecordKind.ACCOMPANY: _l("Accompanying"),
+                      RecordKind.MEETING: _l("Meeting"), RecordKind.OTHER: _l("Other"),
+                      RecordKind.LEDGER: _l("Imported from the ledger"),
+                      RecordKind.INFORMATION_ANSWER: _l("Information provided (情報提供)")}
 
 
 class SupportRecord(Base):

@@ -5,6 +5,14 @@
 case's own sections. A builder is called after the page has recorded its read of the case, with the case and
 the access the case gate handed the view; it returns None to show nothing (for an access that does not
 cover it, or nothing to show).
+
+Most panels are built from their feature's own tables (break-glass, requests, handoffs and shares, meetings, tasks,
+files, links: nine queries), and most cases have nothing in most of them: a query each would be a round trip each
+for nothing. So a feature may also register ``any_rows``, a SQL condition that the case has a row of what its panel
+is built from; the page asks every panel's condition in one statement, and calls each such builder with
+``has_rows``: False means the feature's queries would find nothing, and the builder shows its panel (or None)
+without running them. The feature keeps its logic; only the question "is there anything?" is asked once for all
+(issue 13).
 """
 
 from __future__ import annotations
@@ -13,6 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app
+from sqlalchemy import ColumnElement, select
+
+from council.database import db
 
 _KEY = "cases.panels"
 
@@ -34,8 +45,12 @@ class Panel:
     top: bool = False
 
 
-#: ``build(case, access, form=None) -> Panel | None``; ``form`` is the panel's own form when it was refused.
+#: ``build(case, access, form=None) -> Panel | None``; ``form`` is the panel's own form when it was refused. A
+#: builder registered with ``any_rows`` is also given ``has_rows``.
 PanelBuilder = Callable[..., "Panel | None"]
+#: ``any_rows(case_id)``: a SQL condition (an EXISTS over the feature's tables) true when the case has any row the
+#: panel is built from. It may say True for rows the panel then leaves out; it must never say False when there is one.
+RowsCondition = Callable[[int], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -43,12 +58,15 @@ class _Registration:
     name: str
     order: int
     build: PanelBuilder
+    any_rows: RowsCondition | None = None
 
 
-def case_panel(blueprint: Blueprint, *, name: str, order: int, build: PanelBuilder) -> None:
+def case_panel(blueprint: Blueprint, *, name: str, order: int, build: PanelBuilder,
+               any_rows: RowsCondition | None = None) -> None:
     """Show ``build``'s panel on the case page of every app that registers ``blueprint``, by ``order`` (then
-    name). A second panel of the same name replaces the first."""
-    registration = _Registration(name, order, build)
+    name). A second panel of the same name replaces the first. With ``any_rows``, ``build`` is called with
+    ``has_rows`` too: whether that condition held for the case (asked with every other panel's in one query)."""
+    registration = _Registration(name, order, build, any_rows)
     blueprint.record_once(lambda state: state.app.extensions.setdefault(_KEY, {}).__setitem__(name, registration))
 
 
@@ -57,5 +75,15 @@ def panels_for(case, access, *, forms: Mapping[str, object] | None = None) -> li
     after a refused submission (shown again with what was typed and its error summary)."""
     forms = forms or {}
     registered = sorted(current_app.extensions.get(_KEY, {}).values(), key=lambda r: (r.order, r.name))
-    built = (r.build(case, access, form=forms.get(r.name)) for r in registered)
+    found = _rows_found(case.id, [r for r in registered if r.any_rows is not None])
+    built = (r.build(case, access, form=forms.get(r.name)) if r.any_rows is None
+             else r.build(case, access, form=forms.get(r.name), has_rows=found[r.name]) for r in registered)
     return [panel for panel in built if panel is not None]
+
+
+def _rows_found(case_id: int, registered: list[_Registration]) -> dict[str, bool]:
+    """Each panel's ``any_rows`` for the case, in one statement: ``SELECT EXISTS (…), EXISTS (…), …``."""
+    if not registered:
+        return {}
+    answers = db.session.execute(select(*(r.any_rows(case_id) for r in registered))).one()
+    return {r.name: bool(answer) for r, answer in zip(registered, answers, strict=True)}

@@ -44,7 +44,7 @@ route(bp, f"{CASE}/<int:handoff_id>/end", views.end, permission=Permission.CASES
 route(bp, "/handoffs/ask-referral", views.ask_referral, permission=Permission.CASES_WORK, endpoint="ask_referral",
       methods=BOTH)
 
-case_panel(bp, name="handoffs", order=40, build=panel.build)
+case_panel(bp, name="handoffs", order=40, build=panel.build, any_rows=panel.any_rows)
 inbox_provider(bp, name="handoffs.to_decide", order=20, permission=Permission.CASES_WORK, provide=inbox.to_decide)
 inbox_provider(bp, name="handoffs.to_approve", order=21, permission=Permission.CASES_WORK, provide=inbox.to_approve)
 inbox_provider(bp, name="handoffs.lapsing", order=22, permission=Permission.CASES_WORK, provide=inbox.lapsing)

@@ -59,8 +59,16 @@ class ShareRow:
     kind: str
 
 
-def build(case: Case, access: Access, *, form=None) -> Panel | None:
-    """The panel for a reader with ``access``; ``form`` is a refused action's form (its reason and error)."""
+def any_rows(case_id: int):
+    """Whether the case has a handoff or a share (ended ones too): the panel lists them. Without either, the lead's
+    panel is its forms alone, and a share's reader has none to show (it always has its own grant)."""
+    return or_(select(Handoff.id).where(Handoff.case_id == case_id).exists(),
+               select(CaseGrant.id).where(CaseGrant.case_id == case_id).exists())
+
+
+def build(case: Case, access: Access, *, form=None, has_rows: bool = True) -> Panel | None:
+    """The panel for a reader with ``access``; ``form`` is a refused action's form (its reason and error).
+    ``has_rows`` False (``any_rows``): the case has neither handoff nor share, and none is looked for."""
     if access.scope not in (Scope.FULL, Scope.READ, Scope.SUMMARY, Scope.REQUEST):
         return None
     if not getattr(current_user, "is_authenticated", False):
@@ -69,8 +77,8 @@ def build(case: Case, access: Access, *, form=None) -> Panel | None:
     if not lead and access.scope != Scope.FULL and db.session.scalar(
             select(Handoff.id).where(Handoff.case_id == case.id).limit(1)) is None:
         return None  # a share's reader with no handoff of the case: nothing to show or do
-    rows = [_row(case, handoff, access, lead) for handoff in _handoffs(case, lead)]
-    shares = _other_shares(case, rows) if lead else []
+    rows = [_row(case, handoff, access, lead) for handoff in _handoffs(case, lead)] if has_rows else []
+    shares = _other_shares(case, rows) if lead and has_rows else []
     role = Role(current_user.role)
     may_ask = not lead and allows(scope=access.scope, role=role, action=Action.ASK_TRANSFER, by_grant=access.by_grant)
     if not lead and not rows and not may_ask:

@@ -40,7 +40,7 @@ route(bp, f"{BRIEF}/reveal", brief_views.reveal, permission=Permission.MEETINGS_
 route(bp, f"{BRIEF}/print", brief_views.print_brief, permission=Permission.MEETINGS_VIEW, endpoint="brief_print")
 route(bp, f"{BRIEF}/edit", brief_views.edit, permission=Permission.CASES_WORK, endpoint="brief_edit", methods=BOTH)
 
-case_panel(bp, name="meetings", order=45, build=panel.build)
+case_panel(bp, name="meetings", order=45, build=panel.build, any_rows=panel.any_rows)
 inbox_provider(bp, name="meetings.briefs_to_prepare", order=30, permission=Permission.CASES_WORK,
                provide=inbox.briefs_to_prepare)
 # The meetings' own data keys (their sealed 議事概要): rotated, counted and backed up with the cases'.

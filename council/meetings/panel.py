@@ -28,13 +28,19 @@ class MeetingRow:
     prepares: bool
 
 
-def build(case: Case, access: Access, form=None) -> Panel | None:
+def any_rows(case_id: int):
+    """Whether the case is on any meeting's agenda."""
+    return select(MeetingItem.id).where(MeetingItem.case_id == case_id).exists()
+
+
+def build(case: Case, access: Access, form=None, has_rows: bool = True) -> Panel | None:
+    """The panel for a full reach; ``has_rows`` False (``any_rows``): the case is on no agenda, none is looked for."""
     if access.scope != Scope.FULL:
         return None
     rows = db.session.execute(
         select(Meeting, MeetingBrief.id).join(MeetingItem, MeetingItem.meeting_id == Meeting.id)
         .outerjoin(MeetingBrief, MeetingBrief.item_id == MeetingItem.id)
-        .where(MeetingItem.case_id == case.id).order_by(Meeting.starts_at.desc())).all()
+        .where(MeetingItem.case_id == case.id).order_by(Meeting.starts_at.desc())).all() if has_rows else []
     visible = set(db.session.scalars(select(Meeting.id).where(visible_where(current_user), Meeting.id.in_(
         [m.id for m, _brief in rows])))) if rows else set()
     prepares = not access.by_grant

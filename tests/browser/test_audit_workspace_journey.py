@@ -67,6 +67,15 @@ def test_an_auditor_finds_who_looked_at_a_case_and_who_was_refused(open_page, li
 
     auditor.goto("/audit/?user=no-such-person")
     expect(auditor.locator("[data-testid=unknown-user]")).to_contain_text("「no-such-person」")
+    # The user field's list holds nobody until something is typed, then the few users who match, from the server.
+    auditor.goto("/audit/")
+    suggestions = auditor.locator("#council-users option")
+    expect(suggestions).to_have_count(0)
+    auditor.fill("#user", refused)
+    expect(auditor.locator(f'#council-users option[value="{refused}"]')).to_have_count(1)
+    with auditor.expect_navigation():
+        auditor.get_by_role("button", name="絞り込み").click()
+    expect(auditor.locator("[data-testid=matched-users]")).to_contain_text(refused)
     auditor.goto(f"/audit/?case={number}")
     with auditor.expect_download() as download:
         auditor.locator("[data-testid=export]").click()

@@ -123,3 +123,38 @@ def test_a_feature_outside_cases_adds_a_case_panel_and_inbox_items(app_config, m
     kinds = [kind for kind, _link, _text in _inbox(client.get("/").get_data(as_text=True))]
     assert kinds[-1] == "sample.request"  # after the cases' own items (order 10)
     db.dispose(app)
+
+
+def test_a_panel_that_says_how_to_find_its_rows_is_told_whether_the_case_has_any(app_config, make_user, make_case):
+    """Panels ask "is there anything?" together, in one statement; a builder told there is nothing shows its panel
+    without querying (cases.panels, issue 13)."""
+    from sqlalchemy import event, select
+
+    from council import create_app
+
+    feature = Blueprint("sample_feature", __name__, template_folder="../data/templates")
+    told = []
+
+    def build(case, access, *, form=None, has_rows=True):
+        told.append((case.id, has_rows))
+        return Panel(name="sample", title="Referrals", template="sample_panel.html",
+                     context={"note": "つなぎあり" if has_rows else "つなぎなし"})
+
+    # A feature's own rows; the case's urgency stands in for them here.
+    case_panel(feature, name="sample", order=90, build=build,
+               any_rows=lambda case_id: select(Case.id).where(Case.id == case_id, Case.risk == "high").exists())
+    app = create_app(app_config)
+    app.register_blueprint(feature)
+    worker = make_user("caseworker")
+    with_rows, without = make_case(worker, risk="high"), make_case(worker, risk="low")
+    client = english(app.test_client())
+    sign_in(app, client, worker)
+    statements = []
+    event.listen(db.engine_of(app), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert "つなぎあり" in client.get(f"/cases/{with_rows.id}").get_data(as_text=True)
+    assert "つなぎなし" in client.get(f"/cases/{without.id}").get_data(as_text=True)
+    assert told == [(with_rows.id, True), (without.id, False)]
+    # One statement asks every panel's question, the sample's with break-glass, files, links … (one per page).
+    asked = [s for s in statements if all(f"FROM {table}" in s for table in ("break_glass", "attachment", "case_link"))]
+    assert len(asked) == 2 and all("case_file.risk" in s for s in asked), asked
+    db.dispose(app)

@@ -15,9 +15,10 @@ from council.audit.models import AuditEvent
 from council.database import db
 from tests.conftest import sign_in
 
-#: Statements of the case page of a caseworker assigned to it, 10 records, nothing else on the case (22 on SQLite,
-#: 23 on PostgreSQL with the audit chain's advisory lock; 24 on SQLite before issue 13).
-CASE_PAGE_STATEMENTS = 23
+#: Statements of the case page of a caseworker assigned to it, 10 records, nothing else on the case (15 on SQLite,
+#: 16 on PostgreSQL with the audit chain's advisory lock; 24 on SQLite before issue 13, 22 before its panels asked
+#: whether they have anything in one statement instead of one query each).
+CASE_PAGE_STATEMENTS = 16
 
 
 def _statements(app, client, path: str, **kwargs) -> tuple[int, str, list[str]]:
@@ -59,6 +60,30 @@ def test_a_case_page_with_ten_records_runs_a_bounded_number_of_statements(app, c
     assert not [s for s in counted if re.search(r"^SELECT pledge_acceptance\.", s)]
     # The page's read is still recorded and committed before anything is shown.
     assert len([s for s in counted if s.startswith("INSERT INTO audit_event ")]) == 1
+
+
+#: The tables the case page's panels are built from (cases.panels): break-glass, requests, handoffs and shares,
+#: meetings, tasks, files, links.
+PANEL_TABLES = ("break_glass", "information_request", "handoff", "case_grant", "meeting_item", "meeting_task",
+                "attachment", "case_link")
+
+
+def test_panels_with_nothing_to_show_are_asked_about_in_one_statement(app, client, login, make_user, make_case):
+    case = _case_with_records(client, login, make_user, make_case, records=1)
+    client.get(f"/cases/{case.id}")
+    status, page, statements = _statements(app, client, f"/cases/{case.id}")
+    assert status == 200
+    tables = "|".join(PANEL_TABLES)
+    asked = [s for s in statements if len(set(re.findall(rf"\bFROM ({tables})\b", s))) == len(PANEL_TABLES)]
+    assert len(asked) == 1, statements
+    # After that one question, no panel reads its table: there is nothing in any of them.
+    after = statements[statements.index(asked[0]) + 1:]
+    assert not [s for s in after if re.search(rf"\bFROM ({tables})\b", s)]
+    # The panels that offer something to do on an empty case are still there, with their forms.
+    for panel in ("requests", "handoffs", "meetings", "attachments", "links"):
+        assert f'data-panel="{panel}"' in page, panel
+    assert 'id="attachment-form"' in page and 'id="link-form"' in page
+    assert 'data-panel="break_glass"' not in page and 'data-panel="tasks"' not in page
 
 
 def test_on_sqlite_only_the_audited_part_of_a_page_holds_the_write_lock(app, client, login, make_user, make_case,
@@ -174,3 +199,36 @@ def test_a_second_read_recorded_by_a_page_appends_under_the_write_lock(app, make
     assert len([s for s in seen if s.startswith("INSERT INTO audit_event ")]) == 2
     if backend == "sqlite":
         assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE"]
+
+
+def test_the_audit_log_page_costs_the_same_with_two_users_or_sixty(app, client, login, make_user, make_institution):
+    """The user filter no longer lists every user of the council: its suggestions come from one bounded query for
+    what was typed (audit.services.user_suggestions), so neither the page's statements nor its list grow with the
+    council's users."""
+    from council.audit.services import SUGGESTION_LIMIT
+
+    login(make_user("auditor", institution=make_institution("監査室")))
+    client.get("/audit/")
+
+    def cost(path: str) -> tuple[list[str], str]:
+        status, page, statements = _statements(app, client, path)
+        assert status == 200
+        return [s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))], page
+
+    few, _page = cost("/audit/")
+    few_typed, _page = cost("/audit/?user=sato")
+    home = make_institution("みどり市福祉課")
+    for number in range(SUGGESTION_LIMIT * 3):  # half in thirty institutions of their own: no query per institution
+        make_user("caseworker", institution=make_institution() if number % 2 else home, username=f"sato{number:02d}",
+                  enrolled=False)
+    many, page = cost("/audit/")
+    many_typed, typed_page = cost("/audit/?user=sato")
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many_typed) == len(few_typed), "\n".join(many_typed)
+
+    def suggested(html: str) -> list[str]:
+        listed = html.split('<datalist id="council-users">', 1)[1].split("</datalist>", 1)[0]
+        return re.findall(r'<option value="([^"]+)"', listed)
+
+    assert suggested(page) == []  # nothing typed, nothing listed: the field asks as the auditor types
+    assert suggested(typed_page) == [f"sato{number:02d}" for number in range(SUGGESTION_LIMIT)]

@@ -70,7 +70,7 @@ def sample():
         form.n.data = str(sampling.DEFAULT_SIZE)
     return render_template("audit/reviews/sample.html", form=form, period=log_filter, match=match, drawn=drawn,
                            rows=rows, reviews=reviews, max_size=sampling.MAX_SIZE,
-                           users=log_services.council_users(council_id=council_id),
+                           suggestions=log_services.user_suggestions(council_id=council_id, typed=log_filter.user),
                            institutions=log_services.council_institutions(council_id=council_id)), \
         200 if valid else 400
 

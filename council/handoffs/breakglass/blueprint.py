@@ -30,7 +30,7 @@ route(bp, "/review", views.review_list, permission=Permission.AUDIT_LOG_VIEW, en
 route(bp, "/review/<int:break_glass_id>", views.review, permission=Permission.AUDIT_LOG_VIEW, endpoint="review",
       methods=BOTH)
 
-case_panel(bp, name="break_glass", order=5, build=notices.panel)
+case_panel(bp, name="break_glass", order=5, build=notices.panel, any_rows=notices.any_rows)
 inbox_provider(bp, name="breakglass.notice", order=5, permission=Permission.CASES_WORK,
                provide=notices.supervisor_notices)
 inbox_provider(bp, name="breakglass.review", order=5, permission=Permission.AUDIT_LOG_VIEW,

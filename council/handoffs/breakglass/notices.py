@@ -32,13 +32,19 @@ from council.inbox.registry import InboxItem
 NOTICE_LIMIT = 20
 
 
-def panel(case: Case, access, *, form=None) -> Panel | None:
+def any_rows(case_id: int):
+    """Whether the case was ever broken into: without a break-glass the panel has nothing to show anyone."""
+    return select(BreakGlass.id).where(BreakGlass.case_id == case_id).exists()
+
+
+def panel(case: Case, access, *, form=None, has_rows: bool = True) -> Panel | None:
     """The case page's 緊急アクセス section: for a user reading the case under their own break-glass, the banner
     (until when, the case's 要配慮 flag, their reason) and the button that ends it; for a supervisor of the lead
     institution, every break-glass into the case with its reason and the acknowledgement. At the top of the page
     while something there needs its reader (their own access, an unacknowledged use), after the case's sections
-    once it is history. None for anyone else, and for a reach that may not read the reason (only a full one)."""
-    if not may_open(access.scope, "break_glass", "reason"):
+    once it is history. None for anyone else, for a reach that may not read the reason (only a full one), and when
+    the case has no break-glass (``has_rows``, from ``any_rows``)."""
+    if not has_rows or not may_open(access.scope, "break_glass", "reason"):
         return None
     every = _uses(case)
     # The reader's own break-glass is the grant the gate's access rests on (so it is in force); whether they

@@ -37,7 +37,7 @@ route(bp, f"{_CASE_REQUEST}/decline", views.request_decline, permission=Permissi
 route(bp, "/<int:request_id>/cancel", views.request_cancel, permission=Permission.CASES_WORK, endpoint="cancel",
       methods=POST)
 
-case_panel(bp, name=views.PANEL, order=30, build=views.requests_panel)
+case_panel(bp, name=views.PANEL, order=30, build=views.requests_panel, any_rows=queries.any_rows)
 inbox_provider(bp, name="requests.to_answer", order=20, permission=Permission.CASES_WORK, provide=queries.to_answer)
 inbox_provider(bp, name="requests.overdue", order=21, permission=Permission.CASES_WORK, provide=queries.overdue)
 inbox_provider(bp, name="requests.answered", order=22, permission=Permission.CASES_WORK, provide=queries.answered)

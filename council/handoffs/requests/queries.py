@@ -55,12 +55,21 @@ class RequestView:
     case_number: str | None = None
 
 
-def for_case_page(case: Case, access: Access, actor: User | None) -> list[RequestView] | None:
+def any_rows(case_id: int):
+    """Whether the case has any information request (the case page asks before listing them)."""
+    return select(InformationRequest.id).where(InformationRequest.case_id == case_id).exists()
+
+
+def for_case_page(case: Case, access: Access, actor: User | None, *,
+                  has_rows: bool = True) -> list[RequestView] | None:
     """The requests of ``case`` its reader sees, newest first: all of them for a full reach, the one its grant
     rests on for a request reach; None for any other reach (a summary share sees none). With no ``actor`` (a page
-    composed by a command) nothing may be answered or cancelled."""
+    composed by a command) nothing may be answered or cancelled. ``has_rows`` False (``any_rows`` found none): an
+    empty list without asking."""
     if access.scope not in (Scope.FULL, Scope.REQUEST):
         return None
+    if not has_rows:
+        return []
     query = select(InformationRequest).where(InformationRequest.case_id == case.id)
     if access.scope == Scope.REQUEST:
         query = query.where(InformationRequest.id.in_(_requests_held(case, access, actor)))

@@ -47,11 +47,11 @@ class RefusedForm:
 # -- the case page's panel ----------------------------------------------------------------------------------------
 
 
-def requests_panel(case, access, *, form: RefusedForm | None = None) -> Panel | None:
+def requests_panel(case, access, *, form: RefusedForm | None = None, has_rows: bool = True) -> Panel | None:
     """The case's requests as its reader may see them, with the forms the reader may use. None for a reach that
-    sees no requests (a summary share, a meeting brief)."""
+    sees no requests (a summary share, a meeting brief). ``has_rows``: whether the case has any request at all."""
     reader = _reader()
-    views = queries.for_case_page(case, access, reader)
+    views = queries.for_case_page(case, access, reader, has_rows=has_rows)
     if views is None:
         return None
     answer_forms, decline_forms = {}, {}

@@ -14,6 +14,6 @@ route(bp, "/tasks", views.task_list, permission=Permission.TASKS_VIEW, endpoint=
 route(bp, "/tasks/<int:task_id>/complete", views.complete, permission=Permission.TASKS_VIEW, endpoint="complete",
       methods=("POST",))
 
-case_panel(bp, name="tasks", order=50, build=panel.build)
+case_panel(bp, name="tasks", order=50, build=panel.build, any_rows=panel.any_rows)
 inbox_provider(bp, name="tasks.overdue", order=30, permission=Permission.TASKS_VIEW, provide=inbox.overdue,
                count=inbox.count)

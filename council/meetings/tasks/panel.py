@@ -7,17 +7,25 @@ Built after the page recorded its read (``cases.panels``): the tasks' wording op
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from council.access.policy import Access
 from council.access.scopes import Scope
 from council.cases.models import Case
 from council.cases.panels import Panel
+from council.meetings.models import MeetingTask
 from council.meetings.tasks.services import tasks_of_case
 
 
-def build(case: Case, access: Access, *, form=None) -> Panel | None:
-    """The panel, or None when the case has no task (or the reach shows no case page)."""
-    if access.scope not in (Scope.FULL, Scope.READ, Scope.SUMMARY, Scope.REQUEST):
+def any_rows(case_id: int):
+    """Whether any meeting gave a task on the case."""
+    return select(MeetingTask.id).where(MeetingTask.case_id == case_id).exists()
+
+
+def build(case: Case, access: Access, *, form=None, has_rows: bool = True) -> Panel | None:
+    """The panel, or None when the case has no task (``has_rows`` False: ``any_rows`` found none, so none is looked
+    for) or the reach shows no case page."""
+    if not has_rows or access.scope not in (Scope.FULL, Scope.READ, Scope.SUMMARY, Scope.REQUEST):
         return None
     tasks = tasks_of_case(case=case)
     if not tasks:

@@ -124,6 +124,38 @@ def test_another_council_s_user_is_no_suggestion_and_not_found(client, login, au
     assert 'data-testid="unknown-user"' in page and "elsewhere" not in suggestions
 
 
+def test_the_user_filter_suggests_a_few_of_the_council_s_users_as_the_auditor_types(app, client, login, auditor,
+                                                                                   make_user, make_institution):
+    """What the field's list shows while typing (suggestions.js asks audit.user_suggestions): users whose username
+    or name contains what was typed, those that begin with it first, former users said so, never another
+    council's, and never more than a few."""
+    from council.audit.services import SUGGESTION_LIMIT
+
+    home = make_institution("みどり市福祉課")
+    former = make_user("caseworker", institution=home, username="kato", enrolled=False)
+    make_user("caseworker", institution=home, username="yamakato", enrolled=False)
+    make_user("caseworker", institution=make_institution("よその市", council="別の協議会"), username="katou",
+              enrolled=False)
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == former.id).values(display_name="加藤 一郎",
+                                                                          disabled_at=clock.utcnow()))
+        db.session.commit()
+    login(auditor)
+
+    def suggested(typed: str) -> list[dict]:
+        response = client.get("/audit/user-suggestions", query_string={"q": typed})
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+        return response.get_json()["users"]
+
+    assert suggested("kato") == [{"value": "kato", "label": "加藤 一郎 · みどり市福祉課 (元利用者)"},
+                                 {"value": "yamakato", "label": "テスト 利用者 · みどり市福祉課"}]
+    assert [u["value"] for u in suggested("加藤")] == ["kato"]
+    assert suggested(" ") == [] and suggested("%") == []  # nothing typed; a LIKE wildcard is a character
+    for number in range(SUGGESTION_LIMIT + 5):
+        make_user("caseworker", institution=home, username=f"kato{number:02d}", enrolled=False)
+    assert len(suggested("kato")) == SUGGESTION_LIMIT
+
+
 def test_the_date_filter_is_a_japan_date_at_23_30_utc(app, client, login, auditor, looked_at):
     """The suite's clock is 23:30 UTC: in Japan it is already 08:30 the next day."""
     login(auditor)
@@ -214,7 +246,8 @@ def test_another_council_s_case_and_user_stay_hidden(client, login, make_user, m
     assert client.get(f"/audit/users/{looked_at['worker'].id}").status_code == 404
 
 
-ROUTES = ["/audit/", "/audit/export.csv", "/audit/cases/2026-0001", "/audit/users/1", "/audit/checkpoints"]
+ROUTES = ["/audit/", "/audit/export.csv", "/audit/cases/2026-0001", "/audit/users/1", "/audit/checkpoints",
+          "/audit/user-suggestions?q=a"]
 
 
 @pytest.mark.parametrize("role", ["caseworker", "supervisor", "coordinator", "member", "admin"])
