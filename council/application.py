@@ -12,7 +12,7 @@ from council import config
 from council.access.permissions import Permission, Role, has_permission
 from council.auth.services import build_account_service, pledge_due
 from council.core import migrate
-from council.core.db import make_engine
+from council.core.db import flush_freed_pages, make_engine
 from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import init_web
 from council.database import Base, db, register_all
@@ -136,13 +136,16 @@ def _seal_plaintext_texts(app: Flask) -> None:
     from council.meetings.sealing import seal_plaintext_summaries
 
     with app.app_context():
-        for what, seal in (("meeting summary(ies)", seal_plaintext_summaries),
-                           ("review comment(s)", seal_plaintext_comments)):
+        for what, table, seal in (("meeting summary(ies)", "meeting", seal_plaintext_summaries),
+                                  ("review comment(s)", "audit_review", seal_plaintext_comments)):
             try:
                 sealed = seal()
             except KeyUnavailable as error:
                 raise config.ConfigError(str(error)) from None
             if sealed:
+                # The old text is gone from every row; the database files may still hold it until this.
+                db.session.close()
+                flush_freed_pages(db.engine, (table,), rewrite=True)
                 app.logger.warning("sealed %d %s stored in plaintext by an earlier version", sealed, what)
 def _refresh_review_dates(app: Flask) -> None:
     """Bring every case's stored next-review date in line with this start's REVIEW_CADENCE_MONTHS (a changed setting,

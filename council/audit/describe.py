@@ -226,12 +226,14 @@ ACTION_LABELS = {
     "case:brief:prepare": _l("prepare a meeting brief"),
     "case:brief:reveal": _l("open a meeting brief's hidden field"),
     "case:disclosure:generate": _l("generate a disclosure report (開示請求)"),
+    "case:disclosure:open": _l("open a disclosure report someone else generated"),
     "case:task:complete": _l("complete a task of a meeting"),
     "meeting:meeting:view": _l("open a meeting"),
     "meeting:meeting:manage": _l("change or cancel a meeting"),
     "meeting:minutes:read": _l("read a meeting's minutes"),
     "meeting:minutes:manage": _l("record a meeting or edit its minutes"),
     "audit:event:review": _l("open an event to review it"),
+    "audit:verification:view": _l("open a verification run of another council"),
     "case:minutes:read": _l("read its part of a meeting's minutes"),
 }
 #: What a page refused by role needed (``page:access:denied`` records the permission and the page's endpoint).

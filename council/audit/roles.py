@@ -13,8 +13,9 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-#: The append-only tables: the chain and the cases its events concern (hashed into them).
-AUDIT_TABLES = ("audit_event", "audit_event_case")
+#: The append-only tables: the chain and the cases its events concern (hashed into them), and the access counts
+#: kept per closed day (derived from the chain, never changed once written: audit.reviews.daily).
+AUDIT_TABLES = ("audit_event", "audit_event_case", "audit_access_day", "audit_access_count")
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

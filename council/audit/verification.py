@@ -113,6 +113,8 @@ def verify_chain(*, actor=None, source: str = "cli", checkpoints: Sequence[tuple
     chain = recorder.verify(progress=progress)
     if chain.intact:
         chain = _check_marks(chain)
+    if chain.intact:
+        chain = _check_counts(chain)
     results = [result for name, text in checkpoints for result in check_checkpoint_text(text, source=name)]
     run = VerificationRun(chain=chain, checkpoints=results, seconds=time.perf_counter() - started)
     db.session.rollback()
@@ -175,6 +177,15 @@ def _check_marks(chain: Verification) -> Verification:
     fields) must agree with those fields too: one query over the table for the first that does not."""
     bad = db.session.scalar(select(func.min(AuditEvent.seq)).where(mismatched()))
     return chain if bad is None else Verification(chain.checked, bad, "marks")
+
+
+def _check_counts(chain: Verification) -> Verification:
+    """The access counts kept per closed day (``reviews.daily``: derived, not hashed, read by the volume rule) must
+    be what the day's events give: each kept day is counted again from the log (one grouped query per day)."""
+    from council.audit.reviews import daily  # the reviews package sits above the log's verification
+
+    bad = daily.first_miscounted()
+    return chain if bad is None else Verification(chain.checked, bad, "counts")
 
 
 def recent_runs(*, council_id: int, limit: int = 10) -> list[AuditVerification]:

@@ -9,6 +9,7 @@ from flask import Response, abort, jsonify, redirect, render_template, request, 
 from flask_login import current_user
 
 from council.audit import describe, history, services, verification
+from council.audit.events import AuditTag, record_denial
 from council.audit.export import EXPORT_LIMIT, export_csv
 from council.audit.filters import LogFilter
 from council.audit.forms import CheckpointForm
@@ -102,6 +103,8 @@ def verify():
 def verification_result(run_id: int):
     run = verification.council_run(council_id=current_user.council_id, run_id=run_id)
     if run is None:
+        record_denial(actor=current_user, case_id=None, action="audit:verification:view",
+                      tag=AuditTag.AUDIT_EVENT_DENIED, target_type="audit_verification", target_id=run_id)
         abort(404)
     services.record_log_viewed(actor=current_user)
     return render_template("audit/verify.html", run=run, findings=verification.findings_of(run),

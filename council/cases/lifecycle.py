@@ -15,7 +15,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import TRANSITIONS, Case, CaseAssignment, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
 from council.core.clock import japan_today
-from council.core.db import utcnow
+from council.core.db import flush_freed_pages, utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
 from council.database import db
 
@@ -128,19 +128,8 @@ def purge_expired(*, today: dt.date | None = None, progress=None) -> list[str]:
 
 def _flush_old_pages() -> None:
     """Best effort to push the deleted keys out of the database files the app controls."""
-    engine = db.engine
     db.session.close()
-    if engine.dialect.name == "sqlite":
-        # Outside any transaction (the engine's BEGIN IMMEDIATE would block the checkpoint): a raw connection
-        # in autocommit mode.
-        connection = engine.raw_connection()
-        try:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()
-    else:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM case_file")
+    flush_freed_pages(db.engine, ("case_file",))
 
 
 def status_history(case: Case) -> list[tuple[CaseStatusChange, str]]:

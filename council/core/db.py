@@ -131,6 +131,29 @@ def _reading_only() -> bool:
     return has_request_context() and getattr(g, _READS_ONLY, False)
 
 
+def flush_freed_pages(engine: Engine, tables: tuple[str, ...], *, rewrite: bool = False) -> None:
+    """Best effort to push what was just overwritten or deleted (a destroyed key, a text sealed in place) out of the
+    database files the app controls. The caller has committed; call outside any transaction.
+
+    SQLite: checkpoint the WAL into the main file and truncate it (``secure_delete`` zeroes the freed space).
+    PostgreSQL: VACUUM ``tables`` — with ``rewrite``, VACUUM FULL, which writes the table into new files and removes
+    the old ones (an exclusive lock while it runs: for small tables, or once at start-up); plain VACUUM frees the
+    dead row versions' space for reuse without locking out readers.
+    """
+    if engine.dialect.name == "sqlite":
+        # Outside any transaction (the engine's BEGIN IMMEDIATE would block the checkpoint): a raw connection in
+        # autocommit mode.
+        connection = engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            connection.exec_driver_sql(f"VACUUM {'FULL ' if rewrite else ''}{table}")
+
+
 def sqlite_file(url: str) -> Path | None:
     """The database file of a SQLite ``url``; None for an in-memory database or any other kind of database."""
     if not url.startswith("sqlite"):

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from council.access.gate import case_gate
 from council.access.scopes import Action
+from council.audit.events import record_denial
 from council.audit.models import AuditEvent
 from council.disclosure import services
 from council.disclosure.forms import GenerateForm
@@ -37,6 +38,8 @@ def report(case, access, event):
     """The printable report of the generation ``event`` (an event of the case, the gate checks; its generator's
     only, checked here); reading it is recorded as a print."""
     if not services.is_generation(actor=current_user, case=case, event=event):
+        record_denial(actor=current_user, case_id=case.id, action="case:disclosure:open", target_type="audit_event",
+                      target_id=event.seq)
         abort(404)
     try:
         made = services.disclosure_report(actor=current_user, case=case, access=access, event=event)

@@ -28,7 +28,8 @@ class Verification:
     first_bad_seq: int | None = None
     #: ``missing`` (a gap), ``link`` (previous hash differs: moved or inserted), ``content`` (altered),
     #: ``format`` (a format version the code does not know), ``marks`` (a side's derived, unhashed columns disagree
-    #: with the hashed ones: council.audit.marks).
+    #: with the hashed ones: council.audit.marks), ``counts`` (a day's kept access counts disagree with its events:
+    #: council.audit.reviews.daily).
     problem: str | None = None
 
     @property
@@ -46,6 +47,7 @@ PROBLEMS = {
     "content": "the event's content does not match its hash (altered)",
     "format": "the event names a format version this program does not know (altered, or written by a newer version)",
     "marks": "the event's marks for the auditor's filters do not match its content (altered)",
+    "counts": "the access counts kept for this event's day do not match the day's events (altered)",
 }
 
 

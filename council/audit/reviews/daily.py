@@ -9,7 +9,9 @@ the slack has passed, the day is closed: its counts can never change. The first 
 counts it — one grouped query between the day's seq bounds — and keeps the counts (``audit_access_count``, the day
 marked in ``audit_access_day``), in the page's own transaction. Every later page reads a few rows per user instead
 of the day's events. Days still open (today, and yesterday during the first hour of today) are counted each time.
-The kept counts are derived: deleting them (both tables) only makes the next page count those days again.
+The kept counts are derived: deleting them (both tables) only makes the next page count those days again. They are
+not hashed, so ``council audit verify`` counts every kept day again (``first_miscounted``: problem ``counts``), and
+on PostgreSQL the app's role may only read and insert them (``audit.roles``).
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ def access_counts(council_id: int, days: Iterable[dt.date]) -> Counts:
     """Each user's accesses on each of ``days`` (users with none are left out): kept counts for the closed days
     already counted, one grouped query for each other day — whose counts are kept when it is closed."""
     days = sorted(set(days))
-    kept = set(db.session.scalars(select(AuditAccessDay.day).where(AuditAccessDay.council_id == council_id,
-                                                                   AuditAccessDay.day.in_(days))))
+    kept = {day for day, counted_at in db.session.execute(select(AuditAccessDay.day, AuditAccessDay.counted_at).where(
+        AuditAccessDay.council_id == council_id, AuditAccessDay.day.in_(days))) if _trusted(day, counted_at)}
     counts: Counts = {}
     if kept:
         counts.update({(user_id, day): (accesses, last_seq) for user_id, day, accesses, last_seq in db.session.execute(
@@ -67,6 +69,28 @@ def access_counts(council_id: int, days: Iterable[dt.date]) -> Counts:
         if closed(day):
             _keep(council_id, day, counted)
     return counts
+
+
+def _trusted(day: dt.date, counted_at: dt.datetime) -> bool:
+    """A kept day is read only once it is closed and if it was counted after it closed (a row written earlier — by
+    a fault, or by someone who wanted a day never counted — is ignored and the day counted from the log). What a row
+    says can still be forged: ``first_miscounted`` (run by ``council audit verify``) counts every kept day again."""
+    return closed(day) and counted_at >= day_bounds(day)[1] + CLOCK_SLACK
+
+
+def first_miscounted() -> int | None:
+    """The seq of an access on the first kept day (of any council) whose kept counts are not what its events give,
+    or None when every kept day is right. Reads each kept day's events once."""
+    for council_id, day in db.session.execute(select(AuditAccessDay.council_id, AuditAccessDay.day)
+                                              .order_by(AuditAccessDay.day, AuditAccessDay.council_id)).all():
+        kept = {(user_id, day): (accesses, last_seq) for user_id, accesses, last_seq in db.session.execute(
+            select(AuditAccessCount.user_id, AuditAccessCount.accesses, AuditAccessCount.last_seq).where(
+                AuditAccessCount.council_id == council_id, AuditAccessCount.day == day))}
+        counted = count_day(council_id, day)
+        if kept != counted:
+            seqs = [seq for _count, seq in (*counted.values(), *kept.values())]
+            return min(seqs) if seqs else 1
+    return None
 
 
 def count_day(council_id: int, day: dt.date) -> Counts:

@@ -185,3 +185,19 @@ def test_the_report_s_address_is_its_generator_s_and_lasts_a_short_time(app, cli
         late = client.get(f"/cases/{world['case'].id}/disclosure/{seq}")
     assert late.status_code == 302 and late.headers["Location"].endswith(f"/cases/{world['case'].id}/disclosure")
     assert SUBJECT not in late.get_data(as_text=True)
+
+
+def test_a_colleague_refused_someone_s_report_is_recorded(app, client, login, world, make_user):
+    """Only its generator opens a generated report; a colleague of the same institution gets 404, recorded."""
+    from tests.conftest import sign_in
+
+    login(world["supervisor"])
+    generate(client, world["case"].id)
+    seq = events(app, tag=AuditTag.CASE_DISCLOSED)[0].seq
+    colleague = app.test_client()
+    boss2 = make_user("supervisor", institution=SimpleNamespace(id=world["supervisor"].institution_id))
+    sign_in(app, colleague, boss2)
+    assert colleague.get(f"/cases/{world['case'].id}/disclosure/{seq}").status_code == 404
+    refused = [e for e in events(app, actor_user_id=boss2.id) if e.outcome == "denied"]
+    assert [(e.tag, e.reason, e.case_id, e.target_type, e.target_id) for e in refused] == [
+        ("case:access:denied", "case:disclosure:open", world["case"].id, "audit_event", str(seq))]

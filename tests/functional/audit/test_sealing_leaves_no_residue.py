@@ -1,0 +1,37 @@
+"""Comments saved in plaintext before migration 0023 are sealed at start-up; the old text must then be gone from
+the database files too, not only from the rows (SQLite: the WAL checkpointed into the main file, whose freed space
+``secure_delete`` zeroes; PostgreSQL: the table rewritten by VACUUM FULL, so no dead row version keeps it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from council.application import _seal_plaintext_texts
+from council.database import db
+from tests.functional.audit.test_review_comments import FIRST, _review, auditors, refused  # noqa: F401
+
+
+def test_start_up_sealing_leaves_no_plaintext_on_disk(app, client, login, refused, auditors):  # noqa: F811
+    login(auditors[0])
+    _review(client, refused)
+    with app.app_context():  # as a database migrated from before 0023 holds it
+        db.session.execute(text("UPDATE audit_review SET comment = :text, comment_enc = NULL, wrapped_key = NULL, "
+                                "key_version = NULL"), {"text": FIRST})
+        db.session.commit()
+    _seal_plaintext_texts(app)
+    url = app.config["DATABASE_URL"]
+    with app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM audit_review WHERE comment IS NOT NULL")).scalar() == 0
+        if url.startswith("sqlite"):
+            database = Path(url.split("///", 1)[1])
+            holding = [path.name for path in database.parent.glob(f"{database.name}*")
+                       if FIRST.encode() in path.read_bytes()]
+            assert holding == []
+        else:
+            db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+            pages = db.session.execute(text(
+                "SELECT get_raw_page('audit_review', n) FROM generate_series(0, "
+                "pg_relation_size('audit_review') / current_setting('block_size')::int - 1) AS n")).scalars().all()
+            assert not any(FIRST.encode() in bytes(page) for page in pages)
