@@ -45,7 +45,8 @@ SCOPE_LABELS = {
     Scope.FULL: _l("Full"),
     Scope.SUMMARY: _l("Summary"),
     Scope.BRIEF: _l("Meeting brief"),
-    Scope.REQUEST: _l("Information request"),
+    # A request's receiver (情報提供依頼) and a referral's or transfer's while it waits: the message and the summary.
+    Scope.REQUEST: _l("While asked: the message and the summary"),
     Scope.READ: _l("Read only"),
     Scope.LEDGER: _l("Progress ledger (metadata)"),
     Scope.MINUTES: _l("Approved minutes"),

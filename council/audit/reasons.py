@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from council.access.models import LegalBasis
 from council.access.permissions import Role
 from council.access.scopes import Scope
 from council.audit.describe import ACTION_LABELS, BASIS_KINDS, PERMISSION_LABELS
 from council.audit.tags import AuditTag
+from council.auth.models import Institution, User
 from council.cases.models import CaseStatus
 from council.core.web import localtime
+from council.database import db
 
 #: A time as services write it (``isoformat``), with or without seconds and zone (a stored time is UTC).
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?")
@@ -65,6 +69,41 @@ def _basis_kind(code: str) -> str:
     return str(label) if label is not None else code
 
 
+_NAMES = "audit_reason_names"
+_NAMED = re.compile(r"\binstitution (\d+)|@(\d+)\b|\buser (\d+)")
+
+
+def name_the_people(reasons: Iterable[str | None], *, council_id: int) -> None:
+    """Look up, for this request, the institutions and users of ``council_id`` that ``reasons`` name by id — two
+    queries for a page — so that ``reason_words`` names them (「福祉事務所」, 「佐藤 一郎」) instead of 「機関 #3」.
+    An id of no institution or user of the council stays a number."""
+    institutions, users = set(), set()
+    for reason in reasons:
+        for institution, at, user in _NAMED.findall(reason or ""):
+            institutions.update(int(i) for i in (institution, at) if i)
+            users.update([int(user)] if user else [])
+    g.setdefault(_NAMES, ({}, {}))
+    known_institutions, known_users = g.get(_NAMES)
+    if institutions:
+        known_institutions.update((row.id, row.name) for row in db.session.execute(select(
+            Institution.id, Institution.name).where(Institution.council_id == council_id,
+                                                    Institution.id.in_(sorted(institutions)))))
+    if users:
+        known_users.update((row.id, row.display_name) for row in db.session.execute(select(
+            User.id, User.display_name).join(Institution).where(Institution.council_id == council_id,
+                                                                 User.id.in_(sorted(users)))))
+
+
+def _institution(text: str) -> str:
+    name = g.get(_NAMES, ({}, {}))[0].get(int(text)) if has_request_context() and text.isdigit() else None
+    return name or _("institution #%(id)s", id=text)
+
+
+def _user(text: str) -> str:
+    name = g.get(_NAMES, ({}, {}))[1].get(int(text)) if has_request_context() and text.isdigit() else None
+    return name or _("user #%(id)s", id=text)
+
+
 def _recipient(text: str) -> str:
     """``institution 3`` / ``user 7`` / ``institution 3 user 7`` in words."""
     found = re.fullmatch(r"institution (\d+)(?: user (\d+))?|user (\d+)", text)
@@ -72,14 +111,15 @@ def _recipient(text: str) -> str:
         return text
     institution, user, only_user = found.groups()
     if only_user:
-        return _("user #%(id)s", id=only_user)
-    return _("institution #%(i)s, user #%(u)s", i=institution, u=user) if user else \
-        _("institution #%(id)s", id=institution)
+        return _user(only_user)
+    return _("%(institution)s, %(user)s", institution=_institution(institution), user=_user(user)) if user else \
+        _institution(institution)
 
 
 def _flags(text: str) -> str:
-    words = {"emergency": _l("emergency"), "needs_approval": _l("needs approval")}
-    return "".join(f"、{words[flag]}" for flag in text.split() if flag in words)
+    """A handoff's flags: ``needs_approval`` in words; ``emergency`` says again what its legal basis 緊急 says."""
+    words = {"needs_approval": _l("needs approval")}
+    return "".join(_(", %(flag)s", flag=words[flag]) for flag in text.split() if flag in words)
 
 
 def _status(text: str) -> str:
@@ -89,7 +129,8 @@ def _status(text: str) -> str:
 def _role_at(text: str) -> str:
     """``caseworker@3`` → 「相談支援員（機関 #3）」."""
     role, _at, institution = text.partition("@")
-    return _("%(role)s (institution #%(id)s)", role=_label(Role)(role), id=institution) if institution else text
+    return _("%(role)s (%(institution)s)", role=_label(Role)(role), institution=_institution(institution)) \
+        if institution else text
 
 
 @dataclass(frozen=True)
@@ -133,9 +174,8 @@ PATTERNS = (
     _p(r"handoff (?P<id>\d+): approved by its sender", _l("Referral or transfer %(id)s: approved by its sender")),
     _p(r"request (?P<id>\d+): (?P<kind>\w+) from institution (?P<a>\d+) to institution (?P<b>\d+); (?P<origin>\w+); "
        r"due (?P<due>[\d-]+)(?:; (?P<legal>\w+(?: \d+)?))?",
-       _l("Information request %(id)s (%(kind)s, %(origin)s) from institution #%(a)s to institution #%(b)s; due "
-         "%(due)s %(legal)s"),
-       legal=lambda text: _legal(text) if text else ""),
+       _l("Information request %(id)s (%(kind)s, %(origin)s) from %(a)s to %(b)s; due %(due)s %(legal)s"),
+       a=_institution, b=_institution, legal=lambda text: _legal(text) if text else ""),
     _p(r"meeting (?P<id>\d+): (?P<kind>\w+) from (?P<since>\S+) until (?P<until>\S+); (?P<people>\d+) participants, "
        r"(?P<items>\d+) items", _l("Meeting %(id)s (%(kind)s) from %(since)s until %(until)s; %(people)s participants, "
                                    "%(items)s items"), since=_T, until=_T),
@@ -148,8 +188,8 @@ PATTERNS = (
     _p(r"meeting (?P<id>\d+)", _l("Meeting %(id)s")),
     _p(r"(?P<n>\d+) of (?P<m>\d+) attended", _l("%(n)s of %(m)s attended")),
     _p(r"task (?P<id>\d+) to institution (?P<i>\d+), due (?P<due>[\d-]+)",
-       _l("Task %(id)s to institution #%(i)s, due %(due)s")),
-    _p(r"task (?P<id>\d+) of institution (?P<i>\d+)", _l("Task %(id)s of institution #%(i)s")),
+       _l("Task %(id)s to %(i)s, due %(due)s"), i=_institution),
+    _p(r"task (?P<id>\d+) of institution (?P<i>\d+)", _l("Task %(id)s of %(i)s"), i=_institution),
     _p(r"task (?P<id>\d+)", _l("Task %(id)s")),
     _p(r"(?P<n>\d+) tasks", _l("%(n)s tasks")),
     _p(r"(?P<n>\d+) cases", _l("%(n)s cases")),
@@ -157,7 +197,8 @@ PATTERNS = (
     _p(r"version (?P<n>\d+)", _l("Version %(n)s")),
     _p(r"role (?P<role>\w+)", _l("Role: %(role)s"), role=_label(Role)),
     _p(r"(?P<a>\w+@\d+) -> (?P<b>\w+@\d+)", _l("%(a)s → %(b)s"), a=_role_at, b=_role_at),
-    _p(r"institution (?P<a>\d+) -> institution (?P<b>\d+)", _l("Lead institution #%(a)s → #%(b)s")),
+    _p(r"institution (?P<a>\d+) -> institution (?P<b>\d+)", _l("Lead institution %(a)s → %(b)s"), a=_institution,
+       b=_institution),
     _p(r"(?P<a>[a-z]+) -> (?P<b>[a-z]+)", _l("%(a)s → %(b)s"), a=_status, b=_status),
     _p(r"seq (?P<seq>\d+) \((?P<source>[\w:]+)\)", _l("Event %(seq)s (from %(source)s)")),
     _p(r"seq (?P<seq>\d+) \(review (?P<id>\d+), version (?P<version>\d+)\)",

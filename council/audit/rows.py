@@ -19,7 +19,7 @@ from council.access.permissions import Role
 from council.access.scopes import Scope
 from council.audit.describe import GrantFacts, basis_kind, basis_words, outcome_label, tag_label
 from council.audit.models import AuditEvent, AuditEventCase
-from council.audit.reasons import reason_words
+from council.audit.reasons import name_the_people, reason_words
 from council.audit.tags import AuditTag
 from council.auth.models import Institution, User
 from council.database import db
@@ -62,6 +62,8 @@ class EventRow:
 
 def describe(events: list[AuditEvent]) -> list[EventRow]:
     """The page's events in words (one query per kind of thing looked up, not per event)."""
+    if events:
+        name_the_people([e.reason for e in events], council_id=events[0].council_id)
     actors = _actors(events)
     grants = grant_facts({(e.case_id, e.basis) for e in events})
     shown = cases_concerned(events)

@@ -1,0 +1,26 @@
+"""The details column names the institutions and users a reason records by id — those of the auditor's council —
+and leaves another council's ids as numbers. Both databases."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from council.audit.reasons import name_the_people, reason_words
+from council.auth.models import Institution
+from council.database import db
+
+
+def test_a_reason_names_the_council_s_institutions_and_users(app, make_institution, make_user):
+    welfare, shakyo = make_institution("福祉事務所"), make_institution("社会福祉協議会")
+    worker = make_user("caseworker", institution=shakyo)
+    elsewhere = make_institution("よその機関", council="別の協議会")
+    with app.test_request_context(), force_locale("ja"):
+        council_id = db.session.get(Institution, welfare.id).council_id
+        reasons = [f"handoff 3: transfer to institution {shakyo.id} user {worker.id}; scope full; council_sharing",
+                   f"institution {welfare.id} -> institution {elsewhere.id}",
+                   f"task 4 to institution {shakyo.id}, due 2026-12-10"]
+        name_the_people(reasons, council_id=council_id)
+        words = [reason_words("case:handoff:sent", reason) for reason in reasons]
+    assert "社会福祉協議会・テスト 利用者" in words[0] and "#" not in words[0]
+    assert words[1] == f"主担当機関 福祉事務所 → 機関 #{elsewhere.id}"  # another council's institution stays a number
+    assert words[2] == "役割分担 4：社会福祉協議会 へ、期限 2026-12-10"
