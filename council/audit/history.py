@@ -55,16 +55,32 @@ def who_looked(*, council_id: int, number: str) -> list[Looked]:
                    last=last) for user_id, institution_id, count, refused, first, last in lines]
 
 
+#: The per-user summary reads at most this many of the user's latest events with a case (an index walk), so that it
+#: answers as fast for someone with years of casework; the paged events below it hold every event.
+SUMMARY_EVENTS = 5000
+
+
 def what_they_looked_at(*, council_id: int, user_id: int) -> list[Looked]:
-    """Every case of the council the user acted on, read or was refused (by the event's own case columns): one
-    line per case, most recent first. Lists that showed a case are in the user's events, not here."""
-    events = select(AuditEvent).where(AuditEvent.council_id == council_id, AuditEvent.actor_user_id == user_id,
-                                      AuditEvent.case_id.is_not(None)).subquery()
+    """Every case of the council the user acted on, read or was refused (by the event's own case columns) in their
+    latest ``SUMMARY_EVENTS`` such events: one line per case, most recent first. Lists that showed a case are in the
+    user's events, not here."""
+    events = _their_case_events(council_id, user_id).limit(SUMMARY_EVENTS).subquery()
     rows = db.session.execute(_grouped(events, events.c.case_number))
     lines = rows.all()
     bases = _bases(events, events.c.case_number)
     return [Looked(actor=None, case_number=number, bases=bases.get((number,), []), events=count,
                    refused=refused or 0, first=first, last=last) for number, count, refused, first, last in lines]
+
+
+def summary_is_bounded(*, council_id: int, user_id: int) -> bool:
+    """Whether the user has more events with a case than the summary reads (the page says so)."""
+    return db.session.scalar(_their_case_events(council_id, user_id).with_only_columns(AuditEvent.seq)
+                             .offset(SUMMARY_EVENTS).limit(1)) is not None
+
+
+def _their_case_events(council_id: int, user_id: int):
+    return select(AuditEvent).where(AuditEvent.council_id == council_id, AuditEvent.actor_user_id == user_id,
+                                    AuditEvent.case_id.is_not(None)).order_by(AuditEvent.seq.desc())
 
 
 def _grouped(events, *keys):

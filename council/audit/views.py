@@ -76,6 +76,8 @@ def user_history(user_id: int):
     services.record_log_viewed(actor=current_user, user=user)
     return render_template("audit/user.html", person=actor(user), user=user,
                            looked=history.what_they_looked_at(council_id=council_id, user_id=user.id),
+                           bounded=history.summary_is_bounded(council_id=council_id, user_id=user.id),
+                           summary_events=history.SUMMARY_EVENTS,
                            page=page, rows=describe_rows(page.events), log_filter=log_filter)
 
 

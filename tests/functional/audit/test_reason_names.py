@@ -24,3 +24,23 @@ def test_a_reason_names_the_council_s_institutions_and_users(app, make_instituti
     assert "社会福祉協議会・テスト 利用者" in words[0] and "#" not in words[0]
     assert words[1] == f"主担当機関 福祉事務所 → 機関 #{elsewhere.id}"  # another council's institution stays a number
     assert words[2] == "役割分担 4：社会福祉協議会 へ、期限 2026-12-10"
+
+
+def test_the_per_user_summary_reads_their_latest_events_and_says_so(app, make_user, monkeypatch):
+    from council.audit import history
+    from council.audit.events import AuditTag, record
+    from council.auth.models import User
+    from tests.functional.audit.test_marks_and_counts import fake_case
+
+    monkeypatch.setattr(history, "SUMMARY_EVENTS", 3)
+    worker = make_user("caseworker")
+    with app.test_request_context():
+        actor = db.session.get(User, worker.id)
+        for n in (1, 2, 3, 4, 5):
+            record(tag=AuditTag.CASE_VIEWED, actor=actor, case=fake_case(n, actor.council_id))
+        db.session.commit()
+        looked = history.what_they_looked_at(council_id=actor.council_id, user_id=actor.id)
+        assert [line.case_number for line in looked] == ["2026-9005", "2026-9004", "2026-9003"]
+        assert history.summary_is_bounded(council_id=actor.council_id, user_id=actor.id)
+        monkeypatch.setattr(history, "SUMMARY_EVENTS", 5)
+        assert not history.summary_is_bounded(council_id=actor.council_id, user_id=actor.id)
