@@ -31,7 +31,7 @@ from tests.functional.handoffs.handoffs_world import (  # noqa: F401  (world_fix
     world_fixture,
 )
 
-RECEIVER_VIEW = "Transfer (移管) (to 社会福祉協議会, Information request)"
+RECEIVER_VIEW = "Transfer (移管) (to 社会福祉協議会, While asked: the message and the summary)"
 CLOSE_OUT = "Transfer (移管) (to 福祉事務所, Read only)"
 
 
