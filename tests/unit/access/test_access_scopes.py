@@ -12,7 +12,9 @@ register_all()  # every table on the metadata: a feature's encrypted column must
 NOT_UNDER_A_CASE_KEY = {"incident": "an incident's own data key (council.incidents.sealing); auditors and the "
                                     "coordinator reach it by permission, never through a case",
                         "meeting": "a meeting's own data key (council.meetings.sealing): its 議事概要, read by its "
-                                   "participants and coordinator (meetings.minutes.reach), never through a case"}
+                                   "participants and coordinator (meetings.minutes.reach), never through a case",
+                        "audit_review": "a review's own data key (council.audit.reviews.sealing): the auditor's "
+                                        "comment on an event, read by its council's auditors, never through a case"}
 
 
 def test_full_scope_names_every_encrypted_column_of_the_schema():
