@@ -74,9 +74,9 @@ def user_history(user_id: int):
     log_filter = LogFilter(before=paging.before, after=paging.after, actor_ids=(user.id,))
     page = services.events_for(council_id=council_id, log_filter=log_filter)
     services.record_log_viewed(actor=current_user, user=user)
+    looked = history.what_they_looked_at(council_id=council_id, user_id=user.id)
     return render_template("audit/user.html", person=actor(user), user=user,
-                           looked=history.what_they_looked_at(council_id=council_id, user_id=user.id),
-                           bounded=history.summary_is_bounded(council_id=council_id, user_id=user.id),
+                           looked=looked, bounded=history.summary_is_bounded(looked),
                            summary_events=history.SUMMARY_EVENTS,
                            page=page, rows=describe_rows(page.events), log_filter=log_filter)
 
