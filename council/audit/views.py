@@ -76,7 +76,7 @@ def user_history(user_id: int):
     services.record_log_viewed(actor=current_user, user=user)
     looked = history.what_they_looked_at(council_id=council_id, user_id=user.id)
     return render_template("audit/user.html", person=actor(user), user=user,
-                           looked=looked, bounded=history.summary_is_bounded(looked),
+                           looked=looked, bounded=history.summary_is_bounded(council_id=council_id, user_id=user.id),
                            summary_events=history.SUMMARY_EVENTS,
                            page=page, rows=describe_rows(page.events), log_filter=log_filter)
 
