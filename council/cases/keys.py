@@ -59,6 +59,17 @@ def key_holders() -> list[KeyHolder]:
     return sorted(current_app.extensions.get(_HOLDERS, {}).values(), key=lambda holder: holder.name)
 
 
+def rewrap_rows(keys, version: int, *, tag, noun: str) -> int:
+    """A key holder's rotation: re-wrap every data key of ``keys`` (a ``crypto.owned.RowKeys``) not yet under KEK
+    ``version``, one audit event per council naming the rows (``version 3, meetings 4,7``). Commits; how many."""
+    rows = keys.rewrap(db.session, version)
+    for council_id in sorted({row.council_id for row in rows}):
+        ids = [str(row.id) for row in rows if row.council_id == council_id]
+        record(tag=tag, council_id=council_id, reason=f"version {version}, {noun} {','.join(ids)}")
+    db.session.commit()
+    return len(rows)
+
+
 def key_usage() -> dict[int, int]:
     """KEK version → number of data keys it wraps, the cases' and the key holders' (0 for versions present but
     unused)."""

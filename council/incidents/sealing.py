@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from flask import g
 
-from council.audit.events import AuditTag, record
+from council.audit.events import AuditTag
+from council.cases.keys import rewrap_rows
 from council.cases.vault import vault
 from council.crypto.owned import RowKeys
 from council.database import db
@@ -69,12 +70,5 @@ def usage() -> dict[int, int]:
 
 
 def rewrap(version: int) -> int:
-    """Re-wrap every incident data key not yet under KEK ``version`` with the current KEK; one audit event per
-    council. Commits; returns how many keys were re-wrapped. The sealed text itself is untouched."""
-    incidents = KEYS.rewrap(db.session, version)
-    for council_id in sorted({incident.council_id for incident in incidents}):
-        ids = [str(incident.id) for incident in incidents if incident.council_id == council_id]
-        record(tag=AuditTag.INCIDENT_KEYS_REWRAPPED, council_id=council_id,
-               reason=f"version {version}, incidents {','.join(ids)}")
-    db.session.commit()
-    return len(incidents)
+    """Re-wrap every incident data key not yet under KEK ``version`` (``cases.keys.rewrap_rows``). Commits."""
+    return rewrap_rows(KEYS, version, tag=AuditTag.INCIDENT_KEYS_REWRAPPED, noun="incidents")

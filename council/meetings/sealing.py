@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from flask import g
 
-from council.audit.events import AuditTag, record
+from council.audit.events import AuditTag
+from council.cases.keys import rewrap_rows
 from council.cases.vault import vault
 from council.crypto.owned import RowKeys
 from council.database import db
@@ -65,12 +66,5 @@ def usage() -> dict[int, int]:
 
 
 def rewrap(version: int) -> int:
-    """Re-wrap every meeting data key not yet under KEK ``version`` with the current KEK; one audit event per
-    council. Commits; returns how many keys were re-wrapped. The sealed text itself is untouched."""
-    meetings = KEYS.rewrap(db.session, version)
-    for council_id in sorted({meeting.council_id for meeting in meetings}):
-        ids = [str(meeting.id) for meeting in meetings if meeting.council_id == council_id]
-        record(tag=AuditTag.MEETING_KEYS_REWRAPPED, council_id=council_id,
-               reason=f"version {version}, meetings {','.join(ids)}")
-    db.session.commit()
-    return len(meetings)
+    """Re-wrap every meeting data key not yet under KEK ``version`` (``cases.keys.rewrap_rows``). Commits."""
+    return rewrap_rows(KEYS, version, tag=AuditTag.MEETING_KEYS_REWRAPPED, noun="meetings")

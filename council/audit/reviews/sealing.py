@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from flask import g
 
-from council.audit.events import AuditTag, record
+from council.audit.events import AuditTag
 from council.audit.reviews.models import AuditReview
+from council.cases.keys import rewrap_rows
 from council.cases.vault import vault
 from council.crypto.owned import RowKeys
 from council.database import db
@@ -64,12 +65,5 @@ def usage() -> dict[int, int]:
 
 
 def rewrap(version: int) -> int:
-    """Re-wrap every review data key not yet under KEK ``version`` with the current KEK; one audit event per
-    council. Commits; returns how many keys were re-wrapped. The sealed comments themselves are untouched."""
-    reviews = KEYS.rewrap(db.session, version)
-    for council_id in sorted({review.council_id for review in reviews}):
-        ids = [str(review.id) for review in reviews if review.council_id == council_id]
-        record(tag=AuditTag.REVIEW_KEYS_REWRAPPED, council_id=council_id,
-               reason=f"version {version}, reviews {','.join(ids)}")
-    db.session.commit()
-    return len(reviews)
+    """Re-wrap every review data key not yet under KEK ``version`` (``cases.keys.rewrap_rows``). Commits."""
+    return rewrap_rows(KEYS, version, tag=AuditTag.REVIEW_KEYS_REWRAPPED, noun="reviews")
