@@ -34,6 +34,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from council.core.clock import in_japan
 from council.core.files import InMemoryRequest
+from council.core.i18n import TranslatedEnvironment
 from council.core.permissions import PUBLIC, route
 
 LANGUAGES = {"ja": "日本語", "en": "English"}
@@ -107,6 +108,9 @@ def select_locale() -> str:
 def init_web(app: Flask, *, cookie_name: str) -> None:
     """Install the shared request machinery on ``app``; ``cookie_name`` keeps the two apps' sessions apart."""
     app.request_class = InMemoryRequest  # uploads never spool to a temporary file on disk
+    if "jinja_env" in app.__dict__:  # Flask creates it on first use, from this class
+        raise RuntimeError("init_web must run before anything uses the app's Jinja environment")
+    app.jinja_environment = TranslatedEnvironment
     secure = app.config.get("PREFERRED_URL_SCHEME") == "https"
     app.config.update(
         # Under HTTPS the __Host- prefix makes the browser refuse the cookie unless Secure, Path=/ and
