@@ -162,8 +162,8 @@ def _register_key_errors(app: Flask) -> None:
     """A missing or wrong key, or a value that does not authenticate, stops the page with a clear message and an
     audit event: never garbage, never half a page."""
     from flask import render_template
-    from flask_babel import gettext as _
 
+    from council.core.i18n import gettext as _
     from council.crypto.errors import DecryptionFailed, KeyUnavailable
 
     @app.errorhandler(KeyUnavailable)

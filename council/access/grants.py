@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from council.access.models import CaseGrant, GrantBasis, LegalBasis
@@ -27,6 +26,7 @@ from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentState
 from council.core.clock import utcnow
 from council.core.db import lock_for_update
+from council.core.i18n import gettext as _
 from council.database import db
 
 #: ``<kind>:<id>``: the kinds of GrantBasis, then the id of the referral, consent, meeting … that made the grant.

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.core.db import UTCDateTime, utcnow
+from council.core.i18n import lazy_gettext as _l
 from council.database import Base
 
 _ID = BigInteger().with_variant(Integer, "sqlite")

@@ -27,7 +27,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Integer,
@@ -56,6 +55,7 @@ from council.access.scopes import CONTENT_SCOPES, SCOPE_ORDER, Action, Scope, al
 from council.cases.models import Case, CaseAssignment
 from council.core.clock import utcnow
 from council.core.db import UTCDateTime
+from council.core.i18n import lazy_gettext as _l
 from council.database import db
 
 _ID = BigInteger().with_variant(Integer, "sqlite")

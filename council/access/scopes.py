@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
-
 from council.access.permissions import Role
+from council.core.i18n import lazy_gettext as _l
 
 
 class Scope(StrEnum):

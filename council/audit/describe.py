@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from council.audit.tags import AuditTag
+from council.core.i18n import gettext as _
+from council.core.i18n import lazy_gettext as _l
 from council.security.auditchain import Outcome
 from council.security.signin import AccountEvent
 

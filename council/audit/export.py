@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 import io
 
-from flask_babel import gettext as _
-
 from council.audit.events import AuditTag, record
 from council.audit.filters import LogFilter
 from council.audit.rows import EventRow, describe
 from council.audit.services import council_case, events_for
+from council.core.i18n import gettext as _
 from council.core.web import localtime
 from council.database import db
 

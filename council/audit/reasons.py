@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from council.access.models import LegalBasis
@@ -26,6 +24,8 @@ from council.audit.describe import ACTION_LABELS, BASIS_KINDS, PERMISSION_LABELS
 from council.audit.tags import AuditTag
 from council.auth.models import Institution, User
 from council.cases.models import CaseStatus
+from council.core.i18n import gettext as _
+from council.core.i18n import lazy_gettext as _l
 from council.core.web import localtime
 from council.database import db
 

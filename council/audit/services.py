@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 
 from council.audit.events import AuditTag, record, recorder
@@ -14,6 +13,7 @@ from council.audit.rows import Actor, actor
 from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.core.db import reads_only
+from council.core.i18n import gettext as _
 from council.database import db
 
 __all__ = ["PAGE_SIZE", "LogFilter", "Page", "events_for", "resolve_user"]

@@ -5,7 +5,6 @@ An administrator never sets or sees a password: creating or resetting a user yie
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access.permissions import Role
@@ -14,6 +13,7 @@ from council.auth.models import Council, Institution, InstitutionType, User
 from council.auth.services import AdminError, accounts, username_problem
 from council.core.db import utcnow
 from council.core.editing import StaleEdit, lock_and_bump, lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 
 

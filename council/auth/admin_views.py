@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.auth import admin
@@ -11,6 +10,7 @@ from council.auth.forms import InstitutionForm, UserForm
 from council.auth.models import Institution, User
 from council.auth.services import AdminError
 from council.core.editing import StaleEdit, show_stale
+from council.core.i18n import gettext as _
 from council.database import db
 from council.security.forms import ConfirmForm
 

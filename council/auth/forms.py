@@ -1,12 +1,12 @@
 """Forms of the council-side account pages."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from council.access.permissions import Role
 from council.auth.models import InstitutionType
+from council.core.i18n import lazy_gettext as _l
 from council.security.forms import SetupForm
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.access.permissions import Role
 from council.core.db import UTCDateTime, utcnow
+from council.core.i18n import lazy_gettext as _l
 from council.database import Base
 from council.security.accounts import (
     IpThrottleMixin,

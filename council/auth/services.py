@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 from flask import current_app, g, has_request_context
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from council.access.permissions import Role
@@ -27,6 +26,7 @@ from council.auth.models import (
 )
 from council.auth.pledge import CURRENT_VERSION
 from council.core.db import utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 from council.security import signin, totp
 from council.security.signin import AccountEvent, AccountModels, AccountService, SetupError

@@ -7,9 +7,9 @@ home page names no case and reads no content; the list records what it shows.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import ngettext
 
 from council.cases.services import CaseFilter, count_cases
+from council.core.i18n import ngettext
 from council.inbox.registry import InboxItem
 
 #: Days without contact after which an open case is brought up: one of the list's own filters (14/30/60/90),

@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from council.access.policy import Action, authorize
 from council.audit.events import AuditTag, record
 from council.auth.models import User
@@ -21,6 +18,8 @@ from council.cases.errors import CaseError
 from council.cases.models import Case
 from council.core.clock import utcnow
 from council.core.editing import lock_and_bump
+from council.core.i18n import gettext as _
+from council.core.i18n import lazy_gettext as _l
 from council.database import db
 
 #: What registers a case: its coordinator, or a meeting's decision.

@@ -22,9 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from council.core import clock
+from council.core.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 def with_age(birth: dt.date | None, on: dt.date | None = None) -> str:
     """A date of birth in both calendars with the age on ``on`` (Japan's today by default), for display:
     ``1975年6月1日（昭和50年）・50歳``; empty without a date, no age for a date that lies ahead."""
-    from flask_babel import gettext
+    from council.core.i18n import gettext
 
     if birth is None:
         return ""

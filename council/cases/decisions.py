@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from council.access import grants
@@ -32,6 +31,7 @@ from council.cases.models import Case, CasePlan, CaseStatus, KeyPersonRole, Risk
 from council.cases.vault import vault
 from council.core.db import utcnow
 from council.core.editing import lock_and_bump
+from council.core.i18n import gettext as _
 from council.database import db
 
 _MEETING_BASIS = re.compile(r"^meeting:[1-9][0-9]{0,18}$")

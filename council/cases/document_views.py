@@ -4,8 +4,6 @@ the service and renders."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from council.access.gate import case_gate
@@ -20,6 +18,8 @@ from council.cases.services import user_names
 from council.cases.views import render_case
 from council.core.downloads import content_disposition
 from council.core.files import MAX_UPLOAD_BYTES
+from council.core.i18n import gettext as _
+from council.core.i18n import ngettext
 from council.database import db
 from council.security.forms import ConfirmForm
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from council.access.grants import end_for_consent
@@ -32,6 +31,7 @@ from council.core.db import lock_for_update, utcnow
 from council.core.downloads import clean_filename, with_extension
 from council.core.editing import lock_for_edit
 from council.core.files import UploadError, accepted_kind, extension_of
+from council.core.i18n import gettext as _
 from council.database import db
 
 # -- consent ----------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Forms of the case pages. Personal fields are free text; dates accept 西暦 and 和暦 (cases.dates)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -27,6 +26,7 @@ from council.cases.models import (
     UnlinkReason,
     case_categories,
 )
+from council.core.i18n import lazy_gettext as _l
 
 
 def _categories() -> list[tuple[str, str]]:

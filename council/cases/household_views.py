@@ -4,7 +4,6 @@ and authorises; each handler calls the service (``cases.restriction``, ``cases.l
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.access.gate import case_gate
@@ -15,6 +14,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import LinkForm, RestrictionForm, UnlinkForm
 from council.cases.panels import Panel
 from council.cases.views import render_case
+from council.core.i18n import gettext as _
 from council.database import db
 from council.security.forms import ConfirmForm
 

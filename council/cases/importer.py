@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from council.access.policy import import_scope
@@ -39,6 +38,7 @@ from council.cases.search import SearchTerms, cases_holding, disclosable
 from council.cases.services import PersonInput, new_case
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc
+from council.core.i18n import lazy_gettext as _l
 from council.database import db
 
 #: Before uploads were kept in memory, the import page saved each one as ``<temp folder>/tmp…/ledger.csv`` (or

@@ -34,12 +34,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from council.cases.dates import DateParseError, parse_date, today
 from council.cases.ledger_xlsx import MAX_CELL_CHARS, MAX_COLUMNS, SheetError, Workbook
 from council.core.archives import UnsafeFile, UploadError, check_size, open_office
+from council.core.i18n import lazy_gettext as _l
 from council.core.japanese import compact, digits_only, is_kana_name, katakana_reading
 
 NAME = "氏名"

@@ -21,12 +21,12 @@ import re
 from array import array
 from collections.abc import Iterator
 
-from flask_babel import lazy_gettext as _l
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from council.core.archives import XLSX, OfficeFile, XmlHandlers
+from council.core.i18n import lazy_gettext as _l
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from council.access.policy import Access
@@ -17,6 +16,7 @@ from council.cases.vault import vault
 from council.core.clock import japan_today
 from council.core.db import flush_freed_pages, utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 
 

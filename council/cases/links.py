@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from werkzeug.exceptions import NotFound
 
@@ -26,6 +25,7 @@ from council.cases.errors import CaseError
 from council.cases.models import Case, CaseLink, LinkReason, UnlinkReason
 from council.cases.records import require_open
 from council.core.db import lock_for_update, utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 
 

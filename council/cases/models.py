@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.core.clock import days_since
 from council.core.db import UTCDateTime, utcnow
+from council.core.i18n import lazy_gettext as _l
 from council.database import Base
 
 _ID = BigInteger().with_variant(Integer, "sqlite")

@@ -4,7 +4,6 @@ service and renders."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from council.cases import persons, services
 from council.cases.errors import CaseError, StaleCase
 from council.cases.forms import DetailsForm, PersonForm, RemoveForm
 from council.cases.models import Person
+from council.core.i18n import gettext as _
 from council.database import db
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from council.access.policy import Access
 from council.access.reads import record_read
 from council.audit.events import AuditTag, record
@@ -17,6 +15,7 @@ from council.cases.services import PersonInput, PersonView, read_person, store_p
 from council.cases.vault import vault
 from council.core.db import utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 
 

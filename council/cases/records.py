@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from council.access.policy import Access
@@ -17,6 +16,7 @@ from council.cases.vault import vault
 from council.core.clock import in_japan, japan_date
 from council.core.db import utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 
 #: How far ahead of the server's clock a record may be dated: a caseworker's watch may run a little fast,

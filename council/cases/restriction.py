@@ -12,7 +12,6 @@ Lifting makes the case findable again, so only a supervisor of the lead institut
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from council.access.permissions import Role
@@ -23,6 +22,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import Case, RestrictionReason
 from council.core.db import utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 
 _STALE = "Someone else changed this case while you were looking at it. Reload and try again."

@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -39,6 +38,7 @@ from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
 from council.core.db import utcnow
+from council.core.i18n import gettext as _
 from council.core.japanese import katakana_reading
 from council.core.web import page_offset
 from council.database import db

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -26,6 +25,7 @@ from council.cases.forms import (
 from council.cases.models import Case, CaseStatus, RecordKind, SupportRecord
 from council.cases.page import read_case_page
 from council.core import clock
+from council.core.i18n import gettext as _
 from council.core.web import changes_nothing, query_int
 from council.database import db
 from council.security.forms import ConfirmForm

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import IO
 from xml.parsers import expat
 
-from flask_babel import lazy_gettext as _l
+from council.core.i18n import lazy_gettext as _l
 
 MB = 1024 * 1024
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import object_session
 
 from council.core.db import lock_for_update
+from council.core.i18n import lazy_gettext as _l
 
 #: Shown when the feature gives no message of its own.
 DEFAULT_MESSAGE = _l("Someone else saved this page after you opened it. What is stored now is shown below; your "

@@ -10,9 +10,9 @@ import io
 from typing import IO
 
 from flask import Request
-from flask_babel import lazy_gettext as _l
 
 from council.core.archives import LIMITS, UnsafeFile, UploadError, check_size, open_office
+from council.core.i18n import lazy_gettext as _l
 
 __all__ = ["MAX_UPLOAD_BYTES", "InMemoryRequest", "UnsafeFile", "UploadError", "accepted_kind", "extension_of",
            "read_upload"]

@@ -293,7 +293,7 @@ _PLAIN_ERROR = """<!doctype html>
 
 
 def _register_error_pages(app: Flask) -> None:
-    from flask_babel import gettext as _
+    from council.core.i18n import gettext as _
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

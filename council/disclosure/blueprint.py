@@ -1,12 +1,12 @@
 """Routes of the disclosure report (開示請求), and its link on the case page."""
 
 from flask import Blueprint
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.access.permissions import Permission, Role
 from council.access.scopes import Action, allows
 from council.cases.panels import Panel, case_panel
+from council.core.i18n import gettext as _
 from council.core.permissions import route
 from council.disclosure import views
 

@@ -1,10 +1,10 @@
 """The disclosure report's confirmation: which watermark the print carries."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from council.core.i18n import lazy_gettext as _l
 from council.disclosure.services import Watermark
 
 

@@ -13,8 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
-
 from council.access.policy import Access
 from council.audit.events import AuditTag, record
 from council.audit.filters import LogFilter, filtered
@@ -24,6 +22,7 @@ from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.cases.page import CasePage, read_case_page
 from council.core.clock import utcnow
+from council.core.i18n import lazy_gettext as _l
 from council.database import db
 
 #: The most access events one report lists (the newest); a case with more says so, and the auditors hold the rest.

@@ -8,13 +8,13 @@ report's own address (the case and the generation's event: no personal data), wh
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.access.gate import case_gate
 from council.access.scopes import Action
 from council.audit.events import record_denial
 from council.audit.models import AuditEvent
+from council.core.i18n import gettext as _
 from council.disclosure import services
 from council.disclosure.forms import GenerateForm
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
@@ -25,6 +24,7 @@ from council.cases.vault import vault
 from council.core.clock import utcnow
 from council.core.db import lock_for_update
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs import rules
 from council.handoffs.errors import HandoffError, StaleHandoff

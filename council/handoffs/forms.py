@@ -1,12 +1,12 @@
 """Forms of the handoff pages: sending a referral or transfer, asking for one, and the panel's buttons."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from council.access.models import LegalBasis
 from council.access.scopes import Scope
+from council.core.i18n import lazy_gettext as _l
 from council.handoffs.models import HandoffKind
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from council.access.grants import CONSENT_WITHDRAWN
@@ -19,6 +18,7 @@ from council.access.policy import visible_cases
 from council.access.scopes import Scope
 from council.cases.models import Case
 from council.core.clock import japan_date, utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.models import Handoff, HandoffKind, HandoffState
 from council.handoffs.rules import STAFF

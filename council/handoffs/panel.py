@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
@@ -26,6 +25,7 @@ from council.cases.panels import Panel
 from council.cases.services import institution_names, user_names
 from council.cases.vault import vault
 from council.core.clock import utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.decisions import is_receiver, may_end
 from council.handoffs.forms import ReasonForm

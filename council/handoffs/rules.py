@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access.models import CaseGrant, LegalBasis
@@ -19,6 +18,7 @@ from council.access.permissions import Role
 from council.access.scopes import Scope
 from council.auth.models import User
 from council.cases.models import Case, ConsentPurpose, ConsentState
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.errors import HandoffError
 from council.handoffs.models import PENDING, Handoff, HandoffKind, HandoffState

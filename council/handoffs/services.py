@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from council.access import grants
@@ -26,6 +25,7 @@ from council.cases.models import Case, Consent
 from council.cases.vault import vault
 from council.core.clock import utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs import rules
 from council.handoffs.errors import HandoffError, StaleHandoff

@@ -5,7 +5,6 @@ an approval, a button with nothing typed, is refused with a message on the case 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -21,6 +20,7 @@ from council.cases.errors import CaseError
 from council.cases.models import Case, Consent, ConsentPurpose, ConsentState
 from council.cases.search import case_of_hit
 from council.cases.views import render_case
+from council.core.i18n import gettext as _
 from council.core.web import query_int
 from council.database import db
 from council.handoffs import decisions, services

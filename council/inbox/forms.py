@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField
 from wtforms.validators import Length, ValidationError
+
+from council.core.i18n import lazy_gettext as _l
 
 #: One @, something before it, a dotted domain after it, no spaces or control characters: enough to catch a
 #: typo; whether the address works shows when the first mail arrives.

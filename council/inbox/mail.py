@@ -16,13 +16,13 @@ from email.utils import make_msgid
 
 from flask import Flask, current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.audit.events import record
 from council.audit.tags import AuditTag
 from council.auth.models import User
 from council.core.clock import utcnow
+from council.core.i18n import gettext as _
 from council.core.links import external_base, external_link
 from council.database import db
 from council.inbox.models import InboxMailSetting, SeenVia

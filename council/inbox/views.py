@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.core.editing import show_stale
+from council.core.i18n import gettext as _
 from council.inbox import badge, services
 from council.inbox.forms import MailSettingForm
 from council.inbox.registry import Audience

@@ -20,9 +20,9 @@ from enum import StrEnum
 
 import jpholiday
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from council.core.clock import japan_date, japan_today
+from council.core.i18n import lazy_gettext as _l
 from council.incidents.models import Incident, IncidentState
 
 #: Days to the final report (確報), and for a wrongful purpose (不正の目的).

@@ -1,7 +1,6 @@
 """Forms of the incident register. Times are typed in Japan time (``datetime-local``), report dates as Japan
 dates in 西暦 or 和暦 (cases.dates); the service converts nothing itself and checks everything again."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput
 
 from council.cases.forms import CHECKBOXES, JapaneseDateField
+from council.core.i18n import lazy_gettext as _l
 from council.incidents.models import DataItem, Encryption, IncidentState, Situation
 from council.incidents.services import LONGEST_TEXT
 

@@ -4,9 +4,9 @@ auditors and the coordinator of the incident's council. Numbers and dates only; 
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
+from council.core.i18n import gettext as _
 from council.database import db
 from council.inbox.registry import Audience, InboxItem
 from council.incidents.deadlines import Urgency, deadlines

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
@@ -21,6 +20,7 @@ from council.auth.models import User
 from council.cases.models import Person
 from council.core.clock import japan_date, japan_today, utcnow
 from council.core.editing import StaleEdit, lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.incidents import sealing
 from council.incidents.deadlines import Deadline, deadlines

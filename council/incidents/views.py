@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.core.clock import in_japan, utcnow, wall_clock_to_utc
 from council.core.editing import show_stale
+from council.core.i18n import gettext as _
 from council.incidents import deadlines, picker, sealing, services
 from council.incidents.forms import IncidentForm, PickForm, RemoveCaseForm
 from council.incidents.models import Encryption, Incident, codes

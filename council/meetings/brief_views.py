@@ -5,7 +5,6 @@ meeting of the URL must have the case on its agenda, and a participant reads it 
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -15,6 +14,7 @@ from council.auth.models import Institution
 from council.cases.errors import CaseError
 from council.core.clock import utcnow
 from council.core.editing import StaleEdit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings import briefs
 from council.meetings.forms import BriefForm, ConfirmForm

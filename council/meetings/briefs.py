@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access.policy import Access
@@ -29,6 +28,7 @@ from council.cases.vault import vault
 from council.core.clock import japan_date, utcnow
 from council.core.db import lock_for_update
 from council.core.editing import lock_for_edit, submitted_version
+from council.core.i18n import gettext as _
 from council.core.japanese import katakana_reading
 from council.database import db
 from council.meetings.errors import MeetingError, StaleBrief

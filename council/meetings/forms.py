@@ -1,12 +1,12 @@
 """Forms of the meeting pages: scheduling (and changing) a meeting, cancelling it, and a brief."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput
 
 from council.cases.forms import CHECKBOXES, JapaneseDateField
+from council.core.i18n import lazy_gettext as _l
 from council.meetings.briefs import TEXT_LENGTH
 from council.meetings.models import MeetingKind
 from council.meetings.services import TITLE_LENGTH

@@ -8,7 +8,6 @@ brief's form.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access.permissions import Role
@@ -16,6 +15,7 @@ from council.access.policy import visible_cases
 from council.access.scopes import Scope
 from council.cases.models import Case
 from council.core.clock import in_japan, utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 from council.inbox.registry import Audience, InboxItem
 from council.meetings.models import Meeting, MeetingBrief, MeetingItem, MeetingState

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.core.db import UTCDateTime, utcnow
+from council.core.i18n import lazy_gettext as _l
 from council.database import Base
 
 _ID = BigInteger().with_variant(Integer, "sqlite")

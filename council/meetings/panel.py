@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from council.access.policy import Access
 from council.access.scopes import Scope
 from council.cases.models import Case
 from council.cases.panels import Panel
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings.models import Meeting, MeetingBrief, MeetingItem
 from council.meetings.queries import visible_where

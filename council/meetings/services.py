@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access.permissions import Role
@@ -27,6 +26,7 @@ from council.auth.models import Institution, User
 from council.cases.models import Case
 from council.core.clock import japan_date, utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings import agenda, window
 from council.meetings.errors import MeetingError, StaleMeeting

@@ -4,7 +4,6 @@ check, call a service, render. A refused form is shown again with what was typed
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import ValidationError
@@ -16,6 +15,7 @@ from council.cases.errors import CaseError
 from council.cases.models import Risk
 from council.core.clock import in_japan, japan_to_utc
 from council.core.editing import StaleEdit, show_stale
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings import agenda, queries, services
 from council.meetings.forms import ConfirmForm, MeetingForm

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
 
+from council.core.i18n import lazy_gettext as _l
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.guard import JOINT, check_fields, describe, segments

@@ -2,11 +2,11 @@
 
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.core.db import import_models
+from council.core.i18n import lazy_gettext as _l
 from council.platform.database import Base
 from council.security.accounts import (
     IpThrottleMixin,

@@ -1,9 +1,10 @@
 """Sign-in and account forms shared by both sides. Field names are an interface (DESIGN §7)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
+
+from council.core.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

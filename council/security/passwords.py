@@ -15,7 +15,8 @@ from importlib import resources
 
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from flask_babel import lazy_gettext as _l
+
+from council.core.i18n import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256

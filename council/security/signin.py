@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from council.core.db import lock_for_update, reading, utcnow
+from council.core.i18n import gettext
 from council.security import totp
 from council.security.accounts import SessionRegistry
 from council.security.auditchain import Outcome

@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from council.core.i18n import gettext as _
+from council.core.i18n import lazy_gettext as _l
 from council.core.permissions import PUBLIC, SIGNED_IN, route
 from council.core.web import is_local_path
 from council.security import totp

@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 
 import jpholiday
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, and_, cast, exists, false, func, or_, select
 
 from council.access.models import CaseGrant
@@ -31,6 +29,8 @@ from council.audit.reviews.period import days_of
 from council.audit.tags import AuditTag
 from council.auth.models import User
 from council.core.clock import day_bounds, in_japan, japan_to_utc
+from council.core.i18n import gettext as _
+from council.core.i18n import lazy_gettext as _l
 from council.database import db
 
 #: Bases that rest on a grant (case_grant.basis).

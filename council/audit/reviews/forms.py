@@ -2,12 +2,12 @@
 form (a GET: its numbers are checked here, so that a mistyped seed or size is an error on its field, never replaced
 by another value silently)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from council.audit.reviews.sampling import MAX_SIZE, SEED_DIGITS
+from council.core.i18n import lazy_gettext as _l
 
 
 def _comment():

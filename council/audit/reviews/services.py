@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +22,7 @@ from council.audit.reviews.sealing import comment_of, seal_comment
 from council.auth.models import User
 from council.core.clock import utcnow
 from council.core.editing import StaleEdit, lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 
 #: Where a review may come from: a list, a rule, a sample (with its seed).

@@ -4,7 +4,6 @@ range, ask the services, render. Auditors only (the routes' permission); another
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from council.audit.rows import describe as describe_rows
 from council.audit.tags import AuditTag
 from council.auth.models import User
 from council.core.editing import show_stale
+from council.core.i18n import gettext as _
 from council.database import db
 
 #: Default ranges (Japan days up to today): the review lists look back a month, the rules a week.

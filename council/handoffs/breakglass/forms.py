@@ -1,11 +1,11 @@
 """Forms of break-glass: the request (what is at risk, why, and that it is logged), the buttons on the case page,
 and the auditor's review."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from council.core.i18n import lazy_gettext as _l
 from council.handoffs.breakglass.models import ReviewOutcome, Risk
 from council.handoffs.breakglass.services import REASON_LENGTH
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from council.cases.panels import Panel
 from council.cases.services import institution_names, user_names
 from council.cases.vault import vault
 from council.core.clock import in_japan, utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.breakglass.forms import ActForm
 from council.handoffs.breakglass.models import BreakGlass, Risk

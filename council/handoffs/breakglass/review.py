@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
@@ -20,6 +19,7 @@ from council.cases.models import Case
 from council.cases.services import institution_names
 from council.core.clock import utcnow
 from council.core.db import lock_for_update
+from council.core.i18n import gettext as _
 from council.core.web import page_offset
 from council.database import db
 from council.handoffs.breakglass.models import BreakGlass, ReviewOutcome

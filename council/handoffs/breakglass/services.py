@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
@@ -29,6 +28,7 @@ from council.cases.models import Case
 from council.cases.vault import vault
 from council.core.clock import utcnow
 from council.core.db import lock_for_update
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.breakglass.models import BreakGlass, Risk, Via
 from council.security.auditchain import Outcome

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.access.gate import case_gate
@@ -11,6 +10,7 @@ from council.access.scopes import Action
 from council.audit.events import AuditTag, record_denial
 from council.cases.duplicates import HitRefused, read_hit_token
 from council.cases.services import institution_names
+from council.core.i18n import gettext as _
 from council.core.web import query_int
 from council.database import db
 from council.handoffs.breakglass import review as reviews

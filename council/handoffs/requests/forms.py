@@ -1,12 +1,12 @@
 """Forms of information requests. Dates accept 西暦 and 和暦 (cases.dates); the due date is a date in Japan."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from council.access.models import LegalBasis
 from council.cases.forms import JapaneseDateField
+from council.core.i18n import lazy_gettext as _l
 from council.handoffs.requests.models import RequestKind
 from council.handoffs.requests.states import LONGEST_DUE_DAYS
 

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from council.access.models import GrantBasis
@@ -26,6 +25,7 @@ from council.cases.models import Case
 from council.cases.services import institution_names
 from council.cases.vault import vault
 from council.core.clock import japan_today, utcnow
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.requests.models import InformationRequest, RequestKind, RequestOrigin, RequestState
 from council.handoffs.requests.states import state_of

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access import grants
@@ -36,6 +35,7 @@ from council.cases.records import new_record, require_open
 from council.cases.vault import vault
 from council.core.clock import day_bounds, japan_today, utcnow
 from council.core.db import lock_for_update
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.requests.models import InformationRequest, RequestKind, RequestOrigin, RequestState
 from council.handoffs.requests.states import RequestError, answerable_until, check_due_on, state_of

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _
-
 from council.cases.errors import CaseError
 from council.core.clock import day_bounds, japan_today
+from council.core.i18n import gettext as _
 from council.handoffs.requests.models import InformationRequest, RequestState
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -25,6 +24,7 @@ from council.cases.models import Case, Consent, ConsentState
 from council.cases.panels import Panel
 from council.cases.search import case_of_hit
 from council.cases.views import render_case
+from council.core.i18n import gettext as _
 from council.database import db
 from council.handoffs.requests import queries, services
 from council.handoffs.requests.forms import AnswerForm, AskHolderForm, DeclineForm, HolderAnswerForm, RequestForm

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from council.cases.models import CaseStatus, KeyPersonRole, Risk
 from council.core.clock import japan_date
+from council.core.i18n import gettext as _
+from council.core.i18n import lazy_gettext as _l
 from council.meetings.ledger.query import ConsentSummary
 from council.meetings.ledger.rows import LedgerRow
 

@@ -13,7 +13,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -26,6 +25,7 @@ from council.cases.errors import CaseError
 from council.cases.models import Case
 from council.cases.vault import vault
 from council.core.clock import japan_today, utcnow
+from council.core.i18n import gettext as _
 from council.core.web import page_offset
 from council.database import db
 from council.meetings.ledger.query import LedgerFilter, conditions, order_by

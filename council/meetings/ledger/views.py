@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -14,6 +13,7 @@ from council.cases import council_cases
 from council.cases.errors import CaseError
 from council.cases.models import Case
 from council.core.clock import japan_today, utcnow
+from council.core.i18n import gettext as _
 from council.core.web import query_int
 from council.database import db
 from council.meetings.ledger import columns, export, services

@@ -1,12 +1,12 @@
 """Forms of a meeting's record: attendance, one agenda case's decisions with its tasks, the minutes, approval."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from council.cases.forms import JapaneseDateField
 from council.cases.models import KeyPersonRole, Risk
+from council.core.i18n import lazy_gettext as _l
 
 #: Blank task rows offered each time the item form opens (no script needed to add rows).
 TASK_ROWS = 3

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
@@ -30,6 +29,7 @@ from council.cases.models import Case, Risk
 from council.cases.vault import vault
 from council.core.clock import japan_date, utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings import agenda, sealing
 from council.meetings.minutes import reach

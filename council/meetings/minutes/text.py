@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from council.cases.models import KeyPersonRole, Risk
+from council.core.i18n import gettext as _
 
 
 @dataclass(frozen=True)

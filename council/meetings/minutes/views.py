@@ -5,7 +5,6 @@ error summary."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -17,6 +16,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.reviews import default_next_review
 from council.core.clock import utcnow
 from council.core.editing import show_stale
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings.minutes import reach, services
 from council.meetings.minutes.forms import TASK_ROWS, ApproveForm, AttendanceForm, ItemForm, MinutesForm

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.auth.models import JAPANESE_TYPE_NAMES, InstitutionType
 from council.core.clock import japan_today
+from council.core.i18n import gettext as _
 from council.meetings.ledger.export import as_csv
 from council.meetings.notice.services import council_notice
 

@@ -6,8 +6,8 @@ Each item names the case by its number and the due date — never the task's wor
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 
+from council.core.i18n import gettext as _
 from council.inbox.registry import Audience, InboxItem
 from council.meetings.tasks.services import overdue_count, overdue_tasks
 

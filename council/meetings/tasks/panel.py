@@ -6,13 +6,13 @@ Built after the page recorded its read (``cases.panels``): the tasks' wording op
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.access.policy import Access
 from council.access.scopes import Scope
 from council.cases.models import Case
 from council.cases.panels import Panel
+from council.core.i18n import gettext as _
 from council.meetings.models import MeetingTask
 from council.meetings.tasks.services import tasks_of_case
 

@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
@@ -32,6 +31,7 @@ from council.cases.models import Case
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today, utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings.models import Meeting, MeetingItem, MeetingTask
 from council.meetings.refusals import MeetingAction

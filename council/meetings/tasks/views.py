@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.cases.errors import CaseError
+from council.core.i18n import gettext as _
 from council.database import db
 from council.meetings.tasks import services
 from council.meetings.tasks.forms import CompleteForm

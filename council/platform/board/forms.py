@@ -1,9 +1,9 @@
 """Board forms. Free text passes the PII guard (GuardedForm)."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from council.core.i18n import lazy_gettext as _l
 from council.platform.guarding import GuardedForm
 
 

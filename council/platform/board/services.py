@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from council.core.db import lock_for_update, utcnow
+from council.core.i18n import gettext as _
 from council.platform.audit import PlatformTag, record
 from council.platform.board.models import Post, PostReport, Thread, ThreadKind, Topic
 from council.platform.database import db

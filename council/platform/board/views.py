@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from council.core.i18n import gettext as _
 from council.platform.board import services
 from council.platform.board.forms import HideForm, ReplyForm, ReportForm, ThreadForm, TitleForm, TopicForm
 from council.platform.board.models import Post, Thread, Topic

@@ -1,10 +1,10 @@
 """The consultation window form (administrators). Free text passes the PII guard; contact rules apply to the
 window's own contact."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from council.core.i18n import lazy_gettext as _l
 from council.platform.guarding import GuardedForm
 
 

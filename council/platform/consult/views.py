@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.core.editing import StaleEdit, show_stale
+from council.core.i18n import gettext as _
 from council.platform.consult import services
 from council.platform.consult.forms import WindowForm
 from council.platform.consult.models import ConsultationWindow

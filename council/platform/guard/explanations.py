@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from council.core.i18n import lazy_gettext as _l
 
 _EXPLANATIONS = {
     "phone": _l("This looks like a phone number. The platform holds no personal contact details: "

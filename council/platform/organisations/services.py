@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from council.core.db import lock_for_update, utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.models import PlatformAuditEvent, PlatformRole, PlatformUser

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.core.clock import japan_to_utc
 from council.core.db import utcnow
 from council.core.editing import StaleEdit, show_stale
+from council.core.i18n import gettext as _
 from council.platform.guarding import accepted
 from council.platform.places import ics, services
 from council.platform.places.forms import PlaceFilterForm, PlaceForm, SessionForm

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.core.db import lock_for_update, utcnow
 from council.core.editing import lock_for_edit
+from council.core.i18n import gettext as _
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.models import PlatformUser

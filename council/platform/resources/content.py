@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from council.core.archives import DOCX, XLSX
+from council.core.i18n import gettext as _
 from council.platform.resources.reading import MAX_PAGES, MAX_TEXT, UnreadableFile
 from council.platform.resources.reading.office import read_office
 from council.platform.resources.reading.pdf import read_pdf

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from council.core.db import UTCDateTime, utcnow
+from council.core.i18n import lazy_gettext as _l
 from council.platform.common import ID
 from council.platform.database import Base
 

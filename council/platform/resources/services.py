@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council.core.files import UploadError, accepted_kind
+from council.core.i18n import gettext as _
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.guard import describe

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from council.core.files import MAX_UPLOAD_BYTES, extension_of
+from council.core.i18n import gettext as _
 from council.platform.database import db
 from council.platform.guarding import accepted
 from council.platform.resources import services

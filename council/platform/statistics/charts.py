@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from council.core.i18n import lazy_gettext as _l
 from council.core.signedstats import DIMENSIONS
 
 #: Width of the drawing (SVG user units): labels on the left, bars, then the value.

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from council.core.db import utcnow
 from council.core.editing import lock_and_bump
+from council.core.i18n import gettext as _
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
 from council.platform.models import PlatformSession, PlatformUser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask_babel import gettext as _
+from council.core.i18n import gettext as _
 
 #: More text than this (about a hundred dense pages) is not a flyer, a handout or minutes; refused rather
 #: than checked for many seconds (the guard reads about 30,000 characters a second on one core).

@@ -14,9 +14,8 @@ import io
 import struct
 import zlib
 
-from flask_babel import gettext as _
-
 from council.core.archives import parse_xml
+from council.core.i18n import gettext as _
 from council.platform.resources.reading.collected import Collected, UnreadableFile
 from council.platform.resources.reading.xmltext import handlers
 

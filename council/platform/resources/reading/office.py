@@ -17,9 +17,8 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import unquote
 
-from flask_babel import gettext as _
-
 from council.core.archives import XLSX, OfficeFile, UploadError, XmlHandlers, open_office
+from council.core.i18n import gettext as _
 from council.platform.resources.reading import cells
 from council.platform.resources.reading.collected import Collected, UnreadableFile
 from council.platform.resources.reading.images import read_image

@@ -12,9 +12,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
-
 from council.core.archives import UploadError, parse_xml
+from council.core.i18n import gettext as _
 from council.platform.resources.reading.collected import MAX_OBJECTS, MAX_PAGES, Collected, UnreadableFile
 from council.platform.resources.reading.xmltext import handlers
 

@@ -1,0 +1,57 @@
+"""Translations in templates and Python (core.i18n): the same texts as flask-babel gives, looked up less often."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask, render_template_string
+from flask_babel import Babel, force_locale
+
+from council.core import i18n
+
+TRANSLATIONS = Path(i18n.__file__).resolve().parents[1] / "translations"
+
+
+@pytest.fixture
+def app() -> Flask:
+    app = Flask(__name__)
+    app.jinja_environment = i18n.TranslatedEnvironment
+    app.config.update(BABEL_DEFAULT_LOCALE="ja", BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS))
+    Babel(app)
+    return app
+
+
+def test_a_constant_text_is_compiled_into_the_template(app):
+    with app.test_request_context(), force_locale("ja"):
+        source = app.jinja_env.compile('{{ _("Home") }} {{ gettext("Inbox") }}', raw=True)
+    assert "ホーム" in source and "受信箱" in source and "context.call" not in source
+
+
+def test_a_template_that_names_a_variable_underscore_keeps_it(app):
+    with app.test_request_context():
+        assert render_template_string('{% for _ in ["a", "b"] %}{{ _ }}{% endfor %}') == "ab"
+        assert render_template_string('{% set gettext = "mine" %}{{ gettext }}') == "mine"
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_python_texts_are_flask_babels(app, language):
+    import flask_babel
+
+    with app.test_request_context(), force_locale(language):
+        assert i18n.gettext("Home") == flask_babel.gettext("Home")
+        assert i18n.gettext("Page %(page)s of %(pages)s.", page=2, pages=3) == \
+            flask_babel.gettext("Page %(page)s of %(pages)s.", page=2, pages=3)
+        assert i18n.ngettext("%(num)d case", "%(num)d cases", 2) == flask_babel.ngettext("%(num)d case",
+                                                                                      "%(num)d cases", 2)
+        assert str(i18n.lazy_gettext("Home")) == flask_babel.gettext("Home")
+
+
+def test_a_forced_language_then_the_request_s_own(app):
+    lazy = i18n.lazy_gettext("Home")
+    with app.test_request_context():
+        flask_babel_default = str(lazy)  # Japanese: the council's default
+        with force_locale("en"):
+            assert str(lazy) == "Home"
+        assert str(lazy) == flask_babel_default == "ホーム"
+    assert i18n.gettext("Home") == "Home"  # outside any request: the text as written
