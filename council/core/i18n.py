@@ -61,6 +61,15 @@ def _translations():
         return get_translations()  # resolves and remembers the domain, the locale and the catalogue
 
 
+def _language() -> str:
+    """The context's language as flask-babel resolved it (read where it keeps it, else resolved now)."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        locale = None
+    return str(locale or get_locale())
+
+
 class TranslatedEnvironment(templating.Environment):
     """Flask's Jinja environment, compiling each template once per language with its constant texts translated."""
 
@@ -81,10 +90,10 @@ class _CachePerLanguage:
         self.cache = cache
 
     def get(self, key, default=None):
-        return self.cache.get((str(get_locale()), key), default)
+        return self.cache.get((_language(), key), default)
 
     def __setitem__(self, key, template) -> None:
-        self.cache[(str(get_locale()), key)] = template
+        self.cache[(_language(), key)] = template
 
     def clear(self) -> None:
         self.cache.clear()
