@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from council.access.permissions import Role
 from council.auth.models import InstitutionType
+from council.core.forms import SelectField
 from council.security.forms import SetupForm
 
 

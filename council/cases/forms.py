@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -27,6 +26,7 @@ from council.cases.models import (
     UnlinkReason,
     case_categories,
 )
+from council.core.forms import SelectField
 
 
 def _categories() -> list[tuple[str, str]]:

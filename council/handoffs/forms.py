@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from council.access.models import LegalBasis
 from council.access.scopes import Scope
+from council.core.forms import SelectField
 from council.handoffs.models import HandoffKind
 
 

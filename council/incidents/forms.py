@@ -8,7 +8,6 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     TextAreaField,
 )
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput
 
 from council.cases.forms import CHECKBOXES, JapaneseDateField
+from council.core.forms import SelectField
 from council.incidents.models import DataItem, Encryption, IncidentState, Situation
 from council.incidents.services import LONGEST_TEXT
 

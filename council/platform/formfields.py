@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField
+from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from council.core.forms import SelectField
 from council.platform.organisations.models import ActivityField
 
 #: Several choices as checkboxes: easier than a Ctrl-click multiple select.

@@ -3,9 +3,10 @@ and the auditor's review."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from council.core.forms import SelectField
 from council.handoffs.breakglass.models import ReviewOutcome, Risk
 from council.handoffs.breakglass.services import REASON_LENGTH
 

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from council.access.models import LegalBasis
 from council.cases.forms import JapaneseDateField
+from council.core.forms import SelectField
 from council.handoffs.requests.models import RequestKind
 from council.handoffs.requests.states import LONGEST_DUE_DAYS
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField
+from wtforms import BooleanField, IntegerField
 from wtforms.validators import DataRequired, Optional
 
 from council.cases.council_cases import UnregisterReason
 from council.cases.models import CaseStatus, Risk, case_categories
+from council.core.forms import SelectField
 from council.meetings.ledger.columns import COLUMNS, CONSENT_LABELS
 from council.meetings.ledger.query import LedgerFilter
 

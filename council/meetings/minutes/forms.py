@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from council.cases.forms import JapaneseDateField
 from council.cases.models import KeyPersonRole, Risk
+from council.core.forms import SelectField
 
 #: Blank task rows offered each time the item form opens (no script needed to add rows).
 TASK_ROWS = 3

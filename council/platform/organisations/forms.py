@@ -1,9 +1,10 @@
 """Forms of the organisations feature. Free text passes the PII guard (GuardedForm)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
+from council.core.forms import SelectField
 from council.platform.formfields import area_choices, area_filter, field_filter, fields_of_activity
 from council.platform.guarding import GuardedForm
 from council.platform.models import PlatformRole

@@ -1,9 +1,10 @@
 """Project forms. Free text passes the PII guard (GuardedForm)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from council.core.forms import SelectField
 from council.platform.guarding import GuardedForm
 from council.platform.projects.models import ProjectStatus
 

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from council.core.forms import SelectField
 from council.platform.guarding import GuardedForm
 from council.platform.resources.models import ResourceKind
 
