@@ -1,17 +1,16 @@
 """Forms of the council-side account pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from council.access.permissions import Role
 from council.auth.models import InstitutionType
-from council.core.forms import SelectField
+from council.core.forms import Form, SelectField
 from council.security.forms import SetupForm
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(Form):
     accept = BooleanField(_l("I have read the pledge and accept it."),
                           validators=[DataRequired(message=_l("Tick the box to accept the pledge."))])
 
@@ -30,7 +29,7 @@ class FirstAdminForm(SetupForm):
         self.institution_kind.choices = [(k.value, k.label) for k in InstitutionType]
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Type"))
     is_coordinator = BooleanField(_l("Coordinator institution (調整機関)"))
@@ -44,7 +43,7 @@ class InstitutionForm(FlaskForm):
         self.kind.choices = [(k.value, k.label) for k in InstitutionType]
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     institution_id = SelectField(_l("Institution"), coerce=int)

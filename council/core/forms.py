@@ -27,12 +27,45 @@ translations (their ``__html__`` is the translation), ``gettext`` of our own cat
 
 from __future__ import annotations
 
+import functools
+
+from babel.support import Translations
 from flask import g, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectField as WTFormsSelectField
+from wtforms.i18n import messages_path
 from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets.core import clean_key
+
+
+class Form(FlaskForm):
+    """Every form of both apps: Flask-WTF's, with WTForms' own messages read once per language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return WTFORMS_MESSAGES
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("This field is required." …) in the language of the moment (``force_locale`` too).
+    Flask-WTF reads WTForms' catalogue from disk again in every request that builds a form (issue 13); it is the
+    same for everyone, so it is kept per language for the life of the process."""
+
+    def gettext(self, string):
+        return _wtforms_catalogue(str(get_locale() or "en")).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalogue(str(get_locale() or "en")).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = _WTFormsMessages()
+
+
+@functools.cache
+def _wtforms_catalogue(language: str) -> Translations:
+    return Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def _html(text: str) -> Markup:
