@@ -2,18 +2,18 @@
 (another institution's copy of the checkpoint file, approved minutes). A text that holds no checkpoint is an error
 on its field, the text kept: nothing is verified, so no result can look like a success."""
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from council.audit.checkpoints import CheckpointError, read_checkpoints
+from council.core.forms import Form
 from council.core.i18n import lazy_gettext as _l
 
 #: The most checkpoint text an auditor may paste (a few hundred minutes' lines).
 CHECKPOINT_TEXT_LIMIT = 100_000
 
 
-class CheckpointForm(FlaskForm):
+class CheckpointForm(Form):
     checkpoints = TextAreaField(_l("Checkpoint lines"), validators=[
         Length(max=CHECKPOINT_TEXT_LIMIT, message=_l("At most %(n)s characters: verify the lines in several parts.",
                                                      n=f"{CHECKPOINT_TEXT_LIMIT:,}"))])

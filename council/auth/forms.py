@@ -1,16 +1,16 @@
 """Forms of the council-side account pages."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from council.access.permissions import Role
 from council.auth.models import InstitutionType
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.security.forms import SetupForm
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(Form):
     accept = BooleanField(_l("I have read the pledge and accept it."),
                           validators=[DataRequired(message=_l("Tick the box to accept the pledge."))])
 
@@ -29,7 +29,7 @@ class FirstAdminForm(SetupForm):
         self.institution_kind.choices = [(k.value, k.label) for k in InstitutionType]
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Type"))
     is_coordinator = BooleanField(_l("Coordinator institution (調整機関)"))
@@ -43,7 +43,7 @@ class InstitutionForm(FlaskForm):
         self.kind.choices = [(k.value, k.label) for k in InstitutionType]
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     institution_id = SelectField(_l("Institution"), coerce=int)

@@ -1,12 +1,10 @@
 """Forms of the case pages. Personal fields are free text; dates accept 西暦 and 和暦 (cases.dates)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -26,6 +24,7 @@ from council.cases.models import (
     UnlinkReason,
     case_categories,
 )
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 
 
@@ -84,7 +83,7 @@ def _not_in_future(field) -> None:
             raise ValidationError(str(error)) from None
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     kana = StringField(_l("Name in kana"), validators=[DataRequired(), Length(max=100)])
     birth_date = JapaneseDateField(_l("Date of birth"), validators=[Length(max=30), _not_after_today])
@@ -121,7 +120,7 @@ class IntakeForm(FlaskForm):
         return valid
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     name = StringField(_l("Full name (exact)"), validators=[Length(max=100)])
     kana = StringField(_l("Name in kana (exact)"), validators=[Length(max=100)])
     birth_date = JapaneseDateField(_l("Date of birth (with kana: surname and date of birth)"),
@@ -129,7 +128,7 @@ class SearchForm(FlaskForm):
     phone = StringField(_l("Phone number"), validators=[Length(max=30)])
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     occurred_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     kind = SelectField(_l("Kind of contact"), choices=[(k.value, k.label) for k in RecordKind.written()])
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=50000)])
@@ -140,23 +139,23 @@ class RecordForm(FlaskForm):
         _not_in_future(field)
 
 
-class DeleteRecordForm(FlaskForm):
+class DeleteRecordForm(Form):
     reason = StringField(_l("Reason for deleting"), validators=[DataRequired(), Length(max=500)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("New status"), choices=[(s.value, s.label) for s in CaseStatus])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
     version = HiddenField()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     ledger = FileField(_l("Ledger file (.xlsx or .csv)"), validators=[FileRequired()])
     institution = SelectField(_l("Lead institution for rows without 担当機関"), validators=[Optional()])
     allow_duplicates = BooleanField(_l("Import rows even when the person may already have a case"))
 
 
-class ListFilterForm(FlaskForm):
+class ListFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -174,7 +173,7 @@ class ListFilterForm(FlaskForm):
 
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     purpose_code = SelectField(_l("What the sharing is for"),
                                choices=[("", _l("— choose —"))] + [(p.value, p.label) for p in ConsentPurpose],
                                validators=[DataRequired(_l("Choose what the sharing is for."))])
@@ -197,19 +196,19 @@ class ConsentForm(FlaskForm):
             raise ValidationError(_l("Say how the representative is related to the person."))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     assessment = TextAreaField(_l("Assessment"), validators=[Length(max=50000)])
     plan = TextAreaField(_l("Support plan and roles"), validators=[Length(max=50000)])
     goals = TextAreaField(_l("Goals"), validators=[Length(max=20000)])
     based_on = HiddenField()
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("File (PDF, PNG, JPEG, docx, xlsx; at most 10 MB)"),
                      validators=[FileRequired(message=_l("Choose a file."))])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     kana = StringField(_l("Name in kana"), validators=[Length(max=100)])
     relationship = StringField(_l("Relationship to the subject (e.g. 母)"), validators=[Length(max=50)])
@@ -221,7 +220,7 @@ class PersonForm(FlaskForm):
     version = HiddenField()
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     categories = SelectMultipleField(_l("Concerns"), choices=_categories, widget=CHECKBOXES,
                                      option_widget=CheckboxInput())
     risk = SelectField(_l("Urgency"), choices=[(r.value, r.label) for r in Risk])
@@ -235,20 +234,20 @@ class DetailsForm(FlaskForm):
     version = HiddenField()
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     """Removing a household member or a file entered by mistake: the reason is kept (encrypted) and audited."""
 
     reason = StringField(_l("Why is it removed?"), validators=[DataRequired(), Length(max=500)])
 
 
-class RestrictionForm(FlaskForm):
+class RestrictionForm(Form):
     """Marking a case 要配慮: a reason code only, never words about the person."""
 
     reason = SelectField(_l("Why is the case 要配慮?"), choices=lambda: [(r.value, r.label) for r in RestrictionReason])
     version = HiddenField()
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     """Linking the case to another case of the household, named by its number."""
 
     number = StringField(_l("Number of the other case (e.g. 2026-0042)"), validators=[DataRequired(), Length(max=20)])
@@ -256,7 +255,7 @@ class LinkForm(FlaskForm):
     relation = SelectField(_l("How are they related?"), choices=lambda: [(r.value, r.label) for r in LinkReason])
 
 
-class UnlinkForm(FlaskForm):
+class UnlinkForm(Form):
     """Ending a link: which one and why (a code)."""
 
     link_id = HiddenField()

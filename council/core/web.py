@@ -34,6 +34,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from council.core.clock import in_japan
 from council.core.files import InMemoryRequest
+from council.core.forms import error_summary, field
 from council.core.i18n import TranslatedEnvironment
 from council.core.permissions import PUBLIC, route
 
@@ -44,6 +45,9 @@ BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 csrf = CSRFProtect()
 
 core = Blueprint("core", __name__, template_folder="templates")
+# Every template renders its forms' fields and error summaries with these (council.core.forms), without an import.
+core.add_app_template_global(field)
+core.add_app_template_global(error_summary)
 
 
 @core.app_template_filter("filesize")

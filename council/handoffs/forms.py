@@ -1,16 +1,16 @@
 """Forms of the handoff pages: sending a referral or transfer, asking for one, and the panel's buttons."""
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from council.access.models import LegalBasis
 from council.access.scopes import Scope
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.handoffs.models import HandoffKind
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     """A referral or a transfer, by the lead. Choices of institutions, workers and consents are the case's."""
 
     kind = RadioField(_l("What to do"), choices=[(HandoffKind.REFERRAL.value, HandoffKind.REFERRAL.label),
@@ -31,20 +31,20 @@ class SendForm(FlaskForm):
     answers = HiddenField()
 
 
-class AskTransferForm(FlaskForm):
+class AskTransferForm(Form):
     """移管の申し出: why the asker's institution should lead the case."""
 
     message = TextAreaField(_l("Why your institution should lead the case"),
                             validators=[DataRequired(), Length(max=2000)])
 
 
-class AskReferralForm(FlaskForm):
+class AskReferralForm(Form):
     """つなぎの依頼 from the duplicate check: a confirmation only (the asker writes nothing about the person)."""
 
     hit = HiddenField(validators=[DataRequired()])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """The panel's buttons: accept, decline, cancel, end, approve. A reason where one is needed; the version the
     page showed (two people answering at once: the second is told)."""
 

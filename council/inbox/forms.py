@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField
 from wtforms.validators import Length, ValidationError
 
+from council.core.forms import Form
 from council.core.i18n import lazy_gettext as _l
 
 #: One @, something before it, a dotted domain after it, no spaces or control characters: enough to catch a
@@ -15,7 +15,7 @@ from council.core.i18n import lazy_gettext as _l
 _ADDRESS = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 
 
-class MailSettingForm(FlaskForm):
+class MailSettingForm(Form):
     address = EmailField(_l("E-mail address for notices"), validators=[Length(max=254)])
     enabled = BooleanField(_l("E-mail me when new items wait (only their number, never what they are)"))
     version = HiddenField()

@@ -1,13 +1,11 @@
 """Forms of the incident register. Times are typed in Japan time (``datetime-local``), report dates as Japan
 dates in 西暦 or 和暦 (cases.dates); the service converts nothing itself and checks everything again."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     TextAreaField,
 )
@@ -15,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput
 
 from council.cases.forms import CHECKBOXES, JapaneseDateField
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.incidents.models import DataItem, Encryption, IncidentState, Situation
 from council.incidents.services import LONGEST_TEXT
@@ -30,7 +29,7 @@ def _text(label, description=None):
     return TextAreaField(label, validators=[Length(max=LONGEST_TEXT)], description=description)
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(Form):
     """An incident, new or changed (the PPC report's items, in its order)."""
 
     version = HiddenField()
@@ -65,7 +64,7 @@ def _some_ticked(form, field):
         raise ValidationError(_l("Choose at least one case found in the log."))
 
 
-class PickForm(FlaskForm):
+class PickForm(Form):
     """The cases of a log search to add to the incident (prefix ``pick``)."""
 
     version = HiddenField()
@@ -74,7 +73,7 @@ class PickForm(FlaskForm):
                                    validators=[_some_ticked])
 
 
-class RemoveCaseForm(FlaskForm):
+class RemoveCaseForm(Form):
     """Taking one case off the incident."""
 
     version = HiddenField()

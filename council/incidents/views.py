@@ -1,7 +1,7 @@
 """The incident register's pages: thin, each loads the incident of the user's council, calls a service, renders.
 
 The route declared ``INCIDENTS_MANAGE`` (auditors and the coordinator); ``services.get`` answers 404 for another
-council's incident. A refused form is shown again with what was typed (council/core/templates/_forms.html).
+council's incident. A refused form is shown again with what was typed (council/core/forms.py).
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
 """Forms of the meeting pages: scheduling (and changing) a meeting, cancelling it, and a brief."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput
 
 from council.cases.forms import CHECKBOXES, JapaneseDateField
+from council.core.forms import Form
 from council.core.i18n import lazy_gettext as _l
 from council.meetings.briefs import TEXT_LENGTH
 from council.meetings.models import MeetingKind
 from council.meetings.services import TITLE_LENGTH
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     """A meeting: kind, Japan date and times, place, participants, agenda. Choices are the council's."""
 
     kind = RadioField(_l("Kind of meeting"), choices=[(k.value, k.label) for k in MeetingKind],
@@ -34,13 +34,13 @@ class MeetingForm(FlaskForm):
     version = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button (cancel the meeting, reveal a brief): the version the page showed, where there is one."""
 
     version = HiddenField()
 
 
-class BriefForm(FlaskForm):
+class BriefForm(Form):
     """会議資料: the pseudonymised header, the body, and the personal details kept for a reveal."""
 
     initials = StringField(_l("Initials (イニシャル)"), validators=[Optional(), Length(max=40)])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from wtforms import SelectField, SelectMultipleField
+from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from council.core.forms import SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.platform.organisations.models import ActivityField
 

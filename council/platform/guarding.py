@@ -10,10 +10,10 @@ from typing import ClassVar
 
 from flask import g
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
 
+from council.core.forms import Form
 from council.core.i18n import lazy_gettext as _l
 from council.platform.audit import PlatformTag, record
 from council.platform.database import db
@@ -26,7 +26,7 @@ SPLIT_OVER_FIELDS = _l("Read together with the form's other fields, this part co
                        "split between them.")
 
 
-class GuardedForm(FlaskForm):
+class GuardedForm(Form):
     """A platform form. Its text fields and uploaded file names are checked by the PII guard in validate()."""
 
     #: Fields that are an organisation's public contact: its phone, e-mail, address and contact person are

@@ -2,11 +2,11 @@
 form (a GET: its numbers are checked here, so that a mistyped seed or size is an error on its field, never replaced
 by another value silently)."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from council.audit.reviews.sampling import MAX_SIZE, SEED_DIGITS
+from council.core.forms import Form
 from council.core.i18n import lazy_gettext as _l
 
 
@@ -16,13 +16,13 @@ def _comment():
                                      Length(max=500, message=_l("At most 500 characters."))])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     comment = _comment()
     #: Where the review was started from (a list, a rule, a sample): a code, checked by the service.
     source = HiddenField()
 
 
-class ReviewEditForm(FlaskForm):
+class ReviewEditForm(Form):
     """Correcting a review's comment (the reviewer or another auditor of the council)."""
 
     comment = _comment()
@@ -30,7 +30,7 @@ class ReviewEditForm(FlaskForm):
     version = HiddenField()
 
 
-class SampleForm(FlaskForm):
+class SampleForm(Form):
     """The size and seed of a draw, as typed; the date range and filters are the log's (LogFilter)."""
 
     class Meta:

@@ -1,4 +1,4 @@
-// Error summaries of refused forms (the convention is described at the top of _forms.html).
+// Error summaries of refused forms (the convention is described at the top of council/core/forms.py).
 // The page already opens at the summary (the form's action ends in #<form id>-errors); this moves the
 // keyboard and screen-reader focus there too, and makes each of its links put the focus in the field.
 (function () {

@@ -1,10 +1,10 @@
 """Forms of break-glass: the request (what is at risk, why, and that it is logged), the buttons on the case page,
 and the auditor's review."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.handoffs.breakglass.models import ReviewOutcome, Risk
 from council.handoffs.breakglass.services import REASON_LENGTH
@@ -14,7 +14,7 @@ def _risks() -> list[tuple[str, str]]:
     return [("", _l("Choose what is at risk")), *((r.value, r.label) for r in Risk)]
 
 
-class BreakGlassForm(FlaskForm):
+class BreakGlassForm(Form):
     """Opening a case outside one's grants. The case is named by its number, or by the duplicate check's hit (then
     the number is not asked: the check did not disclose it)."""
 
@@ -39,11 +39,11 @@ class BreakGlassForm(FlaskForm):
             raise ValidationError(_l("Enter the case number (e.g. 2026-0042)."))
 
 
-class ActForm(FlaskForm):
+class ActForm(Form):
     """A button on the case page (end my emergency access, acknowledge one): CSRF protection only."""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The auditor's judgement of one use, with a short note that must not be about the person."""
 
     outcome = RadioField(_l("Your review"), choices=[(o.value, o.label) for o in ReviewOutcome],

@@ -1,11 +1,11 @@
 """Forms of information requests. Dates accept 西暦 and 和暦 (cases.dates); the due date is a date in Japan."""
 
-from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from council.access.models import LegalBasis
 from council.cases.forms import JapaneseDateField
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.handoffs.requests.models import RequestKind
 from council.handoffs.requests.states import LONGEST_DUE_DAYS
@@ -47,7 +47,7 @@ class LegalBasisMixin:
             raise ValidationError(_l("Write why life or body is at risk."))
 
 
-class RequestForm(LegalBasisMixin, FlaskForm):
+class RequestForm(LegalBasisMixin, Form):
     """A new request from the case page (prefix ``request``)."""
 
     #: The council's member institutions but the lead (choices set by the view).
@@ -60,7 +60,7 @@ class RequestForm(LegalBasisMixin, FlaskForm):
                                description=_l("A date in Japan, at most %(n)d days ahead.", n=LONGEST_DUE_DAYS))
 
 
-class AskHolderForm(FlaskForm):
+class AskHolderForm(Form):
     """A question to the institution holding a case the duplicate check showed."""
 
     kind = SelectField(_l("What you ask for"), choices=_kinds, default=RequestKind.INFORMATION.value)
@@ -69,7 +69,7 @@ class AskHolderForm(FlaskForm):
                                                                 Length(max=30), _due_from_today])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The receiver's answer (prefix ``answer-<id>``)."""
 
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(_l("Write your answer.")), Length(max=_TEXT)])
@@ -79,7 +79,7 @@ class HolderAnswerForm(LegalBasisMixin, AnswerForm):
     """The holder's answer to a question from a duplicate-check hit: it is shared with the asker on a legal basis."""
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """Declining a request, with why (prefix ``decline-<id>``)."""
 
     reason = TextAreaField(_l("Why you decline"), validators=[DataRequired(_l("Say why you decline.")),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField
+from wtforms import BooleanField, IntegerField
 from wtforms.validators import DataRequired, Optional
 
 from council.cases.council_cases import UnregisterReason
 from council.cases.models import CaseStatus, Risk, case_categories
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.meetings.ledger.columns import COLUMNS, CONSENT_LABELS
 from council.meetings.ledger.query import LedgerFilter
@@ -17,7 +17,7 @@ def _all(choices):
     return [("", _l("All"))] + list(choices)
 
 
-class LedgerFilterForm(FlaskForm):
+class LedgerFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -48,7 +48,7 @@ class LedgerFilterForm(FlaskForm):
                             sort=self.sort.data or "intake", direction=self.direction.data or "desc", page=page)
 
 
-class CouncilCaseForm(FlaskForm):
+class CouncilCaseForm(Form):
     """A button of the progress ledger: register a case as a 協議会ケース, or take it back with a reason code."""
 
     case_id = IntegerField(validators=[DataRequired()])

@@ -1,11 +1,11 @@
 """Forms of a meeting's record: attendance, one agenda case's decisions with its tasks, the minutes, approval."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from council.cases.forms import JapaneseDateField
 from council.cases.models import KeyPersonRole, Risk
+from council.core.forms import Form, SelectField
 from council.core.i18n import lazy_gettext as _l
 
 #: Blank task rows offered each time the item form opens (no script needed to add rows).
@@ -16,13 +16,13 @@ def _risks():
     return [(risk.value, risk.label) for risk in Risk]
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """出欠: one checkbox per participant (``attended-<participant id>``), built by the view."""
 
     version = HiddenField()
 
 
-class TaskRow(FlaskForm):
+class TaskRow(Form):
     """One row of 役割分担: all three filled, or none."""
 
     class Meta:
@@ -43,7 +43,7 @@ class TaskRow(FlaskForm):
         return bool(self.institution.data) and bool((self.what.data or "").strip())
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """What the meeting decided on one agenda case."""
 
     situation = TextAreaField(_l("Situation (状況把握)"), validators=[Optional(), Length(max=4000)])
@@ -60,14 +60,14 @@ class ItemForm(FlaskForm):
     version = HiddenField()
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     """議事概要 and each agenda case's part (``part-<item id>``, added by the view)."""
 
     summary = TextAreaField(_l("Summary of the meeting (議事概要)"), validators=[Optional(), Length(max=8000)])
     version = HiddenField()
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     """承認: a button; the version of the minutes the approver read."""
 
     version = HiddenField()

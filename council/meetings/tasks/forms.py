@@ -1,8 +1,9 @@
 """Forms of the tasks page: completing a task (a button with the version of the task as listed)."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from council.core.forms import Form
 
-class CompleteForm(FlaskForm):
+
+class CompleteForm(Form):
     version = HiddenField()

@@ -1,8 +1,9 @@
 """Forms of the organisations feature. Free text passes the PII guard (GuardedForm)."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
+from council.core.forms import SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.platform.formfields import area_choices, area_filter, field_filter, fields_of_activity
 from council.platform.guarding import GuardedForm

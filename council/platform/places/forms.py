@@ -1,8 +1,9 @@
 """Forms of places and activities. Free text passes the PII guard (GuardedForm)."""
 
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import DateField, HiddenField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from council.core.forms import SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.platform.formfields import area_choices, area_filter, field_filter, fields_of_activity
 from council.platform.guarding import GuardedForm

@@ -1,8 +1,9 @@
 """Project forms. Free text passes the PII guard (GuardedForm)."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from council.core.forms import SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.platform.guarding import GuardedForm
 from council.platform.projects.models import ProjectStatus

@@ -1,9 +1,10 @@
 """Resource forms. Free text and the file's name pass the PII guard (GuardedForm)."""
 
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from council.core.forms import SelectField
 from council.core.i18n import lazy_gettext as _l
 from council.platform.guarding import GuardedForm
 from council.platform.resources.models import ResourceKind

@@ -1,0 +1,176 @@
+"""Forms: how a field renders, and the one convention for a form that fails (issue 8: a refusal far down a long page
+looked like nothing happened).
+
+Every form that shows its own errors:
+  <form id="NAME-form" method="post" action="…#NAME-form-errors" novalidate>
+    {{ form.hidden_tag() }}
+    {{ error_summary(form, "NAME-form") }}
+    {{ field(form.x) }} …
+- ``field()`` and ``error_summary()`` are Jinja globals of both apps (``core.web``): templates call them without an
+  import. They are Python, not macros: a page renders a dozen of them, and a macro call costs a new Jinja context.
+- error_summary() is the first thing inside the form. When the form has errors (field errors, the form's own
+  errors in form.form_errors, or ``problems`` / ``linked`` messages of checks that are not WTForms validators) it
+  shows "There is a problem" with one item per problem; a field's problem links to the field (href="#<field id>").
+- The action ends in "#<form id>-errors", so the re-rendered page opens at the summary even without script;
+  forms.js (loaded by the summary itself: pages without a refused form carry no script) then moves the focus
+  to it (role="alert", tabindex="-1") and makes its links focus the field (opening a <details> around it).
+- A service that refuses the whole form (a stale edit, a rule the validators cannot see) puts its message in
+  form.form_errors and the view renders the same form again; it does not flash() and redirect, which would
+  lose what was typed and land somewhere else. The view keeps what was typed by rendering the submitted form.
+- tests/unit/core/test_error_summary.py fails when a template renders a WTForms form without error_summary().
+- A select is a ``SelectField`` of this module (one pass over its options: WTForms' own widget builds each
+  option's attributes through ``Markup.format`` and translates each lazy label twice; issue 13).
+
+What is marked safe here is what a template would have treated so: WTForms labels and messages that are lazy
+translations (their ``__html__`` is the translation), ``gettext`` of our own catalogue; everything else is escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from babel.support import Translations
+from flask import g, url_for
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms import SelectField as WTFormsSelectField
+from wtforms.i18n import messages_path
+from wtforms.widgets import Select as WTFormsSelect
+from wtforms.widgets.core import clean_key
+
+from council.core.i18n import gettext
+
+
+class Form(FlaskForm):
+    """Every form of both apps: Flask-WTF's, with WTForms' own messages read once per language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return WTFORMS_MESSAGES
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("This field is required." …) in the language of the moment (``force_locale`` too).
+    Flask-WTF reads WTForms' catalogue from disk again in every request that builds a form (issue 13); it is the
+    same for everyone, so it is kept per language for the life of the process."""
+
+    def gettext(self, string):
+        return _wtforms_catalogue(str(get_locale() or "en")).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalogue(str(get_locale() or "en")).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = _WTFormsMessages()
+
+
+@functools.cache
+def _wtforms_catalogue(language: str) -> Translations:
+    return Translations.load(messages_path(), [language], domain="wtforms")
+
+
+def _html(text: str) -> Markup:
+    """HTML built in this module, in which every value that came from elsewhere went through escape() (or is a
+    lazy translation, which WTForms and Jinja treat as markup through its ``__html__``)."""
+    return Markup(text)  # noqa: S704
+
+
+def attributes(**values) -> Markup:
+    """HTML attributes as WTForms' ``html_params`` writes them (sorted by name, ``True`` bare, ``False`` left out,
+    values escaped), without its ``Markup.format`` per attribute."""
+    rendered = []
+    for name, value in sorted(values.items()):
+        if value is True:
+            rendered.append(clean_key(name))
+        elif value is not False:
+            # escape() leaves no '"' in text; a value that is already markup may hold one.
+            rendered.append(f'{escape(clean_key(name))}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return _html(" ".join(rendered))
+
+
+class Select(WTFormsSelect):
+    """WTForms' select widget (no option groups: no form of ours has them), the options rendered in one pass."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = vars(field.flags)
+        for name in self.validation_attrs:
+            if name in flags and name not in kwargs:
+                kwargs[name] = flags[name]
+        options = "".join(self.render_option(choice) for choice in field.iter_choices())
+        return _html(f"<select {attributes(name=field.name, **kwargs)}>{options}</select>")
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        options = {"value": value, **(choice.render_kw or {}), **kwargs}
+        if choice.selected:
+            options["selected"] = True
+        # A lazy label is translated once, by escape() (WTForms' widget translated it twice).
+        label = escape(choice.label) if choice.label is not None else ""
+        return _html(f"<option {attributes(**options)}>{label or escape(choice.value)}</option>")
+
+
+class SelectField(WTFormsSelectField):
+    """The select of every form of ours (WTForms' field with the widget above)."""
+
+    widget = Select()
+
+
+def field(f, hint=None) -> Markup:
+    """A form field with its label, ``hint``, errors (``aria-invalid``, ``aria-describedby``) and, for a text the
+    PII guard refused, the refused text with its findings highlighted (shown only to the writer, never stored)."""
+    found = getattr(f, "pii_segments", None)
+    described = ((f"{f.id}-hint " if hint else "") + (f"{f.id}-error" if f.errors else "")
+                 + (f" {f.id}-found" if found else "")).strip()
+    described = {"aria-describedby": described} if described else {}
+    control = f(**described, **{"aria-invalid": "true"}) if f.errors else f(**described)
+    label = attributes(for_=f.label.field_id)
+    label = f'<label{" " if label else ""}{label}>{escape(f.label.text)}</label>'
+    hint = f'<p class="hint" id="{escape(f.id)}-hint">{escape(hint)}</p>' if hint else ""
+    errors = "".join(f'<p class="error" id="{escape(f.id)}-error">{escape(error)}</p>' for error in f.errors)
+    return _html(f'\n<div class="field{" has-error" if f.errors else ""}">\n  {label}\n  {hint}\n  \n  {control}\n'
+                  f'  {errors}\n  {_found(f, found) if found else ""}\n</div>\n')
+
+
+def _found(f, segments) -> str:
+    """The refused text, its findings marked (the kind of each, and brackets for screen readers)."""
+    text = "".join(f'<mark data-kind="{escape(finding.kind)}"><span class="visually-hidden">[</span>{escape(piece)}'
+                   f'<span class="visually-hidden">]</span></mark>' if finding else escape(piece)
+                   for piece, finding in segments)
+    title = escape(gettext("Where (highlighted). Nothing was saved; remove or rewrite these parts:"))
+    return (f'\n  \n  <div class="found" id="{escape(f.id)}-found" data-testid="pii-found">\n'
+            f'    <p class="found-title">{title}</p>\n    <p class="found-text">{text}</p>\n  </div>\n  ')
+
+
+def error_summary(form, form_id: str, problems=(), linked=()) -> Markup:
+    """"There is a problem" and one item per problem, or nothing when there is none. ``form``: a WTForms form or
+    None; ``form_id``: the form element's id; ``problems``: further messages; ``linked``: further (message, element id)
+    pairs, linked to that element. A summary loads forms.js, which focuses it: other pages carry no script."""
+    if not ((form is not None and form.errors) or problems or linked):
+        return _html("\n\n")
+    items = ""
+    if form is not None:
+        messages = "".join(f"<li>{escape(message)}</li>" for message in form.form_errors)
+        items = f"\n    {messages}\n    " + "".join(
+            f"\n    {_problem(f, error)}\n    " for f in form if f.errors for error in f.errors) + "\n  "
+    problems = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
+    linked = "".join(f'<li><a href="#{escape(target)}">{escape(message)}</a></li>' for message, target in linked)
+    title = f"{escape(form_id)}-errors-title"
+    script = url_for("static", filename="forms.js")
+    return _html(
+        f'\n\n<div class="error-summary" id="{escape(form_id)}-errors" role="alert" tabindex="-1"'
+        f' aria-labelledby="{title}"\n     data-error-summary data-testid="error-summary">\n'
+        f'  <h2 class="error-summary-title" id="{title}">{escape(gettext("There is a problem"))}</h2>\n'
+        f'  <ul>\n  {items}\n  {problems}\n  {linked}\n  </ul>\n</div>'
+        f'<script src="{escape(script)}" nonce="{escape(g.get("csp_nonce", ""))}" defer></script>\n\n')
+
+
+def _problem(f, error) -> str:
+    """One field's problem in the summary: a link to the field, unless the field is not shown (a hidden field)."""
+    if f.type in ("HiddenField", "CSRFTokenField"):
+        return f"<li>{escape(error)}</li>\n    "
+    return f'<li><a href="#{escape(f.id)}">{escape(f.label.text)}: {escape(error)}</a></li>'
