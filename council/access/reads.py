@@ -162,12 +162,8 @@ def operator_access(case_id: int) -> Access:
 
 
 def _receipts() -> dict[int, Receipt]:
-    if "read_receipts" not in g:
-        g.read_receipts = {}
-    return g.read_receipts
+    return g.setdefault("read_receipts", {})  # asked before every value the vault opens: one lookup of g, not two
 
 
 def _created() -> set[int]:
-    if "created_cases" not in g:
-        g.created_cases = set()
-    return g.created_cases
+    return g.setdefault("created_cases", set())

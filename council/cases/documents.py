@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy.orm import selectinload
 
 from council.access.grants import end_for_consent
 from council.access.policy import Access
@@ -59,10 +60,16 @@ class ConsentView:
     recipient_institution_ids: list[int] = field(default_factory=list)
 
 
+#: Built once (building a statement cost more than running it, issue 13); the recipients in one more statement when
+#: there are consents, not one per consent.
+_CONSENTS = (select(Consent).where(Consent.case_id == bindparam("case_id", type_=Integer)).order_by(Consent.id)
+             .options(selectinload(Consent.recipient_rows)))
+
+
 def consents(case: Case) -> list[ConsentView]:
     """The case's consents, decrypted (the caller has recorded the read of the case)."""
     opened = vault().text
-    rows = db.session.scalars(select(Consent).where(Consent.case_id == case.id).order_by(Consent.id))
+    rows = db.session.scalars(_CONSENTS, {"case_id": case.id})
     return [ConsentView(id=r.id, state=r.state, purpose=opened(r, "purpose"), recipients=opened(r, "recipients"),
                         scope=opened(r, "scope"), obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
                         obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version,
@@ -157,12 +164,16 @@ class PlanView:
     written_at: dt.datetime | None
 
 
+#: Built once (building a statement cost more than running it, issue 13).
+_NEWEST_PLAN = (select(CasePlan).where(CasePlan.case_id == bindparam("case_id", type_=Integer))
+                .order_by(CasePlan.version.desc()).limit(1))
+
+
 def current_plan(case: Case, *, scope: Scope = Scope.FULL) -> PlanView:
     """The newest plan version, decrypted as far as ``scope`` reads it (a summary: the plan itself, not the
     assessment or the goals); version 0 and empty texts when none was written yet. The caller has recorded the
     read."""
-    row = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id).order_by(CasePlan.version.desc())
-                            .limit(1))
+    row = db.session.scalar(_NEWEST_PLAN, {"case_id": case.id})
     return _plan_view(row, scope) if row is not None else PlanView(0, "", "", "", None, None)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import Integer, bindparam, delete, select
 
 from council.access.policy import Access
 from council.audit.events import AuditTag, record
@@ -132,8 +132,12 @@ def _flush_old_pages() -> None:
     flush_freed_pages(db.engine, ("case_file",))
 
 
+#: Built once (building a statement cost more than running it, issue 13).
+_HISTORY = (select(CaseStatusChange).where(CaseStatusChange.case_id == bindparam("case_id", type_=Integer))
+            .order_by(CaseStatusChange.id))
+
+
 def status_history(case: Case) -> list[tuple[CaseStatusChange, str]]:
     """Every status change of ``case`` with its decrypted reason, oldest first (the caller recorded the read)."""
-    rows = db.session.scalars(select(CaseStatusChange).where(CaseStatusChange.case_id == case.id)
-                              .order_by(CaseStatusChange.id))
+    rows = db.session.scalars(_HISTORY, {"case_id": case.id})
     return [(row, vault().text(row, "reason")) for row in rows]

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
 from council.access.policy import Access
 from council.access.reads import record_read
@@ -22,9 +22,9 @@ from council.access.scopes import may_open, may_seal
 from council.audit.events import AuditTag
 from council.auth.models import User
 from council.cases import documents, lifecycle
-from council.cases.models import Case, CaseStatusChange, SupportRecord
+from council.cases.models import Case, CaseAssignment, CaseCategory, CaseStatusChange, Person, SupportRecord
 from council.cases.panels import Panel, panels_for
-from council.cases.services import PersonView, institution_names, read_person, user_names
+from council.cases.services import PersonView, names, read_person
 from council.cases.vault import vault
 from council.database import db
 
@@ -69,6 +69,8 @@ class CasePage:
     assigned: list[int] | None = None
     #: Sections that features add (``cases.panels``), built for this access.
     panels: list[Panel] = field(default_factory=list)
+    #: The case's concerns (困りごと), in the order they were given.
+    categories: list[str] = field(default_factory=list)
     #: Display names of the users the page mentions (authors, assignees, who changed the status), by id.
     users: dict[int, str] = field(default_factory=dict)
     #: Names of the institutions the page mentions (lead, records, consent recipients), by id.
@@ -93,9 +95,10 @@ def read_case_page(*, actor: User, case: Case, access: Access, printing: bool = 
                     contact_person=_opened(case, "contact_person", scope) or "",
                     plan=documents.current_plan(case, scope=scope), key_person=_opened(case, "key_person", scope),
                     closure_reason=_opened(case, "closure_reason", scope))
+    page.categories = list(db.session.scalars(_CATEGORIES, {"case_id": case.id}))
     if page.full:
-        page.persons = [read_person(p) for p in case.persons if p.deleted_at is None]
-        page.assigned = [row.user_id for row in case.assignments]
+        page.persons = [read_person(p) for p in db.session.scalars(_PERSONS, {"case_id": case.id})]
+        page.assigned = list(db.session.scalars(_ASSIGNED, {"case_id": case.id}))
     if may_open(scope, "support_record", "body"):
         page.records = _records(case)
     if may_open(scope, "consent", "purpose"):
@@ -108,23 +111,32 @@ def read_case_page(*, actor: User, case: Case, access: Access, printing: bool = 
     return page
 
 
+# The page's own reads, built once: building a statement in Python cost more than SQLite took to run it (issue 13).
+# What the page shows is loaded here, explicitly, not by lazy loads from the template.
+_CASE_ID = bindparam("case_id", type_=Integer)
+_CATEGORIES = select(CaseCategory.category).where(CaseCategory.case_id == _CASE_ID).order_by(CaseCategory.id)
+_PERSONS = select(Person).where(Person.case_id == _CASE_ID, Person.deleted_at.is_(None)).order_by(Person.id)
+_ASSIGNED = select(CaseAssignment.user_id).where(CaseAssignment.case_id == _CASE_ID).order_by(CaseAssignment.id)
+_RECORDS = (select(SupportRecord).where(SupportRecord.case_id == _CASE_ID)
+            .order_by(SupportRecord.occurred_at.desc(), SupportRecord.id.desc()))
+
+
 def _opened(case: Case, column: str, scope) -> str | None:
     return vault().text(case, column) if may_open(scope, "case_file", column) else None
 
 
 def _records(case: Case) -> list[RecordView]:
-    rows = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)
-                              .order_by(SupportRecord.occurred_at.desc(), SupportRecord.id.desc()))
+    opened, rows = vault().text, db.session.scalars(_RECORDS, {"case_id": case.id})
     return [RecordView(id=r.id, occurred_at=r.occurred_at, kind=r.kind, author_id=r.author_id,
                        institution_id=r.institution_id, version=r.version, edited=r.version > 1,
-                       deleted=r.deleted_at is not None, body=vault().text(r, "body"),
-                       delete_reason=vault().text(r, "delete_reason")) for r in rows]
+                       deleted=r.deleted_at is not None, body=opened(r, "body"),
+                       delete_reason=opened(r, "delete_reason")) for r in rows]
 
 
 def _name(page: CasePage) -> None:
-    """Names for exactly the users and institutions the page shows: one query each, not the council's every user."""
+    """Names for exactly the users and institutions the page shows (one query), not the council's every user."""
     users = [*(page.assigned or ()), *(r.author_id for r in page.records or ()),
              *(change.changed_by for change, _reason in page.history or ()), page.plan.written_by]
     institutions = [page.case.lead_institution_id, *(r.institution_id for r in page.records or ()),
                     *(i for consent in page.consents or () for i in consent.recipient_institution_ids)]
-    page.users, page.institutions = user_names(users), institution_names(institutions)
+    page.users, page.institutions = names(users=users, institutions=institutions)

@@ -12,7 +12,8 @@ for nothing. So a feature may also register ``any_rows``, a SQL condition that t
 is built from; the page asks every panel's condition in one statement, and calls each such builder with
 ``has_rows``: False means the feature's queries would find nothing, and the builder shows its panel (or None)
 without running them. The feature keeps its logic; only the question "is there anything?" is asked once for all
-(issue 13).
+(issue 13). That statement is built once per app, with the case's id as a bind parameter: building it (nine
+EXISTS clauses) on every page cost more than running it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, select
 
 from council.database import db
 
 _KEY = "cases.panels"
+#: The app's ``SELECT EXISTS (…), …`` of every ``any_rows`` (built at its first case page, dropped when a panel is
+#: registered): SQL text with a bind parameter, nothing of any case or user.
+_ROWS_STATEMENT = "cases.panels.rows_found"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Panel:
 PanelBuilder = Callable[..., "Panel | None"]
 #: ``any_rows(case_id)``: a SQL condition (an EXISTS over the feature's tables) true when the case has any row the
 #: panel is built from. It may say True for rows the panel then leaves out; it must never say False when there is one.
+#: ``case_id`` is a bind parameter (the statement is built once for every case): compare columns with it, nothing
+#: else.
 RowsCondition = Callable[[int], ColumnElement[bool]]
 
 
@@ -67,7 +73,12 @@ def case_panel(blueprint: Blueprint, *, name: str, order: int, build: PanelBuild
     name). A second panel of the same name replaces the first. With ``any_rows``, ``build`` is called with
     ``has_rows`` too: whether that condition held for the case (asked with every other panel's in one query)."""
     registration = _Registration(name, order, build, any_rows)
-    blueprint.record_once(lambda state: state.app.extensions.setdefault(_KEY, {}).__setitem__(name, registration))
+
+    def register(state) -> None:
+        state.app.extensions.setdefault(_KEY, {})[name] = registration
+        state.app.extensions.pop(_ROWS_STATEMENT, None)
+
+    blueprint.record_once(register)
 
 
 def panels_for(case, access, *, forms: Mapping[str, object] | None = None) -> list[Panel]:
@@ -85,5 +96,13 @@ def _rows_found(case_id: int, registered: list[_Registration]) -> dict[str, bool
     """Each panel's ``any_rows`` for the case, in one statement: ``SELECT EXISTS (…), EXISTS (…), …``."""
     if not registered:
         return {}
-    answers = db.session.execute(select(*(r.any_rows(case_id) for r in registered))).one()
+    statement = current_app.extensions.get(_ROWS_STATEMENT)
+    if statement is None:
+        statement = current_app.extensions[_ROWS_STATEMENT] = _rows_statement(registered)
+    answers = db.session.execute(statement, {"case_id": case_id}).one()
     return {r.name: bool(answer) for r, answer in zip(registered, answers, strict=True)}
+
+
+def _rows_statement(registered: list[_Registration]) -> Select:
+    case_id = bindparam("case_id", type_=Integer)
+    return select(*(r.any_rows(case_id) for r in registered))

@@ -57,7 +57,7 @@ class CaseVault:
         if blob is None:
             return None
         try:
-            return self._cipher(_case(row, case_id)).decrypt(blob, table=table, column=column, row_id=row_id)
+            return self._cipher(row, case_id).decrypt(blob, table=table, column=column, row_id=row_id)
         except DecryptionFailed as failure:
             failure.case_id = case_id  # the error page records it against the case
             raise
@@ -84,7 +84,7 @@ class CaseVault:
                          row_id=_row_key(row, row_id))
         sealed = None
         if value is not None and value != "":
-            sealed = self._cipher(_case(row, case_id)).encrypt(value, table=table, column=column, row_id=row_id)
+            sealed = self._cipher(row, case_id).encrypt(value, table=table, column=column, row_id=row_id)
         setattr(row, f"{column}_enc", sealed)
 
     def carry(self, source, target, column: str, *, access: Access) -> None:
@@ -96,14 +96,18 @@ class CaseVault:
         if (table, case_id) != (other_table, target_case):
             raise ValueError("a value is carried only between rows of one table of one case")
         blob = getattr(source, f"{column}_enc")
-        value = None if blob is None else self._cipher(_case(source, case_id)).decrypt(
+        value = None if blob is None else self._cipher(source, case_id).decrypt(
             blob, table=table, column=column, row_id=source_id)
         self.seal(target, column, value, access=access)
 
-    def _cipher(self, case: Case) -> FieldCipher:
-        """The field cipher of ``case`` (unwrapped once per request). Raises CasePurged or KeyUnavailable."""
+    def _cipher(self, row, case_id: int) -> FieldCipher:
+        """The field cipher of case ``case_id``, which ``row`` belongs to (its key unwrapped once per request: a page
+        opens dozens of values of one case, and only the first loads the case). Raises CasePurged or
+        KeyUnavailable."""
         cache = _cache()
-        if case.id not in cache:
+        cipher = cache.get(case_id)
+        if cipher is None:
+            case = row if isinstance(row, Case) else db.session.get(Case, case_id)
             if case.wrapped_key is None:
                 raise CasePurged(case.number)
             try:
@@ -111,8 +115,8 @@ class CaseVault:
             except DecryptionFailed as failure:
                 failure.case_id = case.id
                 raise
-            cache[case.id] = FieldCipher(data_key)
-        return cache[case.id]
+            cipher = cache[case_id] = FieldCipher(data_key)
+        return cipher
 
     def forget(self, case: Case) -> None:
         """Drop the case's unwrapped key and read receipt (batches keep only the current batch's)."""
@@ -121,7 +125,7 @@ class CaseVault:
 
     def check_key(self, case: Case) -> None:
         """Unwrap the case's data key now. Raises CasePurged, KeyUnavailable or DecryptionFailed (a wrong key)."""
-        self._cipher(case)
+        self._cipher(case, case.id)
 
     def person_indexes(self, *, name: str, kana: str, birth_iso: str, phone: str) -> dict[str, str | None]:
         """The blind-index columns of a person (None where there is nothing to index)."""
@@ -156,15 +160,9 @@ def _row_key(row, row_id: int) -> int:
     return getattr(row, column) if column else row_id
 
 
-def _case(row, case_id: int) -> Case:
-    return row if isinstance(row, Case) else db.session.get(Case, case_id)
-
-
 def _cache() -> dict:
     """Unwrapped data keys live for one request (or one CLI command) only."""
-    if "case_ciphers" not in g:
-        g.case_ciphers = {}
-    return g.case_ciphers
+    return g.setdefault("case_ciphers", {})
 
 
 def vault() -> CaseVault:
