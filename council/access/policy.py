@@ -314,9 +314,11 @@ def newest_reached(user, *, among: Select, values: Mapping[str, object], scopes:
 @functools.lru_cache(maxsize=256)  # keyed by ``among`` and ``load`` themselves: built per request, they only miss
 def _newest_reached(reader: Reader, scopes: frozenset[Scope], among: Select, limit: int, load: tuple) -> Select:
     parts = _visible_parts(reader, _BOUND, scopes)
+    # A CTE, written and run once: each part of the reach narrows to it (inlined, the statement held it once per
+    # part — longer than the 4 kB psycopg caches the parsing of — and PostgreSQL would find the newest once per part).
     newest = (select(Case.id).where(or_(*parts) if parts else false(), Case.id.in_(among))
-              .order_by(Case.intake_date.desc(), Case.id.desc()).limit(limit).correlate(None))
-    reached = _reach(reader, _BOUND, Case.id.in_(newest)).subquery()
+              .order_by(Case.intake_date.desc(), Case.id.desc()).limit(limit).cte("newest"))
+    reached = _reach(reader, _BOUND, Case.id.in_(select(newest.c.id))).subquery()
     return (select(Case, reached.c.case_id, reached.c.basis, reached.c.scope, reached.c.grant_id, reached.c.expires_at)
             .join(reached, reached.c.case_id == Case.id).where(reached.c.scope.in_(sorted(str(s) for s in scopes)))
             .order_by(Case.intake_date.desc(), Case.id.desc()).options(*load))
