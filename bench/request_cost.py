@@ -1,6 +1,6 @@
 """What one request costs, measured so that a busy machine does not change the figure (issue 13).
 
-    .venv/bin/python bench/request_cost.py [--page case|audit] [--requests 200] [--cases 200] [--profile 25]
+    .venv/bin/python bench/request_cost.py [--page case|audit|search] [--requests 200] [--cases 200] [--profile 25]
                                            [--instructions 20] [--backend sqlite|postgresql] [--postgres URL]
 
 Wall-clock timings on a shared machine swing with everyone else's load; these do not:
@@ -21,7 +21,9 @@ an auditor. The pages, served in-process by Flask's test client with the session
 cookie the page sets is kept, as a browser does; the header's inbox count is recounted once a minute):
 
 - ``case``: GET /cases/<id>, the caseworker assigned to it (the ``case:file:viewed`` event committed);
-- ``audit``: GET /audit/?user=<a username>, the auditor's log page filtered by a user.
+- ``audit``: GET /audit/?user=<a username>, the auditor's log page filtered by a user;
+- ``search``: POST /cases/search by the measured case's subject's kana, the same caseworker (the
+  ``case:search:performed`` event committed; CSRF is off in the bench's app).
 
 Five requests warm up first (templates compiled, connections open). The folder is deleted at the end.
 """
@@ -94,12 +96,19 @@ def target(page: str, facts: dict) -> tuple[int, str, str]:
     """(user, path, what the answer must contain) of ``page``."""
     if page == "case":
         return facts["caseworker"], f"/cases/{facts['measured']}", 'data-testid="record"'
+    if page == "search":
+        return facts["caseworker"], "/cases/search", f">{facts['number']}</a>"
     return facts["auditor"], f"/audit/?user={facts['filtered_user']}", 'data-testid="events"'
+
+
+def posted(page: str, facts: dict) -> dict | None:
+    """The form ``page`` posts; None for a GET."""
+    return {"kana": facts["kana"]} if page == "search" else None
 
 
 def measure(folder: Path, url: str, facts: dict, args) -> None:
     app = make_app(folder, url)
-    user, path, expected = target(args.page, facts)
+    (user, path, expected), form = target(args.page, facts), posted(args.page, facts)
     clients = [client_for(app, user)]
     statements = [0]
 
@@ -109,7 +118,7 @@ def measure(folder: Path, url: str, facts: dict, args) -> None:
             statements[0] += 1
 
     def one() -> None:
-        response = clients[-1].get(path)
+        response = clients[-1].get(path) if form is None else clients[-1].post(path, data=form)
         assert response.status_code == 200 and expected in response.get_data(as_text=True), response.status_code
 
     for _ in range(WARM_UP):
@@ -158,7 +167,7 @@ def instructions(folder: Path, url: str, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--page", choices=("case", "audit"), default="case")
+    parser.add_argument("--page", choices=("case", "audit", "search"), default="case")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="print the N largest functions of a profile")
