@@ -20,6 +20,8 @@ RULES = [
      re.compile(r"\.version \+= 1|\.version \+ 1\b|str\(version\) != |_check_version")),
     ("kana and digits are normalised by core.japanese", "core/japanese.py",
      re.compile(r"\+ 0x60\b|0x3041|\\u3041|def digits_only|def (as_katakana|normalise_kana)\b")),
+    ("every page's template helpers are registered once by core.web.template_globals", "core/web.py",
+     re.compile(r"\.app_context_processor\b")),
 ]
 
 
@@ -45,6 +47,7 @@ def test_the_guards_see_what_they_forbid():
         0: ['bp.add_url_rule("/x", "x", view)', '@bp.route("/x")', "def _route(rule, view):"],
         1: ["case.version += 1", "row.version + 1", "if str(version) != str(row.version):"],
         2: ["chr(ord(ch) + 0x60)", 'if "\\u3041" <= ch', "def digits_only(text):"],
+        3: ["@bp.app_context_processor"],
     }
     for index, lines in samples.items():
         for line in lines:
