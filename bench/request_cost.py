@@ -1,7 +1,8 @@
 """What one request costs, measured so that a busy machine does not change the figure (issue 13).
 
-    .venv/bin/python bench/request_cost.py [--page case|audit|search] [--requests 200] [--cases 200] [--profile 25]
-                                           [--instructions 20] [--backend sqlite|postgresql] [--postgres URL]
+    .venv/bin/python bench/request_cost.py [--page case|audit|search|login] [--requests 200] [--cases 200]
+                                           [--profile 25] [--instructions 20] [--backend sqlite|postgresql]
+                                           [--postgres URL]
 
 Wall-clock timings on a shared machine swing with everyone else's load; these do not:
 
@@ -23,7 +24,9 @@ cookie the page sets is kept, as a browser does; the header's inbox count is rec
 - ``case``: GET /cases/<id>, the caseworker assigned to it (the ``case:file:viewed`` event committed);
 - ``audit``: GET /audit/?user=<a username>, the auditor's log page filtered by a user;
 - ``search``: POST /cases/search by the measured case's subject's kana, the same caseworker (the
-  ``case:search:performed`` event committed; CSRF is off in the bench's app).
+  ``case:search:performed`` event committed; CSRF is off in the bench's app);
+- ``login``: GET /login, anonymous and without a cookie (as the HTTP bench's wrk asks it): the floor of every page,
+  its new CSRF token and session cookie included.
 
 Five requests warm up first (templates compiled, connections open). The folder is deleted at the end.
 """
@@ -86,14 +89,18 @@ def build(folder: Path, url: str, cases: int) -> dict:
     return facts
 
 
-def client_for(app, user_id: int):
+def client_for(app, user_id: int | None):
+    if user_id is None:  # anonymous, every request without a cookie
+        return app.test_client(use_cookies=False)
     client = app.test_client()
     client.set_cookie(COOKIE, sign_in(app, user_id))
     return client
 
 
-def target(page: str, facts: dict) -> tuple[int, str, str]:
+def target(page: str, facts: dict) -> tuple[int | None, str, str]:
     """(user, path, what the answer must contain) of ``page``."""
+    if page == "login":
+        return None, "/login", 'id="login-form"'
     if page == "case":
         return facts["caseworker"], f"/cases/{facts['measured']}", 'data-testid="record"'
     if page == "search":
@@ -132,7 +139,8 @@ def measure(folder: Path, url: str, facts: dict, args) -> None:
         # A fresh session just before counting, and its first page (which counts the header's inbox): neither the
         # inbox count kept a minute in the cookie nor the session's minute touch falls due inside the counted
         # requests, however slowly valgrind and the machine's load make them run (keep N small: a few seconds each).
-        time.sleep(31 - time.time() % 30)  # a new TOTP window: the same code is refused twice (replay)
+        if user is not None:
+            time.sleep(31 - time.time() % 30)  # a new TOTP window: the same code is refused twice (replay)
         clients.append(client_for(app, user))
         one()
         operator.call(lambda: [one() for _ in range(args.inner_instructions)])
@@ -167,7 +175,7 @@ def instructions(folder: Path, url: str, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--page", choices=("case", "audit", "search"), default="case")
+    parser.add_argument("--page", choices=("case", "audit", "search", "login"), default="case")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="print the N largest functions of a profile")

@@ -1,7 +1,7 @@
 """The one access policy for cases (DESIGN.md §5). Deny by default.
 
-The rule is written once: ``reach(user, now=...)`` is a selectable of (case_id, basis, scope, grant_id, expires_at),
-every way ``user`` reaches a case at ``now`` —
+The rule is written once: ``_reach`` is a selectable of (case_id, basis, scope, grant_id, expires_at), every way a
+user reaches a case at a moment —
 
 - their own institution's cases, in ``full`` scope: a supervisor all of them, a caseworker those they are assigned
   to (all of them where the institution lets every caseworker see its cases), a coordinator those their institution
@@ -13,7 +13,7 @@ every way ``user`` reaches a case at ``now`` —
   coordinator of the council's 調整機関.
 
 Always within the user's council, never a purged case. Each of the three ways is written once (``_own``,
-``_grants_held``, ``_ledger``); ``reach`` yields them as rows, ``visible_parts`` as WHERE clauses for lists.
+``_grants_held``, ``_ledger``); ``_reach`` yields them as rows, ``visible_parts`` as WHERE clauses for lists.
 ``visible_cases`` and ``newest_visible`` filter lists by it, ``newest_reached`` finds a search's cases with their
 reach in one statement, ``authorize`` asks it about one case and returns an ``Access``. A case the user may not
 reach, or not for the action asked, does not exist for them: NotFound (404), never 403.
@@ -41,7 +41,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
     union,
     union_all,
 )
@@ -207,16 +206,12 @@ def _constant(value: str) -> ColumnElement:
     return literal(str(value), String())
 
 
-def reach(user, *, now: dt.datetime | None = None, case_ids: ColumnElement[bool] | None = None) -> Select:
-    """Every (case_id, basis, scope, grant_id, expires_at) by which ``user`` reaches a case at ``now``.
-
-    A case may appear several times (assigned and shared, say). ``case_ids`` narrows every part to some cases (a
-    WHERE clause on Case, e.g. ``Case.id == 42``) so that asking about one case reads one case's rows.
-    """
-    return _reach(Reader.of(user), _Values.of(user, now), case_ids if case_ids is not None else true())
-
-
 def _reach(reader: Reader, who: _Values, narrow: ColumnElement[bool]) -> Select:
+    """Every (case_id, basis, scope, grant_id, expires_at) by which a reader with ``who``'s values reaches a case.
+
+    A case may appear several times (assigned and shared, say). ``narrow`` narrows every part to some cases (a
+    WHERE clause on Case) so that asking about one case reads one case's rows.
+    """
     # Typed NULLs: PostgreSQL takes an untyped NULL in the first part of a UNION for text.
     no_grant, no_expiry = cast(null(), _ID), cast(null(), UTCDateTime())
     parts = [select(*_row(Case.id, _constant(basis), _constant(Scope.FULL), no_grant, no_expiry)).where(where, narrow)
@@ -340,8 +335,17 @@ def _access(row) -> Access:
                   case_id=row.case_id)
 
 
-def _rows(user, case_ids: ColumnElement[bool], now: dt.datetime | None) -> list:
-    return sorted(db.session.execute(reach(user, now=now, case_ids=case_ids)).all(), key=_preference)
+def _rows(user, case_ids: Iterable[int], now: dt.datetime | None) -> list:
+    """Every reach of ``user`` to ``case_ids`` at ``now``, widest first (``_preference``)."""
+    values = {**_bound(user, now), "reach_case_ids": list(case_ids)}
+    return sorted(db.session.execute(_reach_of_cases(Reader.of(user)), values).all(), key=_preference)
+
+
+@functools.lru_cache(maxsize=64)
+def _reach_of_cases(reader: Reader) -> Select:
+    """``_reach`` of the cases in the bind parameter ``reach_case_ids``, built once per Reader: every case page and
+    case action asks it, and building it cost more than running it."""
+    return _reach(reader, _BOUND, Case.id.in_(bindparam("reach_case_ids", expanding=True)))
 
 
 def authorize(user, action: Action, case: Case | None, *, now: dt.datetime | None = None) -> Access:
@@ -351,7 +355,7 @@ def authorize(user, action: Action, case: Case | None, *, now: dt.datetime | Non
     if case is None or case.purged_at is not None:
         raise NotFound()
     role = Role(user.role)
-    for row in _rows(user, Case.id == case.id, now):
+    for row in _rows(user, [case.id], now):
         if allows(scope=Scope(row.scope), role=role, action=action, by_grant=row.grant_id is not None):
             return _access(row)
     raise NotFound()
@@ -365,7 +369,7 @@ def authorize_row(user, action: Action, case: Case | None, table: str, row_id: i
     if case is None or case.purged_at is not None:
         raise NotFound()
     role = Role(user.role)
-    for row in _rows(user, Case.id == case.id, now):
+    for row in _rows(user, [case.id], now):
         scope = Scope(row.scope)
         if allows(scope=scope, role=role, action=action, by_grant=row.grant_id is not None) and \
                 may_touch_row(scope, row.basis, table, row_id):
@@ -376,7 +380,7 @@ def authorize_row(user, action: Action, case: Case | None, table: str, row_id: i
 def reaches_of(user, case: Case, *, now: dt.datetime | None = None) -> list[Access]:
     """Every reach ``user`` has of ``case`` at ``now``, widest first (a panel looks for the grant resting on its
     own row, e.g. ``request:<id>``, beside the one the page was read by)."""
-    return [_access(row) for row in _rows(user, Case.id == case.id, now)]
+    return [_access(row) for row in _rows(user, [case.id], now)]
 
 
 def accesses(user, case_ids: Iterable[int], *, now: dt.datetime | None = None) -> dict[int, Access]:
@@ -385,7 +389,7 @@ def accesses(user, case_ids: Iterable[int], *, now: dt.datetime | None = None) -
     ids = list(case_ids)
     best: dict[int, Access] = {}
     if ids:
-        for row in _rows(user, Case.id.in_(ids), now):
+        for row in _rows(user, ids, now):
             best.setdefault(row.case_id, _access(row))
     return best
 

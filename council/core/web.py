@@ -164,6 +164,14 @@ class BoundedIntConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def template_globals(state, **functions) -> None:
+    """Give every template of the app ``functions`` (labels, helpers), once, when a blueprint registers
+    (``bp.record_once``): a context processor would build them again for every page rendered. A blueprint's own
+    context processor still overrides a global of the same name on its pages."""
+    for name, function in functions.items():
+        state.app.add_template_global(function, name)
+
+
 def changes_nothing(view):
     """Mark a view whose POST only reads (a search form): what the header remembers for the user (the inbox count)
     stays as it was, as after a GET."""

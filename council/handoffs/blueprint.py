@@ -6,6 +6,7 @@ from council.access.permissions import Permission
 from council.cases import blueprint as cases_blueprint
 from council.cases.panels import case_panel
 from council.core.permissions import route
+from council.core.web import template_globals
 from council.handoffs import inbox, panel, views
 from council.inbox.registry import inbox_provider
 
@@ -14,14 +15,14 @@ bp = Blueprint("handoffs", __name__, template_folder="templates")
 bp.context_processor(cases_blueprint.template_labels)
 
 
-@bp.app_context_processor
-def _labels():
+@bp.record_once
+def _labels(state) -> None:
     from council.access.models import LegalBasis
     from council.handoffs.models import HandoffKind, HandoffState
 
-    return {"handoff_kind_label": lambda value: HandoffKind(value).label,
-            "handoff_state_label": lambda value: HandoffState(value).label,
-            "legal_basis_label": lambda value: LegalBasis(value).label if value else ""}
+    template_globals(state, handoff_kind_label=lambda value: HandoffKind(value).label,
+                     handoff_state_label=lambda value: HandoffState(value).label,
+                     legal_basis_label=lambda value: LegalBasis(value).label if value else "")
 
 
 BOTH = ("GET", "POST")

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from council.access.permissions import Permission
 from council.core.permissions import route
+from council.core.web import template_globals
 from council.inbox import badge, commands, views
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates", cli_group="inbox")
@@ -15,10 +16,10 @@ route(bp, "/mail", views.mail_setting, permission=Permission.ACCOUNT_MANAGE, end
       methods=("GET", "POST"))
 
 
-@bp.app_context_processor
-def _template_helpers() -> dict:
+@bp.record_once
+def _template_helpers(state) -> None:
     # Callables, so that pages that do not show a header (errors, before sign-in) cost nothing.
-    return {"inbox_badge": views.header_count, "inbox_mail_setting": views.account_mail_setting}
+    template_globals(state, inbox_badge=views.header_count, inbox_mail_setting=views.account_mail_setting)
 
 
 bp.before_app_request(badge.forget_after_changes)

@@ -8,23 +8,24 @@ from flask import Blueprint
 from council.access.permissions import Permission
 from council.cases.keys import KeyHolder, key_holder
 from council.core.permissions import route
+from council.core.web import template_globals
 from council.inbox.registry import inbox_provider
 from council.incidents import inbox, sealing, views
 
 bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/incidents")
 
 
-@bp.app_context_processor
-def _labels():
+@bp.record_once
+def _labels(state) -> None:
     from council.audit.describe import outcome_label, tag_label
     from council.incidents.models import DataItem, Encryption, IncidentState, Situation
 
     # The log search shows events in the auditor's workspace's words, not their codes.
-    return {"tag_label": tag_label, "outcome_label": outcome_label,
-            "incident_state_label": lambda value: IncidentState(value).label,
-            "incident_encryption_label": lambda value: Encryption(value).label,
-            "incident_situation_label": lambda value: Situation(value).label,
-            "incident_data_item_label": lambda value: DataItem(value).label}
+    template_globals(state, tag_label=tag_label, outcome_label=outcome_label,
+                     incident_state_label=lambda value: IncidentState(value).label,
+                     incident_encryption_label=lambda value: Encryption(value).label,
+                     incident_situation_label=lambda value: Situation(value).label,
+                     incident_data_item_label=lambda value: DataItem(value).label)
 
 
 POST, BOTH = ("POST",), ("GET", "POST")

@@ -7,20 +7,21 @@ from council.access.permissions import Permission
 from council.cases.keys import KeyHolder, key_holder
 from council.cases.panels import case_panel
 from council.core.permissions import route
+from council.core.web import template_globals
 from council.inbox.registry import inbox_provider
 from council.meetings import brief_views, inbox, panel, sealing, views
 
 bp = Blueprint("meetings", __name__, template_folder="templates")
 
 
-@bp.app_context_processor
-def _labels():
+@bp.record_once
+def _labels(state) -> None:
     from council.cases.models import Risk
     from council.meetings.models import MeetingKind, MeetingState
 
-    return {"meeting_kind_label": lambda value: MeetingKind(value).label,
-            "meeting_state_label": lambda value: MeetingState(value).label,
-            "meeting_risk_label": lambda value: Risk(value).label if value else ""}
+    template_globals(state, meeting_kind_label=lambda value: MeetingKind(value).label,
+                     meeting_state_label=lambda value: MeetingState(value).label,
+                     meeting_risk_label=lambda value: Risk(value).label if value else "")
 
 
 BOTH = ("GET", "POST")

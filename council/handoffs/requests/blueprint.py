@@ -7,6 +7,7 @@ from council.access.permissions import Permission
 from council.cases import blueprint as cases_blueprint
 from council.cases.panels import case_panel
 from council.core.permissions import route
+from council.core.web import template_globals
 from council.handoffs.requests import queries, views
 from council.inbox.registry import inbox_provider
 
@@ -15,13 +16,13 @@ bp = Blueprint("requests", __name__, template_folder="templates", url_prefix="/r
 bp.context_processor(cases_blueprint.template_labels)
 
 
-@bp.app_context_processor
-def _labels():
+@bp.record_once
+def _labels(state) -> None:
     from council.access.models import LegalBasis
     from council.handoffs.requests.models import RequestKind
 
-    return {"request_kind_label": lambda value: RequestKind(value).label,
-            "legal_basis_label": lambda value: LegalBasis(value).label if value else ""}
+    template_globals(state, request_kind_label=lambda value: RequestKind(value).label,
+                     legal_basis_label=lambda value: LegalBasis(value).label if value else "")
 
 
 POST, BOTH = ("POST",), ("GET", "POST")

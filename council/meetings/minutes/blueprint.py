@@ -6,6 +6,7 @@ from flask import Blueprint
 from council.access.permissions import Permission
 from council.audit.verification import register_checkpoint_holder
 from council.core.permissions import route
+from council.core.web import template_globals
 from council.meetings.minutes import views
 from council.meetings.minutes.checkpoints import approved_minutes_checkpoints
 
@@ -14,13 +15,13 @@ bp = Blueprint("minutes", __name__, template_folder="templates")
 register_checkpoint_holder(approved_minutes_checkpoints)
 
 
-@bp.app_context_processor
-def _labels():
+@bp.record_once
+def _labels(state) -> None:
     from council.cases.models import KeyPersonRole, Risk
 
-    return {"meeting_state_label": views.state_label,
-            "risk_level_label": lambda value: Risk(value).label if value else "—",
-            "key_person_role_label": lambda value: KeyPersonRole(value).label if value else "—"}
+    template_globals(state, meeting_state_label=views.state_label,
+                     risk_level_label=lambda value: Risk(value).label if value else "—",
+                     key_person_role_label=lambda value: KeyPersonRole(value).label if value else "—")
 
 
 BOTH = ("GET", "POST")

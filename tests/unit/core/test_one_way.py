@@ -22,6 +22,8 @@ RULES = [
      re.compile(r"\+ 0x60\b|0x3041|\\u3041|def digits_only|def (as_katakana|normalise_kana)\b")),
     ("texts are translated with core.i18n's gettext, lazy_gettext and ngettext", "core/i18n.py",
      re.compile(r"from flask_babel import .*\b(n|lazy_|p)?gettext\b|flask_babel\.(n|lazy_|p)?gettext\b")),
+    ("every page's template helpers are registered once by core.web.template_globals", "core/web.py",
+     re.compile(r"\.app_context_processor\b")),
 ]
 
 
@@ -49,6 +51,7 @@ def test_the_guards_see_what_they_forbid():
         2: ["chr(ord(ch) + 0x60)", 'if "\\u3041" <= ch', "def digits_only(text):"],
         3: ["from flask_babel import gettext as _", "from flask_babel import lazy_gettext as _l",
             "from flask_babel import force_locale, ngettext", "flask_babel.gettext(text)"],
+        4: ["@bp.app_context_processor"],
     }
     for index, lines in samples.items():
         for line in lines:
