@@ -36,11 +36,14 @@ def _app_context():
 
 
 def quickly(action, *, seconds: float = 2.0):
-    """Run ``action``, which must raise; return the exception, after checking it came within ``seconds``."""
-    started = time.perf_counter()
+    """Run ``action``, which must raise; return the exception, after checking it came within ``seconds`` of CPU.
+
+    The process's own CPU time, not the wall clock: on a machine whose cores other work keeps busy the wall clock
+    measured the queue (18 s for the junk elements at a load average of 25), where the refusal costs ~1 s of CPU."""
+    started = time.process_time()
     with pytest.raises(UploadError) as caught:
         action()
-    assert time.perf_counter() - started < seconds
+    assert time.process_time() - started < seconds
     return caught.value
 
 
