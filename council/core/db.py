@@ -6,10 +6,11 @@ import contextlib
 import datetime as dt
 import importlib
 import os
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import DateTime, create_engine, event, make_url
+from sqlalchemy import DateTime, create_engine, event, exc, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -85,7 +86,41 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, hide_parameters=True)
+    _test_connections_after_idle(engine)
+    return engine
+
+
+#: Seconds a pooled PostgreSQL connection may rest before it is tested again when it is taken (see below).
+PING_AFTER_IDLE = 1.0
+
+
+def _test_connections_after_idle(engine: Engine) -> None:
+    """Test a pooled connection before use when it has rested in the pool for :data:`PING_AFTER_IDLE` or more.
+
+    SQLAlchemy's ``pool_pre_ping`` tests every checkout: a round trip to the server each time, and a request takes
+    a connection two or three times (its session, its audited transaction, the page's reads), so three round trips
+    of ~24 on a case page. A connection the server dropped (a restart, a failover, an idle timeout) is found by
+    the test once it has rested, so the first request after a restart still gets a live one; a connection put back
+    a moment ago — by this request or the previous one — is used as it is. Should the server go away within that
+    moment, the statement fails as a disconnect: that request answers 503 (as any request during an outage), and
+    SQLAlchemy then drops every connection of the pool, so the next request connects afresh."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _rested_since(_dbapi_connection, record):
+        if record is not None:
+            record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _test_if_rested(dbapi_connection, record, _proxy):
+        checked_in = record.info.pop("checked_in", None)
+        if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE:
+            return  # new, or put back a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError("the pooled connection is gone") from error
 
 
 _READS_ONLY = "council_db_reads_only"
