@@ -146,6 +146,16 @@ def reading():
             setattr(g, _READS_ONLY, before)
 
 
+def end_reading(session: Session) -> None:
+    """End what a :func:`reading` block read, before the request goes on to write.
+
+    On SQLite the deferred read transaction is committed: a write in it could not take the lock once another worker
+    had committed since it began ("database is locked"). On PostgreSQL (read committed: each statement sees what
+    is committed when it runs) the request's work goes on in the same transaction, a COMMIT and a BEGIN fewer."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+
+
 @contextlib.contextmanager
 def writing():
     """Transactions begun inside the block may write: on SQLite they take the write lock first, even in a request

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from council.core.db import lock_for_update, reading, utcnow
+from council.core.db import end_reading, lock_for_update, reading, utcnow
 from council.core.i18n import gettext
 from council.security import totp
 from council.security.accounts import SessionRegistry
@@ -243,16 +243,18 @@ class AccountService:
 
         One query, in a read transaction (on SQLite it does not take the write lock): the session, its user and the
         side's ``session_extras`` (e.g. the council's pledge). The minute's touch or the end of a session that is
-        no longer live is then written in a short transaction of its own."""
+        no longer live is then written in a short transaction of its own. On PostgreSQL a request that writes
+        neither goes on in the transaction of its read (:func:`core.db.end_reading`)."""
         with reading():
             row = db.execute(self._session_with_user, {"token_hash": token_hash(token)}).first()
-            db.commit()
+            end_reading(db)
         record = self.registry.check(row[0] if row else None)
         user = row[1] if record else None
         if user is not None and not user.is_active:
             self.registry.end(record, "disabled")
             user = None
-        db.commit()
+        if db.dirty:  # the minute's touch, or the end of a session no longer live
+            db.commit()
         if user is not None:
             user.session_token, user.current_session = token, record
             for (_column, receive), value in zip(self.session_extras, row[2:], strict=True):
