@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import importlib
 import os
-import time
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
@@ -87,36 +86,38 @@ def make_engine(url: str) -> Engine:
 
         return engine
     engine = create_engine(url, hide_parameters=True)
-    _test_connections_after_idle(engine)
+    _test_connections_once_a_request(engine)
     return engine
 
 
-#: Seconds a pooled PostgreSQL connection may rest before it is tested again when it is taken (see below).
-PING_AFTER_IDLE = 1.0
-
-
-def _test_connections_after_idle(engine: Engine) -> None:
-    """Test a pooled connection before use when it has rested in the pool for :data:`PING_AFTER_IDLE` or more.
+def _test_connections_once_a_request(engine: Engine) -> None:
+    """Test a pooled connection before a request's first use of it; not again when the same request takes it back.
 
     SQLAlchemy's ``pool_pre_ping`` tests every checkout: a round trip to the server each time, and a request takes
-    a connection two or three times (its session, its audited transaction, the page's reads), so three round trips
-    of ~24 on a case page. A connection the server dropped (a restart, a failover, an idle timeout) is found by
-    the test once it has rested, so the first request after a restart still gets a live one; a connection put back
-    a moment ago — by this request or the previous one — is used as it is. Should the server go away within that
-    moment, the statement fails as a disconnect: that request answers 503 (as any request during an outage), and
-    SQLAlchemy then drops every connection of the pool, so the next request connects afresh."""
+    a connection more than once (its audited transaction, then the page's reads). A connection the server dropped
+    (a restart, a failover, an idle timeout) is found when a request first takes it and replaced, so the first request
+    after a restart gets a live one; a connection this request put back a moment ago is used as it is (should the
+    server go away within the request, its next statement fails as a disconnect: a 503, as for any request during an
+    outage, and SQLAlchemy empties the pool). Outside a request (commands, start-up) every checkout is tested."""
     dialect = engine.dialect
 
+    def this_request():
+        return g.get("request_id") if has_request_context() else None
+
+    @event.listens_for(engine, "connect")
+    def _new(_dbapi_connection, record):
+        record.info["used_by"] = this_request()
+
     @event.listens_for(engine, "checkin")
-    def _rested_since(_dbapi_connection, record):
+    def _put_back(_dbapi_connection, record):
         if record is not None:
-            record.info["checked_in"] = time.monotonic()
+            record.info["used_by"] = this_request()
 
     @event.listens_for(engine, "checkout")
-    def _test_if_rested(dbapi_connection, record, _proxy):
-        checked_in = record.info.pop("checked_in", None)
-        if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE:
-            return  # new, or put back a moment ago
+    def _test_unless_used_by_this_request(dbapi_connection, record, _proxy):
+        used_by = record.info.pop("used_by", None)
+        if used_by is not None and used_by == this_request():
+            return
         try:
             dialect.do_ping(dbapi_connection)
         except dialect.loaded_dbapi.Error as error:

@@ -1,15 +1,15 @@
 """PostgreSQL goes away under a running app (a restart, a failover): requests during the outage get a clear 503
-page, and the first request after it succeeds — the app is not restarted (a connection that rested in the pool is
-tested before use; one put back a moment ago is not, see core.db.PING_AFTER_IDLE). The outage is made for this test's
+page, and the first request after it succeeds — the app is not restarted (a request tests a pooled connection before its
+first use of it, not again when it takes it back: core.db). The outage is made for this test's
 database alone: its connections are refused and every open one is terminated, as a server restart does."""
 
 from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from council.core import db as core_db
 from council.database import db
 from tests.conftest import PG_URL, english, sign_in
 
@@ -46,36 +46,39 @@ def test_a_database_outage_is_a_clear_503_and_the_app_recovers_without_a_restart
     assert case.number in after.get_data(as_text=True)
 
 
-def test_a_connection_the_server_dropped_while_it_rested_is_replaced_before_use(app, make_user, make_case,
-                                                                                 monkeypatch):
-    """An outage between two requests that no request saw: the next request succeeds, because a connection that
-    rested in the pool is tested before it is used (core.db.PING_AFTER_IDLE)."""
+def test_an_outage_between_two_requests_is_not_seen_by_the_next(app, make_user, make_case):
+    """An outage that began and ended between two requests, so no request saw it: the next request succeeds,
+    because a request tests a pooled connection before its first use of it (core.db)."""
     caseworker = make_user("caseworker")
     case = make_case(caseworker)
     client = english(app.test_client())
     assert sign_in(app, client, caseworker).status_code == 302
     assert client.get(f"/cases/{case.id}").status_code == 200
-    monkeypatch.setattr(core_db, "PING_AFTER_IDLE", 0.0)  # every connection has rested long enough
     outage(app, down=True)
     outage(app, down=False)
     after = client.get(f"/cases/{case.id}")
     assert after.status_code == 200 and case.number in after.get_data(as_text=True)
 
 
-def test_a_connection_put_back_a_moment_ago_is_used_without_a_test(app, make_user, make_case, monkeypatch):
-    """The test costs a round trip: a case page, whose session, audited read and page each take a connection, sends
-    none when its connections were put back a moment ago (issue 13); one that rested is tested once."""
+def test_a_request_tests_a_connection_once_not_at_each_transaction(app, make_user, make_case, monkeypatch):
+    """The test costs a round trip: a case page, which takes a connection for its audited read and again for the
+    page's reads, tests it once (issue 13; pool_pre_ping tested it at every checkout)."""
     caseworker = make_user("caseworker")
     case = make_case(caseworker)
     client = english(app.test_client())
     assert sign_in(app, client, caseworker).status_code == 302
     assert client.get(f"/cases/{case.id}").status_code == 200
-    dialect = db.engine_of(app).dialect
-    pings = []
-    ping = dialect.do_ping
-    monkeypatch.setattr(dialect, "do_ping", lambda connection: pings.append(1) or ping(connection))
-    assert client.get(f"/cases/{case.id}").status_code == 200
-    assert pings == []
-    monkeypatch.setattr(core_db, "PING_AFTER_IDLE", 0.0)
-    assert client.get(f"/cases/{case.id}").status_code == 200
-    assert len(pings) >= 1
+    engine = db.engine_of(app)
+    pings, checkouts = [], []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or ping(connection))
+
+    def count(*_args):
+        checkouts.append(1)
+
+    event.listen(engine, "checkout", count)
+    try:
+        assert client.get(f"/cases/{case.id}").status_code == 200
+    finally:
+        event.remove(engine, "checkout", count)
+    assert len(checkouts) >= 2 and len(pings) == 1
