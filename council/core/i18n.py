@@ -28,7 +28,7 @@ from __future__ import annotations
 from flask import g, templating
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
-from jinja2 import nodes
+from jinja2 import Template, nodes
 from jinja2.visitor import NodeTransformer
 
 #: The names under which Jinja's i18n extension installs gettext.
@@ -70,8 +70,22 @@ def _language() -> str:
     return str(locale or get_locale())
 
 
+class _Template(Template):
+    """Jinja's template, importing macros (``{% from "_forms.html" import post_button %}``) without Jinja's question
+    asked in Python: whether the importing template has globals the imported one lacks is ``set - ChainMap.keys()``,
+    done by ``collections.abc`` one name at a time through the ChainMap (about 40 look-ups per import, three imports
+    per case page; issue 13). The same question, in C; the answer and what follows from it are Jinja's."""
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and not ctx.globals_keys.difference(self.globals):
+            ctx = None  # nothing the cached module lacks: Jinja's cached module
+        return super()._get_default_module(ctx)
+
+
 class TranslatedEnvironment(templating.Environment):
     """Flask's Jinja environment, compiling each template once per language with its constant texts translated."""
+
+    template_class = _Template
 
     def __init__(self, app, **options):
         super().__init__(app, **options)
