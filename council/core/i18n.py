@@ -25,7 +25,8 @@ name), and their first argument is a literal string, as ``pybabel extract`` need
 
 from __future__ import annotations
 
-from flask import g, templating
+from flask import templating
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import Template, nodes
@@ -54,20 +55,40 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 
 def _translations():
     try:
-        context = g._flask_babel  # flask-babel's per-context state; RuntimeError outside an app context
+        context = _babel_state()
         domain = context.babel_domain
-        return domain.cache[str(context.babel_locale), domain.domain[0]]
-    except (AttributeError, KeyError, RuntimeError):
+        return domain.cache[_name(context.babel_locale), domain.domain[0]]
+    except (AttributeError, KeyError, LookupError):
         return get_translations()  # resolves and remembers the domain, the locale and the catalogue
 
 
 def _language() -> str:
     """The context's language as flask-babel resolved it (read where it keeps it, else resolved now)."""
     try:
-        locale = g._flask_babel.babel_locale
-    except (AttributeError, RuntimeError):
+        locale = _babel_state().babel_locale
+    except (AttributeError, LookupError):
         locale = None
-    return str(locale or get_locale())
+    return _name(locale) if locale else str(get_locale())
+
+
+def _babel_state():
+    """flask-babel's state of the current context (its ``g._flask_babel``), read from the app context as the ``g``
+    proxy reads it: the proxy alone costs half a look-up (issue 13). LookupError outside an app context."""
+    return _cv_app.get().g._flask_babel
+
+
+#: The last locale named and its name: ``str()`` of a babel Locale joins its parts anew each time, and the texts of
+#: a page are asked in one language (a forced one is another object, named in its turn).
+_named: tuple[object, str] = (object(), "")
+
+
+def _name(locale) -> str:
+    global _named
+    known, name = _named
+    if locale is not known:
+        name = str(locale)
+        _named = (locale, name)
+    return name
 
 
 class _Template(Template):
