@@ -7,8 +7,8 @@ values, every value an ``int`` — the first call asks Flask twice, with two set
 and keeps the URL's text around the ids when both answers agree with it; later URLs of that shape are that text with
 ``str(id)`` between. Anything else goes to Flask's url_for, as before: a value that is not an int (a static file's
 name, a None), ``_external``, ``_scheme`` or ``_method``, a relative endpoint (``.view``), an endpoint with more than
-one rule or with defaults (whose URL depends on the value), an app with url_defaults functions, and any shape whose
-two answers do not agree. ``_anchor`` is quoted as Flask quotes it.
+one rule or with defaults (whose URL depends on the value), an app with url_defaults functions, a URL with a host,
+and any shape whose two answers do not agree. ``_anchor`` is quoted as Flask quotes it.
 
 Templates call it as they call Flask's (``url_for('cases.view', case_id=c.id)``): it replaces the template global
 (``core.web.init_web``); Python code keeps ``flask.url_for``.
@@ -67,7 +67,8 @@ class TemplateUrls:
             second = flask_url_for(endpoint, **{name: _SECOND_PROBE + at for at, name in enumerate(names)})
         except Exception:  # noqa: BLE001  (the real call asks Flask again, and fails there as it always did)
             return None
-        if any(url.count(probe) != 1 for probe in probes):
+        # A URL with a host (a rule of another host or subdomain) depends on the request's: Flask's each time.
+        if not url.startswith("/") or url.startswith("//") or any(url.count(probe) != 1 for probe in probes):
             return None
         shape = url.replace("{", "{{").replace("}", "}}")
         for at, probe in enumerate(probes):

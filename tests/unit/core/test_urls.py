@@ -63,3 +63,13 @@ def test_a_route_whose_url_depends_on_the_value_is_always_built_by_flask():
         assert [urls("list", page=1), urls("list", page=2)] == ["/list/", "/list/2"]
         assert [urls("padded", number=7), urls("padded", number=12345)] == ["/padded/0007", "/padded/12345"]
     assert set(urls.shapes.values()) == {None}
+
+
+def test_a_url_on_another_host_is_always_built_by_flask():
+    application = Flask("urls", subdomain_matching=True)
+    application.config["SERVER_NAME"] = "example.jp"
+    application.add_url_rule("/there/<int:number>", "there", subdomain="api")
+    urls = TemplateUrls(application)
+    with application.test_request_context("/", base_url="http://example.jp/"):
+        assert urls("there", number=5) == "http://api.example.jp/there/5"
+    assert set(urls.shapes.values()) == {None}
