@@ -19,7 +19,9 @@ Every form that shows its own errors:
   lose what was typed and land somewhere else. The view keeps what was typed by rendering the submitted form.
 - tests/unit/core/test_error_summary.py fails when a template renders a WTForms form without error_summary().
 - A select is a ``SelectField`` of this module (one pass over its options: WTForms' own widget builds each
-  option's attributes through ``Markup.format`` and translates each lazy label twice; issue 13).
+  option's attributes through ``Markup.format`` and translates each lazy label twice; issue 13). Inputs and
+  textareas keep WTForms' fields and widgets; ``Form.Meta.render_field`` writes their HTML (the same HTML;
+  tests/unit/core/test_forms.py compares every such field of every form with WTForms' own).
 
 What is marked safe here is what a template would have treated so: WTForms labels and messages that are lazy
 translations (their ``__html__`` is the translation), ``gettext`` of our own catalogue; everything else is escaped.
@@ -35,8 +37,8 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectField as WTFormsSelectField
+from wtforms import widgets
 from wtforms.i18n import messages_path
-from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets.core import clean_key
 
 from council.core.i18n import gettext
@@ -48,6 +50,17 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return WTFORMS_MESSAGES
+
+        def render_field(self, field, render_kw):
+            """WTForms' hook for rendering a field (``field()``, ``str(field)``): as WTForms' own, through the widgets
+            of this module where it has one for the field's widget."""
+            render_kw = {clean_key(name): value for name, value in render_kw.items()}
+            if field.render_kw:
+                render_kw = {**{clean_key(name): value for name, value in field.render_kw.items()}, **render_kw}
+            render = _WIDGETS.get(type(field.widget))
+            if render is None or getattr(field, "_datalist", None) is not None:
+                return field.widget(field, **render_kw)
+            return render(field.widget, field, **render_kw)
 
 
 class _WTFormsMessages:
@@ -89,29 +102,88 @@ def attributes(**values) -> Markup:
     return _html(" ".join(rendered))
 
 
-class Select(WTFormsSelect):
+def _validation_attributes(widget, field, kwargs: dict, *, call: bool = False) -> dict:
+    """The widget's ``validation_attrs`` the field's validators set (``required``, ``maxlength`` …), unless given
+    (a callable one called, with ``call``, as WTForms' inputs do)."""
+    flags = vars(field.flags)
+    for name in widget.validation_attrs:
+        if name in flags and name not in kwargs:
+            value = flags[name]
+            kwargs[name] = value() if call and callable(value) else value
+    return kwargs
+
+
+# WTForms' own widgets, rendered as they render (same HTML) without their ``html_params``, which formats each
+# attribute through ``Markup.format``, a string formatter in Python (issue 13). Each takes WTForms' widget, whose
+# settings (input_type, validation_attrs, hide_value, multiple) it reads.
+
+
+def _input(widget, field, **kwargs) -> Markup:
+    kwargs.setdefault("id", field.id)
+    kwargs.setdefault("type", widget.input_type)
+    if "value" not in kwargs:
+        kwargs["value"] = field._value()
+    return _html(f"<input {attributes(name=field.name, **_validation_attributes(widget, field, kwargs, call=True))}>")
+
+
+def _password(widget, field, **kwargs) -> Markup:
+    if widget.hide_value:
+        kwargs["value"] = ""
+    return _input(widget, field, **kwargs)
+
+
+def _file(widget, field, **kwargs) -> Markup:
+    kwargs["value"] = False  # browsers ignore a file input's value
+    if widget.multiple:
+        kwargs["multiple"] = True
+    return _input(widget, field, **kwargs)
+
+
+def _date_input(widget, field, **kwargs) -> Markup:
+    # WTForms writes a date or time ``min``/``max`` flag in the field's format: no field of ours has one.
+    if "min" in vars(field.flags) or "max" in vars(field.flags):
+        return widget(field, **kwargs)
+    return _input(widget, field, **kwargs)
+
+
+def _textarea(widget, field, **kwargs) -> Markup:
+    kwargs.setdefault("id", field.id)
+    text = escape(field._value())
+    return _html(f"<textarea {attributes(name=field.name, **_validation_attributes(widget, field, kwargs))}>\r\n"
+                 f"{text}</textarea>")
+
+
+#: The widgets rendered by this module (Form.Meta.render_field), by WTForms' class: exactly these classes, not
+#: subclasses of them, which may render otherwise.
+_WIDGETS = {widgets.TextInput: _input, widgets.HiddenInput: _input, widgets.PasswordInput: _password,
+            widgets.FileInput: _file, widgets.TextArea: _textarea, widgets.DateTimeLocalInput: _date_input,
+            widgets.DateInput: _date_input, widgets.TimeInput: _date_input}
+
+
+class Select(widgets.Select):
     """WTForms' select widget (no option groups: no form of ours has them), the options rendered in one pass."""
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         if self.multiple:
             kwargs["multiple"] = True
-        flags = vars(field.flags)
-        for name in self.validation_attrs:
-            if name in flags and name not in kwargs:
-                kwargs[name] = flags[name]
-        options = "".join(self.render_option(choice) for choice in field.iter_choices())
+        _validation_attributes(self, field, kwargs)
+        options = "".join([self.render_option(choice) for choice in field.iter_choices()])
         return _html(f"<select {attributes(name=field.name, **kwargs)}>{options}</select>")
 
     @classmethod
     def render_option(cls, choice, **kwargs):
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        # A lazy label is translated once, by escape() (WTForms' widget translated it twice).
+        label = escape(choice.label) if choice.label is not None else ""
+        label = label or escape(value)
+        if not (choice.render_kw or kwargs):  # every option of ours: its two attributes, in html_params' order
+            selected = "selected " if choice.selected else ""
+            return _html(f'<option {selected}value="{str(escape(value)).replace(chr(34), "&quot;")}">{label}</option>')
         options = {"value": value, **(choice.render_kw or {}), **kwargs}
         if choice.selected:
             options["selected"] = True
-        # A lazy label is translated once, by escape() (WTForms' widget translated it twice).
-        label = escape(choice.label) if choice.label is not None else ""
-        return _html(f"<option {attributes(**options)}>{label or escape(choice.value)}</option>")
+        return _html(f"<option {attributes(**options)}>{label}</option>")
 
 
 class SelectField(WTFormsSelectField):

@@ -3,6 +3,7 @@ of our forms, in both languages, and that it is the one way to render them."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,9 +13,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired
 
-from council.core.forms import Form, SelectField, field
+from council.core.forms import _WIDGETS, Form, SelectField, field
 
 PACKAGE = Path(__file__).resolve().parents[3] / "council"
 
@@ -78,3 +80,37 @@ def test_templates_and_forms_use_the_one_way():
         text = module.read_text(encoding="utf-8")
         assert not re.search(r"from wtforms import [^\n]*\bSelectField\b|^    SelectField,$", text, re.M), module
         assert "FlaskForm" not in text, module
+
+
+def _forms():
+    """Every form class of both apps (their modules imported)."""
+    for module in PACKAGE.rglob("*.py"):
+        if "forms" in module.name or "guarding" in module.name:
+            importlib.import_module(".".join(module.relative_to(PACKAGE.parent).with_suffix("").parts))
+    found, todo = set(), [Form]
+    while todo:
+        for subclass in todo.pop().__subclasses__():
+            found.add(subclass)
+            todo.append(subclass)
+    return found
+
+
+def test_our_widgets_render_what_wtforms_own_render(app):
+    """Form.Meta renders inputs and textareas itself: every such field of every form, with what a page passes (an
+    error's attributes, a value to escape), comes out as WTForms' own widget writes it."""
+    compared = 0
+    with app.test_request_context("/"):
+        for form_class in _forms():
+            try:
+                form = form_class(formdata=None)
+            except TypeError:  # a form built with arguments of its own
+                continue
+            for f in form:
+                if type(f.widget) not in _WIDGETS:
+                    continue
+                if isinstance(f, StringField):
+                    f.data = 'a "quoted" <b>&amp;</b>'
+                for given in ({}, {"aria-describedby": "x-error", "aria-invalid": "true"}, {"class_": "wide"}):
+                    assert f(**given) == DefaultMeta().render_field(f, given), (form_class, f.name)
+                    compared += 1
+    assert compared > 100

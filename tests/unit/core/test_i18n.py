@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, render_template_string
 from flask_babel import Babel, force_locale
+from jinja2 import DictLoader
 
 from council.core import i18n
 
@@ -55,3 +56,18 @@ def test_a_forced_language_then_the_request_s_own(app):
             assert str(lazy) == "Home"
         assert str(lazy) == flask_babel_default == "ホーム"
     assert i18n.gettext("Home") == "Home"  # outside any request: the text as written
+
+
+def test_an_imported_macro_sees_the_globals_it_saw_before(app):
+    """Imports keep Jinja's meaning (core.i18n._Template): the macros of a template imported where it has all the
+    importer's globals come from its one cached module; where the importer has a global of its own, from a module
+    built with it."""
+    app.jinja_env.loader = DictLoader({"macros.html": "{% macro who() %}{{ name or 'nobody' }}{% endmacro %}",
+                                       "page.html": '{% from "macros.html" import who %}{{ who() }}'})
+    with app.test_request_context():
+        env = app.jinja_env
+        assert env.get_template("page.html").render() == "nobody"
+        assert env.get_template("macros.html")._get_default_module(env.get_template("page.html").new_context()) \
+            is env.get_template("macros.html")._get_default_module()
+        env.cache.clear()
+        assert env.get_template("page.html", globals={"name": "佐藤"}).render() == "佐藤"
