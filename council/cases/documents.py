@@ -68,14 +68,16 @@ _CONSENTS = (select(Consent).where(Consent.case_id == bindparam("case_id", type_
 
 def consents(case: Case) -> list[ConsentView]:
     """The case's consents, decrypted (the caller has recorded the read of the case)."""
-    opened = vault().text
+    texts = vault().texts
     rows = db.session.scalars(_CONSENTS, {"case_id": case.id})
-    return [ConsentView(id=r.id, state=r.state, purpose=opened(r, "purpose"), recipients=opened(r, "recipients"),
-                        scope=opened(r, "scope"), obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
+    return [ConsentView(id=r.id, state=r.state, obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
                         obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version,
                         given_by=r.given_by or "", purpose_code=r.purpose_code or "",
-                        recipient_institution_ids=r.recipient_institution_ids,
-                        representative_relationship=opened(r, "representative_relationship")) for r in rows]
+                        recipient_institution_ids=r.recipient_institution_ids, **texts(r, _CONSENT_COLUMNS))
+            for r in rows]
+
+
+_CONSENT_COLUMNS = ("purpose", "recipients", "scope", "representative_relationship")
 
 
 def record_consent(*, actor: User, case: Case, access: Access, purpose_code: str, purpose: str, recipients: str,
@@ -178,10 +180,9 @@ def current_plan(case: Case, *, scope: Scope = Scope.FULL) -> PlanView:
 
 
 def _plan_view(row: CasePlan, scope: Scope = Scope.FULL) -> PlanView:
-    def opened(column):
-        return vault().text(row, column) if may_open(scope, "case_plan", column) else ""
-
-    return PlanView(row.version, opened("assessment"), opened("plan"), opened("goals"), row.written_by, row.written_at)
+    opened = vault().texts(row, [c for c in ("assessment", "plan", "goals") if may_open(scope, "case_plan", c)])
+    return PlanView(row.version, opened.get("assessment", ""), opened.get("plan", ""), opened.get("goals", ""),
+                    row.written_by, row.written_at)
 
 
 def read_plan(*, actor: User, case: Case, access: Access) -> PlanView:
