@@ -167,20 +167,24 @@ class PlanView:
 
 
 #: Built once (building a statement cost more than running it, issue 13).
-_NEWEST_PLAN = (select(CasePlan).where(CasePlan.case_id == bindparam("case_id", type_=Integer))
-                .order_by(CasePlan.version.desc()).limit(1))
+_PLANS = CasePlan.__table__
+# Of the table's columns, a plain row: the page only shows it, and a mapped object took longer to load (cases.page).
+_NEWEST_PLAN = (select(_PLANS).where(_PLANS.c.case_id == bindparam("case_id", type_=Integer))
+                .order_by(_PLANS.c.version.desc()).limit(1))
 
 
 def current_plan(case: Case, *, scope: Scope = Scope.FULL) -> PlanView:
     """The newest plan version, decrypted as far as ``scope`` reads it (a summary: the plan itself, not the
     assessment or the goals); version 0 and empty texts when none was written yet. The caller has recorded the
     read."""
-    row = db.session.scalar(_NEWEST_PLAN, {"case_id": case.id})
+    row = db.session.execute(_NEWEST_PLAN, {"case_id": case.id}).first()
     return _plan_view(row, scope) if row is not None else PlanView(0, "", "", "", None, None)
 
 
-def _plan_view(row: CasePlan, scope: Scope = Scope.FULL) -> PlanView:
-    opened = vault().texts(row, [c for c in ("assessment", "plan", "goals") if may_open(scope, "case_plan", c)])
+def _plan_view(row, scope: Scope = Scope.FULL) -> PlanView:
+    """``row``: a CasePlan, or a plain row of its table's columns."""
+    opened = vault().texts(row, [c for c in ("assessment", "plan", "goals") if may_open(scope, "case_plan", c)],
+                           table=_PLANS.name)
     return PlanView(row.version, opened.get("assessment", ""), opened.get("plan", ""), opened.get("goals", ""),
                     row.written_by, row.written_at)
 

@@ -83,9 +83,10 @@ def store_person(person: Person, data: PersonInput, *, access: Access) -> None:
 _PERSON_COLUMNS = ("name", "kana", "birth_date", "sex", "address", "phone", "notes", "relationship")
 
 
-def read_person(person: Person) -> PersonView:
-    """Decrypt one person (the caller has recorded the read of the case: ``access.reads.record_read``)."""
-    opened = vault().texts(person, _PERSON_COLUMNS)
+def read_person(person) -> PersonView:
+    """Decrypt one person, a Person or a plain row of its table's columns (the caller has recorded the read of the
+    case: ``access.reads.record_read``)."""
+    opened = vault().texts(person, _PERSON_COLUMNS, table=Person.__tablename__)
     birth = opened.pop("birth_date")
     return PersonView(id=person.id, is_subject=person.relationship_kind == "subject",
                       birth_date=dt.date.fromisoformat(birth) if birth else None, **opened)

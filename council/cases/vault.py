@@ -53,7 +53,7 @@ class CaseVault:
     def open(self, row, column: str) -> str | bytes | None:
         """The plaintext of ``row``'s ``column`` (None when empty). Raises ReadNotRecorded or OutsideScope (see
         ``access.reads``), CasePurged, KeyUnavailable or DecryptionFailed."""
-        return self._open(row, (column,))[0]
+        return self._open(row, (column,), row.__tablename__)[0]
 
     def opens(self, row, column: str) -> bool:
         """Whether ``open`` would open ``row``'s ``column`` in this request (its case's read recorded, by a scope
@@ -61,7 +61,7 @@ class CaseVault:
         _table, row_id, case_id = _binding(row)
         try:
             reads.check_open(case_id=case_id, table=row.__tablename__, columns=(column,),
-                             row_id=_row_key(row, row_id))
+                             row_id=_row_key(row, row.__tablename__, row_id))
         except reads.ReadNotRecorded:
             return False
         return True
@@ -70,15 +70,19 @@ class CaseVault:
         """``open`` for a text column, with "" for an empty one."""
         return self.open(row, column) or ""
 
-    def texts(self, row, columns: Sequence[str]) -> dict[str, str]:
+    def texts(self, row, columns: Sequence[str], *, table: str | None = None) -> dict[str, str]:
         """``text`` of several columns of one row, by column (a person's eight, a record's two): the row's read
         receipt, binding and case key are looked up once, not once a column — a case page opens about fifty values.
-        Raises as ``open``, before opening any when one of ``columns`` may not be opened."""
-        return {column: value or "" for column, value in zip(columns, self._open(row, columns), strict=True)}
+        ``table`` names the row's table when the row is plain values rather than a mapped object (a page's select
+        of the table's columns, cheaper to load); a wrong name opens nothing (the receipt is asked about that table,
+        and the ciphertext is bound to its own). Raises as ``open``, before opening any when one of ``columns`` may
+        not be opened."""
+        values = self._open(row, columns, table or row.__tablename__)
+        return {column: value or "" for column, value in zip(columns, values, strict=True)}
 
-    def _open(self, row, columns: Sequence[str]) -> list[str | bytes | None]:
-        table, row_id, case_id = _binding(row)
-        reads.check_open(case_id=case_id, table=row.__tablename__, columns=columns, row_id=_row_key(row, row_id))
+    def _open(self, row, columns: Sequence[str], name: str) -> list[str | bytes | None]:
+        table, row_id, case_id = _binding(row, name)
+        reads.check_open(case_id=case_id, table=name, columns=columns, row_id=_row_key(row, name, row_id))
         values, cipher = [], None
         for column in columns:
             blob = getattr(row, f"{column}_enc")
@@ -98,7 +102,7 @@ class CaseVault:
         Raises WriteRefused when ``access`` is not to the row's case or may not write the column."""
         table, row_id, case_id = _binding(row)
         reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column,
-                         row_id=_row_key(row, row_id))
+                         row_id=_row_key(row, row.__tablename__, row_id))
         sealed = None
         if value is not None and value != "":
             sealed = self._cipher(row, case_id).encrypt(value, table=table, column=column, row_id=row_id)
@@ -162,18 +166,19 @@ class CaseVault:
 _BOUND_TO = {"support_record_revision": ("support_record", "record_id")}
 
 
-def _binding(row) -> tuple[str, int, int]:
-    """(table, row id) the row's ciphertexts are bound to, and the id of the case whose key seals them."""
-    table = row.__tablename__
+def _binding(row, table: str | None = None) -> tuple[str, int, int]:
+    """(table, row id) the row's ciphertexts are bound to, and the id of the case whose key seals them (``table``:
+    the row's, when it is not a mapped object)."""
+    table = table or row.__tablename__
     bound_table, id_attribute = _BOUND_TO.get(table, (table, "id"))
     case_id = row.id if table == Case.__tablename__ else row.case_id
     return bound_table, getattr(row, id_attribute), case_id
 
 
-def _row_key(row, row_id: int) -> int:
-    """The row a reach's basis must name for ``row`` to open (``access.scopes.ROW_KEYS``): its id, or for a brief
-    its meeting's."""
-    column = ROW_KEYS.get(row.__tablename__)
+def _row_key(row, table: str, row_id: int) -> int:
+    """The row a reach's basis must name for ``row`` of ``table`` to open (``access.scopes.ROW_KEYS``): its id, or
+    for a brief its meeting's."""
+    column = ROW_KEYS.get(table)
     return getattr(row, column) if column else row_id
 
 
