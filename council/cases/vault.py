@@ -61,7 +61,7 @@ class CaseVault:
         _table, row_id, case_id = _binding(row)
         try:
             reads.check_open(case_id=case_id, table=row.__tablename__, columns=(column,),
-                             row_id=_row_key(row, row.__tablename__, row_id))
+                             row_id=_row_key(row, row_id))
         except reads.ReadNotRecorded:
             return False
         return True
@@ -82,7 +82,7 @@ class CaseVault:
 
     def _open(self, row, columns: Sequence[str], name: str) -> list[str | bytes | None]:
         table, row_id, case_id = _binding(row, name)
-        reads.check_open(case_id=case_id, table=name, columns=columns, row_id=_row_key(row, name, row_id))
+        reads.check_open(case_id=case_id, table=name, columns=columns, row_id=_row_key(row, row_id, name))
         values, cipher = [], None
         for column in columns:
             blob = getattr(row, f"{column}_enc")
@@ -102,7 +102,7 @@ class CaseVault:
         Raises WriteRefused when ``access`` is not to the row's case or may not write the column."""
         table, row_id, case_id = _binding(row)
         reads.check_seal(access, case_id=case_id, table=row.__tablename__, column=column,
-                         row_id=_row_key(row, row.__tablename__, row_id))
+                         row_id=_row_key(row, row_id))
         sealed = None
         if value is not None and value != "":
             sealed = self._cipher(row, case_id).encrypt(value, table=table, column=column, row_id=row_id)
@@ -175,10 +175,10 @@ def _binding(row, table: str | None = None) -> tuple[str, int, int]:
     return bound_table, getattr(row, id_attribute), case_id
 
 
-def _row_key(row, table: str, row_id: int) -> int:
-    """The row a reach's basis must name for ``row`` of ``table`` to open (``access.scopes.ROW_KEYS``): its id, or
-    for a brief its meeting's."""
-    column = ROW_KEYS.get(table)
+def _row_key(row, row_id: int, table: str | None = None) -> int:
+    """The row a reach's basis must name for ``row`` to open (``access.scopes.ROW_KEYS``): its id, or for a brief
+    its meeting's (``table``: the row's, when it is not a mapped object)."""
+    column = ROW_KEYS.get(table or row.__tablename__)
     return getattr(row, column) if column else row_id
 
 
