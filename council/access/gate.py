@@ -23,7 +23,7 @@ from flask import current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from council.access.policy import authorize
+from council.access.policy import authorize_case
 from council.access.scopes import Action
 from council.audit.events import record_denial, record_page_denial
 from council.cases.models import Case
@@ -43,8 +43,7 @@ def case_gate(action: Action, *, removed: bool = False, target: tuple[str, str] 
         def gated(case_id: int, **ids: int):
             actor = current_user._get_current_object()
             try:
-                case = db.session.get(Case, case_id)
-                access = authorize(actor, action, case)
+                case, access = authorize_case(actor, action, case_id)
                 loaded = {name: _row_of(case, model, ids[f"{name}_id"], removed=removed)
                           for name, model in rows.items()}
             except NotFound:

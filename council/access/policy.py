@@ -354,8 +354,35 @@ def authorize(user, action: Action, case: Case | None, *, now: dt.datetime | Non
     a purged one."""
     if case is None or case.purged_at is not None:
         raise NotFound()
+    return _best(user, action, _rows(user, [case.id], now))
+
+
+def authorize_case(user, action: Action, case_id: int, *, now: dt.datetime | None = None) -> tuple[Case, Access]:
+    """``authorize`` for a case known by its id (the case gate's): the case and the best reach to it, read in one
+    statement — the case's row comes with its reaches, so a case the user does not reach is never loaded. Raises
+    NotFound as ``authorize`` does (no such case, a purged one, no reach that allows ``action``)."""
+    values = {**_bound(user, now), "reach_case_id": case_id}
+    rows = sorted(db.session.execute(_case_with_reach(Reader.of(user)), values).all(), key=_preference)
+    if not rows:
+        raise NotFound()
+    return rows[0].Case, _best(user, action, rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _case_with_reach(reader: Reader) -> Select:
+    """The case in the bind parameter ``reach_case_id`` joined to its every ``_reach`` (a row each), built once per
+    Reader. One statement instead of loading the case and then asking its reach: a round trip fewer on PostgreSQL on
+    every case page and action."""
+    case_id = bindparam("reach_case_id", type_=_ID)
+    reached = _reach(reader, _BOUND, Case.id == case_id).subquery()
+    return (select(Case, reached.c.case_id, reached.c.basis, reached.c.scope, reached.c.grant_id, reached.c.expires_at)
+            .join(reached, reached.c.case_id == Case.id).where(Case.id == case_id))
+
+
+def _best(user, action: Action, rows: Iterable) -> Access:
+    """The first of ``rows`` (reaches, widest first) whose scope allows ``action`` for the user's role."""
     role = Role(user.role)
-    for row in _rows(user, [case.id], now):
+    for row in rows:
         if allows(scope=Scope(row.scope), role=role, action=action, by_grant=row.grant_id is not None):
             return _access(row)
     raise NotFound()

@@ -110,14 +110,17 @@ def receipt_for(case_id: int) -> Receipt | None:
     return _receipts().get(case_id)
 
 
-def check_open(*, case_id: int, table: str, column: str, row_id: int | None = None) -> None:
+def check_open(*, case_id: int, table: str, columns: Iterable[str], row_id: int | None = None) -> None:
     """Raise ReadNotRecorded unless this request recorded reading the case, OutsideScope unless the receipt covers
-    ``table.column`` (of row ``row_id``, for a scope that reaches some rows only)."""
+    ``table.column`` for each of ``columns`` (of row ``row_id``, for a scope that reaches some rows only)."""
     receipt = receipt_for(case_id)
-    if receipt is None:
-        raise ReadNotRecorded(f"{table}.{column} of case {case_id}: its read was not recorded in this request")
-    if (table, column) not in receipt.columns or not receipt.touches(table, row_id):
-        raise OutsideScope(f"{table}.{column} of case {case_id}: not in what was read ({receipt.scope})")
+    for column in columns:
+        if receipt is None:
+            raise ReadNotRecorded(f"{table}.{column} of case {case_id}: its read was not recorded in this request")
+        if (table, column) not in receipt.columns:
+            raise OutsideScope(f"{table}.{column} of case {case_id}: not in what was read ({receipt.scope})")
+    if receipt is not None and not receipt.touches(table, row_id):
+        raise OutsideScope(f"{table} row {row_id} of case {case_id}: not in what was read ({receipt.scope})")
 
 
 def check_seal(access: Access, *, case_id: int, table: str, column: str, row_id: int | None = None) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, bindparam, func, select
-from sqlalchemy.orm import selectinload
 
 from council.access.grants import end_for_consent
 from council.access.policy import Access
@@ -60,22 +59,29 @@ class ConsentView:
     recipient_institution_ids: list[int] = field(default_factory=list)
 
 
-#: Built once (building a statement cost more than running it, issue 13); the recipients in one more statement when
-#: there are consents, not one per consent.
-_CONSENTS = (select(Consent).where(Consent.case_id == bindparam("case_id", type_=Integer)).order_by(Consent.id)
-             .options(selectinload(Consent.recipient_rows)))
+#: Built once (building a statement cost more than running it, issue 13), of the tables' columns: plain rows, which the
+#: page only shows (mapped objects took longer to load than the statement ran); the recipients in one more statement
+#: when there are consents, not one per consent.
+_CONSENT, _RECIPIENT = Consent.__table__, ConsentRecipient.__table__
+_CONSENTS = select(_CONSENT).where(_CONSENT.c.case_id == bindparam("case_id", type_=Integer)).order_by(_CONSENT.c.id)
+_RECIPIENTS = (select(_RECIPIENT.c.consent_id, _RECIPIENT.c.institution_id)
+               .where(_RECIPIENT.c.consent_id.in_(bindparam("consent_ids", expanding=True)))
+               .order_by(_RECIPIENT.c.institution_id))
+_CONSENT_COLUMNS = ("purpose", "recipients", "scope", "representative_relationship")
 
 
 def consents(case: Case) -> list[ConsentView]:
     """The case's consents, decrypted (the caller has recorded the read of the case)."""
-    opened = vault().text
-    rows = db.session.scalars(_CONSENTS, {"case_id": case.id})
-    return [ConsentView(id=r.id, state=r.state, purpose=opened(r, "purpose"), recipients=opened(r, "recipients"),
-                        scope=opened(r, "scope"), obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
+    texts, rows = vault().texts, db.session.execute(_CONSENTS, {"case_id": case.id}).all()
+    recipients: dict[int, list[int]] = {r.id: [] for r in rows}
+    if rows:
+        for consent_id, institution_id in db.session.execute(_RECIPIENTS, {"consent_ids": list(recipients)}):
+            recipients[consent_id].append(institution_id)
+    return [ConsentView(id=r.id, state=r.state, obtained_on=r.obtained_on, obtained_how=r.obtained_how or "",
                         obtained_by=r.obtained_by, withdrawn_on=r.withdrawn_on, version=r.version,
                         given_by=r.given_by or "", purpose_code=r.purpose_code or "",
-                        recipient_institution_ids=r.recipient_institution_ids,
-                        representative_relationship=opened(r, "representative_relationship")) for r in rows]
+                        recipient_institution_ids=recipients[r.id], **texts(r, _CONSENT_COLUMNS, table=_CONSENT.name))
+            for r in rows]
 
 
 def record_consent(*, actor: User, case: Case, access: Access, purpose_code: str, purpose: str, recipients: str,
@@ -165,23 +171,26 @@ class PlanView:
 
 
 #: Built once (building a statement cost more than running it, issue 13).
-_NEWEST_PLAN = (select(CasePlan).where(CasePlan.case_id == bindparam("case_id", type_=Integer))
-                .order_by(CasePlan.version.desc()).limit(1))
+_PLANS = CasePlan.__table__
+# Of the table's columns, a plain row: the page only shows it, and a mapped object took longer to load (cases.page).
+_NEWEST_PLAN = (select(_PLANS).where(_PLANS.c.case_id == bindparam("case_id", type_=Integer))
+                .order_by(_PLANS.c.version.desc()).limit(1))
 
 
 def current_plan(case: Case, *, scope: Scope = Scope.FULL) -> PlanView:
     """The newest plan version, decrypted as far as ``scope`` reads it (a summary: the plan itself, not the
     assessment or the goals); version 0 and empty texts when none was written yet. The caller has recorded the
     read."""
-    row = db.session.scalar(_NEWEST_PLAN, {"case_id": case.id})
+    row = db.session.execute(_NEWEST_PLAN, {"case_id": case.id}).first()
     return _plan_view(row, scope) if row is not None else PlanView(0, "", "", "", None, None)
 
 
-def _plan_view(row: CasePlan, scope: Scope = Scope.FULL) -> PlanView:
-    def opened(column):
-        return vault().text(row, column) if may_open(scope, "case_plan", column) else ""
-
-    return PlanView(row.version, opened("assessment"), opened("plan"), opened("goals"), row.written_by, row.written_at)
+def _plan_view(row, scope: Scope = Scope.FULL) -> PlanView:
+    """``row``: a CasePlan, or a plain row of its table's columns."""
+    opened = vault().texts(row, [c for c in ("assessment", "plan", "goals") if may_open(scope, "case_plan", c)],
+                           table=_PLANS.name)
+    return PlanView(row.version, opened.get("assessment", ""), opened.get("plan", ""), opened.get("goals", ""),
+                    row.written_by, row.written_at)
 
 
 def read_plan(*, actor: User, case: Case, access: Access) -> PlanView:

@@ -8,7 +8,6 @@ the same transaction, then commit.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, literal_column, select, union_all
@@ -81,14 +80,16 @@ def store_person(person: Person, data: PersonInput, *, access: Access) -> None:
         setattr(person, column, value)
 
 
-def read_person(person: Person) -> PersonView:
-    """Decrypt one person (the caller has recorded the read of the case: ``access.reads.record_read``)."""
-    opened = functools.partial(vault().text, person)
-    birth = opened("birth_date")
-    return PersonView(id=person.id, is_subject=person.relationship_kind == "subject", name=opened("name"),
-                      kana=opened("kana"), birth_date=dt.date.fromisoformat(birth) if birth else None,
-                      sex=opened("sex"), address=opened("address"), phone=opened("phone"), notes=opened("notes"),
-                      relationship=opened("relationship"))
+_PERSON_COLUMNS = ("name", "kana", "birth_date", "sex", "address", "phone", "notes", "relationship")
+
+
+def read_person(person) -> PersonView:
+    """Decrypt one person, a Person or a plain row of its table's columns (the caller has recorded the read of the
+    case: ``access.reads.record_read``)."""
+    opened = vault().texts(person, _PERSON_COLUMNS, table=Person.__tablename__)
+    birth = opened.pop("birth_date")
+    return PersonView(id=person.id, is_subject=person.relationship_kind == "subject",
+                      birth_date=dt.date.fromisoformat(birth) if birth else None, **opened)
 
 
 def _next_number(council_id: int, year: int) -> str:
@@ -284,12 +285,14 @@ def user_names(ids) -> dict[int, str]:
     return names(users=ids)[0]
 
 
+# The tables' columns, not the mapped attributes: plain values, without the ORM's execution (cases.page).
+_USER, _INSTITUTION = User.__table__.c, Institution.__table__.c
 #: Built once (building it cost more than running it): the users' and the institutions' names, told apart by kind.
 _NAMES = union_all(
-    select(literal_column("'user'").label("kind"), User.id, User.display_name.label("name"))
-    .where(User.id.in_(bindparam("users", expanding=True))),
-    select(literal_column("'institution'"), Institution.id, Institution.name)
-    .where(Institution.id.in_(bindparam("institutions", expanding=True))))
+    select(literal_column("'user'").label("kind"), _USER.id, _USER.display_name.label("name"))
+    .where(_USER.id.in_(bindparam("users", expanding=True))),
+    select(literal_column("'institution'"), _INSTITUTION.id, _INSTITUTION.name)
+    .where(_INSTITUTION.id.in_(bindparam("institutions", expanding=True))))
 
 
 def names(*, users=(), institutions=()) -> tuple[dict[int, str], dict[int, str]]:

@@ -15,7 +15,15 @@ from werkzeug.exceptions import NotFound
 
 from council.access import grants
 from council.access.models import CaseGrant
-from council.access.policy import Access, accesses, authorize, newest_reached, newest_visible, visible_cases
+from council.access.policy import (
+    Access,
+    accesses,
+    authorize,
+    authorize_case,
+    newest_reached,
+    newest_visible,
+    visible_cases,
+)
 from council.access.scopes import ALL_SCOPES, Action, Scope
 from council.auth.models import Institution, User
 from council.cases import documents
@@ -185,6 +193,12 @@ def test_each_role_reaches_each_case_as_designed_for_every_action(app, world, ro
                     access = authorize(user, action, case)
                 except NotFound:
                     access = None
+                try:  # the case gate's: the case by its id, loaded with its reach
+                    loaded, by_id = authorize_case(user, action, case_id)
+                except NotFound:
+                    loaded, by_id = None, None
+                if by_id != access or (by_id is not None and loaded is not case):
+                    wrong.append((relation, action.name, f"by id: {by_id}"))
                 if expected is None or not expected_allowed(role, expected[1], expected[0] in GRANT_KINDS, action):
                     if access is not None:
                         wrong.append((relation, action.name, f"allowed as {access}"))
@@ -254,6 +268,8 @@ def test_the_widest_reach_wins_and_the_lead_institutions_own_reach_before_a_gran
 def test_a_missing_case_is_not_found(app, make_user):
     with app.app_context(), pytest.raises(NotFound):
         authorize(db_get(app, User, make_user("supervisor").id), Action.READ_LEDGER, None)
+    with app.app_context(), pytest.raises(NotFound):
+        authorize_case(db_get(app, User, make_user("supervisor").id), Action.READ_LEDGER, 2**62)
 
 
 def test_a_list_page_merges_own_and_shared_cases_newest_first_each_once(app, make_institution, make_user, make_case):
