@@ -81,10 +81,13 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
+        def _sqlite_begin(dbapi_connection):
+            dbapi_connection.execute("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
 
+        # The dialect's own BEGIN (a failure is wrapped like any statement's: "database is locked" is an
+        # OperationalError), not a "begin" event listener: one connection event makes every connection, transaction
+        # and statement of the engine dispatch all of them, ~0.2 M instructions a signed-in request on SQLite.
+        engine.dialect.do_begin = _sqlite_begin
         return engine
     engine = create_engine(url, hide_parameters=True)
     _test_connections_once_a_request(engine)
