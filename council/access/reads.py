@@ -114,12 +114,13 @@ def check_open(*, case_id: int, table: str, columns: Iterable[str], row_id: int 
     """Raise ReadNotRecorded unless this request recorded reading the case, OutsideScope unless the receipt covers
     ``table.column`` for each of ``columns`` (of row ``row_id``, for a scope that reaches some rows only)."""
     receipt = receipt_for(case_id)
+    # Before the columns: asking for none is no way around the receipt.
+    if receipt is None:
+        raise ReadNotRecorded(f"{table} of case {case_id}: its read was not recorded in this request")
     for column in columns:
-        if receipt is None:
-            raise ReadNotRecorded(f"{table}.{column} of case {case_id}: its read was not recorded in this request")
         if (table, column) not in receipt.columns:
             raise OutsideScope(f"{table}.{column} of case {case_id}: not in what was read ({receipt.scope})")
-    if receipt is not None and not receipt.touches(table, row_id):
+    if not receipt.touches(table, row_id):
         raise OutsideScope(f"{table} row {row_id} of case {case_id}: not in what was read ({receipt.scope})")
 
 

@@ -100,7 +100,9 @@ def _rows_found(case_id: int, registered: list[_Registration]) -> dict[str, bool
     if statement is None:
         statement = current_app.extensions[_ROWS_STATEMENT] = _rows_statement(registered)
     # On the session's connection, not the session: booleans, no object to load, and the ORM's execution of a
-    # statement over mapped attributes took longer than the statement.
+    # statement over mapped attributes took longer than the statement. The connection does not autoflush: flush
+    # first, so that rows added in this request (none on the case page, which committed its read) are counted.
+    db.session.flush()
     answers = db.session.connection().execute(statement, {"case_id": case_id}).one()
     return {r.name: bool(answer) for r, answer in zip(registered, answers, strict=True)}
 

@@ -53,6 +53,8 @@ def test_opening_a_field_without_a_recorded_read_raises(app, shared):
             vault().open(subject, "name")
         with pytest.raises(ReadNotRecorded):
             vault().open(case, "contact_person")
+        with pytest.raises(ReadNotRecorded):  # asking for no column is no way around the receipt
+            vault().texts(subject, ())
         record_read(tag=AuditTag.CASE_VIEWED, actor=owner, case=case, access=authorize(owner, Action.READ_FULL, case))
         assert vault().open(subject, "name") == "受取 花子"
         assert vault().text(subject, "address") == "みどり市本町1-2-3"
