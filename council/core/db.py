@@ -200,27 +200,27 @@ def flush_freed_pages(engine: Engine, tables: tuple[str, ...], *, rewrite: bool 
             connection.close()
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        _wait_for_older_snapshots(connection)
+        _wait_for_older_transactions(connection)
         for table in tables:
             connection.exec_driver_sql(f"VACUUM {'FULL ' if rewrite else ''}{table}")
 
 
 #: How long flush_freed_pages waits, at most, for transactions older than the caller's commit (seconds).
-OLDER_SNAPSHOTS_WAIT = 10.0
+OLDER_TRANSACTIONS_WAIT = 10.0
 
 
-def _wait_for_older_snapshots(connection, timeout: float = OLDER_SNAPSHOTS_WAIT) -> None:
-    """Wait (bounded) until no other transaction of this database began before now. VACUUM, FULL or not, keeps a dead
-    row version that a running snapshot could still see: an autovacuum's ANALYZE or another worker's request that
-    began before the caller's commit would keep the overwritten text in the table's new files (seen once in a test
-    run). Snapshots taken after the commit cannot see it. Best effort: a role that may not read other sessions'
-    ``backend_xmin`` (without pg_read_all_stats) sees none and does not wait."""
+def _wait_for_older_transactions(connection, timeout: float = OLDER_TRANSACTIONS_WAIT) -> None:
+    """Wait (bounded) until no transaction that began before now could still need the row versions the caller's commit
+    made dead. VACUUM, FULL or not, keeps such a version: for a snapshot in this database (an autovacuum's ANALYZE,
+    another worker's request) and for a write anywhere in the cluster, whose id holds back the xmin of VACUUM's own
+    snapshot (seen when two test runs shared the server): the overwritten text would stay in the table's new files.
+    Best effort: a role without pg_read_all_stats sees no other role's transactions and does not wait for them."""
     mark = connection.exec_driver_sql("SELECT mod(txid_current(), 4294967296)").scalar()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and connection.exec_driver_sql(
-            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
-            "AND age(backend_xmin) >= age(%(mark)s::text::xid))", {"mark": mark}).scalar():
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ("
+            "age(backend_xid) >= age(%(mark)s::text::xid) OR (datname = current_database() "
+            "AND age(backend_xmin) >= age(%(mark)s::text::xid))))", {"mark": mark}).scalar():
         time.sleep(0.05)
 
 
