@@ -146,12 +146,15 @@ def measure(folder: Path, url: str, facts: dict, args) -> None:
     one()
     per_request = statements[0]
     event.remove(db.engine_of(app), "before_cursor_execute", count)
+    server = _server_cpu(app)
     began = time.process_time()
     for _ in range(args.requests):
         one()
     cpu = (time.process_time() - began) / args.requests
+    server = (_server_cpu(app) - server) / args.requests if server is not None else None
     print(f"{args.page} page ({path}): {per_request} SQL statements; CPU {cpu * 1000:.2f} ms per request "
-          f"(process_time over {args.requests} requests)", flush=True)
+          f"(process_time over {args.requests} requests)"
+          + (f"; PostgreSQL's server CPU {server * 1000:.2f} ms per request" if server is not None else ""), flush=True)
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [one() for _ in range(args.requests)])
@@ -159,6 +162,27 @@ def measure(folder: Path, url: str, facts: dict, args) -> None:
         stats.sort_stats("tottime").print_stats(args.profile)
         stats.sort_stats("cumulative").print_stats(args.profile)
     db.dispose(app)
+
+
+def _server_cpu(app) -> float | None:
+    """CPU seconds used so far by the PostgreSQL server processes serving this database (its backends), read from
+    /proc (the server runs on this machine); None on SQLite. The app's pool keeps its connections, so the same
+    backends serve every measured request."""
+    engine = db.engine_of(app)
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        pids = connection.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()").scalars().all()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a backend that ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def instructions(folder: Path, url: str, args) -> None:

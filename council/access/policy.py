@@ -53,7 +53,7 @@ from council.access.permissions import Role
 from council.access.scopes import CONTENT_SCOPES, SCOPE_ORDER, Action, Scope, allows, may_touch_row
 from council.cases.models import Case, CaseAssignment
 from council.core.clock import utcnow
-from council.core.db import UTCDateTime
+from council.core.db import UTCDateTime, prepared
 from council.core.i18n import lazy_gettext as _l
 from council.database import db
 
@@ -375,8 +375,8 @@ def _case_with_reach(reader: Reader) -> Select:
     every case page and action."""
     case_id = bindparam("reach_case_id", type_=_ID)
     reached = _reach(reader, _BOUND, Case.id == case_id).subquery()
-    return (select(Case, reached.c.case_id, reached.c.basis, reached.c.scope, reached.c.grant_id, reached.c.expires_at)
-            .join(reached, reached.c.case_id == Case.id).where(Case.id == case_id))
+    return prepared(select(Case, reached.c.case_id, reached.c.basis, reached.c.scope, reached.c.grant_id,
+                           reached.c.expires_at).join(reached, reached.c.case_id == Case.id).where(Case.id == case_id))
 
 
 def _best(user, action: Action, rows: Iterable) -> Access:

@@ -27,7 +27,7 @@ from council.cases.models import (
 from council.cases.records import require_open
 from council.cases.vault import vault
 from council.core.clock import japan_today
-from council.core.db import lock_for_update, utcnow
+from council.core.db import lock_for_update, prepared, utcnow
 from council.core.downloads import clean_filename, with_extension
 from council.core.editing import lock_for_edit
 from council.core.files import UploadError, accepted_kind, extension_of
@@ -63,7 +63,8 @@ class ConsentView:
 #: page only shows (mapped objects took longer to load than the statement ran); the recipients in one more statement
 #: when there are consents, not one per consent.
 _CONSENT, _RECIPIENT = Consent.__table__, ConsentRecipient.__table__
-_CONSENTS = select(_CONSENT).where(_CONSENT.c.case_id == bindparam("case_id", type_=Integer)).order_by(_CONSENT.c.id)
+_CONSENTS = prepared(select(_CONSENT).where(_CONSENT.c.case_id == bindparam("case_id", type_=Integer))
+                     .order_by(_CONSENT.c.id))
 _RECIPIENTS = (select(_RECIPIENT.c.consent_id, _RECIPIENT.c.institution_id)
                .where(_RECIPIENT.c.consent_id.in_(bindparam("consent_ids", expanding=True)))
                .order_by(_RECIPIENT.c.institution_id))
@@ -173,8 +174,8 @@ class PlanView:
 #: Built once (building a statement cost more than running it, issue 13).
 _PLANS = CasePlan.__table__
 # Of the table's columns, a plain row: the page only shows it, and a mapped object took longer to load (cases.page).
-_NEWEST_PLAN = (select(_PLANS).where(_PLANS.c.case_id == bindparam("case_id", type_=Integer))
-                .order_by(_PLANS.c.version.desc()).limit(1))
+_NEWEST_PLAN = prepared(select(_PLANS).where(_PLANS.c.case_id == bindparam("case_id", type_=Integer))
+                        .order_by(_PLANS.c.version.desc()).limit(1))
 
 
 def current_plan(case: Case, *, scope: Scope = Scope.FULL) -> PlanView:

@@ -14,7 +14,7 @@ from council.cases.errors import CaseError, StaleCase
 from council.cases.models import TRANSITIONS, Case, CaseAssignment, CaseStatus, CaseStatusChange
 from council.cases.vault import vault
 from council.core.clock import japan_today
-from council.core.db import flush_freed_pages, utcnow
+from council.core.db import flush_freed_pages, prepared, utcnow
 from council.core.editing import lock_and_bump, lock_for_edit
 from council.core.i18n import gettext as _
 from council.database import db
@@ -135,7 +135,8 @@ def _flush_old_pages() -> None:
 #: Built once (building a statement cost more than running it, issue 13); of the table's columns, plain rows: the
 #: page shows them and changes nothing, and loading mapped objects took longer than the statement (cases.page).
 _CHANGES = CaseStatusChange.__table__
-_HISTORY = select(_CHANGES).where(_CHANGES.c.case_id == bindparam("case_id", type_=Integer)).order_by(_CHANGES.c.id)
+_HISTORY = prepared(select(_CHANGES).where(_CHANGES.c.case_id == bindparam("case_id", type_=Integer))
+                    .order_by(_CHANGES.c.id))
 
 
 def status_history(case: Case) -> list[tuple[Row, str]]:

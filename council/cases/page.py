@@ -26,6 +26,7 @@ from council.cases.models import Case, CaseAssignment, CaseCategory, Person, Sup
 from council.cases.panels import Panel, panels_for
 from council.cases.services import PersonView, names, read_person
 from council.cases.vault import vault
+from council.core.db import prepared
 from council.database import db
 
 
@@ -118,14 +119,14 @@ def read_case_page(*, actor: User, case: Case, access: Access, printing: bool = 
 _CASE_ID = bindparam("case_id", type_=Integer)
 _CATEGORY, _ASSIGNMENT = CaseCategory.__table__.c, CaseAssignment.__table__.c
 _PERSON, _RECORD = Person.__table__, SupportRecord.__table__
-_CATEGORIES = select(_CATEGORY.category).where(_CATEGORY.case_id == _CASE_ID).order_by(_CATEGORY.id)
+_CATEGORIES = prepared(select(_CATEGORY.category).where(_CATEGORY.case_id == _CASE_ID).order_by(_CATEGORY.id))
 # Persons and records as plain rows too: the page shows them and changes nothing, and loading them as mapped objects
 # (identity map, instance state) took as long again as the statements (the vault opens plain rows by table name).
-_PERSONS = (select(_PERSON).where(_PERSON.c.case_id == _CASE_ID, _PERSON.c.deleted_at.is_(None))
-            .order_by(_PERSON.c.id))
-_ASSIGNED = select(_ASSIGNMENT.user_id).where(_ASSIGNMENT.case_id == _CASE_ID).order_by(_ASSIGNMENT.id)
-_RECORDS = (select(_RECORD).where(_RECORD.c.case_id == _CASE_ID)
-            .order_by(_RECORD.c.occurred_at.desc(), _RECORD.c.id.desc()))
+_PERSONS = prepared(select(_PERSON).where(_PERSON.c.case_id == _CASE_ID, _PERSON.c.deleted_at.is_(None))
+                    .order_by(_PERSON.c.id))
+_ASSIGNED = prepared(select(_ASSIGNMENT.user_id).where(_ASSIGNMENT.case_id == _CASE_ID).order_by(_ASSIGNMENT.id))
+_RECORDS = prepared(select(_RECORD).where(_RECORD.c.case_id == _CASE_ID)
+                    .order_by(_RECORD.c.occurred_at.desc(), _RECORD.c.id.desc()))
 
 
 #: The case's own encrypted fields the page shows, each where the scope opens it (else None on the page).

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, current_app
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, select
 
+from council.core.db import prepared
 from council.database import db
 
 _KEY = "cases.panels"
@@ -109,4 +110,4 @@ def _rows_found(case_id: int, registered: list[_Registration]) -> dict[str, bool
 
 def _rows_statement(registered: list[_Registration]) -> Select:
     case_id = bindparam("case_id", type_=Integer)
-    return select(*(r.any_rows(case_id) for r in registered))
+    return prepared(select(*(r.any_rows(case_id) for r in registered)))

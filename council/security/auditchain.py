@@ -22,7 +22,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import BigInteger, SmallInteger, String, Text, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from council.core.db import UTCDateTime, utcnow
+from council.core.db import UTCDateTime, prepared, utcnow
 from council.security.auditformat import (
     GENESIS_HASH,
     MIXIN_V1_FIELDS,
@@ -107,7 +107,10 @@ def _lock_chain(session: Session, model) -> None:
     begins IMMEDIATE (core.db), so the writer already holds the database's single write lock.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": model.__tablename__})
+        session.execute(_LOCK, {"name": model.__tablename__})
+
+
+_LOCK = prepared(text("SELECT pg_advisory_xact_lock(hashtext(:name))"))
 
 
 def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[int] = (), **fields):
@@ -146,7 +149,7 @@ def _statements(model) -> tuple:
     table's columns, not the mapped attributes: a select of mapped attributes runs through the ORM's execution (which
     took twice as long as the statement) though it loads no object."""
     links, table = model.__audit_links__, model.__table__
-    return (select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1), insert(table),
+    return (prepared(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)), prepared(insert(table)),
             insert(links.model.__table__) if links is not None else None)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, defer
 
-from council.core.db import end_reading, lock_for_update, reading, utcnow
+from council.core.db import end_reading, lock_for_update, prepared, reading, utcnow
 from council.core.i18n import gettext
 from council.security import totp
 from council.security.accounts import SessionRegistry
@@ -113,7 +113,7 @@ class AccountService:
         # Built once: every signed-in request runs it, and building it cost about as much as running it. The TOTP
         # secret is left out: it is unsealed only where a code is checked or enrolled (loaded then if needed), not
         # on every page (~40 k instructions a request).
-        self._session_with_user = (
+        self._session_with_user = prepared(
             select(models.session, models.user, *(column for column, _receive in session_extras))
             .join(models.user, models.user.id == models.session.user_id)
             .where(models.session.token_hash == bindparam("token_hash"))
