@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import importlib
 import os
 import re
@@ -116,6 +117,15 @@ def prepared(statement):
 #: the caller rolled back, so anything that might write counts as writing (``FOR UPDATE`` and ``INTO`` included).
 _READS = re.compile(r"\s*(?:SELECT|WITH)\b", re.IGNORECASE)
 _MAY_WRITE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|INTO)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _only_reads(statement: str) -> bool:
+    """Whether ``statement`` only reads (``_READS``, nothing of ``_MAY_WRITE``). Remembered: the app runs the same few
+    hundred statements, and searching a 4 kB statement took longer than running a prepared one."""
+    return _READS.match(statement) is not None and not _MAY_WRITE.search(statement)
+
+
 #: On a DBAPI connection: True while its transaction has run only reading statements through the engine, False
 #: once it ran anything else, absent when it ran nothing yet.
 _ONLY_READ = "council_only_read"
@@ -139,7 +149,7 @@ def _keep_prepared_statements(engine: Engine) -> None:
     def note(cursor, statement: str) -> None:
         connection = cursor.connection
         if getattr(connection, _ONLY_READ, None) is not False:
-            setattr(connection, _ONLY_READ, _READS.match(statement) is not None and not _MAY_WRITE.search(statement))
+            setattr(connection, _ONLY_READ, _only_reads(statement))
 
     def do_execute(cursor, statement, parameters, context=None):
         note(cursor, statement)
