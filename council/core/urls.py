@@ -27,6 +27,10 @@ from flask.globals import _cv_request
 _FIRST_PROBE, _SECOND_PROBE = 7_391_046_285_190_337_000, 3
 #: What Flask leaves unquoted in an anchor (flask.App.url_for).
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+#: Shapes kept at most: an app has a few hundred (routes × the orders templates name their values in). The script root
+#: is part of the key and comes from the request (a proxy's prefix): past this many, a new shape is learnt for the call
+#: and not kept, so that a client sending ever other roots cannot grow the process's memory.
+MOST_SHAPES = 2048
 
 
 class TemplateUrls:
@@ -50,7 +54,9 @@ class TemplateUrls:
         try:
             shape = self.shapes[key]
         except KeyError:
-            shape = self.shapes[key] = self._learn(endpoint, tuple(values))
+            shape = self._learn(endpoint, tuple(values))
+            if len(self.shapes) < MOST_SHAPES:
+                self.shapes[key] = shape
         if shape is None:
             return flask_url_for(endpoint, _anchor=_anchor, **values)
         url = shape.format(*values.values())

@@ -7,7 +7,7 @@ from flask import Flask, render_template_string
 from flask import url_for as flask_url_for
 from werkzeug.routing import BuildError
 
-from council.core.urls import TemplateUrls
+from council.core.urls import MOST_SHAPES, TemplateUrls
 
 
 def _id_routes(application):
@@ -73,3 +73,12 @@ def test_a_url_on_another_host_is_always_built_by_flask():
     with application.test_request_context("/", base_url="http://example.jp/"):
         assert urls("there", number=5) == "http://api.example.jp/there/5"
     assert set(urls.shapes.values()) == {None}
+
+
+def test_script_roots_sent_by_clients_do_not_grow_the_shapes_kept(app):
+    urls = app.jinja_env.globals["url_for"]
+    for number in range(MOST_SHAPES + 50):
+        root = f"/prefix{number}"
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            assert urls("cases.view", case_id=5) == flask_url_for("cases.view", case_id=5) == f"{root}/cases/5"
+    assert len(urls.shapes) == MOST_SHAPES
