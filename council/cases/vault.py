@@ -23,7 +23,7 @@ from council.crypto.blind import BlindIndexer
 from council.crypto.envelope import FieldCipher, new_data_key
 from council.crypto.errors import DecryptionFailed
 from council.crypto.keyring import FileKeyProvider, Keyring
-from council.database import db
+from council.database import Base, db
 
 
 class CasePurged(Exception):
@@ -74,13 +74,23 @@ class CaseVault:
         """``text`` of several columns of one row, by column (a person's eight, a record's two): the row's read
         receipt, binding and case key are looked up once, not once a column — a case page opens about fifty values.
         ``table`` names the row's table when the row is plain values rather than a mapped object (a page's select
-        of the table's columns, cheaper to load); a wrong name opens nothing (the receipt is asked about that table,
-        and the ciphertext is bound to its own). Raises as ``open``, before opening any when one of ``columns`` may
-        not be opened."""
+        of the table's columns, cheaper to load); a name that is not the row's table opens nothing and raises
+        ValueError (``_open``). Raises as ``open``, before opening any when one of ``columns`` may not be opened."""
         values = self._open(row, columns, table or row.__tablename__)
         return {column: value or "" for column, value in zip(columns, values, strict=True)}
 
     def _open(self, row, columns: Sequence[str], name: str) -> list[str | bytes | None]:
+        try:
+            return self._open_as(row, columns, name)
+        except (reads.ReadNotRecorded, AttributeError, DecryptionFailed):
+            # Asked only when opening failed (checking every row cost 1% of a case page): a row opened as another
+            # table's than its own is a programming error, told as one — not a refusal, nor a ciphertext that fails
+            # to authenticate, which the error page would record as tampering.
+            if not _of_table(row, name):
+                raise ValueError(f"the row is not of {name!r}: of what table are its columns?") from None
+            raise
+
+    def _open_as(self, row, columns: Sequence[str], name: str) -> list[str | bytes | None]:
         table, row_id, case_id = _binding(row, name)
         reads.check_open(case_id=case_id, table=name, columns=columns, row_id=_row_key(row, row_id, name))
         values, cipher = [], None
@@ -164,6 +174,14 @@ class CaseVault:
 #: Tables whose ciphertext is bound to another table's row: an earlier version of a support record keeps the
 #: ciphertext it had, bound to the record (so it decrypts only as that record's history).
 _BOUND_TO = {"support_record_revision": ("support_record", "record_id")}
+
+
+def _of_table(row, table: str) -> bool:
+    """Whether ``row`` is a row of ``table``: a mapped object of it, or a plain row of its columns in their order."""
+    if hasattr(type(row), "__tablename__"):
+        return row.__tablename__ == table
+    found = Base.metadata.tables.get(table)
+    return found is not None and getattr(row, "_fields", None) == tuple(found.columns.keys())
 
 
 def _binding(row, table: str | None = None) -> tuple[str, int, int]:
