@@ -36,7 +36,7 @@ from council.cases.models import (
 from council.cases.records import check_not_future, new_record
 from council.cases.vault import vault
 from council.core.clock import japan_to_utc, japan_today
-from council.core.db import prepared, utcnow
+from council.core.db import utcnow
 from council.core.i18n import gettext as _
 from council.core.japanese import katakana_reading
 from council.core.web import page_offset
@@ -288,11 +288,11 @@ def user_names(ids) -> dict[int, str]:
 # The tables' columns, not the mapped attributes: plain values, without the ORM's execution (cases.page).
 _USER, _INSTITUTION = User.__table__.c, Institution.__table__.c
 #: Built once (building it cost more than running it): the users' and the institutions' names, told apart by kind.
-_NAMES = prepared(union_all(
+_NAMES = union_all(
     select(literal_column("'user'").label("kind"), _USER.id, _USER.display_name.label("name"))
     .where(_USER.id.in_(bindparam("users", expanding=True))),
     select(literal_column("'institution'"), _INSTITUTION.id, _INSTITUTION.name)
-    .where(_INSTITUTION.id.in_(bindparam("institutions", expanding=True)))))
+    .where(_INSTITUTION.id.in_(bindparam("institutions", expanding=True))))
 
 
 def names(*, users=(), institutions=()) -> tuple[dict[int, str], dict[int, str]]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import importlib
 import os
-import re
 import time
 from pathlib import Path
 
@@ -107,86 +105,75 @@ def prepared(statement):
     (its session, the case gate, the audit append, the page's reads by case): a quarter of a case page's server CPU
     was parsing and planning them again (issue 13). Not for a query whose best plan depends on its values (a filter
     that matches three rows for one user and a million for another: a generic plan may suit the one and not the
-    other); every other statement is parsed and planned at each run, as psycopg would without this. No effect on
-    SQLite."""
+    other), nor for one whose text varies (an IN list of any length: psycopg keeps 100 prepared statements a
+    connection); every other statement is parsed and planned at each run. No effect on SQLite."""
     return statement.execution_options(**{_PREPARED: True})
 
 
-#: A statement that only reads: it begins with SELECT or WITH and names no writing clause. A false "writes" only
-#: costs the prepared statements (see :func:`_keep_prepared_statements`); a false "reads" would commit a write that
-#: the caller rolled back, so anything that might write counts as writing (``FOR UPDATE`` and ``INTO`` included).
-_READS = re.compile(r"\s*(?:SELECT|WITH)\b", re.IGNORECASE)
-_MAY_WRITE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|INTO)\b", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=4096)
-def _only_reads(statement: str) -> bool:
-    """Whether ``statement`` only reads (``_READS``, nothing of ``_MAY_WRITE``). Remembered: the app runs the same few
-    hundred statements, and searching a 4 kB statement took longer than running a prepared one."""
-    return _READS.match(statement) is not None and not _MAY_WRITE.search(statement)
-
-
-#: On a DBAPI connection: True while its transaction has run only reading statements through the engine, False
-#: once it ran anything else, absent when it ran nothing yet.
-_ONLY_READ = "council_only_read"
+#: True when the transaction has written nothing: no transaction id was assigned (an INSERT, UPDATE, DELETE, COPY,
+#: TRUNCATE, DDL, a row lock or a function that writes would have taken one).
+_WROTE_NOTHING = "SELECT pg_current_xact_id_if_assigned() IS NULL"
+#: What PostgreSQL answers when a prepared statement's tables changed the columns it returns (a migration run by
+#: another process while this one's connections hold it prepared).
+_PLAN_CHANGED = "cached plan must not change result type"
 
 
 def _keep_prepared_statements(engine: Engine) -> None:
-    """Prepare the statements marked :func:`prepared` (psycopg's ``prepare=True``; no other), and keep them: end a
-    transaction that only read with COMMIT instead of ROLLBACK — the same for the database.
+    """Prepare the statements marked :func:`prepared` (psycopg's ``prepare=True``; no other), and keep them: a
+    transaction that wrote nothing ends with COMMIT instead of ROLLBACK — the same for the database.
 
     psycopg forgets every statement it prepared on a connection when a transaction rolls back there. Most requests
     end with the rollback that closes their session (a page read after its audit event was committed), so nothing
-    would stay prepared from one request to the next. A transaction that ran only SELECTs has nothing to undo:
-    ending it with COMMIT keeps the connection's prepared statements. Any other statement (a write, DDL, a savepoint,
-    a statement run past the engine), a failed transaction or one still running is rolled back, as before."""
+    would stay prepared from one request to the next. Before it rolls back a transaction that is open and has not
+    failed, the connection asks the server whether the transaction wrote anything (one more round trip, cheaper
+    than parsing the page's statements again); only when it wrote nothing is it committed. The server's answer
+    covers what the statements' text would not tell: a write through the driver past the engine, a function that
+    writes, several statements in one string. What a COMMIT keeps and a ROLLBACK would undo besides is a session
+    setting changed in the transaction (``SET``, ``set_config``): the app changes none.
+
+    A prepared statement whose table changed the columns it returns fails once (``_PLAN_CHANGED``, after a migration
+    run by another process): that counts as a lost connection, so the pool replaces its connections and the next
+    request prepares again."""
+    from psycopg import ServerCursor
+    from psycopg.errors import FeatureNotSupported
     from psycopg.pq import TransactionStatus  # the only PostgreSQL driver the app uses
 
     idle_in_transaction = TransactionStatus.INTRANS  # a transaction open, no statement running, none failed
     dialect = engine.dialect
-    executemany, commit, rollback = dialect.do_executemany, dialect.do_commit, dialect.do_rollback
+    rollback, is_disconnect = dialect.do_rollback, dialect.is_disconnect
 
-    def note(cursor, statement: str) -> None:
-        connection = cursor.connection
-        if getattr(connection, _ONLY_READ, None) is not False:
-            setattr(connection, _ONLY_READ, _only_reads(statement))
+    def prepare(cursor, context) -> dict:
+        if type(cursor) is ServerCursor:  # a streamed result (``stream_results``): psycopg prepares none
+            return {}
+        return {"prepare": context is not None and context.execution_options.get(_PREPARED, False)}
 
     def do_execute(cursor, statement, parameters, context=None):
-        note(cursor, statement)
-        cursor.execute(statement, parameters,
-                       prepare=context is not None and context.execution_options.get(_PREPARED, False))
+        cursor.execute(statement, parameters, **prepare(cursor, context))
 
     def do_execute_no_params(cursor, statement, context=None):
-        note(cursor, statement)
-        cursor.execute(statement, prepare=context is not None and context.execution_options.get(_PREPARED, False))
-
-    def do_executemany(cursor, statement, parameters, context=None):
-        setattr(cursor.connection, _ONLY_READ, False)
-        executemany(cursor, statement, parameters, context)
-
-    def forget(dbapi_connection) -> bool | None:
-        """What the ending transaction ran; the next one starts with nothing."""
-        only_read = getattr(dbapi_connection, _ONLY_READ, None)
-        if only_read is not None:
-            setattr(dbapi_connection, _ONLY_READ, None)
-        return only_read
-
-    def do_commit(dbapi_connection):
-        forget(getattr(dbapi_connection, "dbapi_connection", dbapi_connection))
-        commit(dbapi_connection)
+        cursor.execute(statement, **prepare(cursor, context))
 
     def do_rollback(dbapi_connection):
-        # SQLAlchemy ends a transaction on a proxy of the connection at times (its first connect): the mark and
-        # the status are the connection's own.
+        # SQLAlchemy ends a transaction on a proxy of the connection at times (its first connect): the status is the
+        # connection's own.
         connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
-        if forget(connection) and connection.info.transaction_status == idle_in_transaction:
+        if connection.info.transaction_status == idle_in_transaction and _wrote_nothing(connection):
             connection.commit()
         else:
             rollback(dbapi_connection)
 
-    dialect.do_execute, dialect.do_execute_no_params, dialect.do_executemany = (
-        do_execute, do_execute_no_params, do_executemany)
-    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    def _wrote_nothing(connection) -> bool:
+        try:
+            return connection.execute(_WROTE_NOTHING, prepare=True).fetchone()[0] is True
+        except dialect.loaded_dbapi.Error:  # the rollback that follows reports what is wrong
+            return False
+
+    def _is_disconnect(error, connection, cursor) -> bool:
+        return is_disconnect(error, connection, cursor) or (
+            isinstance(error, FeatureNotSupported) and _PLAN_CHANGED in str(error))
+
+    dialect.do_execute, dialect.do_execute_no_params = do_execute, do_execute_no_params
+    dialect.do_rollback, dialect.is_disconnect = do_rollback, _is_disconnect
 
 
 def _test_connections_once_a_request(engine: Engine) -> None:

@@ -1,5 +1,5 @@
 """PostgreSQL keeps the statements marked ``prepared`` from one request to the next (issue 13), and ending a
-transaction that only read with COMMIT instead of ROLLBACK never keeps a write that was rolled back.
+transaction that wrote nothing with COMMIT instead of ROLLBACK never keeps a write that was rolled back.
 
 psycopg forgets a connection's prepared statements when a transaction rolls back, and most requests end with the
 rollback that closes their session: without ``core.db._keep_prepared_statements`` the server parsed and planned the
@@ -11,7 +11,7 @@ import threading
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
 from council.core.db import make_engine, prepared
@@ -26,7 +26,9 @@ def engine(templates, postgres_available):
     url = templates.pg_url("council")
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE scratch (n integer)")
+        connection.exec_driver_sql("CREATE TABLE scratch (n integer, label varchar(8))")
+        connection.exec_driver_sql("CREATE FUNCTION add_row() RETURNS integer LANGUAGE sql AS "
+                                   "'INSERT INTO scratch VALUES (1) RETURNING n'")
     yield engine
     engine.dispose()
     templates.drop(url)
@@ -40,6 +42,11 @@ def _prepared_here(session: Session) -> list[str]:
     return list(session.scalars(text("SELECT statement FROM pg_prepared_statements")))
 
 
+def _marked_is_prepared(engine) -> bool:
+    with Session(engine) as session:
+        return any("marked_one" in s for s in _prepared_here(session))
+
+
 def _rows(engine) -> int:
     with Session(engine) as session:
         return session.scalar(text("SELECT count(*) FROM scratch"))
@@ -48,7 +55,8 @@ def _rows(engine) -> int:
 def test_a_marked_statement_stays_prepared_after_a_transaction_that_only_read(engine):
     with Session(engine) as session:
         assert session.scalar(_MARKED, {"n": 1}) == 2
-        assert session.scalar(_UNMARKED, {"n": 1}) == 3
+        for n in range(8):  # more often than psycopg's threshold for preparing on its own
+            assert session.scalar(_UNMARKED, {"n": n}) == n + 2
     # Session.close() ended the transaction (a rollback, for SQLAlchemy); the pool hands back the same connection.
     with Session(engine) as session:
         statements = _prepared_here(session)
@@ -56,62 +64,83 @@ def test_a_marked_statement_stays_prepared_after_a_transaction_that_only_read(en
     assert not [s for s in statements if "not_marked" in s], statements  # never prepared: planned each time
 
 
-def test_a_rollback_after_a_write_still_forgets_and_undoes(engine):
-    with Session(engine) as session:
-        session.scalar(_MARKED, {"n": 1})
-        session.execute(text("INSERT INTO scratch VALUES (1)"))
-    assert _rows(engine) == 0
-    with Session(engine) as session:
-        assert not [s for s in _prepared_here(session) if "marked_one" in s]  # a real ROLLBACK: psycopg forgot
-
-
 @pytest.mark.parametrize("write", [
+    "INSERT INTO scratch VALUES (1)",
     "WITH added AS (INSERT INTO scratch VALUES (1) RETURNING n) SELECT n FROM added",
-    "select n into temporary copied from scratch",
-], ids=["data-modifying CTE", "SELECT INTO"])
-def test_a_write_that_begins_like_a_read_is_rolled_back(engine, write):
+    "SELECT add_row()",
+    "SELECT 1; INSERT INTO scratch VALUES (1)",
+    "SELECT 1; CREATE TABLE made_here (n integer)",
+], ids=["INSERT", "data-modifying CTE", "function that writes", "two statements", "DDL"])
+def test_a_transaction_that_wrote_is_rolled_back_and_forgets_what_it_prepared(engine, write):
     with Session(engine) as session:
         session.scalar(_MARKED, {"n": 1})
         session.connection().exec_driver_sql(write)
     assert _rows(engine) == 0
-    with Session(engine) as session:  # the temporary table of SELECT INTO went with the rollback
-        assert session.scalar(text("SELECT to_regclass('pg_temp.copied') IS NULL"))
+    with Session(engine) as session:
+        assert session.scalar(text("SELECT to_regclass('made_here') IS NULL"))
+    assert not _marked_is_prepared(engine)  # a real ROLLBACK: psycopg forgot
 
 
 def test_a_write_through_the_driver_past_the_engine_is_rolled_back(engine):
     with Session(engine) as session:
-        connection = session.connection()
-        connection.connection.driver_connection.execute("INSERT INTO scratch VALUES (1)")
+        session.scalar(_MARKED, {"n": 1})
+        driver = session.connection().connection.driver_connection
+        driver.execute("INSERT INTO scratch VALUES (1)")
+        with driver.cursor().copy("COPY scratch (n) FROM STDIN") as copy:
+            copy.write_row((2,))
     assert _rows(engine) == 0
 
 
-def test_a_failed_transaction_ends_as_before(engine):
+def test_a_failed_transaction_is_rolled_back(engine):
     with Session(engine) as session:
         session.scalar(_MARKED, {"n": 1})
-        with pytest.raises(Exception, match="division by zero"):
+        with pytest.raises(exc.DBAPIError, match="division by zero"):
             session.execute(text("SELECT 1 / 0"))
+    assert not _marked_is_prepared(engine)  # rolled back (a COMMIT of a failed transaction would have kept it)
     with Session(engine) as session:
         assert session.scalar(_MARKED, {"n": 2}) == 3
 
 
-def test_a_row_locked_for_update_is_released_when_the_session_closes(engine):
-    with engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO scratch VALUES (1)")
+def test_a_lock_taken_by_a_transaction_that_only_read_is_released_when_the_session_closes(engine):
     with Session(engine) as session:
-        session.execute(text("SELECT n FROM scratch FOR UPDATE"))
+        session.scalar(_MARKED, {"n": 1})
+        session.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+    assert _marked_is_prepared(engine)  # ended by COMMIT
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     taken = threading.Event()
 
     def lock_elsewhere():
         with psycopg.connect(url) as other:
-            other.execute("SET lock_timeout = '2s'")
-            other.execute("SELECT n FROM scratch FOR UPDATE NOWAIT")
-            taken.set()
+            if other.execute("SELECT pg_try_advisory_xact_lock(4242)").fetchone()[0]:
+                taken.set()
 
     worker = threading.Thread(target=lock_elsewhere)
     worker.start()
     worker.join(10)
     assert taken.is_set()
+
+
+def test_a_streamed_result_is_read_as_before(engine):
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO scratch SELECT generate_series(1, 50)")
+    with Session(engine) as session:
+        streamed = session.execute(prepared(text("SELECT n FROM scratch ORDER BY n")),
+                                   execution_options={"stream_results": True, "max_row_buffer": 10})
+        assert [n for (n,) in streamed] == list(range(1, 51))
+
+
+def test_a_column_changed_by_another_process_costs_one_request_not_every_connection(engine):
+    statement = prepared(text("SELECT label FROM scratch"))
+    with Session(engine) as session:
+        session.execute(statement).all()
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as migration:  # another process's migration, as a deploy runs it
+        migration.execute("ALTER TABLE scratch ALTER COLUMN label TYPE varchar(160)")
+    with Session(engine) as session, pytest.raises(exc.DBAPIError) as refused:
+        session.execute(statement).all()
+    assert refused.value.connection_invalidated  # told as a lost connection: the pool starts again
+    with Session(engine) as session:
+        assert session.execute(statement).all() == []
 
 
 def test_a_case_page_leaves_its_lookups_prepared_for_the_next(app, client, login, make_user, make_case, backend):
