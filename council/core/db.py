@@ -102,7 +102,7 @@ _PREPARED = "council_prepared"
 def prepared(statement):
     """``statement``, prepared on PostgreSQL: parsed once per connection, and planned once for any values after its
     fifth run (PostgreSQL's "generic plan"). For the lookups by key that every request or every case page runs
-    (its session, the case gate, the audit append, the page's reads by case): a quarter of a case page's server CPU
+    (its session, the case gate, the audit append, the page's reads by case): half of a case page's server CPU
     was parsing and planning them again (issue 13). Not for a query whose best plan depends on its values (a filter
     that matches three rows for one user and a million for another: a generic plan may suit the one and not the
     other), nor for one whose text varies (an IN list of any length: psycopg keeps 100 prepared statements a
