@@ -100,6 +100,9 @@ def current_format(model) -> int:
     return max(model.__audit_formats__)
 
 
+_LOCK = prepared(text("SELECT pg_advisory_xact_lock(hashtext(:name))"))
+
+
 def _lock_chain(session: Session, model) -> None:
     """Serialise appenders until the caller's transaction ends.
 
@@ -108,9 +111,6 @@ def _lock_chain(session: Session, model) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK, {"name": model.__tablename__})
-
-
-_LOCK = prepared(text("SELECT pg_advisory_xact_lock(hashtext(:name))"))
 
 
 def append(session: Session, model, *, now: dt.datetime, linked_ids: Iterable[int] = (), **fields):
