@@ -60,6 +60,17 @@ def _nowhere_in_plaintext(app, *texts: str) -> None:
                 assert written.encode() not in path.read_bytes(), path.name
 
 
+def _reviewed_in_plaintext(app, client, login, refused: int, auditors) -> None:
+    """The first auditor's comment on ``refused``, then kept in plaintext as a database migrated from before 0023
+    holds it."""
+    login(auditors[0])
+    _review(client, refused)
+    with app.app_context():
+        db.session.execute(text("UPDATE audit_review SET comment = :text, comment_enc = NULL, wrapped_key = NULL, "
+                                "key_version = NULL"), {"text": FIRST})
+        db.session.commit()
+
+
 def _review(client, seq: int, comment: str = FIRST):
     return client.post(f"/audit/events/{seq}", data={"comment": comment, "source": "list:refusals"})
 
@@ -118,12 +129,7 @@ def test_another_council_s_auditor_cannot_correct_it(app, client, login, refused
 
 
 def test_a_comment_saved_in_plaintext_before_is_sealed_at_start_up(app, client, login, refused, auditors):
-    login(auditors[0])
-    _review(client, refused)
-    with app.app_context():
-        db.session.execute(text("UPDATE audit_review SET comment = :text, comment_enc = NULL, wrapped_key = NULL, "
-                                "key_version = NULL"), {"text": FIRST})
-        db.session.commit()
+    _reviewed_in_plaintext(app, client, login, refused, auditors)
     with app.test_request_context():
         assert sealing.seal_plaintext_comments() == 1
         assert sealing.seal_plaintext_comments() == 0  # idempotent

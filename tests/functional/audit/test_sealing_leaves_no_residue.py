@@ -12,16 +12,16 @@ from sqlalchemy import create_engine, make_url, text
 
 from council.application import _seal_plaintext_texts
 from council.database import db
-from tests.functional.audit.test_review_comments import FIRST, _review, auditors, refused  # noqa: F401
+from tests.functional.audit.test_review_comments import (  # noqa: F401  (auditors, refused: fixtures)
+    FIRST,
+    _reviewed_in_plaintext,
+    auditors,
+    refused,
+)
 
 
 def test_start_up_sealing_leaves_no_plaintext_on_disk(app, client, login, refused, auditors):  # noqa: F811
-    login(auditors[0])
-    _review(client, refused)
-    with app.app_context():  # as a database migrated from before 0023 holds it
-        db.session.execute(text("UPDATE audit_review SET comment = :text, comment_enc = NULL, wrapped_key = NULL, "
-                                "key_version = NULL"), {"text": FIRST})
-        db.session.commit()
+    _reviewed_in_plaintext(app, client, login, refused, auditors)
     _seal_plaintext_texts(app)
     url = app.config["DATABASE_URL"]
     with app.app_context():
@@ -44,12 +44,7 @@ def test_a_transaction_older_than_the_sealing_does_not_keep_the_text(app, client
     to end first."""
     if backend != "postgresql":
         pytest.skip("PostgreSQL's row versions kept for older transactions")
-    login(auditors[0])
-    _review(client, refused)
-    with app.app_context():
-        db.session.execute(text("UPDATE audit_review SET comment = :text, comment_enc = NULL, wrapped_key = NULL, "
-                                "key_version = NULL"), {"text": FIRST})
-        db.session.commit()
+    _reviewed_in_plaintext(app, client, login, refused, auditors)
     if where == "this database":
         engine = db.engine_of(app)
         older = engine.connect().execution_options(isolation_level="REPEATABLE READ")
