@@ -33,7 +33,6 @@ import functools
 
 from babel.support import Translations
 from flask import g, url_for
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectField as WTFormsSelectField
@@ -41,7 +40,7 @@ from wtforms import widgets
 from wtforms.i18n import messages_path
 from wtforms.widgets.core import clean_key
 
-from council.core.i18n import gettext
+from council.core.i18n import gettext, language
 
 
 class Form(FlaskForm):
@@ -69,18 +68,18 @@ class _WTFormsMessages:
     same for everyone, so it is kept per language for the life of the process."""
 
     def gettext(self, string):
-        return _wtforms_catalogue(str(get_locale() or "en")).ugettext(string)
+        return _wtforms_catalogue(language() or "en").ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return _wtforms_catalogue(str(get_locale() or "en")).ungettext(singular, plural, n)
+        return _wtforms_catalogue(language() or "en").ungettext(singular, plural, n)
 
 
 WTFORMS_MESSAGES = _WTFormsMessages()
 
 
 @functools.cache
-def _wtforms_catalogue(language: str) -> Translations:
-    return Translations.load(messages_path(), [language], domain="wtforms")
+def _wtforms_catalogue(code: str) -> Translations:
+    return Translations.load(messages_path(), [code], domain="wtforms")
 
 
 def _html(text: str) -> Markup:

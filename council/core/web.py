@@ -139,7 +139,9 @@ def init_web(app: Flask, *, cookie_name: str) -> None:
     # Before any route exists: rules bind their converters when they are added.
     app.url_map.converters["int"] = BoundedIntConverter
     app.register_blueprint(core, url_prefix="")
-    app.add_template_global(TemplateUrls(app), "url_for")  # Flask's, quicker for URLs that differ only in ids
+    # Flask's, quicker for URLs that differ only in ids; a bound method, which templates call as a plain function
+    # (core.i18n._Context).
+    app.add_template_global(TemplateUrls(app).__call__, "url_for")
     # First of all hooks: the CSRF check reads the body and can refuse it (413) before later hooks run.
     app.before_request(_start_request)
     csrf.init_app(app)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, render_template_string
 from flask_babel import Babel, force_locale
-from jinja2 import DictLoader
+from jinja2 import DictLoader, UndefinedError, pass_context, pass_environment
 
 from council.core import i18n
 
@@ -71,3 +71,58 @@ def test_an_imported_macro_sees_the_globals_it_saw_before(app):
             is env.get_template("macros.html")._get_default_module()
         env.cache.clear()
         assert env.get_template("page.html", globals={"name": "佐藤"}).render() == "佐藤"
+
+
+# -- how templates call functions (i18n._Context) -------------------------------------------------------------------
+
+
+def _render(app, source: str, **context) -> str:
+    with app.test_request_context():
+        assert type(app.jinja_env.from_string("").new_context()) is i18n._Context
+        return render_template_string(source, **context)
+
+
+def test_a_plain_function_gets_what_the_template_passes_and_nothing_of_jinjas(app):
+    seen = []
+
+    def remember(*args, **kwargs):
+        seen.append((args, kwargs))
+        return "ok"
+
+    # Inside a loop and a block Jinja adds `_loop_vars` and `_block_vars` to every call: they are never passed on.
+    page = _render(app, '{% for i in [1] %}{{ f(i, b=2) }}{% endfor %}{% block x %}{{ f(3) }}{{ d.get("k") }}'
+                        '{{ m(4, c=5) }}{% endblock %}', f=remember, d={"k": "v"}, m=_Methods().method)
+    assert page == "okokv4:[&#39;c&#39;]"
+    assert seen == [((1,), {"b": 2}), ((3,), {})]
+
+
+class _Methods:
+    def method(self, *args, **kwargs):
+        return f"{args[0]}:{sorted(kwargs)}"
+
+    @pass_context
+    def __call__(self, context, name):
+        return context[name]
+
+
+def test_what_asks_for_the_context_still_gets_it(app):
+    @pass_context
+    def from_context(context, name):
+        return context[name]
+
+    @pass_environment
+    def from_environment(environment):
+        return type(environment).__name__
+
+    page = _render(app, '{% for i in [1] %}{{ f("who") }} {{ e() }} {{ o("who") }}{% endfor %}',
+                   f=from_context, e=from_environment, o=_Methods(), who="本人")
+    assert page == "本人 TranslatedEnvironment 本人"
+
+
+def test_a_function_that_raises_stopiteration_gives_undefined_as_jinja_does(app):
+    def exhausted():
+        raise StopIteration
+
+    assert _render(app, "[{{ f() }}]", f=exhausted) == "[]"
+    with pytest.raises(UndefinedError, match="StopIteration"):
+        _render(app, "{{ f().x }}", f=exhausted)
