@@ -100,7 +100,9 @@ def links_panel(case, access, *, form: LinkForm | UnlinkForm | None = None, has_
     if not may_open(access.scope, "person", "name"):
         return None
     refused_unlink = form if isinstance(form, UnlinkForm) else None
+    linked = links.linked_cases(actor=current_user, case=case) if has_rows else []
     return Panel(name="links", title=_("Linked cases (same household)"), template="cases/panels/links.html",
-                 context={"linked": links.linked_cases(actor=current_user, case=case) if has_rows else [],
-                          "form": form if isinstance(form, LinkForm) else LinkForm(),
-                          "unlink_form": UnlinkForm(formdata=None), "unlink_refused": refused_unlink})
+                 context={"linked": linked, "form": form if isinstance(form, LinkForm) else LinkForm(),
+                          # each link's unlink button; none without links
+                          "unlink_form": UnlinkForm(formdata=None) if linked else None,
+                          "unlink_refused": refused_unlink})

@@ -84,7 +84,8 @@ def build(case: Case, access: Access, *, form=None, has_rows: bool = True) -> Pa
     if not lead and not rows and not may_ask:
         return None
     context = {
-        "rows": rows, "shares": shares, "form": form or ReasonForm(), "lead": lead,
+        # The refused action's form, or the one each handoff's buttons fill in (none without handoffs).
+        "rows": rows, "shares": shares, "form": form or (ReasonForm() if rows else None), "lead": lead,
         "may_send": allows(scope=access.scope, role=role, action=Action.MANAGE_SHARES, by_grant=access.by_grant),
         "may_ask_transfer": may_ask,
         "institutions": institution_names(_institution_ids(rows, shares)),

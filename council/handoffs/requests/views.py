@@ -68,7 +68,9 @@ def requests_panel(case, access, *, form: RefusedForm | None = None, has_rows: b
     return Panel(name=PANEL, title=_("Information requests (情報提供依頼)"), template="requests/panel.html",
                  context={"requests": views, "may_send": reader is not None and _may_send(case, access),
                           "answer_forms": answer_forms,
-                          "decline_forms": decline_forms, "stray": stray, "confirm_form": ConfirmForm(),
+                          # the cancel buttons' form, for requests there are
+                          "decline_forms": decline_forms, "stray": stray,
+                          "confirm_form": ConfirmForm() if views else None,
                           "registered": case.council_case_at is not None})
 
 
