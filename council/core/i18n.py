@@ -21,6 +21,9 @@ The language is the one flask-babel resolves for the current context when the te
 
 For whoever writes templates: ``_()`` and ``gettext()`` are always the translation functions (never a variable's
 name), and their first argument is a literal string, as ``pybabel extract`` needs anyway.
+
+The same environment calls a plain function a template calls (``field(…)``, ``url_for(…)``, ``page.users.get(…)``)
+without asking in Python, twice, whether it wants Jinja's context (``_Context``); what it is passed is Jinja's.
 """
 
 from __future__ import annotations
