@@ -93,12 +93,30 @@ def attributes(**values) -> Markup:
     values escaped), without its ``Markup.format`` per attribute."""
     rendered = []
     for name, value in sorted(values.items()):
+        if value is False:
+            continue
+        names = _ATTRIBUTE_NAMES.get(name) or _attribute_name(name)
         if value is True:
-            rendered.append(clean_key(name))
-        elif value is not False:
-            # escape() leaves no '"' in text; a value that is already markup may hold one.
-            rendered.append(f'{escape(clean_key(name))}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+            rendered.append(names[0])
+            continue
+        text = escape(value)
+        if type(value) is not str and '"' in text:  # escape() leaves no '"' in text; markup may hold one
+            text = str(text).replace('"', "&quot;")  # (Markup's own replace would escape "&quot;")
+        rendered.append(f'{names[1]}="{text}"')
     return _html(" ".join(rendered))
+
+
+#: An attribute's keyword → its name bare (``True``) and escaped (before a value), as html_params writes them: a page
+#: renders a few hundred attributes of a dozen names (issue 13). Names are the code's; kept up to a bound all the same.
+_ATTRIBUTE_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def _attribute_name(keyword: str) -> tuple[str, str]:
+    name = clean_key(keyword)
+    names = (name, str(escape(name)))
+    if len(_ATTRIBUTE_NAMES) < 512:
+        _ATTRIBUTE_NAMES[keyword] = names
+    return names
 
 
 def _validation_attributes(widget, field, kwargs: dict, *, call: bool = False) -> dict:

@@ -114,3 +114,19 @@ def test_our_widgets_render_what_wtforms_own_render(app):
                     assert f(**given) == DefaultMeta().render_field(f, given), (form_class, f.name)
                     compared += 1
     assert compared > 100
+
+
+def test_attributes_are_written_as_wtforms_writes_them():
+    from markupsafe import Markup
+    from wtforms.widgets.core import html_params
+
+    from council.core.forms import _ATTRIBUTE_NAMES, attributes
+
+    values = {"id": 'a"b&c<d>', "class_": "x y", "for_": "f", "data_row_id": 7, "aria_describedby": "h e",
+              "required": True, "readonly": False, "title": Markup('<b class="k">&amp;</b>'), "maxlength": 500,
+              "value": "", "placeholder": "名前 'と' 番号"}
+    for _ in range(2):  # the names' second look is from what the first kept
+        assert attributes(**values) == html_params(**values)
+    for number in range(600):  # however many names a page used, the kept ones stay bounded
+        assert attributes(**{f"data_n{number}": number}) == html_params(**{f"data_n{number}": number})
+    assert len(_ATTRIBUTE_NAMES) <= 512
