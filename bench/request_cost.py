@@ -93,15 +93,11 @@ SECTIONS = (
 )
 
 
-def _first(iterator):
-    return next(iterator)
-
-
 #: A C function of CPython's (as callgrind names it) → a way to call a Python function ``f`` through it.
 TRAMPOLINES = {
     "partial_vectorcall": lambda f: lambda *a, **k: functools.partial(f, *a, **k)(),
-    "map_next": lambda f: lambda *a, **k: _first(map(lambda _: f(*a, **k), (0,))),
-    "starmap_next": lambda f: lambda *a, **k: _first(itertools.starmap(lambda: f(*a, **k), ((),))),
+    "map_next": lambda f: lambda *a, **k: next(map(lambda _: f(*a, **k), (0,))),
+    "starmap_next": lambda f: lambda *a, **k: next(itertools.starmap(lambda: f(*a, **k), ((),))),
     "functools_reduce": lambda f: lambda *a, **k: functools.reduce(lambda _acc, _: f(*a, **k), (0,), None),
     "accumulate_next": lambda f: lambda *a, **k: list(itertools.accumulate((0, 0), lambda _x, _y: f(*a, **k)))[1],
     "filter_next": lambda f: lambda *a, **k: _kept(filter, f, a, k),
@@ -115,7 +111,7 @@ TRAMPOLINES = {
 def _kept(through, f, args, kwargs, *, keep=True):
     """Call ``f`` once as the predicate that the iterator ``through`` asks; return what ``f`` returned."""
     answers = []
-    _first(through(lambda _: answers.append(f(*args, **kwargs)) or keep, (0, 0)))
+    next(through(lambda _: answers.append(f(*args, **kwargs)) or keep, (0, 0)))
     return answers[0]
 
 

@@ -95,7 +95,7 @@ def attributes(**values) -> Markup:
     for name, value in sorted(values.items()):
         if value is False:
             continue
-        names = _ATTRIBUTE_NAMES.get(name) or _attribute_name(name)
+        names = _attribute_name(name)
         if value is True:
             rendered.append(names[0])
             continue
@@ -106,17 +106,12 @@ def attributes(**values) -> Markup:
     return _html(" ".join(rendered))
 
 
-#: An attribute's keyword → its name bare (``True``) and escaped (before a value), as html_params writes them: a page
-#: renders a few hundred attributes of a dozen names (issue 13). Names are the code's; kept up to a bound all the same.
-_ATTRIBUTE_NAMES: dict[str, tuple[str, str]] = {}
-
-
+@functools.lru_cache(maxsize=512)
 def _attribute_name(keyword: str) -> tuple[str, str]:
+    """An attribute's keyword → its name bare (``True``) and escaped (before a value), as html_params writes them: a
+    page renders a few hundred attributes of a dozen names (issue 13). Names are the code's; bounded all the same."""
     name = clean_key(keyword)
-    names = (name, str(escape(name)))
-    if len(_ATTRIBUTE_NAMES) < 512:
-        _ATTRIBUTE_NAMES[keyword] = names
-    return names
+    return name, str(escape(name))
 
 
 def _validation_attributes(widget, field, kwargs: dict, *, call: bool = False) -> dict:
