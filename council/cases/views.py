@@ -107,10 +107,11 @@ def render_case(case: Case, access: Access, *, record_form: RecordForm | None = 
     now_in_japan = clock.japan_now().replace(tzinfo=None, second=0, microsecond=0)
     record_form = record_form or RecordForm(formdata=None, occurred_at=now_in_japan)
     status_form = status_form or StatusForm(formdata=None, status=case.status, version=case.version)
-    # A form is built where the page shows it: a consent's withdrawal button is the only use of ConfirmForm here
-    # (building a form with its CSRF field costs about as much as rendering it; issue 13).
+    # A form is built where the page shows it: a consent's withdrawal button is the only use of ConfirmForm here, and
+    # the records' delete forms are plain markup unless one was refused (building a form with its CSRF field costs
+    # about as much as rendering it; issue 13).
     return render_template("cases/view.html", page=page, record_form=record_form, status_form=status_form,
-                           delete_form=delete_form or DeleteRecordForm(),
+                           delete_form=delete_form,
                            confirm_form=ConfirmForm() if page.consents else None), status
 
 

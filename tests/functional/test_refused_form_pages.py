@@ -72,6 +72,24 @@ def test_a_record_deleted_without_a_reason_opens_its_own_form_with_the_summary(a
     assert fresh(app, SupportRecord, row.id).deleted_at is None
 
 
+def test_a_records_delete_form_carries_the_pages_csrf_token(app, client, login, make_user, make_case):
+    # Each record's delete form is plain markup (no form object built per page; issue 13): what it posts, as the
+    # browser would, must pass CSRF, and a post without the token must not delete.
+    worker = make_user("caseworker")
+    case = make_case(worker)
+    login(worker)
+    with app.app_context():
+        row = db.session.scalars(select(SupportRecord).where(SupportRecord.case_id == case.id)).one()
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    form = re.search(rf'<form id="delete-form-{row.id}".*?</form>', page, re.S)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)[1]
+    assert client.post(f"/cases/{case.id}/records/{row.id}/delete", data={"reason": "重複"}).status_code == 400
+    assert fresh(app, SupportRecord, row.id).deleted_at is None
+    response = client.post(f"/cases/{case.id}/records/{row.id}/delete", data={"csrf_token": token, "reason": "重複"})
+    assert response.status_code == 302 and fresh(app, SupportRecord, row.id).deleted_at is not None
+
+
 def test_an_upload_without_a_file_is_refused_at_the_upload_form(client, login, make_user, make_case):
     worker = make_user("caseworker")
     case = make_case(worker)
