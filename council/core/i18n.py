@@ -24,8 +24,9 @@ name), and their first argument is a literal string, as ``pybabel extract`` need
 
 The same environment calls a plain function a template calls (``field(…)``, ``url_for(…)``, ``page.users.get(…)``)
 without asking in Python, twice, whether it wants Jinja's context (``_Context``); what it is passed is Jinja's. And it
-joins a block's output where the block is called (``_BlocksJoined``), so that each piece of a page's content is not
-passed up through every template it extends.
+joins a block's output where the block is called (``_TemplateCode``), so that each piece of a page's content is not
+passed up through every template it extends, and writes ``{{ value }}`` escaped as text (``escape_output``), not as
+a Markup object made for each value only to be joined.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
 from jinja2.utils import internalcode
+from markupsafe import escape
+
+try:  # markupsafe's escaping of a str into a str, in C, which its escape() wraps in a Markup object
+    from markupsafe import _escape_inner
+except ImportError:  # a markupsafe without it: its escape(), as text
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
 from jinja2.visitor import NodeTransformer
 
 #: The names under which Jinja's i18n extension installs gettext.
@@ -142,23 +150,45 @@ class _Context(Context):
                                                 "exception")
 
 
-class _BlocksJoined(CodeGenerator):
-    """Jinja's code generator, with a block's output joined into one string where the block is called, and a child
-    template's likewise where it hands over to the template it extends.
+def escape_output(value) -> str:
+    """What a template writes for ``{{ value }}`` under autoescape: markupsafe's ``escape(value)``, as text.
 
-    Jinja renders a block as a generator, and the template that calls it passes each piece on (``yield from``): a
-    piece of a case page's content (about 700 a page) went up through the content block, base.html, layout.html and
-    the page's own template, each resumed for it. Joined where it is called (``concat``, which every function of a
-    compiled template has), a piece is taken by the join in C from the block that made it: 0.5 M instructions of a
-    case page's 23 M (issue 13). The output is the same string; only ``Template.generate()``, which no view uses,
-    yields it in fewer pieces."""
+    Jinja writes ``escape(value)`` for every value it outputs and joins the pieces into one string, so the Markup
+    object that escape() makes of each (a Python ``__new__``, about 360 a case page) is thrown away at once: the same
+    text without it is 1.1 M instructions of a case page's 22.5 M (issue 13). Where a template's pieces become
+    markup (a macro's result, ``{% set %}…{% endset %}``), Jinja makes the Markup of the joined string itself.
+    tests/unit/core/test_i18n.py holds it equal to ``str(escape(value))``."""
+    if type(value) is str:
+        return _escape_inner(value)
+    html = getattr(value, "__html__", None)
+    if html is None:
+        return _escape_inner(str(value))
+    text = html()
+    return text if isinstance(text, str) else str(escape(value))
+
+
+class _TemplateCode(CodeGenerator):
+    """Jinja's code generator, with two changes to the Python a template compiles to (the output is the same string):
+
+    - A block's output is joined into one string where the block is called, and a child template's likewise where it
+      hands over to the template it extends. Jinja renders a block as a generator, and the template that calls it
+      passes each piece on (``yield from``): a piece of a case page's content (about 700 a page) went up through the
+      content block, base.html, layout.html and the page's own template, each resumed for it. Joined where it is
+      called (``concat``, which every function of a compiled template has), a piece is taken by the join in C from
+      the block that made it: 0.5 M instructions of a case page's 23 M (issue 13). Only ``Template.generate()``,
+      which no view uses, yields the page in fewer pieces.
+    - ``escape`` in the compiled template is :func:`escape_output`. Jinja's compiled code uses that name only for
+      the values it outputs (``_output_child_pre``); filters (``|e``) and macros keep markupsafe's."""
 
     _PASSED_UP = ("yield from context.blocks[", "yield from parent_template.root_render_func(context)")
+    _RUNTIME = "from jinja2.runtime import "
 
     def writeline(self, x: str, node=None, extra: int = 0) -> None:
         if x.startswith(self._PASSED_UP):
             x = f"yield concat({x.removeprefix('yield from ')})"
         super().writeline(x, node, extra)
+        if x.startswith(self._RUNTIME) and " escape," in x:
+            super().writeline(f"from {__name__} import escape_output as escape")
 
 
 class TranslatedEnvironment(templating.Environment):
@@ -166,7 +196,7 @@ class TranslatedEnvironment(templating.Environment):
 
     template_class = _Template
     context_class = _Context
-    code_generator_class = _BlocksJoined
+    code_generator_class = _TemplateCode
 
     def __init__(self, app, **options):
         super().__init__(app, **options)

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from flask import Flask, render_template_string
 from flask_babel import Babel, force_locale
-from jinja2 import DictLoader, UndefinedError, pass_context, pass_environment
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2 import DictLoader, Undefined, UndefinedError, pass_context, pass_environment
+from markupsafe import Markup, escape
 
 from council.core import i18n
 
@@ -141,6 +144,11 @@ TEMPLATES = {
                  '{% block note %}{{ super() }} and more{% endblock %}',
     "maybe.html": '{% if parent %}{% extends parent %}{% endif %}{% block content %}alone{% endblock %}',
     "part.html": '{% block inner %}<i>{{ page }}</i>{% endblock %}',
+    "escapes.html": '{{ text }}{{ markup }}{{ number }}{{ nothing }}{{ missing }}{{ text|e }}{{ text ~ markup }}'
+                    '{% set kept %}<p>{{ text }}</p>{% endset %}{{ kept }}{% macro m(x) %}<q>{{ x }}</q>{% endmacro %}'
+                    '{{ m(text) }}{{ m(markup) }}{% filter upper %}{{ text }}{% endfilter %}'
+                    '{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}{% call box() %}{{ text }}{% endcall %}'
+                    '{% autoescape false %}{{ text }}{% endautoescape %}',
 }
 
 
@@ -149,11 +157,12 @@ TEMPLATES = {
     ("maybe.html", {"parent": "layout.html", "page": "p"}),
     ("maybe.html", {"parent": None}),
     ("base.html", {}),
+    ("escapes.html", {"text": "<a href='x'>&\"</a>", "markup": Markup("<b>&amp;</b>"), "number": 7, "nothing": None}),
 ])
-def test_a_template_with_blocks_renders_as_jinja_renders_it(app, name, context):
+def test_a_template_renders_as_jinja_renders_it(app, name, context):
     """Blocks and extended templates (super(), scoped blocks in a loop, self.block(), an extends under a condition,
-    a required block, includes) give the page Jinja gives, byte for byte: only where their pieces are joined
-    differs."""
+    a required block, includes) and escaped values (text, markup, numbers, None, undefined, filters, macros, a set
+    block, a call block, autoescape off) give the page Jinja gives, byte for byte (i18n._TemplateCode)."""
     from jinja2 import Environment, TemplateRuntimeError
 
     jinja = Environment(loader=DictLoader(TEMPLATES), autoescape=True)
@@ -166,3 +175,23 @@ def test_a_template_with_blocks_renders_as_jinja_renders_it(app, name, context):
             return
         assert ours.render(**context) == jinja.get_template(name).render(**context)
         assert "yield from context.blocks" not in app.jinja_env.compile(TEMPLATES[name], raw=True)
+
+
+class _Html:
+    def __init__(self, html):
+        self.html = html
+
+    def __html__(self):
+        return self.html
+
+
+@given(st.one_of(st.text(), st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False),
+                 st.text().map(Markup), st.text().map(_Html), st.text().map(lambda text: _Html(Markup(text)))))  # noqa: S704
+def test_an_output_value_is_escaped_as_markupsafe_escapes_it(value):
+    assert i18n.escape_output(value) == str(escape(value))
+
+
+def test_an_output_value_lazy_or_undefined_is_escaped_as_markupsafe_escapes_it(app):
+    with app.test_request_context(), force_locale("ja"):
+        assert i18n.escape_output(i18n.lazy_gettext("Home")) == str(escape(i18n.lazy_gettext("Home"))) == "ホーム"
+    assert i18n.escape_output(Undefined()) == str(escape(Undefined())) == ""
