@@ -243,7 +243,7 @@ class RemoveForm(Form):
 class RestrictionForm(Form):
     """Marking a case 要配慮: a reason code only, never words about the person."""
 
-    reason = SelectField(_l("Why is the case 要配慮?"), choices=lambda: [(r.value, r.label) for r in RestrictionReason])
+    reason = SelectField(_l("Why is the case 要配慮?"), choices=[(r.value, r.label) for r in RestrictionReason])
     version = HiddenField()
 
 
@@ -252,11 +252,11 @@ class LinkForm(Form):
 
     number = StringField(_l("Number of the other case (e.g. 2026-0042)"), validators=[DataRequired(), Length(max=20)])
     # Not "reason": the status form further down the case page has a field of that name (and so that id).
-    relation = SelectField(_l("How are they related?"), choices=lambda: [(r.value, r.label) for r in LinkReason])
+    relation = SelectField(_l("How are they related?"), choices=[(r.value, r.label) for r in LinkReason])
 
 
 class UnlinkForm(Form):
     """Ending a link: which one and why (a code)."""
 
     link_id = HiddenField()
-    reason = SelectField(_l("Why does the link end?"), choices=lambda: [(r.value, r.label) for r in UnlinkReason])
+    reason = SelectField(_l("Why does the link end?"), choices=[(r.value, r.label) for r in UnlinkReason])

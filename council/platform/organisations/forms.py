@@ -18,7 +18,7 @@ class ProfileForm(GuardedForm):
     contact_fields = ("public_contact",)
 
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Type"), choices=lambda: [(k.value, k.label) for k in OrganisationKind])
+    kind = SelectField(_l("Type"), choices=[(k.value, k.label) for k in OrganisationKind])
     area = SelectField(_l("Main area"), choices=area_choices)
     fields = fields_of_activity()
     description = TextAreaField(_l("What you do"), validators=[DataRequired(), Length(max=2000)])
@@ -55,8 +55,8 @@ class InviteForm(GuardedForm):
 
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     username = StringField(_l("Username"), validators=USERNAME)
-    role = SelectField(_l("Role"), choices=lambda: [(r.value, r.label) for r in
-                                                    (PlatformRole.MEMBER, PlatformRole.ORGANISATION_ADMIN)])
+    role = SelectField(_l("Role"), choices=[(r.value, r.label) for r in
+                                             (PlatformRole.MEMBER, PlatformRole.ORGANISATION_ADMIN)])
 
 
 class DirectoryFilterForm(GuardedForm):

@@ -13,7 +13,7 @@ class ProjectForm(GuardedForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=2000)])
     description = TextAreaField(_l("How you will work"), validators=[Length(max=4000)])
-    status = SelectField(_l("Status"), choices=lambda: [(s.value, s.label) for s in ProjectStatus])
+    status = SelectField(_l("Status"), choices=[(s.value, s.label) for s in ProjectStatus])
     version = HiddenField()
 
 

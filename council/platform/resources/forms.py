@@ -11,7 +11,7 @@ from council.platform.resources.models import ResourceKind
 
 
 class ResourceForm(GuardedForm):
-    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ResourceKind])
+    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in ResourceKind])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     held_on = DateField(_l("Day of the training"), validators=[Optional()])
