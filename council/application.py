@@ -14,7 +14,7 @@ from council.auth.services import build_account_service, pledge_due
 from council.core import migrate
 from council.core.db import flush_freed_pages, make_engine
 from council.core.permissions import SIGNED_IN, install_gate
-from council.core.web import init_web
+from council.core.web import freeze_start_up, init_web
 from council.database import Base, db, register_all
 from council.security import sealing
 from council.security.views import install_login, make_account_blueprint
@@ -41,6 +41,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     _register_key_errors(app)
     _remove_upload_leftovers(app)
     app.context_processor(_template_context)
+    freeze_start_up(app)
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import secrets
@@ -151,6 +152,19 @@ def init_web(app: Flask, *, cookie_name: str) -> None:
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", ""), "languages": LANGUAGES,
                                    "current_language": select_locale()})
     _register_error_pages(app)
+
+
+def freeze_start_up(app: Flask) -> None:
+    """Leave what start-up built (the app, its modules, ~190,000 objects that live as long as the process) out of the
+    garbage collector's full collections (``gc.freeze()``), once the app is built to serve.
+
+    CPython's full collection walks every container object it tracks, and starts when the objects that survived
+    younger collections reach a quarter of those it walked last: a worker serving case pages ran one every few
+    hundred pages, 125–200 ms each, about 0.1–0.3 ms of every page (issue 13). Frozen objects are still freed when
+    nothing refers to them; only a cycle among them (start-up's own garbage) is kept, once. Not for an app built for
+    tests, which build hundreds in one process and free each."""
+    if not app.testing:
+        gc.freeze()
 
 
 class _SessionCookie(SecureCookieSessionInterface):

@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden
 
 from council.core import migrate
 from council.core.permissions import SIGNED_IN, install_gate
-from council.core.web import init_web
+from council.core.web import freeze_start_up, init_web
 from council.platform import config
 from council.platform.accounts import build_account_service
 from council.platform.database import Base, db
@@ -49,6 +49,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.context_processor(lambda: {"site_name": "官民連携プラットフォーム", "site_class": "platform",
                                    "home_url": url_for("platform.home")})
     app.context_processor(template_context)
+    freeze_start_up(app)
     return app
 
 

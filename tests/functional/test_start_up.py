@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from council.core.db import make_engine
-from tests.functional.council_process import council, free_port, initialised
+from tests.functional.council_process import council, council_env, free_port, initialised
 
 
 def mode(path: Path) -> int:
@@ -148,3 +150,19 @@ def test_platform_app_refuses_a_missing_key_or_database_naming_platform_init(tmp
     with pytest.raises(PlatformConfigError, match="council platform init"):
         create_app({"INSTANCE_PATH": folder})
     assert not (folder / "platform.db").exists()
+
+
+# -- what start-up leaves to the garbage collector ----------------------------------------------------------------
+
+
+def test_a_served_app_leaves_its_start_up_out_of_full_collections(shared_instance, app):
+    # A worker's full collections walked every object start-up made (issue 13): an app built to serve freezes them;
+    # one built for tests (hundreds a process, each freed) does not.
+    import gc
+
+    code = ("import gc; from council import create_app; from council.platform import create_app as platform;"
+            "before = gc.get_freeze_count(); create_app(); platform(); print(before, gc.get_freeze_count())")
+    shown = subprocess.run([sys.executable, "-c", code], cwd=shared_instance.parent, env=council_env(shared_instance),
+                           capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert shown[0] == "0" and int(shown[1]) > 10_000
+    assert gc.get_freeze_count() == 0 and app.testing
