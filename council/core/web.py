@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import hashlib
@@ -161,10 +162,13 @@ def freeze_start_up(app: Flask) -> None:
     CPython's full collection walks every container object it tracks, and starts when the objects that survived
     younger collections reach a quarter of those it walked last: a worker serving case pages ran one every few
     hundred pages, 125–200 ms each, about 0.1–0.3 ms of every page (issue 13). Frozen objects are still freed when
-    nothing refers to them; only a cycle among them (start-up's own garbage) is kept, once. Not for an app built for
-    tests, which build hundreds in one process and free each."""
+    nothing refers to them; a cycle among them is kept while the process runs, and handed back to the collector when
+    it exits (a command's pooled SQLite connection is then closed, and its -wal and -shm files go, as before). Not
+    for an app built for tests, which build hundreds in one process and free each."""
     if not app.testing:
         gc.freeze()
+        atexit.unregister(gc.unfreeze)  # once, however many apps the process builds
+        atexit.register(gc.unfreeze)
 
 
 class _SessionCookie(SecureCookieSessionInterface):
