@@ -41,6 +41,7 @@ from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
 from jinja2.utils import internalcode
+from jinja2.visitor import NodeTransformer
 from markupsafe import escape
 
 try:  # markupsafe's escaping of a str into a str, in C, which its escape() wraps in a Markup object
@@ -48,7 +49,6 @@ try:  # markupsafe's escaping of a str into a str, in C, which its escape() wrap
 except ImportError:  # a markupsafe without it: its escape(), as text
     def _escape_inner(text: str) -> str:
         return str(escape(text))
-from jinja2.visitor import NodeTransformer
 
 #: The names under which Jinja's i18n extension installs gettext.
 GETTEXT_NAMES = frozenset({"_", "gettext"})
