@@ -67,7 +67,7 @@ class Places:
 
 def _key_files(folder: Path, *, keks: bool) -> list[Path]:
     return sorted(path for path in folder.glob("*") if path.is_file() and not path.name.endswith((".db", "-wal",
-                  "-shm", ".py")) and (keks or not path.name.startswith("kek-")))
+                  "-shm", "-writer", ".py")) and (keks or not path.name.startswith("kek-")))
 
 
 def create_backup(out: BinaryIO, *, passphrase: str, include_keks: bool = False,
