@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from council.audit.models import AuditEvent
 from council.backups.archive import BackupError
-from council.backups.services import Places, create_backup, open_backup, restore_backup
+from council.backups.services import Places, _key_files, create_backup, open_backup, restore_backup
 from council.cases.models import Case
 from council.cli import cli
 from council.core import clock
@@ -174,3 +174,11 @@ def test_the_commands_write_a_backup_and_check_it(app, runner, make_case, tmp_pa
     assert "intact and signed" in checked.output
     Path(out).write_bytes(out.read_bytes()[:-10])
     assert runner.invoke(cli, ["restore", "--check-only", str(out)]).exit_code == 1
+
+
+def test_a_backup_takes_the_instances_keys_not_its_database_files(tmp_path):
+    for name in ("council.db", "council.db-wal", "council.db-shm", "council.db-writer", "config.py", "secret_key",
+                 "kek-0001.key"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [path.name for path in _key_files(tmp_path, keks=False)] == ["secret_key"]
+    assert [path.name for path in _key_files(tmp_path, keks=True)] == ["kek-0001.key", "secret_key"]
