@@ -73,7 +73,8 @@ def test_platform_starts_and_serves_with_no_council_settings_or_files(tmp_path):
     """, env)
     assert result.returncode == 0 and "ok" in result.stdout, result.stderr
     assert not (tmp_path / "instance").exists() and not (tmp_path / "keys").exists()
-    assert sorted(p.name for p in (tmp_path / "platform").iterdir()) == ["platform.db", "secret_key", "totp.key"]
+    assert sorted(p.name for p in (tmp_path / "platform").iterdir()) == [
+        "platform.db", "platform.db-writer", "secret_key", "totp.key"]  # the SQLite writers' lock file, empty
 
 
 def test_platform_admin_sets_up_with_mandatory_totp_and_signs_in(platform_app):
