@@ -115,10 +115,10 @@ class _SQLiteWriters:
 
     SQLite's own wait (``busy_timeout``) sleeps and tries again, 1, 2, 5, 10, 15, 20, 25 … ms apart, however soon the
     lock is free: with four workers on two cores, a case page's audit append (a few milliseconds under the lock) came
-    second often enough that a worker slept through most of its turn (issue 13: p95 65–75 ms, p99 150–170 ms against
-    38–41 and 86–99 with this turn-taking; throughput 4.4–4.7% of hello-world against 4.8–5.2%). Here a writer asks for
-    its turn every half millisecond. Bounded as SQLite's wait is: after ``TIMEOUT`` seconds it goes on to SQLite's own
-    wait, which then fails with "database is locked" as before. A thread already writing to the file through another
+    second often enough that a worker slept well past the end of the other's (issue 13: the case page's p95 65–74 ms,
+    43–49 ms with this turn-taking; docs/performance.md). Here a writer asks for its turn every half millisecond.
+    Bounded as SQLite's wait is: after ``TIMEOUT`` seconds it goes on to SQLite's own wait (``busy_timeout``), and so
+    fails with "database is locked" as before, later. A thread already writing to the file through another
     connection does not wait for its own turn (SQLite refuses it, as before, instead of it waiting on itself), and a
     transaction begun only to read (:func:`reading`) takes no turn, as it takes no write lock. The kernel ends a turn
     whose process died; the file holds nothing."""
