@@ -151,11 +151,11 @@ class _SQLiteWriters:
                     os.close(fd)
                     return
                 time.sleep(self._POLL)
-        self._turns[_raw(connection)] = fd
-        self._mine.turn = _raw(connection)  # this thread's turn, while the connection holds it
+        self._turns[id(_dbapi(connection))] = fd
+        self._mine.turn = id(_dbapi(connection))  # this thread's turn, while the connection holds it
 
     def done(self, connection) -> None:
-        fd = self._turns.pop(_raw(connection), None)
+        fd = self._turns.pop(id(_dbapi(connection)), None)
         if fd is not None:
             os.close(fd)  # ends the turn
 
@@ -183,9 +183,9 @@ class _SQLiteWriters:
             event.listen(engine, name, lambda connection, *_: self.done(connection))
 
 
-def _raw(connection) -> int:
-    """The DBAPI connection's id, whether SQLAlchemy passes it or the pool's proxy of it."""
-    return id(getattr(connection, "dbapi_connection", connection))
+def _dbapi(connection):
+    """The DBAPI connection, whether SQLAlchemy passes it or the pool's proxy of it."""
+    return getattr(connection, "dbapi_connection", connection)
 
 
 #: The execution option that :func:`prepared` sets.
@@ -249,7 +249,7 @@ def _keep_prepared_statements(engine: Engine) -> None:
     def do_rollback(dbapi_connection):
         # SQLAlchemy ends a transaction on a proxy of the connection at times (its first connect): the status is the
         # connection's own.
-        connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        connection = _dbapi(dbapi_connection)
         if connection.info.transaction_status == idle_in_transaction and _wrote_nothing(connection):
             connection.commit()
         else:
