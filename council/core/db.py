@@ -203,9 +203,12 @@ def prepared(statement):
     return statement.execution_options(**{_PREPARED: True})
 
 
-#: True when the transaction has written nothing: no transaction id was assigned (an INSERT, UPDATE, DELETE, COPY,
-#: TRUNCATE, DDL, a row lock or a function that writes would have taken one).
-_WROTE_NOTHING = "SELECT pg_current_xact_id_if_assigned() IS NULL"
+#: Commits a transaction that has written nothing (no transaction id was assigned: an INSERT, UPDATE, DELETE, COPY,
+#: TRUNCATE, DDL, a row lock or a function that writes would have taken one), in one round trip with the question.
+#: One that wrote fails the SELECT (a division by zero: the divisor is 1 when nothing was written, else 0), so the
+#: server skips the COMMIT and the transaction stays open, failed, for the rollback that follows. Sent as one simple
+#: query (no parameters, never prepared): the server runs its statements in turn and stops at the first error.
+_COMMIT_IF_WROTE_NOTHING = "SELECT 1 / (pg_current_xact_id_if_assigned() IS NULL)::integer; COMMIT"
 #: What PostgreSQL answers when a prepared statement's tables changed the columns it returns (a migration run by
 #: another process while this one's connections hold it prepared).
 _PLAN_CHANGED = "cached plan must not change result type"
@@ -217,9 +220,10 @@ def _keep_prepared_statements(engine: Engine) -> None:
 
     psycopg forgets every statement it prepared on a connection when a transaction rolls back there. Most requests
     end with the rollback that closes their session (a page read after its audit event was committed), so nothing
-    would stay prepared from one request to the next. Before it rolls back a transaction that is open and has not
-    failed, the connection asks the server whether the transaction wrote anything (one more round trip, cheaper
-    than parsing the page's statements again); only when it wrote nothing is it committed. The server's answer
+    would stay prepared from one request to the next. Instead of rolling back a transaction that is open and has not
+    failed, the connection asks the server to commit it if it wrote nothing (``_COMMIT_IF_WROTE_NOTHING``: the
+    question and the COMMIT in one round trip, as many as the ROLLBACK it replaces); a transaction that wrote is
+    rolled back, as is one that failed. The server's answer
     covers what the statements' text would not tell: a write through the driver past the engine, a function that
     writes, several statements in one string. What a COMMIT keeps and a ROLLBACK would undo besides is a session
     setting changed in the transaction (``SET``, ``set_config``): the app changes none.
@@ -232,6 +236,7 @@ def _keep_prepared_statements(engine: Engine) -> None:
     from psycopg.pq import TransactionStatus  # the only PostgreSQL driver the app uses
 
     idle_in_transaction = TransactionStatus.INTRANS  # a transaction open, no statement running, none failed
+    idle = TransactionStatus.IDLE  # no transaction open
     dialect = engine.dialect
     rollback, is_disconnect = dialect.do_rollback, dialect.is_disconnect
 
@@ -250,16 +255,15 @@ def _keep_prepared_statements(engine: Engine) -> None:
         # SQLAlchemy ends a transaction on a proxy of the connection at times (its first connect): the status is the
         # connection's own.
         connection = _dbapi(dbapi_connection)
-        if connection.info.transaction_status == idle_in_transaction and _wrote_nothing(connection):
-            connection.commit()
-        else:
+        if connection.info.transaction_status != idle_in_transaction or not _committed_as_it_wrote_nothing(connection):
             rollback(dbapi_connection)
 
-    def _wrote_nothing(connection) -> bool:
+    def _committed_as_it_wrote_nothing(connection) -> bool:
         try:
-            return connection.execute(_WROTE_NOTHING, prepare=True).fetchone()[0] is True
-        except dialect.loaded_dbapi.Error:  # the rollback that follows reports what is wrong
+            connection.execute(_COMMIT_IF_WROTE_NOTHING, prepare=False)
+        except dialect.loaded_dbapi.Error:  # it wrote (or the connection failed): the rollback that follows ends it
             return False
+        return connection.info.transaction_status == idle
 
     def _is_disconnect(error, connection, cursor) -> bool:
         return is_disconnect(error, connection, cursor) or (

@@ -11,6 +11,7 @@ import threading
 
 import psycopg
 import pytest
+from psycopg import pq
 from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
@@ -62,6 +63,22 @@ def test_a_marked_statement_stays_prepared_after_a_transaction_that_only_read(en
         statements = _prepared_here(session)
     assert [s for s in statements if "marked_one" in s], statements  # kept
     assert not [s for s in statements if "not_marked" in s], statements  # never prepared: planned each time
+
+
+def test_a_transaction_that_only_read_ends_in_one_round_trip(engine, tmp_path):
+    """The question whether it wrote and the COMMIT go together: one answer from the server (ReadyForQuery in
+    libpq's trace of the protocol), as for the ROLLBACK it replaces; asked apart, they took two."""
+    trace = tmp_path / "protocol.trace"
+    with Session(engine) as session:
+        session.scalar(_MARKED, {"n": 1})
+        driver = session.connection().connection.driver_connection
+        with trace.open("w") as out:
+            driver.pgconn.trace(out.fileno())
+            driver.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            session.close()
+            driver.pgconn.untrace()
+    assert trace.read_text().count("ReadyForQuery") == 1, trace.read_text()
+    assert _marked_is_prepared(engine)  # committed, not rolled back
 
 
 @pytest.mark.parametrize("write", [
