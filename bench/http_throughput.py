@@ -30,7 +30,10 @@ Without wrk the script stops and says so. Every response that is not the expecte
 (a run with any is marked). The databases and the instance folder are deleted at the end.
 
 Reported per scenario: requests/s (all rounds' requests over all rounds' time), p50/p95/p99 latency (median over
-the rounds), and the ratio of council's requests/s to hello-world's measured in the same rounds.
+the rounds), the ratio of council's requests/s to hello-world's measured in the same rounds, and what a council request
+cost the cores: the CPU time (user and system, from ``/proc``) of council's gunicorn processes and, on PostgreSQL, of
+the server's processes, over the council runs, per request. The two cores are shared by both and by wrk: a page's
+share of hello-world's throughput falls with the sum, and the split says which side to cut.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -157,6 +161,11 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user and system) its processes have used so far: gunicorn's arbiter and workers, the
+        session that ``start_new_session`` gave them."""
+        return cpu_seconds(lambda pid, _name: os.getpgid(pid) == self.process.pid)
+
     def wait(self, path: str = "/", timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -177,6 +186,27 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def cpu_seconds(chosen: Callable[[int, str], bool]) -> float:
+    """User and system CPU time of this machine's running processes that ``chosen(pid, name)`` picks, from
+    ``/proc`` (0 where there is none: not Linux)."""
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+            if chosen(int(entry.name), name):
+                total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        except (OSError, ValueError):  # it ended meanwhile
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """The CPU time of PostgreSQL's processes on this machine (its backends serve the bench's database; nothing
+    else uses the server while the bench runs)."""
+    return cpu_seconds(lambda _pid, name: name.startswith("postgres"))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -260,6 +290,9 @@ def summarise(runs: list[dict], limit: int) -> dict:
     return {"rps": sum(run["requests"] for run in runs) / seconds,
             **{p: statistics.median(run[p] for run in runs) / 1000 for p in ("p50", "p95", "p99")},
             "requests": sum(run["requests"] for run in runs),
+            # CPU per request of council's processes and of PostgreSQL's (ms), over all rounds (hello-world: none)
+            **{key: 1000 * sum(run.get(key, 0) for run in runs) / max(1, sum(run["requests"] for run in runs))
+               for key in ("app_cpu", "database_cpu")},
             "bad": sum(run["unexpected"] + run["socket_errors"] for run in runs),
             "capped": any(run["requests"] >= limit for run in runs)}
 
@@ -273,6 +306,7 @@ def run_backend(name: str, url: str, folder: Path, work: Path, args) -> list[dic
     cookie = sign_in(app, facts["caseworker"])
     db.dispose(app)
     env = {"COUNCIL_INSTANCE_PATH": str(folder), "COUNCIL_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    database_cpu_seconds = postgres_cpu_seconds if name == "PostgreSQL" else lambda: 0.0
     (work / "hello").mkdir(exist_ok=True)
     (work / "hello" / "hello.py").write_text(HELLO_APP)
     rows = []
@@ -299,7 +333,10 @@ def run_backend(name: str, url: str, folder: Path, work: Path, args) -> list[dic
                     # minute); wrk sends the same cookie throughout, so each run starts with a fresh one.
                     token, cookie = csrf_token(council.base, cookie)
                     spec = requests_for(facts, cookie, token)[scenario]
+                    app_cpu, database_cpu = council.cpu_seconds(), database_cpu_seconds()
                     measured["council"].append(run_wrk(council.base + spec["path"], spec, args, work))
+                    measured["council"][-1].update(app_cpu=council.cpu_seconds() - app_cpu,
+                                                   database_cpu=database_cpu_seconds() - database_cpu)
                 floor, own = summarise(measured["hello"], cap), summarise(measured["council"], cap)
                 row = {"backend": name, "workers": workers, "scenario": scenario, "hello": floor, "council": own,
                        "ratio": own["rps"] / floor["rps"], "load": os.getloadavg()[0]}
@@ -308,6 +345,7 @@ def run_backend(name: str, url: str, folder: Path, work: Path, args) -> list[dic
                       f"p95 {own['p95']:7.1f} p99 {own['p99']:7.1f} ms | hello {floor['rps']:8.1f} req/s"
                       f"{' (capped: a lower bound)' if floor['capped'] else ''} | "
                       f"{row['ratio']:6.1%}{'  (' + str(own['bad']) + ' unexpected!)' if own['bad'] else ''}"
+                      f"  CPU per request: {cpu_per_request(row)}"
                       f"  load {row['load']:.1f}", flush=True)
         finally:
             council.stop()
@@ -319,19 +357,29 @@ LABELS = {"login": "login page (anonymous GET)", "case": "case page, 10 records 
           "search": "search POST by kana", "record": "add a support record (POST, audited)"}
 
 
+def cpu_per_request(row: dict) -> str:
+    """What a council request cost the machine's cores: its own processes' CPU, and PostgreSQL's beside it (on SQLite
+    the database runs inside council's processes)."""
+    own = row["council"]
+    if row["backend"] == "PostgreSQL":
+        return f"{own['app_cpu']:.2f} ms, {own['database_cpu']:.2f} ms"
+    return f"{own['app_cpu']:.2f} ms (SQLite inside)"
+
+
 def report(rows: list[dict], args) -> None:
     print(f"\nwrk, {args.threads} thread(s), {args.connections} connections, {args.rounds} × {args.seconds} s per "
           f"server and scenario, alternating; {args.cases:,} cases; load average at the end "
           f"{os.getloadavg()[0]:.1f}\n")
-    print("| database | workers | request | council req/s | p50 | p95 | p99 | hello-world req/s | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| database | workers | request | council req/s | p50 | p95 | p99 | hello-world req/s | ratio "
+          "| CPU per request: council's processes, PostgreSQL's |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         own, floor = row["council"], row["hello"]
         flag = f" ({own['bad']} unexpected)" if own["bad"] else ""
         capped = " (capped: a lower bound)" if floor["capped"] else ""
         print(f"| {row['backend']} | {row['workers']} | {LABELS[row['scenario']]} | {own['rps']:,.1f}{flag} | "
               f"{own['p50']:.1f} ms | {own['p95']:.1f} ms | {own['p99']:.1f} ms | {floor['rps']:,.0f}{capped} | "
-              f"{row['ratio']:.1%} |")
+              f"{row['ratio']:.1%} | {cpu_per_request(row)} |")
 
 
 def main() -> None:
