@@ -205,10 +205,12 @@ def prepared(statement):
 
 #: Commits a transaction that has written nothing (no transaction id was assigned: an INSERT, UPDATE, DELETE, COPY,
 #: TRUNCATE, DDL, a row lock or a function that writes would have taken one), in one round trip with the question.
-#: One that wrote fails the SELECT (a division by zero: the divisor is 1 when nothing was written, else 0), so the
-#: server skips the COMMIT and the transaction stays open, failed, for the rollback that follows. Sent as one simple
-#: query (no parameters, never prepared): the server runs its statements in turn and stops at the first error.
-_COMMIT_IF_WROTE_NOTHING = "SELECT 1 / (pg_current_xact_id_if_assigned() IS NULL)::integer; COMMIT"
+#: In one that wrote, the SELECT fails (its text is not a boolean), so the server skips the COMMIT and the transaction
+#: stays open, failed, for the rollback that follows; the server's log shows that text (docs/operations.md). Sent as
+#: one simple query (no parameters, never prepared): the server runs its statements in turn, stopping at an error.
+_WROTE = "the transaction wrote: council rolls it back instead of committing"
+_COMMIT_IF_WROTE_NOTHING = (f"SELECT CAST(CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN 'true' "
+                            f"ELSE '{_WROTE}' END AS boolean); COMMIT")
 #: What PostgreSQL answers when a prepared statement's tables changed the columns it returns (a migration run by
 #: another process while this one's connections hold it prepared).
 _PLAN_CHANGED = "cached plan must not change result type"
@@ -223,10 +225,10 @@ def _keep_prepared_statements(engine: Engine) -> None:
     would stay prepared from one request to the next. Instead of rolling back a transaction that is open and has not
     failed, the connection asks the server to commit it if it wrote nothing (``_COMMIT_IF_WROTE_NOTHING``: the
     question and the COMMIT in one round trip, as many as the ROLLBACK it replaces); a transaction that wrote is
-    rolled back, as is one that failed. The server's answer
-    covers what the statements' text would not tell: a write through the driver past the engine, a function that
-    writes, several statements in one string. What a COMMIT keeps and a ROLLBACK would undo besides is a session
-    setting changed in the transaction (``SET``, ``set_config``): the app changes none.
+    rolled back, as is one that failed. The server's answer covers what the statements' text would not tell: a write
+    through the driver past the engine, a function that writes, several statements in one string. What a COMMIT
+    keeps and a ROLLBACK would undo besides is a session setting changed in the transaction (``SET``,
+    ``set_config``): the app changes none.
 
     A prepared statement whose table changed the columns it returns fails once (``_PLAN_CHANGED``, after a migration
     run by another process): that counts as a lost connection, so the pool replaces its connections and the next

@@ -81,6 +81,21 @@ def test_a_transaction_that_only_read_ends_in_one_round_trip(engine, tmp_path):
     assert _marked_is_prepared(engine)  # committed, not rolled back
 
 
+def test_a_transaction_that_wrote_is_told_apart_by_the_text_the_servers_log_shows(engine, tmp_path):
+    """docs/operations.md tells an operator what that line in PostgreSQL's log means: it must be the server's
+    answer when a transaction that wrote is closed without a commit."""
+    trace = tmp_path / "protocol.trace"
+    with Session(engine) as session:
+        session.connection().exec_driver_sql("INSERT INTO scratch VALUES (1)")
+        driver = session.connection().connection.driver_connection
+        with trace.open("w") as out:
+            driver.pgconn.trace(out.fileno())
+            session.close()
+            driver.pgconn.untrace()
+    assert "the transaction wrote: council rolls it back instead of committing" in trace.read_text()
+    assert _rows(engine) == 0
+
+
 @pytest.mark.parametrize("write", [
     "INSERT INTO scratch VALUES (1)",
     "WITH added AS (INSERT INTO scratch VALUES (1) RETURNING n) SELECT n FROM added",
