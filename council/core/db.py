@@ -227,8 +227,9 @@ def _keep_prepared_statements(engine: Engine) -> None:
     question and the COMMIT in one round trip, as many as the ROLLBACK it replaces); a transaction that wrote is
     rolled back, as is one that failed. The server's answer covers what the statements' text would not tell: a write
     through the driver past the engine, a function that writes, several statements in one string. What a COMMIT
-    keeps and a ROLLBACK would undo besides is a session setting changed in the transaction (``SET``,
-    ``set_config``): the app changes none.
+    keeps and a ROLLBACK would undo besides, with no transaction id to show for it: a session setting changed in the
+    transaction (``SET``, ``set_config``), a ``NOTIFY`` (delivered), ``LISTEN``/``UNLISTEN``, a cursor declared
+    ``WITH HOLD``, a write through a foreign data wrapper: the app uses none of them.
 
     A prepared statement whose table changed the columns it returns fails once (``_PLAN_CHANGED``, after a migration
     run by another process): that counts as a lost connection, so the pool replaces its connections and the next
