@@ -6,7 +6,9 @@
 
 Wall-clock timings on a shared machine swing with everyone else's load; these do not:
 
-- **SQL statements** per request (SQLAlchemy's ``before_cursor_execute``, BEGIN and SAVEPOINTs left out);
+- **SQL statements** per request (SQLAlchemy's ``before_cursor_execute``, BEGIN and SAVEPOINTs left out) and, on
+  PostgreSQL, **round trips** (the server's answers, ``ReadyForQuery`` in libpq's trace of every connection the
+  request takes: the pool's test of a connection, BEGIN and the end of each transaction count too);
 - **CPU instructions** per request (``--instructions N``): the script runs itself again under valgrind's callgrind,
   collecting only inside the N requests (``operator.call`` wraps them; nothing else calls it), with a fixed hash
   seed. Callgrind counts instructions the same whatever the load (SQLite runs in the process and is counted;
@@ -69,7 +71,7 @@ from sqlalchemy import event, select  # noqa: E402
 
 from council.auth.models import PledgeAcceptance, User  # noqa: E402
 from council.auth.pledge import CURRENT_VERSION  # noqa: E402
-from council.core.db import utcnow  # noqa: E402
+from council.core.db import server_answers, utcnow  # noqa: E402
 from council.database import db  # noqa: E402
 from council.instance import create_keys  # noqa: E402
 
@@ -232,7 +234,9 @@ def measure(folder: Path, url: str, facts: dict, args) -> None:
     # Counted outside the instruction run: a statement listener, even once removed, leaves SQLAlchemy dispatching
     # connection events at every statement of the engine, which no deployment pays.
     event.listen(db.engine_of(app), "before_cursor_execute", count)
-    one()
+    with server_answers(db.engine_of(app)) as answers:
+        one()
+    round_trips = len(answers) if db.engine_of(app).dialect.name == "postgresql" else None
     per_request = statements[0]
     event.remove(db.engine_of(app), "before_cursor_execute", count)
     server = _server_cpu(app)
@@ -241,7 +245,9 @@ def measure(folder: Path, url: str, facts: dict, args) -> None:
         one()
     cpu = (time.process_time() - began) / args.requests
     server = (_server_cpu(app) - server) / args.requests if server is not None else None
-    print(f"{args.page} page ({path}): {per_request} SQL statements; CPU {cpu * 1000:.2f} ms per request "
+    print(f"{args.page} page ({path}): {per_request} SQL statements"
+          + (f", {round_trips} round trips to the server" if round_trips is not None else "")
+          + f"; CPU {cpu * 1000:.2f} ms per request "
           f"(process_time over {args.requests} requests)"
           + (f"; PostgreSQL's server CPU {server * 1000:.2f} ms per request" if server is not None else ""), flush=True)
     if args.profile:

@@ -8,6 +8,7 @@ import fcntl
 import functools
 import importlib
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -274,6 +275,38 @@ def _keep_prepared_statements(engine: Engine) -> None:
 
     dialect.do_execute, dialect.do_execute_no_params = do_execute, do_execute_no_params
     dialect.do_rollback, dialect.is_disconnect = do_rollback, _is_disconnect
+
+
+@contextlib.contextmanager
+def server_answers(engine: Engine):
+    """The PostgreSQL server's answers while the block runs, one per round trip: the ``ReadyForQuery`` messages in
+    libpq's trace of each connection taken inside the block, traced from its checkout (before the pool tests it).
+    Yields a list, filled when the block ends; it stays empty on SQLite. For tests and ``bench/`` (issue 13: a
+    request's round trips are what the app pays on PostgreSQL beside its own Python)."""
+    answers: list[str] = []
+    if engine.dialect.name != "postgresql":
+        yield answers
+        return
+    from psycopg import pq
+
+    traced = []
+
+    def trace(dbapi_connection, _record, _proxy):
+        if dbapi_connection.pgconn not in traced:
+            dbapi_connection.pgconn.trace(out.fileno())
+            dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            traced.append(dbapi_connection.pgconn)
+
+    with tempfile.TemporaryFile("w+") as out:
+        event.listen(engine, "checkout", trace, insert=True)
+        try:
+            yield answers
+        finally:
+            event.remove(engine, "checkout", trace)
+            for pgconn in traced:
+                pgconn.untrace()
+            out.seek(0)
+            answers.extend(line for line in out if line.startswith("B") and "ReadyForQuery" in line)
 
 
 def _test_connections_once_a_request(engine: Engine) -> None:

@@ -13,6 +13,7 @@ import re
 from sqlalchemy import event, select
 
 from council.audit.models import AuditEvent
+from council.core.db import server_answers
 from council.database import db
 from tests.conftest import sign_in
 
@@ -21,6 +22,10 @@ from tests.conftest import sign_in
 #: whether they have anything in one statement instead of one query each, 15 before the users' and institutions'
 #: names came in one, 14 before the case gate read the case with its reach).
 CASE_PAGE_STATEMENTS = 14
+#: The server's answers to that page on PostgreSQL: the statements, the pool's test of the request's connection, two
+#: BEGINs (the audited transaction, then the page's reads) and two ends (COMMIT; the question whether the reads
+#: wrote, asked with their COMMIT). 20 before that question and the COMMIT went as one.
+CASE_PAGE_ROUND_TRIPS = 19
 
 
 def _statements(app, client, path: str, **kwargs) -> tuple[int, str, list[str]]:
@@ -84,6 +89,18 @@ def test_a_case_page_with_ten_records_runs_a_bounded_number_of_statements(app, c
     assert not [s for s in counted if re.search(r"^SELECT pledge_acceptance\.", s)]
     # The page's read is still recorded and committed before anything is shown.
     assert len([s for s in counted if s.startswith("INSERT INTO audit_event ")]) == 1
+
+
+def test_a_case_page_on_postgresql_waits_for_the_server_a_bounded_number_of_times(app, client, login, make_user,
+                                                                                  make_case, backend):
+    if backend != "postgresql":
+        return
+    case = _case_with_records(client, login, make_user, make_case)
+    client.get(f"/cases/{case.id}")
+    with server_answers(db.engine_of(app)) as answers:
+        response = client.get(f"/cases/{case.id}")
+    assert response.status_code == 200 and response.get_data(as_text=True).count('data-testid="record"') == 10
+    assert 0 < len(answers) <= CASE_PAGE_ROUND_TRIPS
 
 
 #: The tables the case page's panels are built from (cases.panels): break-glass, requests, handoffs and shares,
