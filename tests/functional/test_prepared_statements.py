@@ -65,39 +65,38 @@ def test_a_marked_statement_stays_prepared_after_a_transaction_that_only_read(en
     assert not [s for s in statements if "not_marked" in s], statements  # never prepared: planned each time
 
 
+def _closed_with_protocol_trace(session: Session, trace) -> list[str]:
+    """Close ``session`` with libpq tracing its connection into the file ``trace``; the server's messages ("B",
+    for backend: the messages the app sent are "F" lines)."""
+    driver = session.connection().connection.driver_connection
+    with trace.open("w") as out:
+        driver.pgconn.trace(out.fileno())
+        driver.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        session.close()
+        driver.pgconn.untrace()
+    return [line for line in trace.read_text().splitlines() if line.startswith("B")]
+
+
 def test_a_transaction_that_only_read_ends_in_one_round_trip(engine, tmp_path):
-    """The question whether it wrote and the COMMIT go together: one answer from the server (ReadyForQuery in
-    libpq's trace of the protocol), as for the ROLLBACK it replaces; asked apart, they took two."""
-    trace = tmp_path / "protocol.trace"
+    """The question whether it wrote and the COMMIT go together: one answer from the server (ReadyForQuery), as
+    for the ROLLBACK it replaces; asked apart, they took two."""
     with Session(engine) as session:
         session.scalar(_MARKED, {"n": 1})
-        driver = session.connection().connection.driver_connection
-        with trace.open("w") as out:
-            driver.pgconn.trace(out.fileno())
-            driver.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-            session.close()
-            driver.pgconn.untrace()
-    assert trace.read_text().count("ReadyForQuery") == 1, trace.read_text()
+        answers = _closed_with_protocol_trace(session, tmp_path / "protocol.trace")
+    assert len([line for line in answers if "ReadyForQuery" in line]) == 1, answers
     assert _marked_is_prepared(engine)  # committed, not rolled back
 
 
 def test_a_transaction_that_wrote_is_told_apart_by_the_text_the_servers_log_shows(engine, tmp_path):
     """docs/operations.md tells an operator what that line in PostgreSQL's log means: it must be the server's
-    answer when a transaction that wrote is closed without a commit."""
-    trace = tmp_path / "protocol.trace"
+    answer when a transaction that wrote is closed without a commit (not merely the text of the query sent)."""
     with Session(engine) as session:
         session.connection().exec_driver_sql("INSERT INTO scratch VALUES (1)")
-        driver = session.connection().connection.driver_connection
-        with trace.open("w") as out:
-            driver.pgconn.trace(out.fileno())
-            driver.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-            session.close()
-            driver.pgconn.untrace()
-    # The server's answer ("B", backend), not the query the app sent ("F"), which holds the text too.
-    answers = [line for line in trace.read_text().splitlines() if line.startswith("B") and "ErrorResponse" in line]
-    assert len(answers) == 1, trace.read_text()
+        answers = _closed_with_protocol_trace(session, tmp_path / "protocol.trace")
+    errors = [line for line in answers if "ErrorResponse" in line]
+    assert len(errors) == 1, answers
     assert ('invalid input syntax for type boolean: "the transaction wrote: council rolls it back instead of '
-            'committing"') in answers[0]
+            'committing"') in errors[0]
     assert _rows(engine) == 0
 
 
