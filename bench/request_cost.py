@@ -65,7 +65,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))  # this checkout's council, not an installed one
 
 from cases import COOKIE, DEFAULT_PG, make_app, sign_in  # noqa: E402
-from http_throughput import seed  # noqa: E402
+from http_throughput import cpu_seconds, seed  # noqa: E402
 from scratch import postgres_database  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
 
@@ -267,17 +267,9 @@ def _server_cpu(app) -> float | None:
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as connection:
-        pids = connection.exec_driver_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()").scalars().all()
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # a backend that ended meanwhile
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        pids = set(connection.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()").scalars().all())
+    return cpu_seconds(lambda pid, _name: pid in pids)
 
 
 def instructions(folder: Path, url: str, args) -> None:
