@@ -12,7 +12,7 @@ from council import config
 from council.access.permissions import Permission, Role, has_permission
 from council.auth.services import build_account_service, pledge_due
 from council.core import migrate
-from council.core.db import flush_freed_pages, make_engine
+from council.core.db import flush_freed_pages, make_engine, writing
 from council.core.permissions import SIGNED_IN, install_gate
 from council.core.web import freeze_start_up, init_web
 from council.database import Base, db, register_all
@@ -189,10 +189,11 @@ def _record_unreadable(app: Flask, error: Exception) -> None:
     db.session.rollback()
     case_id = getattr(error, "case_id", None)
     try:
-        record(tag=AuditTag.CASE_UNREADABLE, actor=current_user if current_user.is_authenticated else None,
-               case=db.session.get(Case, case_id) if case_id else None, outcome=Outcome.ERROR,
-               reason=f"{type(error).__name__}: {error}"[:300])
-        db.session.commit()
+        with writing():  # also after a page's read was committed (core.db.reads_only)
+            record(tag=AuditTag.CASE_UNREADABLE, actor=current_user if current_user.is_authenticated else None,
+                   case=db.session.get(Case, case_id) if case_id else None, outcome=Outcome.ERROR,
+                   reason=f"{type(error).__name__}: {error}"[:300])
+            db.session.commit()
     except Exception:  # the error page must still be shown; the log says the event is missing
         db.session.rollback()
         app.logger.exception("the unreadable value could not be audited (request %s)", g.get("request_id"))

@@ -103,10 +103,13 @@ def make_engine(url: str) -> Engine:
         # and statement of the engine dispatch all of them, ~0.2 M instructions a signed-in request on SQLite.
         engine.dialect.do_begin = _sqlite_begin
         writers.release_when_ended(engine)
+        _refuse_writes_while_reading_only(engine)
         return engine
     engine = create_engine(url, hide_parameters=True)
     _test_connections_once_a_request(engine)
     _keep_prepared_statements(engine)
+    _read_without_transactions(engine)
+    _refuse_writes_while_reading_only(engine)
     return engine
 
 
@@ -277,15 +280,73 @@ def _keep_prepared_statements(engine: Engine) -> None:
     dialect.do_rollback, dialect.is_disconnect = do_rollback, _is_disconnect
 
 
+class WriteWhileReadingOnly(RuntimeError):
+    """A write in the part of a request that declared it only reads (:func:`reads_only`): a programming error."""
+
+
+def _refuse_writes_while_reading_only(engine: Engine) -> None:
+    """Refuse an INSERT, UPDATE or DELETE the engine compiled (the app writes no other way) in the rest of a request
+    that declared it only reads (:func:`reads_only`), before it is sent: on PostgreSQL those statements run without
+    a transaction (:func:`_read_without_transactions`), and a write would be committed at once whatever the request
+    did next; on SQLite the same code, so that both databases' tests find it. A request that means to write after
+    its page's read writes inside :func:`writing`."""
+    dialect = engine.dialect
+    execute, execute_no_params = dialect.do_execute, dialect.do_execute_no_params
+
+    def refuse_a_write(context):
+        if context is not None and context.is_crud and _reading_the_rest():
+            raise WriteWhileReadingOnly(f"{context.compiled.statement.__visit_name__} in a request that declared it "
+                                        "only reads (core.db.reads_only): write inside core.db.writing()")
+
+    def do_execute(cursor, statement, parameters, context=None):
+        refuse_a_write(context)
+        execute(cursor, statement, parameters, context)
+
+    def do_execute_no_params(cursor, statement, context=None):
+        refuse_a_write(context)
+        execute_no_params(cursor, statement, context)
+
+    dialect.do_execute, dialect.do_execute_no_params = do_execute, do_execute_no_params
+
+
+def _read_without_transactions(engine: Engine) -> None:
+    """Run the statements of the rest of a request that only reads (:func:`reads_only`: its audit event and its
+    writes are committed) without a transaction block, in psycopg's autocommit: neither BEGIN nor the end of the
+    transaction goes to the server, two round trips fewer for every page that reads after its event (issue 13). Read
+    committed takes a snapshot at each statement inside a transaction too, so the page reads what it read before.
+    A write there is refused (:func:`_refuse_writes_while_reading_only`); :func:`writing` makes transactions again.
+    A connection goes back to the pool as it came out of it, in transactions."""
+    from psycopg.pq import TransactionStatus
+
+    idle = TransactionStatus.IDLE
+
+    def do_begin(connection):
+        dbapi_connection = _dbapi(connection)
+        if _reading_the_rest():
+            if not dbapi_connection.autocommit and dbapi_connection.info.transaction_status == idle:
+                dbapi_connection.autocommit = dbapi_connection.council_reads_only = True
+        elif getattr(dbapi_connection, "council_reads_only", False):
+            _in_transactions(dbapi_connection)
+
+    def _in_transactions(dbapi_connection):
+        dbapi_connection.autocommit = dbapi_connection.council_reads_only = False
+
+    @event.listens_for(engine, "checkin")
+    def _back_in_transactions(dbapi_connection, _record):
+        if dbapi_connection is not None and getattr(dbapi_connection, "council_reads_only", False):
+            _in_transactions(dbapi_connection)
+
+    engine.dialect.do_begin = do_begin
+
+
 @contextlib.contextmanager
-def server_answers(engine: Engine):
-    """The PostgreSQL server's answers while the block runs, one per round trip: the ``ReadyForQuery`` messages in
-    libpq's trace of each connection taken inside the block, traced from its checkout (before the pool tests it).
-    Yields a list, filled when the block ends; it stays empty on SQLite. For tests and ``bench/`` (issue 13: a
-    request's round trips are what the app pays on PostgreSQL beside its own Python)."""
-    answers: list[str] = []
+def protocol_trace(engine: Engine):
+    """libpq's trace of each PostgreSQL connection taken while the block runs, traced from its checkout (before the
+    pool tests it): its lines, "F" for a message the app sent, "B" for the server's. Yields a list, filled when the
+    block ends; it stays empty on SQLite. For tests and ``bench/``."""
+    lines: list[str] = []
     if engine.dialect.name != "postgresql":
-        yield answers
+        yield lines
         return
     from psycopg import pq
 
@@ -300,13 +361,24 @@ def server_answers(engine: Engine):
     with tempfile.TemporaryFile("w+") as out:
         event.listen(engine, "checkout", trace, insert=True)
         try:
-            yield answers
+            yield lines
         finally:
             event.remove(engine, "checkout", trace)
             for pgconn in traced:
                 pgconn.untrace()
             out.seek(0)
-            answers.extend(line for line in out if line.startswith("B") and "ReadyForQuery" in line)
+            lines.extend(out)
+
+
+@contextlib.contextmanager
+def server_answers(engine: Engine):
+    """The PostgreSQL server's answers while the block runs, one per round trip: the ``ReadyForQuery`` messages of
+    :func:`protocol_trace`. Yields a list, filled when the block ends (issue 13: a request's round trips are what
+    the app pays on PostgreSQL beside its own Python)."""
+    answers: list[str] = []
+    with protocol_trace(engine) as lines:
+        yield answers
+    answers.extend(line for line in lines if line.startswith("B") and "ReadyForQuery" in line)
 
 
 def _test_connections_once_a_request(engine: Engine) -> None:
@@ -317,8 +389,19 @@ def _test_connections_once_a_request(engine: Engine) -> None:
     (a restart, a failover, an idle timeout) is found when a request first takes it and replaced, so the first request
     after a restart gets a live one; a connection this request put back a moment ago is used as it is (should the
     server go away within the request, its next statement fails as a disconnect: a 503, as for any request during an
-    outage, and SQLAlchemy empties the pool). Outside a request (commands, start-up) every checkout is tested."""
+    outage, and SQLAlchemy empties the pool). Outside a request (commands, start-up) every checkout is tested.
+
+    In a request the test is the transaction's BEGIN, sent at once instead of before the first statement (psycopg
+    sends none while one is open): the round trip that tests the connection is one the request makes anyway (issue
+    13). Read committed takes no snapshot at BEGIN, so the transaction sees what it would have seen. Should the
+    request set the connection's isolation level instead (``AUTOCOMMIT``, for a VACUUM), that empty transaction is
+    rolled back first; one ended unused costs the round trip the test did. Outside a request, and for a connection
+    whose transactions are not plain BEGINs, the test is an empty statement (SQLAlchemy's ping)."""
+    from psycopg.pq import ExecStatus, TransactionStatus
+
     dialect = engine.dialect
+    set_isolation_level = dialect.set_isolation_level
+    idle, in_transaction = TransactionStatus.IDLE, TransactionStatus.INTRANS
 
     def this_request():
         return g.get("request_id") if has_request_context() else None
@@ -338,27 +421,54 @@ def _test_connections_once_a_request(engine: Engine) -> None:
         if used_by is not None and used_by == this_request():
             return
         try:
-            dialect.do_ping(dbapi_connection)
+            if has_request_context() and _begins_plainly(dbapi_connection):
+                _run(dbapi_connection, b"BEGIN")
+            else:
+                dialect.do_ping(dbapi_connection)
         except dialect.loaded_dbapi.Error as error:
             raise exc.DisconnectionError("the pooled connection is gone") from error
 
+    def _begins_plainly(dbapi_connection) -> bool:
+        return (not dbapi_connection.autocommit and dbapi_connection.isolation_level is None
+                and dbapi_connection.read_only is None and dbapi_connection.deferrable is None
+                and dbapi_connection.info.transaction_status == idle)
+
+    def _run(dbapi_connection, command: bytes) -> None:
+        result = dbapi_connection.pgconn.exec_(command)
+        if result.status != ExecStatus.COMMAND_OK:
+            raise dialect.loaded_dbapi.OperationalError(result.error_message.decode(errors="replace"))
+
+    def _set_isolation_level(dbapi_connection, level) -> None:
+        connection = _dbapi(dbapi_connection)
+        if connection.info.transaction_status == in_transaction:  # the test's BEGIN: SQLAlchemy sets it before its own
+            _run(connection, b"ROLLBACK")
+        set_isolation_level(dbapi_connection, level)
+
+    dialect.set_isolation_level = _set_isolation_level
+
 
 _READS_ONLY = "council_db_reads_only"
+#: The value of ``_READS_ONLY`` inside a :func:`reading` block (True: the rest of the request, :func:`reads_only`).
+_IN_A_BLOCK = "block"
 
 
 def reads_only() -> None:
     """Declare that the current request only reads from here on (its writes, above all its audit event, are
     committed): on SQLite its next transactions begin deferred instead of taking the write lock for as long as
-    the page renders. No effect outside a request, on PostgreSQL, or on the transaction already open."""
+    the page renders; on PostgreSQL its next statements run without a transaction block, and a write among them is
+    refused (:func:`_read_without_transactions`). No effect outside a request, or on the transaction already open."""
     if has_request_context():
         setattr(g, _READS_ONLY, True)
 
 
 @contextlib.contextmanager
 def reading():
-    """Transactions begun inside the block only read: on SQLite they begin deferred (see :func:`reads_only`)."""
-    before = _reading_only()
-    reads_only()
+    """Transactions begun inside the block only read: on SQLite they begin deferred (see :func:`reads_only`). On
+    PostgreSQL nothing changes: the request may go on to write in the transaction the block began
+    (:func:`end_reading`)."""
+    before = getattr(g, _READS_ONLY, False) if has_request_context() else False
+    if has_request_context() and not before:
+        setattr(g, _READS_ONLY, _IN_A_BLOCK)
     try:
         yield
     finally:
@@ -379,21 +489,27 @@ def end_reading(session: Session) -> None:
 @contextlib.contextmanager
 def writing():
     """Transactions begun inside the block may write: on SQLite they take the write lock first, even in a request
-    that declared it only reads (a page that records a second read appends a second event). Yields whether the
-    request was reading only: the caller then commits the read transaction still open before it writes, so that the
-    write does not run on that transaction's snapshot."""
-    before = _reading_only()
+    that declared it only reads (a page that records a second read appends a second event); on PostgreSQL they are
+    transactions again. Yields whether the request was reading only: the caller then commits the read transaction
+    still open before it writes, so that the write does not run on that transaction's snapshot."""
+    before = getattr(g, _READS_ONLY, False) if has_request_context() else False
     if has_request_context():
         setattr(g, _READS_ONLY, False)
     try:
-        yield before
+        yield bool(before)
     finally:
         if has_request_context():
             setattr(g, _READS_ONLY, before)
 
 
 def _reading_only() -> bool:
-    return has_request_context() and getattr(g, _READS_ONLY, False)
+    return has_request_context() and bool(getattr(g, _READS_ONLY, False))
+
+
+def _reading_the_rest() -> bool:
+    """Whether the request declared that it only reads from here on (:func:`reads_only`; not a :func:`reading`
+    block)."""
+    return has_request_context() and getattr(g, _READS_ONLY, False) is True
 
 
 def flush_freed_pages(engine: Engine, tables: tuple[str, ...], *, rewrite: bool = False) -> None:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from council.core.db import protocol_trace
 from council.database import db
 from tests.conftest import PG_URL, english, sign_in
 
@@ -62,7 +63,8 @@ def test_an_outage_between_two_requests_is_not_seen_by_the_next(app, make_user, 
 
 def test_a_request_tests_a_connection_once_not_at_each_transaction(app, make_user, make_case, monkeypatch):
     """The test costs a round trip: a case page, which takes a connection for its audited read and again for the
-    page's reads, tests it once (issue 13; pool_pre_ping tested it at every checkout)."""
+    page's reads, tests it once (issue 13; pool_pre_ping tested it at every checkout), and the test is the BEGIN of
+    the request's first transaction, not an empty statement sent before it."""
     caseworker = make_user("caseworker")
     case = make_case(caseworker)
     client = english(app.test_client())
@@ -78,7 +80,10 @@ def test_a_request_tests_a_connection_once_not_at_each_transaction(app, make_use
 
     event.listen(engine, "checkout", count)
     try:
-        assert client.get(f"/cases/{case.id}").status_code == 200
+        with protocol_trace(engine) as trace:
+            assert client.get(f"/cases/{case.id}").status_code == 200
     finally:
         event.remove(engine, "checkout", count)
-    assert len(checkouts) >= 2 and len(pings) == 1
+    sent = [line.split("\t", 3)[3].strip() for line in trace if line.startswith("F\t") and "\tQuery\t" in line]
+    assert len(checkouts) >= 2 and not pings
+    assert sent[0] == '"BEGIN"' and sent.count('"BEGIN"') == 1, sent
