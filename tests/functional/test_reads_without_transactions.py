@@ -104,10 +104,10 @@ def test_a_connection_goes_back_to_the_pool_in_transactions(engine, request_cont
     with Session(engine) as session:
         reads_only()
         session.scalar(text("SELECT 1"))
-    with Session(engine) as session:  # outside a request's declaration now: the same pooled connection
-        with writing():
-            session.execute(insert(_SCRATCH).values(n=1))
-            session.rollback()
+    # Outside the request's declaration now: the same pooled connection.
+    with Session(engine) as session, writing():
+        session.execute(insert(_SCRATCH).values(n=1))
+        session.rollback()
     assert _rows(engine) == 0
 
 
