@@ -440,7 +440,8 @@ def _test_connections_once_a_request(engine: Engine) -> None:
 
     def _set_isolation_level(dbapi_connection, level) -> None:
         connection = _dbapi(dbapi_connection)
-        if connection.info.transaction_status == in_transaction:  # the test's BEGIN: SQLAlchemy sets it before its own
+        # SQLAlchemy sets a level before it begins a transaction: one open here is the test's BEGIN, still empty.
+        if connection.info.transaction_status == in_transaction:
             _run(connection, b"ROLLBACK")
         set_isolation_level(dbapi_connection, level)
 
