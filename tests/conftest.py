@@ -456,3 +456,20 @@ def platform_login(platform_app):
         return client
 
     return do
+
+
+@pytest.fixture
+def scratch_engine(templates, postgres_available):
+    """An engine of ``core.db.make_engine`` on a new PostgreSQL database holding a table ``scratch (n, label)`` and a
+    function ``add_row()`` that writes to it: for the tests of how core.db begins and ends transactions."""
+    if not postgres_available:
+        skip_or_fail("PostgreSQL is not reachable")
+    url = templates.pg_url("council")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE scratch (n integer, label varchar(8))")
+        connection.exec_driver_sql("CREATE FUNCTION add_row() RETURNS integer LANGUAGE sql AS "
+                                   "'INSERT INTO scratch VALUES (1) RETURNING n'")
+    yield engine
+    engine.dispose()
+    templates.drop(url)

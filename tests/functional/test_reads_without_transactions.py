@@ -13,23 +13,9 @@ from flask import Flask, g
 from sqlalchemy import column, insert, table, text
 from sqlalchemy.orm import Session
 
-from council.core.db import WriteWhileReadingOnly, make_engine, protocol_trace, reading, reads_only, writing
-from tests.conftest import skip_or_fail
+from council.core.db import WriteWhileReadingOnly, protocol_trace, reading, reads_only, writing
 
 _SCRATCH = table("scratch", column("n"))
-
-
-@pytest.fixture
-def engine(templates, postgres_available):
-    if not postgres_available:
-        skip_or_fail("PostgreSQL is not reachable")
-    url = templates.pg_url("council")
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE scratch (n integer)")
-    yield engine
-    engine.dispose()
-    templates.drop(url)
 
 
 @pytest.fixture
@@ -46,17 +32,17 @@ def _queries(trace: list[str]) -> list[str]:
             and "\tQuery\t" in line]
 
 
-def _rows(engine) -> int:
-    with Session(engine) as session:
+def _rows(scratch_engine) -> int:
+    with Session(scratch_engine) as session:
         return session.scalar(text("SELECT count(*) FROM scratch"))
 
 
-def test_reads_after_reads_only_send_neither_begin_nor_an_end(engine, request_context):
-    with Session(engine) as session:
+def test_reads_after_reads_only_send_neither_begin_nor_an_end(scratch_engine, request_context):
+    with Session(scratch_engine) as session:
         session.scalar(text("SELECT 1"))  # the request's audited transaction: the connection is tested, then used
         session.commit()
         reads_only()
-        with protocol_trace(engine) as trace:
+        with protocol_trace(scratch_engine) as trace:
             assert session.scalar(text("SELECT count(*) FROM scratch")) == 0
             assert session.scalar(text("SELECT 2")) == 2
             session.close()
@@ -64,73 +50,73 @@ def test_reads_after_reads_only_send_neither_begin_nor_an_end(engine, request_co
     assert len([line for line in trace if "ReadyForQuery" in line]) == 2  # one round trip a statement, nothing else
 
 
-def test_a_write_after_reads_only_is_refused_and_nothing_is_written(engine, request_context):
-    with Session(engine) as session:
+def test_a_write_after_reads_only_is_refused_and_nothing_is_written(scratch_engine, request_context):
+    with Session(scratch_engine) as session:
         session.scalar(text("SELECT 1"))
         session.commit()
         reads_only()
         with pytest.raises(WriteWhileReadingOnly, match="write inside core.db.writing"):
             session.execute(insert(_SCRATCH).values(n=1))
         session.rollback()
-    assert _rows(engine) == 0
+    assert _rows(scratch_engine) == 0
 
 
-def test_writing_makes_transactions_again(engine, request_context):
-    with Session(engine) as session:
+def test_writing_makes_transactions_again(scratch_engine, request_context):
+    with Session(scratch_engine) as session:
         reads_only()
         assert session.scalar(text("SELECT 1")) == 1
         with writing():
             session.commit()
             session.execute(insert(_SCRATCH).values(n=1))
             session.rollback()  # a transaction: the row goes with it
-            assert _rows(engine) == 0
+            assert _rows(scratch_engine) == 0
             session.execute(insert(_SCRATCH).values(n=2))
             session.commit()
-    assert _rows(engine) == 1
+    assert _rows(scratch_engine) == 1
 
 
-def test_a_reading_block_stays_in_the_transaction_the_request_goes_on_to_write_in(engine, request_context):
+def test_a_reading_block_stays_in_the_transaction_the_request_goes_on_to_write_in(scratch_engine, request_context):
     """The session's read is a ``reading`` block: on PostgreSQL the gate and the audit append go on in its transaction,
     which must be one."""
-    with Session(engine) as session:
+    with Session(scratch_engine) as session:
         with reading():
             session.scalar(text("SELECT 1"))
         session.execute(insert(_SCRATCH).values(n=1))
         session.rollback()
-    assert _rows(engine) == 0
+    assert _rows(scratch_engine) == 0
 
 
-def test_a_connection_goes_back_to_the_pool_in_transactions(engine, request_context):
-    with Session(engine) as session:
+def test_a_connection_goes_back_to_the_pool_in_transactions(scratch_engine, request_context):
+    with Session(scratch_engine) as session:
         reads_only()
         session.scalar(text("SELECT 1"))
     # Outside the request's declaration now: the same pooled connection.
-    with Session(engine) as session, writing():
+    with Session(scratch_engine) as session, writing():
         session.execute(insert(_SCRATCH).values(n=1))
         session.rollback()
-    assert _rows(engine) == 0
+    assert _rows(scratch_engine) == 0
 
 
-def test_a_request_s_first_transaction_begins_at_the_test_of_its_connection(engine, request_context):
-    with protocol_trace(engine) as trace, Session(engine) as session:
+def test_a_request_s_first_transaction_begins_at_the_test_of_its_connection(scratch_engine, request_context):
+    with protocol_trace(scratch_engine) as trace, Session(scratch_engine) as session:
         session.scalar(text("SELECT 1"))
         session.commit()
     assert _queries(trace)[0] == "BEGIN" and ";" not in _queries(trace), trace
 
 
-def test_outside_a_request_a_connection_is_tested_with_an_empty_statement(engine):
-    with protocol_trace(engine) as trace, Session(engine) as session:
+def test_outside_a_request_a_connection_is_tested_with_an_empty_statement(scratch_engine):
+    with protocol_trace(scratch_engine) as trace, Session(scratch_engine) as session:
         session.scalar(text("SELECT 1"))
         session.commit()
     assert _queries(trace)[0] == ";", trace
 
 
-def test_a_connection_set_to_autocommit_after_its_test_runs_outside_a_transaction(engine, request_context):
+def test_a_connection_set_to_autocommit_after_its_test_runs_outside_a_transaction(scratch_engine, request_context):
     """VACUUM runs only outside a transaction block (core.db.flush_freed_pages, after a purge): the BEGIN that tested
     the connection is rolled back before SQLAlchemy sets autocommit."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with scratch_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM scratch")
-    with Session(engine) as session:  # and the connection comes back in transactions
+    with Session(scratch_engine) as session:  # and the connection comes back in transactions
         session.execute(insert(_SCRATCH).values(n=1))
         session.rollback()
-    assert _rows(engine) == 0
+    assert _rows(scratch_engine) == 0
